@@ -1,0 +1,17 @@
+//! onair: render a structured audio script (speech, music and sound-effect rows) to a
+//! finished, mastered track, offline.
+//!
+//! The data flows one way, one module per stage:
+//! [`script`] (parse + validate) → [`timeline`] (placements) → [`generate`] (clips, cached)
+//! → [`mix`] (loudness, fades, ducking, master) → files ([`audio`], [`render`]).
+
+pub mod audio;
+pub mod dsp;
+pub mod error;
+pub mod generate;
+pub mod mix;
+pub mod render;
+pub mod script;
+pub mod timeline;
+
+pub use error::{Error, Result};

@@ -1,0 +1,164 @@
+//! The validated script: what every later stage reads. Built only by [`super::parse`].
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// What a row sounds like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RowType {
+    Speech,
+    Music,
+    Sfx,
+}
+
+impl RowType {
+    pub const ALL: [RowType; 3] = [RowType::Speech, RowType::Music, RowType::Sfx];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowType::Speech => "speech",
+            RowType::Music => "music",
+            RowType::Sfx => "sfx",
+        }
+    }
+}
+
+impl fmt::Display for RowType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Foreground rows play in sequence; backgrounds play under them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Layout {
+    Foreground,
+    Background,
+}
+
+impl Layout {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layout::Foreground => "foreground",
+            Layout::Background => "background",
+        }
+    }
+}
+
+/// Opens or closes a background span named by the row's `id`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    Begin,
+    End,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Begin => "begin",
+            Action::End => "end",
+        }
+    }
+}
+
+/// A row's requested length.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Duration {
+    /// Speech: as long as the words take. Begin/end backgrounds: their span. Foreground
+    /// music and sfx: the engine's natural length.
+    Auto,
+    Seconds(f64),
+}
+
+impl Duration {
+    pub fn seconds(self) -> Option<f64> {
+        match self {
+            Duration::Auto => None,
+            Duration::Seconds(s) => Some(s),
+        }
+    }
+}
+
+/// How a character speaks.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Voice {
+    /// A voice name (`en_US-joe-medium`, `en-us+m3`); `None` lets the engine choose.
+    pub voice: Option<String>,
+    /// Pitch shift in semitones (0 = the voice's own).
+    pub pitch_semitones: f64,
+    /// Speaking rate multiplier (1 = the voice's own).
+    pub speed: f64,
+}
+
+/// One validated row. `index` is 1-based, as `onair table` prints it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub index: usize,
+    /// Line of the row in the YAML file (1-based), for messages.
+    pub line: u32,
+    pub row_type: RowType,
+    pub layout: Layout,
+    pub id: Option<String>,
+    pub character: Option<String>,
+    /// Target integrated loudness of the clip, LUFS (defaults already applied).
+    pub volume_lufs: f64,
+    pub action: Option<Action>,
+    /// For speech, the words; otherwise what it should sound like. Empty on `end` rows.
+    pub description: String,
+    pub duration: Duration,
+    pub fade_in_s: Option<f64>,
+    pub fade_out_s: Option<f64>,
+    /// Stereo position, -1 (left) .. 1 (right).
+    pub pan: f64,
+    /// Whether a background is ducked under foreground speech.
+    pub duck: bool,
+}
+
+impl Row {
+    pub fn is_foreground(&self) -> bool {
+        self.layout == Layout::Foreground
+    }
+}
+
+/// A validated script.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Script {
+    pub title: String,
+    /// Master target, integrated LUFS.
+    pub loudness_lufs: f64,
+    pub seed: u64,
+    pub sample_rate_hz: u32,
+    /// Silence between two foreground rows; `None` means the default (0.3 s between two
+    /// speech rows, 0 otherwise).
+    pub gap_s: Option<f64>,
+    /// Voices by character name, as written in the script.
+    pub voices: BTreeMap<String, Voice>,
+    pub rows: Vec<Row>,
+}
+
+/// Default master loudness, integrated LUFS (podcast practice).
+pub const DEFAULT_LOUDNESS_LUFS: f64 = -16.0;
+/// Gap between two consecutive speech rows when the script sets none.
+pub const DEFAULT_SPEECH_GAP_S: f64 = 0.3;
+
+/// Default clip loudness for a row, LUFS.
+pub fn default_volume_lufs(row_type: RowType, layout: Layout) -> f64 {
+    match (row_type, layout) {
+        (RowType::Speech, _) => -15.0,
+        (_, Layout::Foreground) => -25.0,
+        (_, Layout::Background) => -32.0,
+    }
+}
+
+impl Script {
+    /// The gap placed before foreground row `next` when it follows foreground row `prev`.
+    pub fn gap_between_s(&self, prev: &Row, next: &Row) -> f64 {
+        match self.gap_s {
+            Some(g) => g,
+            None if prev.row_type == RowType::Speech && next.row_type == RowType::Speech => {
+                DEFAULT_SPEECH_GAP_S
+            }
+            None => 0.0,
+        }
+    }
+}
