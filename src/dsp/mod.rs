@@ -1,0 +1,3 @@
+//! Procedural sound: random sources, oscillators, filters, envelopes, reverb.
+
+pub mod rng;
