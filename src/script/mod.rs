@@ -1,7 +1,12 @@
-//! The audio script: types, parsing with line/column, validation.
+//! The audio script: types, parsing with line/column, validation, JSON Schema.
 
 mod model;
 mod parse;
+pub mod schema;
+mod value;
 
 pub use model::*;
-pub use parse::{ValidationError, ValidationErrors, parse_script};
+pub use parse::{
+    MAX_DURATION_S, ROW_FIELDS, SCRIPT_FIELDS, VOICE_FIELDS, ValidationError, ValidationErrors,
+    did_you_mean, parse_script,
+};

@@ -1,25 +1,98 @@
+//! Script parsing and validation: YAML text → [`Script`], or every problem found, each
+//! naming the row, the field, the line and column, and what would be accepted.
+
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
-use super::Script;
+use super::model::*;
+use super::value::{Node, Pos, Value, parse_yaml};
+
+/// Fields a script's top level accepts.
+pub const SCRIPT_FIELDS: &[&str] = &[
+    "title",
+    "loudness",
+    "seed",
+    "sample_rate",
+    "gap",
+    "voices",
+    "rows",
+];
+/// Fields a row accepts. `text` is an alias of `description`.
+pub const ROW_FIELDS: &[&str] = &[
+    "type",
+    "layout",
+    "id",
+    "character",
+    "volume",
+    "action",
+    "description",
+    "text",
+    "duration",
+    "fade_in",
+    "fade_out",
+    "pan",
+    "duck",
+];
+/// Fields an entry of `voices` accepts.
+pub const VOICE_FIELDS: &[&str] = &["voice", "pitch", "speed"];
+/// Fields an `end` row may carry.
+const END_ROW_FIELDS: &[&str] = &["type", "layout", "id", "action"];
+
+/// Sample rates a script may ask for.
+pub const SAMPLE_RATES_HZ: &[u32] = &[
+    8_000, 11_025, 16_000, 22_050, 24_000, 32_000, 44_100, 48_000, 88_200, 96_000, 192_000,
+];
+/// The longest duration a row may ask for, seconds.
+pub const MAX_DURATION_S: f64 = 3600.0;
 
 /// One problem in a script.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ValidationError {
+    /// 1-based row, when the problem is in a row.
     pub row: Option<usize>,
+    /// The field (`volume`, `voices.Host.pitch`), when the problem is in one.
     pub field: Option<String>,
+    /// 1-based line and column in the YAML text; 0 when unknown.
     pub line: u32,
     pub column: u32,
+    /// What is wrong and what would be accepted.
     pub message: String,
 }
 
-/// Every problem found in a script.
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut place = Vec::new();
+        if let Some(row) = self.row {
+            place.push(format!("row {row}"));
+        }
+        if let Some(field) = &self.field {
+            place.push(format!("field `{field}`"));
+        }
+        if self.line > 0 {
+            place.push(format!("line {}, column {}", self.line, self.column));
+        }
+        if place.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", place.join(", "), self.message)
+        }
+    }
+}
+
+/// Every problem found in a script, in file order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ValidationErrors(pub Vec<ValidationError>);
 
 impl fmt::Display for ValidationErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0.len();
+        write!(
+            f,
+            "invalid script ({n} problem{})",
+            if n == 1 { "" } else { "s" }
+        )?;
         for e in &self.0 {
-            writeln!(f, "{}", e.message)?;
+            write!(f, "\n  {e}")?;
         }
         Ok(())
     }
@@ -27,6 +100,798 @@ impl fmt::Display for ValidationErrors {
 
 impl std::error::Error for ValidationErrors {}
 
-pub fn parse_script(_text: &str) -> Result<Script, ValidationErrors> {
-    Err(ValidationErrors(vec![]))
+/// Parses and validates a script.
+pub fn parse_script(text: &str) -> Result<Script, ValidationErrors> {
+    let root = parse_yaml(text).map_err(|e| {
+        ValidationErrors(vec![ValidationError {
+            row: None,
+            field: None,
+            line: e.pos.line,
+            column: e.pos.column,
+            message: format!("YAML syntax: {}", e.message),
+        }])
+    })?;
+    let mut v = Validator::default();
+    let script = v.script(&root);
+    let mut errors = v.errors;
+    errors.sort_by_key(|e| (e.line == 0, e.line, e.column));
+    match script {
+        Some(s) if errors.is_empty() => Ok(s),
+        _ => Err(ValidationErrors(errors)),
+    }
+}
+
+/// The closest accepted word to `word`, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, accepted: &[&'a str]) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    accepted
+        .iter()
+        .map(|c| (strsim::damerau_levenshtein(&word, c), *c))
+        .filter(|(d, c)| *d <= (c.len() / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn one_of(accepted: &[&str]) -> String {
+    accepted
+        .iter()
+        .map(|a| format!("`{a}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[derive(Default)]
+struct Validator {
+    errors: Vec<ValidationError>,
+}
+
+/// A row's fields by name, each with its value node and the key's position.
+struct Fields<'a> {
+    row: Option<usize>,
+    /// Prefix for field names in messages (`voices.Host.`).
+    prefix: String,
+    pos: Pos,
+    map: HashMap<&'a str, (Pos, &'a Node)>,
+}
+
+impl<'a> Fields<'a> {
+    fn get(&self, name: &str) -> Option<&'a Node> {
+        self.map.get(name).map(|(_, n)| *n)
+    }
+}
+
+impl Validator {
+    fn error(&mut self, row: Option<usize>, field: Option<&str>, pos: Pos, message: String) {
+        self.errors.push(ValidationError {
+            row,
+            field: field.map(str::to_owned),
+            line: pos.line,
+            column: pos.column,
+            message,
+        });
+    }
+
+    fn field_error(&mut self, f: &Fields<'_>, name: &str, pos: Pos, message: String) {
+        let field = format!("{}{name}", f.prefix);
+        self.error(f.row, Some(&field), pos, message);
+    }
+
+    /// Reads a mapping, reporting unknown keys with a suggestion.
+    fn fields<'a>(
+        &mut self,
+        node: &'a Node,
+        row: Option<usize>,
+        prefix: &str,
+        accepted: &[&str],
+        what: &str,
+    ) -> Option<Fields<'a>> {
+        let Value::Map(entries) = &node.value else {
+            self.error(
+                row,
+                (!prefix.is_empty()).then(|| prefix.trim_end_matches('.')),
+                node.pos,
+                format!(
+                    "expected {what} (a mapping of `field: value`), found {}",
+                    node.value.kind()
+                ),
+            );
+            return None;
+        };
+        let mut map = HashMap::new();
+        for (key, key_pos, value) in entries {
+            if accepted.contains(&key.as_str()) {
+                map.insert(key.as_str(), (*key_pos, value));
+                continue;
+            }
+            let hint = match did_you_mean(key, accepted) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("accepted fields are {}", one_of(accepted)),
+            };
+            self.error(
+                row,
+                Some(&format!("{prefix}{key}")),
+                *key_pos,
+                format!("unknown field `{key}` in {what}; {hint}"),
+            );
+        }
+        Some(Fields {
+            row,
+            prefix: prefix.to_owned(),
+            pos: node.pos,
+            map,
+        })
+    }
+
+    fn text(&mut self, f: &Fields<'_>, name: &str) -> Option<String> {
+        let node = f.get(name)?;
+        match &node.value {
+            Value::Str(s) => Some(s.clone()),
+            // `id: 1` or `description: 42` mean the text "1" and "42".
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) => Some(node.value.to_string()),
+            Value::Null => {
+                self.field_error(
+                    f,
+                    name,
+                    node.pos,
+                    "is empty; give it a value or remove the field".into(),
+                );
+                None
+            }
+            other => {
+                let kind = other.kind();
+                self.field_error(f, name, node.pos, format!("expected text, found {kind}"));
+                None
+            }
+        }
+    }
+
+    fn choice<'c>(&mut self, f: &Fields<'_>, name: &str, accepted: &[&'c str]) -> Option<&'c str> {
+        let node = f.get(name)?;
+        let Value::Str(s) = &node.value else {
+            let kind = node.value.kind();
+            self.field_error(
+                f,
+                name,
+                node.pos,
+                format!("expected one of {}, found {kind}", one_of(accepted)),
+            );
+            return None;
+        };
+        let lower = s.trim().to_lowercase();
+        if let Some(c) = accepted.iter().find(|c| **c == lower) {
+            return Some(c);
+        }
+        let hint = match did_you_mean(&lower, accepted) {
+            Some(c) => format!("did you mean `{c}`?"),
+            None => format!("use one of {}", one_of(accepted)),
+        };
+        self.field_error(f, name, node.pos, format!("unknown {name} `{s}`; {hint}"));
+        None
+    }
+
+    /// A number within `lo..=hi`; `what` describes the accepted range for the message.
+    fn number(&mut self, f: &Fields<'_>, name: &str, lo: f64, hi: f64, what: &str) -> Option<f64> {
+        let node = f.get(name)?;
+        let Some(x) = node.value.as_f64() else {
+            let found = node.value.to_string();
+            self.field_error(
+                f,
+                name,
+                node.pos,
+                format!("expected a number ({what}), found {found}"),
+            );
+            return None;
+        };
+        if !(lo..=hi).contains(&x) {
+            self.field_error(
+                f,
+                name,
+                node.pos,
+                format!("{x} is out of range; use {what}"),
+            );
+            return None;
+        }
+        Some(x)
+    }
+
+    fn boolean(&mut self, f: &Fields<'_>, name: &str) -> Option<bool> {
+        let node = f.get(name)?;
+        match node.value {
+            Value::Bool(b) => Some(b),
+            _ => {
+                let found = node.value.to_string();
+                self.field_error(
+                    f,
+                    name,
+                    node.pos,
+                    format!("expected true or false, found {found}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn script(&mut self, root: &Node) -> Option<Script> {
+        if matches!(root.value, Value::Null) {
+            self.error(
+                None,
+                None,
+                root.pos,
+                "the script is empty; a script needs at least `rows:` with one row".into(),
+            );
+            return None;
+        }
+        let top = self.fields(root, None, "", SCRIPT_FIELDS, "the script")?;
+        let title = self
+            .text(&top, "title")
+            .unwrap_or_else(|| "Untitled".into());
+        let loudness_lufs = self
+            .number(
+                &top,
+                "loudness",
+                -40.0,
+                -5.0,
+                "an integrated loudness between -40 and -5 LUFS, e.g. -16",
+            )
+            .unwrap_or(DEFAULT_LOUDNESS_LUFS);
+        let seed = match top.get("seed") {
+            None => 0,
+            Some(node) => match node.value {
+                Value::Int(i) if i >= 0 => i as u64,
+                _ => {
+                    let found = node.value.to_string();
+                    self.field_error(
+                        &top,
+                        "seed",
+                        node.pos,
+                        format!("expected a whole number 0 or more, found {found}"),
+                    );
+                    0
+                }
+            },
+        };
+        let sample_rate_hz = match top.get("sample_rate") {
+            None => crate::audio::DEFAULT_SAMPLE_RATE_HZ,
+            Some(node) => match node.value {
+                Value::Int(i) if SAMPLE_RATES_HZ.contains(&(i as u32)) && i > 0 => i as u32,
+                _ => {
+                    let rates: Vec<String> = SAMPLE_RATES_HZ.iter().map(u32::to_string).collect();
+                    let found = node.value.to_string();
+                    self.field_error(
+                        &top,
+                        "sample_rate",
+                        node.pos,
+                        format!(
+                            "unsupported sample rate {found}; use one of {}",
+                            rates.join(", ")
+                        ),
+                    );
+                    crate::audio::DEFAULT_SAMPLE_RATE_HZ
+                }
+            },
+        };
+        let gap_s = self.number(
+            &top,
+            "gap",
+            0.0,
+            30.0,
+            "seconds between foreground rows, 0 to 30",
+        );
+        let voices = match top.get("voices") {
+            Some(node) => self.voices(node),
+            None => BTreeMap::new(),
+        };
+        let rows = match top.get("rows") {
+            None => {
+                self.error(
+                    None,
+                    Some("rows"),
+                    top.pos,
+                    "the script has no `rows:`; add a list of rows, e.g. `rows: [{type: speech, character: Host, text: Hello.}]`".into(),
+                );
+                return None;
+            }
+            Some(node) => self.rows(node)?,
+        };
+        Some(Script {
+            title,
+            loudness_lufs,
+            seed,
+            sample_rate_hz,
+            gap_s,
+            voices,
+            rows,
+        })
+    }
+
+    fn voices(&mut self, node: &Node) -> BTreeMap<String, Voice> {
+        let mut voices = BTreeMap::new();
+        let Value::Map(entries) = &node.value else {
+            let kind = node.value.kind();
+            self.error(
+                None,
+                Some("voices"),
+                node.pos,
+                format!("expected a mapping of character to voice, found {kind}"),
+            );
+            return voices;
+        };
+        for (character, _, entry) in entries {
+            let prefix = format!("voices.{character}.");
+            let voice = match &entry.value {
+                // `Host: en-us+m3` is short for `Host: { voice: en-us+m3 }`.
+                Value::Str(name) => Voice {
+                    voice: Some(name.clone()),
+                    pitch_semitones: 0.0,
+                    speed: 1.0,
+                },
+                _ => {
+                    let Some(f) = self.fields(entry, None, &prefix, VOICE_FIELDS, "a voice") else {
+                        continue;
+                    };
+                    Voice {
+                        voice: self.text(&f, "voice"),
+                        pitch_semitones: self
+                            .number(&f, "pitch", -12.0, 12.0, "semitones between -12 and 12")
+                            .unwrap_or(0.0),
+                        speed: self
+                            .number(&f, "speed", 0.5, 2.0, "a rate between 0.5 and 2.0")
+                            .unwrap_or(1.0),
+                    }
+                }
+            };
+            voices.insert(character.clone(), voice);
+        }
+        voices
+    }
+
+    fn rows(&mut self, node: &Node) -> Option<Vec<Row>> {
+        let Value::List(items) = &node.value else {
+            let kind = node.value.kind();
+            self.error(
+                None,
+                Some("rows"),
+                node.pos,
+                format!("expected a list of rows (each starting with `- `), found {kind}"),
+            );
+            return None;
+        };
+        if items.is_empty() {
+            self.error(
+                None,
+                Some("rows"),
+                node.pos,
+                "the script has no rows; add at least one foreground row".into(),
+            );
+            return None;
+        }
+        let rows: Vec<Option<Row>> = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| self.row(i + 1, item))
+            .collect();
+        let rows: Vec<Row> = rows.into_iter().flatten().collect();
+        if rows.len() != items.len() {
+            return None;
+        }
+        self.spans(&rows);
+        Some(rows)
+    }
+
+    fn row(&mut self, index: usize, node: &Node) -> Option<Row> {
+        let errors_before = self.errors.len();
+        let f = self.fields(node, Some(index), "", ROW_FIELDS, "a row")?;
+        let row = Some(index);
+
+        let row_type = match f.get("type") {
+            None => {
+                self.error(
+                    row,
+                    Some("type"),
+                    f.pos,
+                    "missing; every row needs `type: speech`, `type: music` or `type: sfx`".into(),
+                );
+                None
+            }
+            Some(_) => self
+                .choice(&f, "type", &["speech", "music", "sfx"])
+                .map(|t| match t {
+                    "speech" => RowType::Speech,
+                    "music" => RowType::Music,
+                    _ => RowType::Sfx,
+                }),
+        };
+        let action = self
+            .choice(&f, "action", &["begin", "end"])
+            .map(|a| match a {
+                "begin" => Action::Begin,
+                _ => Action::End,
+            });
+        let layout_written = self
+            .choice(&f, "layout", &["foreground", "background"])
+            .map(|l| match l {
+                "foreground" => Layout::Foreground,
+                _ => Layout::Background,
+            });
+        let layout = match (layout_written, action) {
+            (Some(Layout::Foreground), Some(a)) => {
+                let pos = f.map["layout"].1.pos;
+                self.error(
+                    row,
+                    Some("layout"),
+                    pos,
+                    format!(
+                        "a row with `action: {}` is a background; remove `layout: foreground` or the action",
+                        a.as_str()
+                    ),
+                );
+                Layout::Background
+            }
+            (Some(l), _) => l,
+            (None, Some(_)) => Layout::Background,
+            (None, None) => Layout::Foreground,
+        };
+
+        let id = self.text(&f, "id").map(|s| s.trim().to_owned());
+        if let Some(node) = f.get("id")
+            && id.as_deref() == Some("")
+        {
+            self.field_error(
+                &f,
+                "id",
+                node.pos,
+                "is blank; give the span a name such as `theme`".into(),
+            );
+        }
+        let character = self.text(&f, "character").map(|s| s.trim().to_owned());
+        let description = match (f.get("description"), f.get("text")) {
+            (Some(_), Some(t)) => {
+                self.field_error(
+                    &f,
+                    "text",
+                    t.pos,
+                    "`text` is another name for `description`; give only one of them".into(),
+                );
+                None
+            }
+            (Some(_), None) => self.text(&f, "description"),
+            (None, Some(_)) => self.text(&f, "text"),
+            (None, None) => None,
+        };
+        let volume_lufs = self.number(
+            &f,
+            "volume",
+            -70.0,
+            0.0,
+            "a loudness between -70 and 0 LUFS, e.g. -25",
+        );
+        let pan = self
+            .number(&f, "pan", -1.0, 1.0, "-1 (left) to 1 (right)")
+            .unwrap_or(0.0);
+        let fade_in_s = self.number(&f, "fade_in", 0.0, MAX_DURATION_S, "seconds, 0 or more");
+        let fade_out_s = self.number(&f, "fade_out", 0.0, MAX_DURATION_S, "seconds, 0 or more");
+        let duck = self.boolean(&f, "duck");
+        let duration = match f.get("duration") {
+            None => Duration::Auto,
+            Some(node) => match &node.value {
+                Value::Str(s) if s.trim().eq_ignore_ascii_case("auto") => Duration::Auto,
+                v => match v.as_f64() {
+                    Some(x) if x > 0.0 && x <= MAX_DURATION_S => Duration::Seconds(x),
+                    Some(x) => {
+                        self.field_error(
+                            &f,
+                            "duration",
+                            node.pos,
+                            format!("{x} s is out of range; use seconds greater than 0 and at most {MAX_DURATION_S} (1 hour), or `auto`"),
+                        );
+                        Duration::Auto
+                    }
+                    None => {
+                        self.field_error(
+                            &f,
+                            "duration",
+                            node.pos,
+                            format!("expected seconds or `auto`, found {v}"),
+                        );
+                        Duration::Auto
+                    }
+                },
+            },
+        };
+
+        // Rules that tie fields together, checked once each field is known.
+        let row_type = row_type?;
+        let at = |name: &str| f.map.get(name).map_or(f.pos, |(key_pos, _)| *key_pos);
+        if action == Some(Action::End) {
+            for name in f.map.keys().filter(|k| !END_ROW_FIELDS.contains(k)) {
+                self.error(
+                    row,
+                    Some(name),
+                    at(name),
+                    format!("has no effect on an `end` row; set it on the `begin` row of this id and remove it here (an `end` row takes only {})", one_of(END_ROW_FIELDS)),
+                );
+            }
+        }
+        if action.is_some() && id.is_none() {
+            self.error(
+                row,
+                Some("id"),
+                f.pos,
+                format!(
+                    "missing; a row with `action: {}` needs an `id` that pairs its begin and end, e.g. `id: theme`",
+                    action.map_or("", Action::as_str)
+                ),
+            );
+        }
+        if row_type == RowType::Speech {
+            if layout == Layout::Background {
+                let field = if action.is_some() { "action" } else { "layout" };
+                self.error(
+                    row,
+                    Some(field),
+                    at(field),
+                    "speech rows are foreground; remove the action/layout, or use a music or sfx row for a background".into(),
+                );
+            }
+            if character.as_deref().is_none_or(str::is_empty) {
+                self.error(
+                    row,
+                    Some("character"),
+                    at("character"),
+                    "missing; a speech row needs the `character` who speaks, e.g. `character: Host`".into(),
+                );
+            }
+            if description.as_deref().is_none_or(|d| d.trim().is_empty()) {
+                let field = if f.get("text").is_some() {
+                    "text"
+                } else {
+                    "description"
+                };
+                self.error(
+                    row,
+                    Some(field),
+                    at(field),
+                    "missing; a speech row needs the words to speak in `description` (or `text`)"
+                        .into(),
+                );
+            }
+            if let Duration::Seconds(_) = duration {
+                self.error(
+                    row,
+                    Some("duration"),
+                    at("duration"),
+                    "speech lasts as long as its words; remove `duration` (or write `auto`)".into(),
+                );
+            }
+            for name in ["fade_in", "fade_out", "duck"] {
+                if f.get(name).is_some() {
+                    self.error(
+                        row,
+                        Some(name),
+                        at(name),
+                        "applies to music and sfx rows only; remove it from this speech row".into(),
+                    );
+                }
+            }
+        } else if character.is_some() {
+            self.error(
+                row,
+                Some("character"),
+                at("character"),
+                format!("only speech rows have a character; remove it from this {row_type} row"),
+            );
+        }
+        if layout == Layout::Background && row_type != RowType::Speech {
+            match (action, duration) {
+                (Some(a), Duration::Seconds(_)) => self.error(
+                    row,
+                    Some("duration"),
+                    at("duration"),
+                    format!(
+                        "a background with `action: {}` lasts from its begin to its end; remove `duration`, or remove the action for a one-shot background",
+                        a.as_str()
+                    ),
+                ),
+                (None, Duration::Auto) => self.error(
+                    row,
+                    Some("duration"),
+                    at("duration"),
+                    "a background without an action needs a `duration` in seconds (or use `action: begin`/`end` with an `id`)".into(),
+                ),
+                _ => {}
+            }
+        }
+        if self.errors.len() > errors_before {
+            return None;
+        }
+        Some(Row {
+            index,
+            line: f.pos.line,
+            row_type,
+            layout,
+            id,
+            character,
+            volume_lufs: volume_lufs.unwrap_or_else(|| default_volume_lufs(row_type, layout)),
+            action,
+            description: description.unwrap_or_default().trim().to_owned(),
+            duration,
+            fade_in_s,
+            fade_out_s,
+            pan,
+            duck: duck.unwrap_or(true),
+        })
+    }
+
+    /// Pairs every `begin` with its `end`, and checks that each background has foreground
+    /// rows to play under.
+    fn spans(&mut self, rows: &[Row]) {
+        struct Open {
+            row: usize,
+            line: u32,
+            row_type: RowType,
+            foreground_inside: usize,
+        }
+        let mut open: BTreeMap<String, Open> = BTreeMap::new();
+        for (i, r) in rows.iter().enumerate() {
+            let pos = Pos {
+                line: r.line,
+                column: 0,
+            };
+            if r.is_foreground() {
+                for span in open.values_mut() {
+                    span.foreground_inside += 1;
+                }
+                continue;
+            }
+            let id = r.id.clone().unwrap_or_default();
+            match r.action {
+                Some(Action::Begin) => {
+                    if let Some(prev) = open.get(&id) {
+                        let msg = format!(
+                            "`{id}` is already playing (begun at row {}); end it before beginning it again, or use another id",
+                            prev.row
+                        );
+                        self.error(Some(r.index), Some("id"), pos, msg);
+                        continue;
+                    }
+                    open.insert(
+                        id,
+                        Open {
+                            row: r.index,
+                            line: r.line,
+                            row_type: r.row_type,
+                            foreground_inside: 0,
+                        },
+                    );
+                }
+                Some(Action::End) => {
+                    match open.remove(&id) {
+                        None => {
+                            let playing: Vec<&str> = open.keys().map(String::as_str).collect();
+                            let hint = if playing.is_empty() {
+                                "no background is playing here".to_owned()
+                            } else {
+                                format!("playing here: {}", one_of(&playing))
+                            };
+                            self.error(
+                            Some(r.index),
+                            Some("id"),
+                            pos,
+                            format!("`end` of `{id}` has no open `begin` with that id before it; {hint}"),
+                        );
+                        }
+                        Some(span) => {
+                            if span.row_type != r.row_type {
+                                self.error(
+                                Some(r.index),
+                                Some("type"),
+                                pos,
+                                format!(
+                                    "`{id}` began as {} at row {}; its `end` row must have `type: {}`",
+                                    span.row_type, span.row, span.row_type
+                                ),
+                            );
+                            }
+                            if span.foreground_inside == 0 {
+                                self.error(
+                                Some(span.row),
+                                Some("action"),
+                                Pos { line: span.line, column: 0 },
+                                format!(
+                                    "background `{id}` has no foreground row between its begin (row {}) and its end (row {}); a background plays under foreground rows, so put at least one between them",
+                                    span.row, r.index
+                                ),
+                            );
+                            }
+                        }
+                    }
+                }
+                None => {
+                    if !rows[i + 1..].iter().any(Row::is_foreground) {
+                        self.error(
+                            Some(r.index),
+                            Some("layout"),
+                            pos,
+                            "a one-shot background starts with the next foreground row, and none follows; move it before a foreground row or make it foreground".into(),
+                        );
+                    }
+                }
+            }
+        }
+        for (id, span) in open {
+            let row_type = span.row_type;
+            self.error(
+                Some(span.row),
+                Some("action"),
+                Pos { line: span.line, column: 0 },
+                format!(
+                    "background `{id}` begins here but never ends; add a row `{{type: {row_type}, id: {id}, action: end}}` after the last foreground row it should play under"
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(yaml: &str) -> Vec<ValidationError> {
+        parse_script(yaml).expect_err("script should be invalid").0
+    }
+
+    #[test]
+    fn valid_script_gets_defaults() {
+        let s = parse_script(
+            "title: T\nrows:\n  - {type: music, id: bed, action: begin, description: calm}\n  - {type: speech, character: Host, text: Hello there.}\n  - {type: music, id: bed, action: end}\n  - {type: sfx, description: swoosh, duration: 1.5}\n",
+        )
+        .unwrap();
+        assert_eq!(s.loudness_lufs, -16.0);
+        assert_eq!(s.sample_rate_hz, 48_000);
+        assert_eq!(s.rows.len(), 4);
+        assert_eq!(s.rows[0].layout, Layout::Background);
+        assert_eq!(s.rows[0].volume_lufs, -32.0);
+        assert_eq!(s.rows[1].volume_lufs, -15.0);
+        assert_eq!(s.rows[1].description, "Hello there.");
+        assert_eq!(s.rows[3].volume_lufs, -25.0);
+        assert_eq!(s.rows[3].duration, Duration::Seconds(1.5));
+    }
+
+    #[test]
+    fn typo_gets_a_suggestion_with_row_and_place() {
+        let e = errors("rows:\n  - type: sfx\n    descripton: boom\n");
+        assert_eq!(e[0].row, Some(1));
+        assert_eq!(e[0].field.as_deref(), Some("descripton"));
+        assert_eq!((e[0].line, e[0].column), (3, 5));
+        assert!(
+            e[0].message.contains("did you mean `description`"),
+            "{}",
+            e[0].message
+        );
+    }
+
+    #[test]
+    fn unmatched_spans_are_reported() {
+        let e = errors(
+            "rows:\n  - {type: music, id: a, action: end}\n  - {type: speech, character: H, text: Hi}\n",
+        );
+        assert!(e[0].message.contains("no open `begin`"), "{}", e[0].message);
+        let e = errors(
+            "rows:\n  - {type: music, id: a, action: begin, description: x}\n  - {type: speech, character: H, text: Hi}\n",
+        );
+        assert!(e[0].message.contains("never ends"), "{}", e[0].message);
+        assert_eq!(e[0].row, Some(1));
+    }
+
+    #[test]
+    fn all_problems_are_collected() {
+        let e = errors(
+            "rows:\n  - {type: speech, text: Hi}\n  - {type: sfx, volume: 5, duration: -1}\n",
+        );
+        let fields: Vec<_> = e
+            .iter()
+            .map(|e| e.field.clone().unwrap_or_default())
+            .collect();
+        assert_eq!(fields, ["character", "volume", "duration"]);
+    }
 }
