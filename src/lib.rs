@@ -6,10 +6,12 @@
 //! → [`mix`] (loudness, fades, ducking, master) → files ([`audio`], [`render`]).
 
 pub mod audio;
+pub mod cli;
 pub mod dsp;
 pub mod error;
 pub mod generate;
 pub mod mix;
+pub mod output;
 pub mod render;
 pub mod script;
 pub mod timeline;

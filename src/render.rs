@@ -1,1 +1,320 @@
-//! Render pipeline.
+//! The render pipeline: script → foreground clips → timeline → background clips → mix.
+//!
+//! Each stage's output is a typed value; the CLI prints them (`onair timeline`) and writes
+//! the files. The library prints nothing: progress goes through a callback.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+use crate::generate::cache::{Cache, CacheKey};
+use crate::generate::speech::auto_voice;
+use crate::generate::{Clip, Registry, Request};
+use crate::mix::{self, Bus, MixItem, MixSettings, Mixed};
+use crate::script::{Row, RowType, Script, Voice};
+use crate::timeline::{self, Timeline};
+use crate::{Error, Result};
+
+/// The master's true-peak ceiling, dBTP.
+pub const TRUE_PEAK_CEILING_DBTP: f64 = -1.0;
+
+/// How one row was produced.
+#[derive(Clone, Debug)]
+pub struct RowResult {
+    pub index: usize,
+    pub engine: &'static str,
+    pub source: String,
+    pub cached: bool,
+    pub render_ms: u64,
+    pub warnings: Vec<String>,
+}
+
+/// What the caller hears about while rendering.
+#[derive(Clone, Debug)]
+pub enum Progress<'a> {
+    /// A row's clip is ready. `done` of `total` clips so far.
+    Row {
+        done: usize,
+        total: usize,
+        row: &'a Row,
+        result: &'a RowResult,
+        length_s: f64,
+    },
+    /// The mix has started.
+    Mixing,
+}
+
+/// A finished render.
+pub struct Rendered {
+    pub timeline: Timeline,
+    /// By row index; `end` rows have none.
+    pub rows: BTreeMap<usize, RowResult>,
+    pub mixed: Mixed,
+    pub render_ms: u64,
+}
+
+/// Renders every row of the script and mixes them.
+pub struct Renderer<'a> {
+    pub registry: &'a Registry,
+    pub cache: &'a Cache,
+    pub progress: &'a (dyn Fn(Progress<'_>) + Sync),
+}
+
+/// The voice each character speaks with: the script's entry, or a distinct automatic one.
+pub fn character_voices(script: &Script) -> BTreeMap<String, Voice> {
+    let mut voices = BTreeMap::new();
+    let mut auto_ordinal = 0;
+    for row in &script.rows {
+        let Some(name) = &row.character else { continue };
+        if voices.contains_key(name) {
+            continue;
+        }
+        let voice = match script.voices.get(name) {
+            Some(v) if v.voice.is_some() => v.clone(),
+            entry => {
+                let mut v = auto_voice(auto_ordinal);
+                auto_ordinal += 1;
+                if let Some(e) = entry {
+                    v.pitch_semitones += e.pitch_semitones;
+                    v.speed = e.speed;
+                }
+                v
+            }
+        };
+        voices.insert(name.clone(), voice);
+    }
+    voices
+}
+
+/// The seed of a row: from the script seed and what the row says, not where it stands, so
+/// inserting a row does not re-roll the others.
+pub fn row_seed(script_seed: u64, row: &Row) -> u64 {
+    let key = CacheKey::new([
+        ("seed", script_seed.to_string()),
+        ("type", row.row_type.to_string()),
+        ("description", row.description.clone()),
+        ("character", row.character.clone().unwrap_or_default()),
+    ]);
+    u64::from_str_radix(&key.as_str()[..16], 16).expect("hex digest")
+}
+
+struct Job<'s> {
+    row: &'s Row,
+    duration_s: Option<f64>,
+}
+
+impl Renderer<'_> {
+    /// Generates the foreground rows and fixes the timeline.
+    pub fn timeline(&self, script: &Script) -> Result<(Timeline, BTreeMap<usize, (Clip, RowResult)>)> {
+        let voices = character_voices(script);
+        let total = script.rows.iter().filter(|r| r.action != Some(crate::script::Action::End)).count();
+        let jobs: Vec<Job<'_>> = script
+            .rows
+            .iter()
+            .filter(|r| r.is_foreground())
+            .map(|row| Job {
+                row,
+                duration_s: row.duration.seconds(),
+            })
+            .collect();
+        let clips = self.generate_all(script, &voices, &jobs, 0, total)?;
+        let timeline = timeline::build(script, |row| clips[&row.index].0.audio.duration_s());
+        Ok((timeline, clips))
+    }
+
+    /// Renders the whole script.
+    pub fn render(&self, script: &Script) -> Result<Rendered> {
+        let started = Instant::now();
+        let (timeline, mut clips) = self.timeline(script)?;
+        let voices = character_voices(script);
+        let total = timeline.placements.len();
+        let jobs: Vec<Job<'_>> = script
+            .rows
+            .iter()
+            .filter(|r| !r.is_foreground())
+            .filter_map(|row| {
+                let p = timeline.placement(row.index)?;
+                Some(Job {
+                    row,
+                    duration_s: Some(p.length_s()),
+                })
+            })
+            .collect();
+        let done = clips.len();
+        clips.extend(self.generate_all(script, &voices, &jobs, done, total)?);
+
+        (self.progress)(Progress::Mixing);
+        let mut rows = BTreeMap::new();
+        let mut items = Vec::new();
+        for p in &timeline.placements {
+            let row = &script.rows[p.row - 1];
+            let (clip, result) = clips.remove(&p.row).expect("every placed row has a clip");
+            rows.insert(p.row, result);
+            items.push(MixItem {
+                row_index: p.row,
+                bus: match row.row_type {
+                    RowType::Speech => Bus::Speech,
+                    RowType::Music => Bus::Music,
+                    RowType::Sfx => Bus::Sfx,
+                },
+                audio: clip.audio,
+                start_s: p.start_s,
+                length_s: p.length_s(),
+                volume_lufs: row.volume_lufs,
+                pan: row.pan,
+                fade_in_s: p.fade_in_s,
+                fade_out_s: p.fade_out_s,
+                duck: row.ducks(),
+            });
+        }
+        let settings = MixSettings {
+            sample_rate_hz: script.sample_rate_hz,
+            loudness_lufs: script.loudness_lufs,
+            true_peak_dbtp: TRUE_PEAK_CEILING_DBTP,
+            ..MixSettings::default()
+        };
+        let mixed = mix::mix(items, &settings)?;
+        Ok(Rendered {
+            timeline,
+            rows,
+            mixed,
+            render_ms: started.elapsed().as_millis() as u64,
+        })
+    }
+
+    /// Generates the jobs' clips on all cores, in a deterministic way: each clip depends on
+    /// its request only.
+    fn generate_all(
+        &self,
+        script: &Script,
+        voices: &BTreeMap<String, Voice>,
+        jobs: &[Job<'_>],
+        done_before: usize,
+        total: usize,
+    ) -> Result<BTreeMap<usize, (Clip, RowResult)>> {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let done = std::sync::atomic::AtomicUsize::new(done_before);
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len().max(1));
+        let results: Vec<Vec<(usize, Result<(Clip, RowResult)>)>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut out = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(job) = jobs.get(i) else { break };
+                            let r = self.generate_row(script, voices, job);
+                            if let Ok((clip, result)) = &r {
+                                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                                (self.progress)(Progress::Row {
+                                    done: n,
+                                    total,
+                                    row: job.row,
+                                    result,
+                                    length_s: clip.audio.duration_s(),
+                                });
+                            }
+                            let failed = r.is_err();
+                            out.push((job.row.index, r));
+                            if failed {
+                                // Let the other workers finish their rows; stop taking new ones.
+                                next.store(jobs.len(), std::sync::atomic::Ordering::Relaxed);
+                                break;
+                            }
+                        }
+                        out
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("generator thread panicked"))
+                .collect()
+        });
+        let mut clips = BTreeMap::new();
+        let mut results: Vec<_> = results.into_iter().flatten().collect();
+        results.sort_by_key(|(i, _)| *i);
+        for (index, r) in results {
+            clips.insert(index, r?);
+        }
+        Ok(clips)
+    }
+
+    fn generate_row(
+        &self,
+        script: &Script,
+        voices: &BTreeMap<String, Voice>,
+        job: &Job<'_>,
+    ) -> Result<(Clip, RowResult)> {
+        let row = job.row;
+        let started = Instant::now();
+        let generator = self.registry.for_type(row.row_type);
+        let voice = row.character.as_ref().and_then(|c| voices.get(c));
+        let request = Request {
+            row_index: row.index,
+            row_type: row.row_type,
+            text: &row.description,
+            character: row.character.as_deref(),
+            voice,
+            duration_s: job.duration_s,
+            background: !row.is_foreground(),
+            sample_rate_hz: script.sample_rate_hz,
+            seed: row_seed(script.seed, row),
+        };
+        let key = cache_key(generator.engine(), generator.version(), &request);
+        let (clip, cached) = match self.cache.get(&key) {
+            Some(clip) => (clip, true),
+            None => {
+                let mut clip = generator.generate(&request).map_err(|e| {
+                    Error::engine(
+                        generator.engine(),
+                        format!("row {} (line {}): {e}", row.index, row.line),
+                    )
+                })?;
+                if let Some(d) = job.duration_s {
+                    // Engines are asked for exact lengths; a sample either way from rounding
+                    // must not change the timeline.
+                    let frames = (d * f64::from(clip.audio.sample_rate_hz)).round() as usize;
+                    clip.audio.set_frames(frames);
+                }
+                self.cache.put(&key, &clip)?;
+                (clip, false)
+            }
+        };
+        let result = RowResult {
+            index: row.index,
+            engine: generator.engine(),
+            source: clip.source.clone(),
+            cached,
+            render_ms: started.elapsed().as_millis() as u64,
+            warnings: clip.warnings.clone(),
+        };
+        Ok((clip, result))
+    }
+}
+
+/// Everything about a request that changes its sound.
+fn cache_key(engine: &str, version: u32, r: &Request<'_>) -> CacheKey {
+    CacheKey::new([
+        ("engine", engine.to_owned()),
+        ("version", version.to_string()),
+        ("type", r.row_type.to_string()),
+        ("text", r.text.to_owned()),
+        ("voice", format!("{:?}", r.voice)),
+        (
+            "frames",
+            r.duration_s.map_or("auto".into(), |d| {
+                ((d * f64::from(r.sample_rate_hz)).round() as u64).to_string()
+            }),
+        ),
+        ("background", r.background.to_string()),
+        ("sample_rate", r.sample_rate_hz.to_string()),
+        ("seed", r.seed.to_string()),
+    ])
+}
+
+/// Reads and validates a script file.
+pub fn load_script(path: &Path) -> Result<Script> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    Ok(crate::script::parse_script(&text)?)
+}

@@ -8,6 +8,7 @@ use crate::Result;
 use crate::audio::AudioBuffer;
 use crate::script::{RowType, Voice};
 
+pub mod cache;
 pub mod music;
 pub mod sfx;
 pub mod speech;
@@ -51,4 +52,32 @@ pub trait Generator: Send + Sync {
     /// Bump when the engine's output changes, so cached clips are regenerated.
     fn version(&self) -> u32;
     fn generate(&self, request: &Request<'_>) -> Result<Clip>;
+}
+
+/// The engine for each row type.
+pub struct Registry {
+    speech: Box<dyn Generator>,
+    music: Box<dyn Generator>,
+    sfx: Box<dyn Generator>,
+}
+
+impl Default for Registry {
+    /// The default engines: espeak-ng speech, the composer, procedural effects.
+    fn default() -> Self {
+        Registry {
+            speech: Box::new(speech::Espeak::default()),
+            music: Box::new(music::Composer::new()),
+            sfx: Box::new(sfx::ProceduralSfx::new()),
+        }
+    }
+}
+
+impl Registry {
+    pub fn for_type(&self, row_type: RowType) -> &dyn Generator {
+        match row_type {
+            RowType::Speech => self.speech.as_ref(),
+            RowType::Music => self.music.as_ref(),
+            RowType::Sfx => self.sfx.as_ref(),
+        }
+    }
 }

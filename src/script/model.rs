@@ -110,13 +110,20 @@ pub struct Row {
     pub fade_out_s: Option<f64>,
     /// Stereo position, -1 (left) .. 1 (right).
     pub pan: f64,
-    /// Whether a background is ducked under foreground speech.
-    pub duck: bool,
+    /// Whether a background is ducked under foreground speech; `None`: the default.
+    pub duck: Option<bool>,
 }
 
 impl Row {
     pub fn is_foreground(&self) -> bool {
         self.layout == Layout::Foreground
+    }
+
+    /// Whether this row ducks under foreground speech: background music does unless the
+    /// row says `duck: false`; other rows only when they say `duck: true`.
+    pub fn ducks(&self) -> bool {
+        self.layout == Layout::Background
+            && self.duck.unwrap_or(self.row_type == RowType::Music)
     }
 }
 

@@ -718,7 +718,7 @@ impl Validator {
             fade_in_s,
             fade_out_s,
             pan,
-            duck: duck.unwrap_or(true),
+            duck,
         })
     }
 

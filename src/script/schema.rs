@@ -144,7 +144,7 @@ pub struct RowFile {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = -1.0, max = 1.0))]
     pub pan: Option<f64>,
-    /// Duck this background under speech. Default true.
+    /// Duck this background under foreground speech. Default: true for background music, false otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duck: Option<bool>,
 }

@@ -1,1 +1,189 @@
-//! Timeline.
+//! The timeline: where every row starts and ends, and its fades.
+//!
+//! Foreground lengths are known only once their clips exist, so the timeline is built from
+//! the script plus those lengths; backgrounds are then generated for their spans.
+
+use std::fmt;
+
+use crate::script::{Action, Row, RowType, Script};
+
+/// Where one row plays.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Placement {
+    /// 1-based row index.
+    pub row: usize,
+    pub start_s: f64,
+    pub end_s: f64,
+    pub fade_in_s: f64,
+    pub fade_out_s: f64,
+}
+
+impl Placement {
+    pub fn length_s(&self) -> f64 {
+        self.end_s - self.start_s
+    }
+}
+
+/// Every row that sounds (all but `end` rows), in script order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Timeline {
+    pub placements: Vec<Placement>,
+    pub duration_s: f64,
+}
+
+/// Default fade for a music or sfx clip of `length_s`: 2 s for clips of 8 s or more, else a
+/// fifth of the clip.
+pub fn default_fade_s(length_s: f64) -> f64 {
+    if length_s >= 8.0 { 2.0 } else { length_s / 5.0 }
+}
+
+/// Builds the timeline. `foreground_length_s(row)` gives the length of a foreground row's
+/// clip; it is called once per foreground row, in order.
+pub fn build(script: &Script, mut foreground_length_s: impl FnMut(&Row) -> f64) -> Timeline {
+    // Foreground rows play one after another with the script's gaps.
+    let mut fg_span: Vec<Option<(f64, f64)>> = vec![None; script.rows.len()];
+    let mut cursor_s = 0.0;
+    let mut prev: Option<&Row> = None;
+    for (i, row) in script.rows.iter().enumerate() {
+        if !row.is_foreground() {
+            continue;
+        }
+        if let Some(p) = prev {
+            cursor_s += script.gap_between_s(p, row);
+        }
+        let start_s = cursor_s;
+        cursor_s += foreground_length_s(row).max(0.0);
+        fg_span[i] = Some((start_s, cursor_s));
+        prev = Some(row);
+    }
+    let next_fg_start = |i: usize| fg_span[i..].iter().flatten().next().map(|s| s.0);
+    let prev_fg_end = |i: usize| fg_span[..i].iter().flatten().next_back().map(|s| s.1);
+
+    let mut placements = Vec::new();
+    for (i, row) in script.rows.iter().enumerate() {
+        let (start_s, end_s) = if let Some(span) = fg_span[i] {
+            span
+        } else {
+            // Validation guarantees a foreground row after every begin and one-shot
+            // background, and before every end; a missing one yields an empty span.
+            let start_s = next_fg_start(i).unwrap_or(cursor_s);
+            match row.action {
+                Some(Action::End) => continue,
+                Some(Action::Begin) => {
+                    let end_row = script.rows[i + 1..]
+                        .iter()
+                        .position(|r| r.action == Some(Action::End) && r.id == row.id)
+                        .map_or(script.rows.len(), |k| i + 1 + k);
+                    (start_s, prev_fg_end(end_row).unwrap_or(start_s).max(start_s))
+                }
+                None => (start_s, start_s + row.duration.seconds().unwrap_or(0.0)),
+            }
+        };
+        let (fade_in_s, fade_out_s) = fades(row, end_s - start_s);
+        placements.push(Placement {
+            row: row.index,
+            start_s,
+            end_s,
+            fade_in_s,
+            fade_out_s,
+        });
+    }
+    let duration_s = placements.iter().map(|p| p.end_s).fold(0.0, f64::max);
+    Timeline {
+        placements,
+        duration_s,
+    }
+}
+
+/// Fades for a row of `length_s`: none for speech; defaults or the row's own for the rest,
+/// shortened together when they would overlap.
+fn fades(row: &Row, length_s: f64) -> (f64, f64) {
+    if row.row_type == RowType::Speech {
+        return (0.0, 0.0);
+    }
+    let fade_in = row.fade_in_s.unwrap_or_else(|| default_fade_s(length_s));
+    let fade_out = row.fade_out_s.unwrap_or_else(|| default_fade_s(length_s));
+    let total = fade_in + fade_out;
+    if total > length_s && total > 0.0 {
+        let k = length_s / total;
+        (fade_in * k, fade_out * k)
+    } else {
+        (fade_in, fade_out)
+    }
+}
+
+impl Timeline {
+    pub fn placement(&self, row: usize) -> Option<&Placement> {
+        self.placements.iter().find(|p| p.row == row)
+    }
+}
+
+/// `mm:ss.mmm`, as the timeline and subtitles show times.
+pub struct Clock(pub f64);
+
+impl fmt::Display for Clock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ms = (self.0.max(0.0) * 1000.0).round() as u64;
+        write!(f, "{:02}:{:02}.{:03}", ms / 60_000, ms / 1000 % 60, ms % 1000)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::script::parse_script;
+
+    const SCRIPT: &str = "rows:
+  - {type: music, id: theme, action: begin, description: news theme}
+  - {type: speech, character: A, text: One.}
+  - {type: speech, character: A, text: Two.}
+  - {type: music, id: theme, action: end}
+  - {type: sfx, description: swoosh, duration: 1.5}
+  - {type: sfx, layout: background, description: knock, duration: 0.5}
+  - {type: speech, character: B, text: Three.}
+";
+
+    fn timeline() -> Timeline {
+        let s = parse_script(SCRIPT).unwrap();
+        build(&s, |r| match r.row_type {
+            RowType::Speech => 2.0,
+            _ => r.duration.seconds().unwrap(),
+        })
+    }
+
+    #[test]
+    fn foreground_is_sequential_with_speech_gaps() {
+        let t = timeline();
+        let p = |row| t.placement(row).unwrap().clone();
+        assert_eq!((p(2).start_s, p(2).end_s), (0.0, 2.0));
+        assert_eq!((p(3).start_s, p(3).end_s), (2.3, 4.3));
+        // No gap between speech and sfx by default.
+        assert_eq!((p(5).start_s, p(5).end_s), (4.3, 5.8));
+        assert_eq!((p(7).start_s, p(7).end_s), (5.8, 7.8));
+        assert_eq!(t.duration_s, 7.8);
+    }
+
+    #[test]
+    fn backgrounds_span_their_foreground_rows() {
+        let t = timeline();
+        let theme = t.placement(1).unwrap();
+        assert_eq!((theme.start_s, theme.end_s), (0.0, 4.3));
+        assert!(t.placement(4).is_none(), "end rows do not sound");
+        let knock = t.placement(6).unwrap();
+        assert_eq!((knock.start_s, knock.end_s), (5.8, 6.3));
+    }
+
+    #[test]
+    fn fades_follow_the_defaults() {
+        let t = timeline();
+        assert_eq!(t.placement(2).unwrap().fade_in_s, 0.0);
+        let swoosh = t.placement(5).unwrap();
+        assert!((swoosh.fade_in_s - 0.3).abs() < 1e-9);
+        assert_eq!(default_fade_s(10.0), 2.0);
+    }
+
+    #[test]
+    fn clock_formats() {
+        assert_eq!(Clock(75.5).to_string(), "01:15.500");
+    }
+}

@@ -1,0 +1,333 @@
+//! Command-line arguments (what the user typed) and the commands that act on them.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::audio::wav::{BitDepth, write_wav};
+use crate::generate::Registry;
+use crate::generate::cache::Cache;
+use crate::output::{Report, Subtitles, subtitles};
+use crate::render::{Progress, Renderer, load_script};
+use crate::script::{Action, Duration, Script};
+use crate::timeline::Clock;
+
+#[derive(Debug, Parser)]
+#[command(name = "onair", version, about = "Render audio scripts (speech, music, sound effects) to mastered audio, offline")]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render a script to a mastered WAV file.
+    Render(RenderArgs),
+    /// Check scripts and print every problem found.
+    Validate {
+        /// Script files (YAML).
+        #[arg(required = true)]
+        scripts: Vec<PathBuf>,
+    },
+    /// Print a script as a table of rows.
+    Table { script: PathBuf },
+    /// Print where each row starts and ends (generates the foreground rows to know their lengths).
+    Timeline {
+        script: PathBuf,
+        #[command(flatten)]
+        cache: CacheArgs,
+    },
+    /// Write the script format's JSON Schema.
+    Schema {
+        /// Where to write it; `-` for standard output.
+        #[arg(short, long, default_value = "schemas/script.schema.json")]
+        output: PathBuf,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CacheArgs {
+    /// Generate every clip anew; read and write no cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Clip cache folder. Default: $ONAIR_CACHE, else ~/.cache/onair.
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl CacheArgs {
+    fn open(&self) -> anyhow::Result<Cache> {
+        if self.no_cache {
+            return Ok(Cache::disabled());
+        }
+        let dir = self.cache_dir.clone().unwrap_or_else(Cache::default_dir);
+        Cache::open(&dir).with_context(|| format!("cannot use the cache folder {}", dir.display()))
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Bits {
+    #[value(name = "16")]
+    Sixteen,
+    #[value(name = "24")]
+    TwentyFour,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// The script (YAML).
+    pub script: PathBuf,
+    /// Output WAV. Default: out/<script name>.wav.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Write a JSON report: loudness, and per row its times, engine, source and cache use.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Write SubRip subtitles of the speech rows.
+    #[arg(long, value_name = "FILE")]
+    pub srt: Option<PathBuf>,
+    /// Write WebVTT subtitles of the speech rows.
+    #[arg(long, value_name = "FILE")]
+    pub vtt: Option<PathBuf>,
+    /// Write one full-length WAV per bus (speech, music, sfx) into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub stems: Option<PathBuf>,
+    /// Bits per sample of the WAV files.
+    #[arg(long, value_enum, default_value = "24")]
+    pub bits: Bits,
+    /// Print only warnings, errors and the summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+/// Runs a command. Errors that are the user's input carry [`crate::Error::Invalid`], which
+/// `main` maps to exit code 2.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    match args.command {
+        Command::Render(a) => render(&a),
+        Command::Validate { scripts } => validate(&scripts),
+        Command::Table { script } => {
+            let script = load(&script)?;
+            print!("{}", table(&script));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Timeline { script, cache } => timeline(&script, &cache),
+        Command::Schema { output } => {
+            let schema = crate::script::schema::json_schema();
+            if output == Path::new("-") {
+                print!("{schema}");
+            } else {
+                write_text(&output, &schema)?;
+                eprintln!("wrote {}", output.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn load(path: &Path) -> anyhow::Result<Script> {
+    load_script(path).with_context(|| format!("{}", path.display()))
+}
+
+fn validate(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let mut invalid = 0;
+    for path in paths {
+        match load_script(path) {
+            Ok(s) => println!("{}: ok ({} rows)", path.display(), s.rows.len()),
+            Err(e @ crate::Error::Invalid(_)) => {
+                invalid += 1;
+                eprintln!("{}: {e}", path.display());
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context(path.display().to_string())),
+        }
+    }
+    Ok(if invalid == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+/// The script as the original table: index, type, layout, id, character, volume, action,
+/// description, duration.
+pub fn table(script: &Script) -> String {
+    let mut rows = vec![[
+        "#", "type", "layout", "id", "character", "volume", "action", "description", "duration",
+    ]
+    .map(String::from)];
+    for r in &script.rows {
+        let end = r.action == Some(Action::End);
+        let description: String = if r.description.chars().count() > 60 {
+            r.description.chars().take(59).chain(['…']).collect()
+        } else {
+            r.description.clone()
+        };
+        rows.push([
+            r.index.to_string(),
+            r.row_type.to_string(),
+            r.layout.as_str().into(),
+            r.id.clone().unwrap_or_default(),
+            r.character.clone().unwrap_or_default(),
+            if end { String::new() } else { format!("{}", r.volume_lufs) },
+            r.action.map(|a| a.as_str().to_owned()).unwrap_or_default(),
+            description,
+            match r.duration {
+                Duration::Auto if end => String::new(),
+                Duration::Auto => "auto".into(),
+                Duration::Seconds(s) => format!("{s}"),
+            },
+        ]);
+    }
+    let widths: Vec<usize> = (0..9)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for r in &rows {
+        let line: Vec<String> = r
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn timeline(path: &Path, cache: &CacheArgs) -> anyhow::Result<ExitCode> {
+    let script = load(path)?;
+    let registry = Registry::default();
+    let cache = cache.open()?;
+    let quiet = |_: Progress<'_>| {};
+    let renderer = Renderer {
+        registry: &registry,
+        cache: &cache,
+        progress: &quiet,
+    };
+    let (timeline, _) = renderer.timeline(&script)?;
+    println!("{:>3}  {:<9}  {:<9}  {:<9}  {:>8}  what", "#", "start", "end", "layout", "length");
+    for p in &timeline.placements {
+        let row = &script.rows[p.row - 1];
+        let what = match &row.character {
+            Some(c) => format!("{c}: {}", row.description),
+            None => format!("{} {}", row.row_type, row.description),
+        };
+        let what: String = what.chars().take(70).collect();
+        println!(
+            "{:>3}  {}  {}  {:<9}  {:>7.3}s  {what}",
+            p.row,
+            Clock(p.start_s),
+            Clock(p.end_s),
+            row.layout.as_str(),
+            p.length_s()
+        );
+    }
+    println!("total {:.3} s", timeline.duration_s);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
+    let script = load(&a.script)?;
+    let output = a.output.clone().unwrap_or_else(|| {
+        let stem = a.script.file_stem().unwrap_or_default();
+        Path::new("out").join(stem).with_extension("wav")
+    });
+    let bits = match a.bits {
+        Bits::Sixteen => BitDepth::Int16,
+        Bits::TwentyFour => BitDepth::Int24,
+    };
+    let registry = Registry::default();
+    let cache = a.cache.open()?;
+    let quiet = a.quiet;
+    let progress = move |p: Progress<'_>| {
+        let mut err = std::io::stderr().lock();
+        match p {
+            Progress::Row {
+                done,
+                total,
+                row,
+                result,
+                length_s,
+            } => {
+                if !quiet {
+                    let what = if result.cached { "cached   " } else { "generated" };
+                    let _ = writeln!(
+                        err,
+                        "[{done:>2}/{total}] row {:>2} {:<6} {what} {length_s:>6.2} s  {:>5} ms  {}",
+                        row.index, row.row_type, result.render_ms, result.source
+                    );
+                }
+                for w in &result.warnings {
+                    let _ = writeln!(err, "warning: row {} (line {}): {w}", row.index, row.line);
+                }
+            }
+            Progress::Mixing => {
+                if !quiet {
+                    let _ = writeln!(err, "mixing and mastering…");
+                }
+            }
+        }
+    };
+    let renderer = Renderer {
+        registry: &registry,
+        cache: &cache,
+        progress: &progress,
+    };
+    let rendered = renderer.render(&script)?;
+
+    create_parent(&output)?;
+    write_wav(&output, &rendered.mixed.master, bits)?;
+    if let Some(dir) = &a.stems {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        for (bus, audio) in &rendered.mixed.stems {
+            write_wav(&dir.join(format!("{}.wav", bus.name())), audio, bits)?;
+        }
+    }
+    let report = Report::new(&script, &rendered);
+    if let Some(path) = &a.report {
+        write_text(path, &report.to_json())?;
+    }
+    if let Some(path) = &a.srt {
+        write_text(path, &subtitles(&script, &rendered, Subtitles::Srt))?;
+    }
+    if let Some(path) = &a.vtt {
+        write_text(path, &subtitles(&script, &rendered, Subtitles::Vtt))?;
+    }
+    let cached = rendered.rows.values().filter(|r| r.cached).count();
+    eprintln!(
+        "rendered {}: {:.1} s, {:.1} LUFS, {:.1} dBTP, {} rows ({} generated, {cached} cached) in {:.1} s",
+        output.display(),
+        report.duration_s,
+        report.loudness_lufs,
+        report.true_peak_dbtp,
+        rendered.rows.len(),
+        rendered.rows.len() - cached,
+        rendered.render_ms as f64 / 1000.0
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn create_parent(path: &Path) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    Ok(())
+}
+
+/// Writes a text file atomically: a temporary file beside it, renamed into place.
+fn write_text(path: &Path, text: &str) -> anyhow::Result<()> {
+    create_parent(path)?;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    tmp.write_all(text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,244 @@
+//! Content-keyed clip cache.
+//!
+//! A clip is stored under the hash of everything that affects its sound (engine, engine
+//! version, the row fields, voice, seed, target length, sample rate). Each entry is one file,
+//! written to a temporary name and renamed into place, and ends with a checksum of its
+//! contents: a reader never sees a partial entry, and an entry damaged on disk is treated as
+//! missing and regenerated rather than played.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::Clip;
+use crate::audio::AudioBuffer;
+use crate::{Error, Result};
+
+const MAGIC: &[u8; 8] = b"ONAIRCL1";
+const CHECKSUM_LEN: usize = 32;
+
+/// The identity of a clip: a hash of labelled parts.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CacheKey(String);
+
+impl CacheKey {
+    /// Hashes `parts` (name, value) in order. Names keep `("a", "bc")` apart from `("ab", "c")`.
+    pub fn new<'a>(parts: impl IntoIterator<Item = (&'a str, String)>) -> CacheKey {
+        let mut h = blake3::Hasher::new();
+        for (name, value) in parts {
+            for s in [name, value.as_str()] {
+                h.update(&(s.len() as u64).to_le_bytes());
+                h.update(s.as_bytes());
+            }
+        }
+        CacheKey(h.finalize().to_hex().to_string())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Header {
+    source: String,
+    warnings: Vec<String>,
+    sample_rate_hz: u32,
+    channels: usize,
+    frames: usize,
+}
+
+/// The clip cache. A disabled cache (`--no-cache`) neither reads nor writes.
+#[derive(Clone, Debug)]
+pub struct Cache {
+    dir: Option<PathBuf>,
+}
+
+impl Cache {
+    /// A cache in `dir`, created if needed.
+    pub fn open(dir: impl Into<PathBuf>) -> Result<Cache> {
+        let dir = dir.into();
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        Ok(Cache { dir: Some(dir) })
+    }
+
+    pub fn disabled() -> Cache {
+        Cache { dir: None }
+    }
+
+    /// The default place: `$ONAIR_CACHE`, else `$XDG_CACHE_HOME/onair`, else `~/.cache/onair`.
+    pub fn default_dir() -> PathBuf {
+        if let Some(d) = std::env::var_os("ONAIR_CACHE") {
+            return d.into();
+        }
+        let base = std::env::var_os("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache")))
+            .unwrap_or_else(std::env::temp_dir);
+        base.join("onair")
+    }
+
+    fn path(&self, key: &CacheKey) -> Option<PathBuf> {
+        let dir = self.dir.as_ref()?;
+        Some(dir.join(&key.0[..2]).join(format!("{}.clip", key.0)))
+    }
+
+    /// The cached clip, or `None` when absent, disabled, or damaged.
+    pub fn get(&self, key: &CacheKey) -> Option<Clip> {
+        let bytes = fs::read(self.path(key)?).ok()?;
+        decode(&bytes)
+    }
+
+    /// Stores a clip atomically. A failure leaves the cache as it was.
+    pub fn put(&self, key: &CacheKey, clip: &Clip) -> Result<()> {
+        let Some(path) = self.path(key) else {
+            return Ok(());
+        };
+        let dir = path.parent().expect("entry paths have a parent");
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+        tmp.write_all(&encode(clip))
+            .and_then(|()| tmp.as_file().sync_all())
+            .map_err(|e| Error::io(tmp.path(), e))?;
+        tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+        Ok(())
+    }
+
+    /// Checks every entry; returns the paths of damaged ones.
+    pub fn verify(&self) -> Result<Vec<PathBuf>> {
+        let Some(dir) = &self.dir else {
+            return Ok(Vec::new());
+        };
+        let mut bad = Vec::new();
+        for shard in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+            let shard = shard.map_err(|e| Error::io(dir, e))?.path();
+            if !shard.is_dir() {
+                continue;
+            }
+            for entry in fs::read_dir(&shard).map_err(|e| Error::io(&shard, e))? {
+                let path = entry.map_err(|e| Error::io(&shard, e))?.path();
+                if path.extension().is_some_and(|e| e == "clip")
+                    && fs::read(&path).ok().and_then(|b| decode(&b)).is_none()
+                {
+                    bad.push(path);
+                }
+            }
+        }
+        Ok(bad)
+    }
+}
+
+fn encode(clip: &Clip) -> Vec<u8> {
+    let header = Header {
+        source: clip.source.clone(),
+        warnings: clip.warnings.clone(),
+        sample_rate_hz: clip.audio.sample_rate_hz,
+        channels: clip.audio.channel_count(),
+        frames: clip.audio.frames(),
+    };
+    let header = serde_json::to_vec(&header).expect("header serialises");
+    let mut out = Vec::with_capacity(
+        MAGIC.len() + 4 + header.len() + 4 * clip.audio.channel_count() * clip.audio.frames() + CHECKSUM_LEN,
+    );
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&(header.len() as u32).to_le_bytes());
+    out.extend_from_slice(&header);
+    for ch in &clip.audio.channels {
+        for s in ch {
+            out.extend_from_slice(&s.to_le_bytes());
+        }
+    }
+    let sum = blake3::hash(&out);
+    out.extend_from_slice(sum.as_bytes());
+    out
+}
+
+fn decode(bytes: &[u8]) -> Option<Clip> {
+    let body_len = bytes.len().checked_sub(CHECKSUM_LEN)?;
+    let (body, sum) = bytes.split_at(body_len);
+    if blake3::hash(body).as_bytes() != sum || !body.starts_with(MAGIC) {
+        return None;
+    }
+    let rest = &body[MAGIC.len()..];
+    let header_len = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+    let header: Header = serde_json::from_slice(rest.get(4..4 + header_len)?).ok()?;
+    let samples = &rest[4 + header_len..];
+    if samples.len() != header.channels.checked_mul(header.frames)?.checked_mul(4)? {
+        return None;
+    }
+    let channels = samples
+        .chunks_exact(4 * header.frames.max(1))
+        .take(header.channels)
+        .map(|ch| {
+            ch.chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect()
+        })
+        .collect::<Vec<Vec<f32>>>();
+    let channels = if header.frames == 0 {
+        vec![Vec::new(); header.channels]
+    } else {
+        channels
+    };
+    Some(Clip {
+        audio: AudioBuffer {
+            sample_rate_hz: header.sample_rate_hz,
+            channels,
+        },
+        source: header.source,
+        warnings: header.warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clip() -> Clip {
+        Clip {
+            audio: AudioBuffer::from_stereo(48_000, vec![0.1, -0.2, 0.3], vec![1.0, 0.0, -1.0]),
+            source: "recipe:test".into(),
+            warnings: vec!["a warning".into()],
+        }
+    }
+
+    #[test]
+    fn round_trip_and_damage_detection() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(dir.path()).unwrap();
+        let key = CacheKey::new([("engine", "x".to_string())]);
+        assert!(cache.get(&key).is_none());
+        cache.put(&key, &clip()).unwrap();
+        let back = cache.get(&key).unwrap();
+        assert_eq!(back.audio, clip().audio);
+        assert_eq!(back.source, "recipe:test");
+        assert!(cache.verify().unwrap().is_empty());
+
+        // Flip one sample byte: the entry is no longer served, and verify names it.
+        let path = cache.path(&key).unwrap();
+        let mut bytes = fs::read(&path).unwrap();
+        let n = bytes.len();
+        bytes[n - CHECKSUM_LEN - 2] ^= 0x40;
+        fs::write(&path, &bytes).unwrap();
+        assert!(cache.get(&key).is_none());
+        assert_eq!(cache.verify().unwrap(), vec![path.clone()]);
+        // A truncated entry too.
+        fs::write(&path, &bytes[..10]).unwrap();
+        assert!(cache.get(&key).is_none());
+    }
+
+    #[test]
+    fn keys_separate_their_parts() {
+        let a = CacheKey::new([("a", "bc".to_string())]);
+        let b = CacheKey::new([("ab", "c".to_string())]);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn disabled_cache_stores_nothing() {
+        let cache = Cache::disabled();
+        let key = CacheKey::new([("k", String::new())]);
+        cache.put(&key, &clip()).unwrap();
+        assert!(cache.get(&key).is_none());
+    }
+}

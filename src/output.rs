@@ -1,0 +1,144 @@
+//! What a render writes besides the WAV: the JSON report and subtitles.
+
+use serde::Serialize;
+
+use crate::render::Rendered;
+use crate::script::{Action, RowType, Script};
+
+/// The render report, in the shape DESIGN.md gives.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub duration_s: f64,
+    pub sample_rate: u32,
+    pub channels: usize,
+    pub loudness_lufs: f64,
+    pub true_peak_dbtp: f64,
+    pub render_ms: u64,
+    pub rows: Vec<ReportRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReportRow {
+    pub index: usize,
+    #[serde(rename = "type")]
+    pub row_type: &'static str,
+    pub layout: &'static str,
+    pub id: Option<String>,
+    pub start_s: f64,
+    pub end_s: f64,
+    pub engine: &'static str,
+    pub source: String,
+    pub cached: bool,
+    pub render_ms: u64,
+}
+
+/// Rounds to the millisecond, so the report reads as a person would write it.
+fn ms(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Rounds to a hundredth of a dB.
+fn db(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+impl Report {
+    pub fn new(script: &Script, r: &Rendered) -> Report {
+        let rows = r
+            .timeline
+            .placements
+            .iter()
+            .filter_map(|p| {
+                let row = &script.rows[p.row - 1];
+                let result = r.rows.get(&p.row)?;
+                Some(ReportRow {
+                    index: p.row,
+                    row_type: row.row_type.as_str(),
+                    layout: row.layout.as_str(),
+                    id: row.id.clone(),
+                    start_s: ms(p.start_s),
+                    end_s: ms(p.end_s),
+                    engine: result.engine,
+                    source: result.source.clone(),
+                    cached: result.cached,
+                    render_ms: result.render_ms,
+                })
+            })
+            .collect();
+        Report {
+            duration_s: ms(r.mixed.master.duration_s()),
+            sample_rate: r.mixed.master.sample_rate_hz,
+            channels: r.mixed.master.channel_count(),
+            loudness_lufs: db(r.mixed.loudness_lufs),
+            true_peak_dbtp: db(r.mixed.true_peak_dbtp),
+            render_ms: r.render_ms,
+            rows,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("the report serialises");
+        s.push('\n');
+        s
+    }
+}
+
+/// Subtitle formats for speech rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subtitles {
+    Srt,
+    Vtt,
+}
+
+fn stamp(t_s: f64, sep: char) -> String {
+    let total_ms = (t_s.max(0.0) * 1000.0).round() as u64;
+    format!(
+        "{:02}:{:02}:{:02}{sep}{:03}",
+        total_ms / 3_600_000,
+        total_ms / 60_000 % 60,
+        total_ms / 1000 % 60,
+        total_ms % 1000
+    )
+}
+
+/// Subtitles with one cue per speech row, timed from the timeline, naming the speaker.
+pub fn subtitles(script: &Script, r: &Rendered, format: Subtitles) -> String {
+    let mut out = String::new();
+    if format == Subtitles::Vtt {
+        out.push_str("WEBVTT\n\n");
+    }
+    let cues = r.timeline.placements.iter().filter_map(|p| {
+        let row = &script.rows[p.row - 1];
+        (row.row_type == RowType::Speech && row.action != Some(Action::End)).then_some((p, row))
+    });
+    for (n, (p, row)) in cues.enumerate() {
+        let speaker = row.character.as_deref().unwrap_or("");
+        // Cue text may not contain a blank line, which would end the cue early.
+        let words = row.description.split_whitespace().collect::<Vec<_>>().join(" ");
+        match format {
+            Subtitles::Srt => out.push_str(&format!(
+                "{}\n{} --> {}\n{speaker}: {words}\n\n",
+                n + 1,
+                stamp(p.start_s, ','),
+                stamp(p.end_s, ',')
+            )),
+            Subtitles::Vtt => out.push_str(&format!(
+                "{} --> {}\n<v {speaker}>{words}\n\n",
+                stamp(p.start_s, '.'),
+                stamp(p.end_s, '.')
+            )),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_use_the_format_separator() {
+        assert_eq!(stamp(3723.5, ','), "01:02:03,500");
+        assert_eq!(stamp(0.0414, '.'), "00:00:00.041");
+    }
+}
