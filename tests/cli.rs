@@ -1,0 +1,369 @@
+//! Integration tests: the real `onair` binary, run in temporary folders.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A temporary folder with its own clip cache, where `onair` runs.
+struct Dir {
+    tmp: tempfile::TempDir,
+}
+
+impl Dir {
+    fn new() -> Dir {
+        Dir {
+            tmp: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.tmp.path().join(name)
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.path(name);
+        fs::write(&p, text).unwrap();
+        p
+    }
+
+    fn onair(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_onair"))
+            .args(args)
+            .current_dir(self.tmp.path())
+            .env("ONAIR_CACHE", self.path("cache"))
+            .output()
+            .unwrap()
+    }
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[track_caller]
+fn assert_success(o: &Output) {
+    assert!(
+        o.status.success(),
+        "exit {:?}\n--- stderr\n{}\n--- stdout\n{}",
+        o.status.code(),
+        stderr(o),
+        String::from_utf8_lossy(&o.stdout)
+    );
+}
+
+fn report(path: &Path) -> Value {
+    serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap()
+}
+
+#[test]
+fn every_invalid_script_exits_2_naming_row_and_field() {
+    let dir = Dir::new();
+    let mut checked = 0;
+    let mut files: Vec<_> = fs::read_dir(repo().join("tests/data/invalid"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for path in files {
+        let text = fs::read_to_string(&path).unwrap();
+        let expect = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# expect: "))
+            .unwrap_or_else(|| panic!("{} lacks an `# expect:` first line", path.display()));
+        let out_wav = dir.path("out.wav");
+        for args in [
+            vec!["validate", path.to_str().unwrap()],
+            vec!["render", path.to_str().unwrap(), "-o", out_wav.to_str().unwrap()],
+        ] {
+            let o = dir.onair(&args);
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(2), "{}: {args:?}\n{err}", path.display());
+            assert!(err.contains(expect), "{}: expected {expect:?} in:\n{err}", path.display());
+            assert!(!err.contains("panicked"), "{}: {err}", path.display());
+            assert!(!out_wav.exists(), "{}: an output file was written", path.display());
+        }
+        checked += 1;
+    }
+    assert!(checked >= 30, "only {checked} invalid scripts");
+}
+
+#[test]
+fn misspelt_field_suggests_the_right_one() {
+    let dir = Dir::new();
+    let o = dir.onair(&[
+        "validate",
+        repo().join("tests/data/invalid/misspelt-field.yaml").to_str().unwrap(),
+    ]);
+    let err = stderr(&o);
+    assert!(err.contains("did you mean `description`?"), "{err}");
+    assert!(err.contains("line 5, column 5"), "{err}");
+}
+
+#[test]
+fn examples_validate() {
+    let dir = Dir::new();
+    for name in ["mars-news", "interview-podcast", "rainy-night-story"] {
+        let path = repo().join(format!("examples/{name}.yaml"));
+        let o = dir.onair(&["validate", path.to_str().unwrap()]);
+        assert_success(&o);
+    }
+}
+
+#[test]
+fn table_prints_the_original_columns() {
+    let dir = Dir::new();
+    let o = dir.onair(&["table", repo().join("examples/mars-news.yaml").to_str().unwrap()]);
+    assert_success(&o);
+    let text = String::from_utf8(o.stdout).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(
+        header,
+        ["#", "type", "layout", "id", "character", "volume", "action", "description", "duration"]
+    );
+    let row1: Vec<&str> = text.lines().nth(1).unwrap().split_whitespace().collect();
+    assert_eq!(&row1[..6], ["1", "music", "background", "theme", "-28", "begin"]);
+}
+
+#[test]
+fn checked_in_schema_is_current() {
+    let dir = Dir::new();
+    let o = dir.onair(&["schema", "-o", "-"]);
+    assert_success(&o);
+    let checked_in = fs::read_to_string(repo().join("schemas/script.schema.json")).unwrap();
+    assert!(
+        String::from_utf8(o.stdout).unwrap() == checked_in,
+        "schemas/script.schema.json is stale; run `cargo run -- schema` and commit it"
+    );
+}
+
+/// A short script whose master loudness can be set, with a background that has a stretch
+/// without speech (under the sfx row) for the ducking check.
+fn short_script(loudness: f64) -> String {
+    format!(
+        "title: Short
+loudness: {loudness}
+seed: 5
+rows:
+  - {{type: music, id: bed, action: begin, volume: -30, description: calm ambient pad}}
+  - {{type: speech, character: A, text: The first line is long enough to measure the ducking depth well.}}
+  - {{type: sfx, volume: -50, duration: 4, description: room tone}}
+  - {{type: speech, character: B, text: And the second line answers it, at the same sort of length as before.}}
+  - {{type: music, id: bed, action: end}}
+  - {{type: sfx, duration: 1.5, description: transition swoosh}}
+"
+    )
+}
+
+/// Mean square of a channel between two times.
+fn power(samples: &[f32], rate: u32, from_s: f64, to_s: f64) -> f64 {
+    let a = (from_s * f64::from(rate)) as usize;
+    let b = (to_s * f64::from(rate)) as usize;
+    let s = &samples[a..b];
+    s.iter().map(|x| f64::from(*x) * f64::from(*x)).sum::<f64>() / s.len() as f64
+}
+
+#[test]
+fn render_meets_loudness_targets_with_a_true_peak_ceiling() {
+    let dir = Dir::new();
+    for target in [-16.0, -23.0] {
+        let script = dir.write("short.yaml", &short_script(target));
+        let o = dir.onair(&[
+            "render",
+            script.to_str().unwrap(),
+            "-o",
+            "short.wav",
+            "--report",
+            "short.json",
+        ]);
+        assert_success(&o);
+        let wav = hound::WavReader::open(dir.path("short.wav")).unwrap();
+        let spec = wav.spec();
+        assert_eq!((spec.sample_rate, spec.channels, spec.bits_per_sample), (48_000, 2, 24));
+        // Measured again on the file, independently of the report.
+        let audio = onair::audio::wav::read_wav(&dir.path("short.wav")).unwrap();
+        let lufs = onair::audio::loudness::integrated_lufs(&audio).unwrap();
+        let peak = onair::audio::loudness::true_peak_dbtp(&audio).unwrap();
+        assert!((lufs - target).abs() <= 0.5, "target {target}: {lufs} LUFS");
+        assert!(peak <= -1.0, "target {target}: true peak {peak} dBTP");
+        let r = report(&dir.path("short.json"));
+        assert!((f(&r["loudness_lufs"]) - lufs).abs() < 0.1);
+    }
+}
+
+#[test]
+fn background_music_ducks_under_speech() {
+    let dir = Dir::new();
+    let script = dir.write("short.yaml", &short_script(-16.0));
+    let o = dir.onair(&[
+        "render",
+        script.to_str().unwrap(),
+        "-o",
+        "short.wav",
+        "--report",
+        "short.json",
+        "--stems",
+        "stems",
+    ]);
+    assert_success(&o);
+    let r = report(&dir.path("short.json"));
+    let rows = r["rows"].as_array().unwrap();
+    let at = |index: u64| rows.iter().find(|x| x["index"] == index).unwrap();
+    let (s1, e1) = (f(&at(2)["start_s"]), f(&at(2)["end_s"]));
+    let (s3, e3) = (f(&at(3)["start_s"]), f(&at(3)["end_s"]));
+    let music = onair::audio::wav::read_wav(&dir.path("stems/music.wav")).unwrap();
+    let rate = music.sample_rate_hz;
+    // Away from the bed's fades, and from the duck's attack and release.
+    let under_speech = power(&music.channels[0], rate, s1 + 2.2, e1 - 0.5);
+    let alone = power(&music.channels[0], rate, s3 + 0.8, e3 - 0.3);
+    let depth_db = 10.0 * (alone / under_speech).log10();
+    assert!(depth_db >= 6.0, "music under speech is only {depth_db:.1} dB quieter");
+    for bus in ["speech", "music", "sfx"] {
+        let stem = onair::audio::wav::read_wav(&dir.path(&format!("stems/{bus}.wav"))).unwrap();
+        assert_eq!(stem.frames(), music.frames(), "{bus} stem is not full length");
+    }
+}
+
+#[test]
+fn mars_news_report_follows_the_timeline_rules() {
+    let dir = Dir::new();
+    let script = repo().join("examples/mars-news.yaml");
+    let o = dir.onair(&[
+        "render",
+        script.to_str().unwrap(),
+        "-o",
+        "mars.wav",
+        "--report",
+        "mars.json",
+        "--srt",
+        "mars.srt",
+        "--vtt",
+        "mars.vtt",
+    ]);
+    assert_success(&o);
+    let r = report(&dir.path("mars.json"));
+    for key in ["duration_s", "sample_rate", "channels", "loudness_lufs", "true_peak_dbtp", "render_ms"] {
+        assert!(r.get(key).is_some(), "report lacks {key}");
+    }
+    assert_eq!(r["sample_rate"], 48_000);
+    assert_eq!(r["channels"], 2);
+    assert!((f(&r["loudness_lufs"]) + 16.0).abs() <= 0.5);
+    assert!(f(&r["true_peak_dbtp"]) <= -1.0);
+
+    let rows = r["rows"].as_array().unwrap();
+    for row in rows {
+        for key in ["index", "type", "layout", "id", "start_s", "end_s", "engine", "source", "cached", "render_ms"] {
+            assert!(row.get(key).is_some(), "row lacks {key}: {row}");
+        }
+        assert!(!row["source"].as_str().unwrap().is_empty());
+    }
+    let fg: Vec<&Value> = rows.iter().filter(|x| x["layout"] == "foreground").collect();
+    for pair in fg.windows(2) {
+        assert!(pair[0]["index"].as_u64() < pair[1]["index"].as_u64(), "script order");
+        assert!(f(&pair[0]["end_s"]) <= f(&pair[1]["start_s"]) + 1e-9, "overlap: {pair:?}");
+    }
+    // Each begin/end background spans exactly the foreground rows inside it.
+    let text = fs::read_to_string(&script).unwrap();
+    let parsed = onair::script::parse_script(&text).unwrap();
+    for bg in rows.iter().filter(|x| x["layout"] == "background") {
+        let index = bg["index"].as_u64().unwrap() as usize;
+        let id = bg["id"].as_str().unwrap();
+        let end = parsed.rows[index..]
+            .iter()
+            .find(|r| r.id.as_deref() == Some(id))
+            .unwrap()
+            .index;
+        let inside: Vec<&&Value> = fg
+            .iter()
+            .filter(|x| {
+                let i = x["index"].as_u64().unwrap() as usize;
+                i > index && i < end
+            })
+            .collect();
+        assert_eq!(f(&bg["start_s"]), f(&inside[0]["start_s"]), "{id} start");
+        assert_eq!(f(&bg["end_s"]), f(&inside.last().unwrap()["end_s"]), "{id} end");
+    }
+    // Foreground music and sfx last their duration.
+    for row in &fg {
+        let index = row["index"].as_u64().unwrap() as usize;
+        if let Some(d) = parsed.rows[index - 1].duration.seconds() {
+            let len = f(&row["end_s"]) - f(&row["start_s"]);
+            assert!((len - d).abs() <= 0.010, "row {index}: {len} s, asked {d} s");
+        }
+    }
+    let srt = fs::read_to_string(dir.path("mars.srt")).unwrap();
+    assert!(srt.starts_with("1\n00:00:00,000 --> "), "{srt}");
+    assert!(srt.contains("Anchor: Good evening, and welcome to Mars News."));
+    let vtt = fs::read_to_string(dir.path("mars.vtt")).unwrap();
+    assert!(vtt.starts_with("WEBVTT\n\n00:00:00.000 --> "), "{vtt}");
+    assert!(vtt.contains("<v Engineer>"));
+}
+
+#[test]
+fn same_script_and_seed_give_identical_files() {
+    let dir = Dir::new();
+    let script = dir.write("short.yaml", &short_script(-16.0));
+    for out in ["a.wav", "b.wav"] {
+        assert_success(&dir.onair(&["render", script.to_str().unwrap(), "-o", out, "--no-cache"]));
+    }
+    assert!(fs::read(dir.path("a.wav")).unwrap() == fs::read(dir.path("b.wav")).unwrap());
+}
+
+#[test]
+fn editing_one_sfx_row_regenerates_only_that_row() {
+    let dir = Dir::new();
+    let original = fs::read_to_string(repo().join("examples/mars-news.yaml")).unwrap();
+    let script = dir.write("mars.yaml", &original);
+    let args = ["render", script.to_str().unwrap(), "-o", "mars.wav", "--report", "mars.json"];
+    assert_success(&dir.onair(&args));
+    let cold = report(&dir.path("mars.json"));
+    assert!(cold["rows"].as_array().unwrap().iter().all(|r| r["cached"] == false));
+
+    let edited = original.replace("description: Transition swoosh", "description: Fast whoosh");
+    assert_ne!(edited, original);
+    dir.write("mars.yaml", &edited);
+    assert_success(&dir.onair(&args));
+    let warm = report(&dir.path("mars.json"));
+    let regenerated: Vec<u64> = warm["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["cached"] == false)
+        .map(|r| r["index"].as_u64().unwrap())
+        .collect();
+    assert_eq!(regenerated, [6], "only the edited sfx row is generated again");
+}
+
+#[test]
+fn timeline_command_prints_every_sounding_row() {
+    let dir = Dir::new();
+    let script = dir.write("short.yaml", &short_script(-16.0));
+    let o = dir.onair(&["timeline", script.to_str().unwrap()]);
+    assert_success(&o);
+    let text = String::from_utf8(o.stdout).unwrap();
+    // Five sounding rows (the end row does not sound), a header and a total.
+    assert_eq!(text.lines().count(), 7, "{text}");
+    assert!(text.lines().nth(1).unwrap().trim_start().starts_with("1  00:00.000"), "{text}");
+}
+
+#[test]
+fn a_failed_render_leaves_no_output_file() {
+    let dir = Dir::new();
+    let script = dir.write("short.yaml", &short_script(-16.0));
+    // The output's folder is a file, so the WAV cannot be written.
+    dir.write("blocker", "");
+    let o = dir.onair(&["render", script.to_str().unwrap(), "-o", "blocker/out.wav"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).starts_with("onair: "), "{}", stderr(&o));
+    assert!(!dir.path("blocker/out.wav").exists());
+}
