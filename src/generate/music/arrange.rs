@@ -530,18 +530,21 @@ pub fn arrange(style: &Style, plan: &Plan, seed: u64, background: bool) -> Arran
                 }
             }
             Comp::Pulse8 => {
+                // One note at a time, low-high-middle-high: an ostinato that drives without
+                // stacking up voices (string releases are long); the pad holds the harmony.
+                let n = voicing.len();
+                let order = [0, n - 1, n / 2, n - 1];
                 for e in 0..bpb * 2 {
                     let accent = if e % 2 == 0 { 1.0 } else { 0.8 };
-                    for &k in &voicing {
-                        push(
-                            &mut notes,
-                            b0 + f64::from(e) * 0.5,
-                            0.35,
-                            CHORDS,
-                            k,
-                            v * accent * 0.85,
-                        );
-                    }
+                    let k = voicing[order[e as usize % order.len()]];
+                    push(
+                        &mut notes,
+                        b0 + f64::from(e) * 0.5,
+                        0.4,
+                        CHORDS,
+                        k,
+                        v * accent,
+                    );
                 }
             }
             Comp::Power => {

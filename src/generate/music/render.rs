@@ -13,7 +13,7 @@ const ENGINE: &str = "music/composer";
 /// Longest stretch rendered without looking at the event list.
 const BLOCK_FRAMES: usize = 512;
 /// Enough voices for chords, pad and ringing arpeggios with two-sample (stereo) presets.
-const MAX_POLYPHONY: usize = 128;
+const MAX_POLYPHONY: usize = 64;
 /// The synthesizer's master volume (rustysynth's default is 0.5); the mixer sets loudness.
 const MASTER_VOLUME: f32 = 0.5;
 const END_FADE_S: f64 = 0.05;

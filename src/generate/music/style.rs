@@ -45,7 +45,7 @@ pub enum Harmony {
 pub enum Comp {
     /// The chord held for the whole bar.
     Block,
-    /// Short chord stabs on every eighth note.
+    /// An eighth-note ostinato over the chord tones.
     Pulse8,
     /// Root, fifth and octave on every eighth note (guitar power chords).
     Power,
@@ -288,7 +288,8 @@ pub fn presets() -> Vec<Style> {
             sevenths: false,
             chord_program: PIANO,
             comp: Comp::Arpeggio,
-            pad_program: None,
+            // Soft strings under the piano hold the final chord after the piano has decayed.
+            pad_program: Some(SLOW_STRINGS),
             bass: Some((PIANO, B::Held)),
             melody_program: Some(PIANO),
             drums: None,
