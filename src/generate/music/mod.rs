@@ -1,0 +1,137 @@
+//! The composer: a music engine that turns a description into a style (tempo, key, mood,
+//! instruments), arranges note events for it, and renders them with a General MIDI
+//! SoundFont through rustysynth.
+//!
+//! - [`style`]: description → preset, plus explicit overrides ("120 bpm", "in D minor").
+//! - [`arrange`]: style + wanted length → bars, tempo and note events, ending on the tonic.
+//! - [`render`]: note events → stereo audio, block by block.
+
+pub mod arrange;
+pub mod render;
+pub mod style;
+
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use rustysynth::SoundFont;
+
+use super::{Clip, Generator, Request};
+use crate::{Error, Result};
+
+const ENGINE: &str = "music/composer";
+/// Environment variable naming a SoundFont to use instead of the installed ones.
+pub const SOUNDFONT_ENV: &str = "ONAIR_SOUNDFONT";
+/// Installed by `scripts/setup`, best first.
+const SOUNDFONT_PATHS: [&str; 2] = [
+    "/usr/share/sounds/sf2/FluidR3_GM.sf2",
+    "/usr/share/sounds/sf2/TimGM6mb.sf2",
+];
+/// Used when the mix rate is outside what the synthesizer accepts; the mixer resamples.
+const FALLBACK_RATE_HZ: u32 = 48_000;
+
+/// The music engine. Cheap to create: the SoundFont is loaded on first use and shared by
+/// every row this composer renders.
+#[derive(Debug, Default)]
+pub struct Composer {
+    font: OnceLock<Arc<SoundFont>>,
+}
+
+impl Composer {
+    pub fn new() -> Self {
+        Composer::default()
+    }
+
+    fn font(&self) -> Result<Arc<SoundFont>> {
+        if let Some(font) = self.font.get() {
+            return Ok(Arc::clone(font));
+        }
+        let path = soundfont_path()?;
+        let font = load_soundfont(&path)?;
+        // Two threads may load at once; both fonts are equal and the first one set is kept.
+        Ok(Arc::clone(self.font.get_or_init(|| font)))
+    }
+}
+
+/// `$ONAIR_SOUNDFONT` if set, else the first installed GM SoundFont.
+pub fn soundfont_path() -> Result<PathBuf> {
+    find_soundfont(std::env::var_os(SOUNDFONT_ENV), &SOUNDFONT_PATHS)
+}
+
+fn find_soundfont(from_env: Option<OsString>, installed: &[&str]) -> Result<PathBuf> {
+    if let Some(p) = from_env.filter(|p| !p.is_empty()) {
+        let path = PathBuf::from(p);
+        if path.is_file() {
+            return Ok(path);
+        }
+        return Err(missing(&path));
+    }
+    installed
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
+        .ok_or_else(|| missing(Path::new(installed.first().copied().unwrap_or_default())))
+}
+
+fn missing(path: &Path) -> Error {
+    Error::MissingAsset {
+        what: "General MIDI SoundFont".to_string(),
+        path: path.to_path_buf(),
+        hint: "run scripts/setup to install it".to_string(),
+    }
+}
+
+fn load_soundfont(path: &Path) -> Result<Arc<SoundFont>> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let font = SoundFont::new(&mut BufReader::new(file)).map_err(|e| {
+        Error::engine(
+            ENGINE,
+            format!("cannot read SoundFont {}: {e}", path.display()),
+        )
+    })?;
+    Ok(Arc::new(font))
+}
+
+impl Generator for Composer {
+    fn engine(&self) -> &'static str {
+        ENGINE
+    }
+
+    fn version(&self) -> u32 {
+        1
+    }
+
+    fn generate(&self, request: &Request<'_>) -> Result<Clip> {
+        if let Some(d) = request.duration_s
+            && !(d.is_finite() && d > 0.0)
+        {
+            return Err(Error::engine(
+                ENGINE,
+                format!("duration must be a positive number of seconds, got {d}"),
+            ));
+        }
+        let rate_hz =
+            if (render::MIN_RATE_HZ..=render::MAX_RATE_HZ).contains(&request.sample_rate_hz) {
+                request.sample_rate_hz
+            } else {
+                FALLBACK_RATE_HZ
+            };
+        let choice = style::choose(request.text);
+        let plan = arrange::plan(&choice.style, request.duration_s);
+        let arrangement = arrange::arrange(&choice.style, &plan, request.seed, request.background);
+        let frames = (plan.length_s * f64::from(rate_hz)).round() as usize;
+        let font = self.font()?;
+        let reverb_send = 40 + (50.0 * (1.0 - choice.style.energy)).round() as i32;
+        let audio = render::render(&font, &arrangement, reverb_send, rate_hz, frames)?;
+        Ok(Clip {
+            audio,
+            source: choice.source(),
+            warnings: choice.warnings,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,263 @@
+use std::time::Instant;
+
+use super::arrange::{self, Arrangement, DRUMS};
+use super::style::{self, Mode};
+use super::*;
+use crate::script::RowType;
+
+fn request(text: &str, duration_s: Option<f64>, seed: u64) -> Request<'_> {
+    Request {
+        row_index: 1,
+        row_type: RowType::Music,
+        text,
+        character: None,
+        voice: None,
+        duration_s,
+        background: true,
+        sample_rate_hz: 48_000,
+        seed,
+    }
+}
+
+/// The composer, or `None` (with a note) when no SoundFont is installed here.
+fn composer() -> Option<Composer> {
+    match soundfont_path() {
+        Ok(_) => Some(Composer::new()),
+        Err(e) => {
+            eprintln!("skipping: {e}");
+            None
+        }
+    }
+}
+
+fn arrangement(text: &str, duration_s: Option<f64>, seed: u64) -> Arrangement {
+    let choice = style::choose(text);
+    let plan = arrange::plan(&choice.style, duration_s);
+    arrange::arrange(&choice.style, &plan, seed, true)
+}
+
+fn rms(samples: &[f32]) -> f64 {
+    let sum: f64 = samples.iter().map(|&s| f64::from(s) * f64::from(s)).sum();
+    (sum / samples.len().max(1) as f64).sqrt()
+}
+
+#[test]
+fn exact_frame_counts() {
+    let Some(composer) = composer() else { return };
+    for d in [3.0, 10.0, 95.0, 7.77] {
+        let clip = composer
+            .generate(&request("upbeat news theme", Some(d), 1))
+            .unwrap();
+        assert_eq!(
+            clip.audio.frames(),
+            (d * 48_000.0f64).round() as usize,
+            "{d} s"
+        );
+        assert_eq!(clip.audio.channel_count(), 2);
+        assert!(clip.audio.peak() > 0.01, "{d} s is near-silent");
+        assert!(clip.audio.peak() <= 2.0);
+        assert_eq!(clip.source, "preset:news-theme");
+    }
+}
+
+#[test]
+fn natural_length_is_eight_bars_and_a_ring_out() {
+    let a = arrangement("jazz", None, 3);
+    assert_eq!(a.final_beat, 32.0);
+    let bars_s = 32.0 * a.seconds_per_beat();
+    assert!(a.length_s > bars_s + 1.0 && a.length_s < bars_s + 5.0);
+}
+
+#[test]
+fn same_request_same_samples_and_seed_varies() {
+    let Some(composer) = composer() else { return };
+    let a = composer
+        .generate(&request("lofi hip hop", Some(12.0), 5))
+        .unwrap();
+    let b = composer
+        .generate(&request("lofi hip hop", Some(12.0), 5))
+        .unwrap();
+    assert_eq!(a.audio, b.audio);
+    let c = composer
+        .generate(&request("lofi hip hop", Some(12.0), 6))
+        .unwrap();
+    assert_ne!(a.audio, c.audio);
+}
+
+#[test]
+fn seed_varies_melody_and_drums() {
+    let a = arrangement("rock", Some(30.0), 1);
+    let b = arrangement("rock", Some(30.0), 2);
+    let part = |x: &Arrangement, ch: u8| -> Vec<(u64, u8)> {
+        x.notes
+            .iter()
+            .filter(|n| n.channel == ch)
+            .map(|n| (n.start_beat.to_bits(), n.key))
+            .collect()
+    };
+    assert_ne!(part(&a, arrange::MELODY), part(&b, arrange::MELODY));
+    assert_ne!(part(&a, DRUMS), part(&b, DRUMS));
+}
+
+#[test]
+fn ends_on_a_ringing_tonic_chord() {
+    for (text, d) in [
+        ("news theme", 10.0),
+        ("sad piano", 95.0),
+        ("jazz", 13.3),
+        ("suspense", 3.0),
+        ("corporate", 47.0),
+    ] {
+        let a = arrangement(text, Some(d), 9);
+        let key = style::choose(text).style.key;
+        let third = if key.mode == Mode::Major { 4 } else { 3 };
+        let tonic: Vec<u8> = [0, third, 7]
+            .iter()
+            .map(|s| (key.tonic_pc + s) % 12)
+            .collect();
+        let last_start = a.notes.iter().map(|n| n.start_beat).fold(0.0, f64::max);
+        assert_eq!(last_start, a.final_beat, "{text}");
+        let spb = a.seconds_per_beat();
+        let finals: Vec<_> = a
+            .notes
+            .iter()
+            .filter(|n| n.start_beat == a.final_beat && n.channel != DRUMS)
+            .collect();
+        let pcs: Vec<u8> = finals.iter().map(|n| n.key % 12).collect();
+        assert!(pcs.iter().all(|pc| tonic.contains(pc)), "{text}: {pcs:?}");
+        assert!(tonic.iter().all(|pc| pcs.contains(pc)), "{text}: {pcs:?}");
+        // Sounding until the last second, and starting in time to be heard as an ending.
+        for n in &finals {
+            assert!(n.end_beat() * spb > d - 1.0, "{text}: released too early");
+            assert!(n.end_beat() * spb <= d + 1e-9);
+        }
+        let ring_s = d - a.final_beat * spb;
+        assert!(
+            ring_s >= 1.0 || d < arrange::STING_MAX_S,
+            "{text}: ring-out {ring_s}"
+        );
+    }
+}
+
+#[test]
+fn last_second_is_not_near_silent() {
+    let Some(composer) = composer() else { return };
+    for text in ["news theme", "sad piano", "calm ambient", "jazz"] {
+        let clip = composer.generate(&request(text, Some(10.0), 2)).unwrap();
+        let left = &clip.audio.channels[0];
+        let whole = rms(left);
+        let last = rms(&left[left.len() - 48_000..]);
+        let ratio_db = 20.0 * (last / whole).log10();
+        assert!(ratio_db > -20.0, "{text}: last second {ratio_db:.1} dB");
+    }
+}
+
+#[test]
+fn tempo_request_is_kept_within_the_fit() {
+    for d in [4.5, 10.0, 33.0, 95.0, 600.0] {
+        let a = arrangement("lofi at 120 bpm", Some(d), 1);
+        let bend = a.tempo_bpm / 120.0 - 1.0;
+        assert!(
+            bend.abs() <= arrange::MAX_TEMPO_FIT + 1e-12,
+            "{d} s: {}",
+            a.tempo_bpm
+        );
+        let end_s = a.final_beat * a.seconds_per_beat();
+        assert!(end_s < d);
+    }
+    assert_eq!(arrangement("lofi at 120 bpm", None, 1).tempo_bpm, 120.0);
+}
+
+#[test]
+fn key_request_gives_its_pitch_classes() {
+    // D natural minor plus the raised seventh (C#) of the dominant chord.
+    let allowed = [2, 4, 5, 7, 9, 10, 0, 1];
+    for text in ["news theme in D minor", "happy children's song in D minor"] {
+        let a = arrangement(text, Some(40.0), 4);
+        for n in a.notes.iter().filter(|n| n.channel != DRUMS) {
+            assert!(allowed.contains(&(n.key % 12)), "{text}: key {}", n.key);
+        }
+        let last = a.notes.iter().rfind(|n| n.channel == arrange::BASS);
+        assert_eq!(last.map(|n| n.key % 12), Some(2));
+    }
+}
+
+#[test]
+fn descriptions_give_different_styles() {
+    let styles: Vec<_> = [
+        "news theme",
+        "orchestral drama",
+        "tense suspense",
+        "calm ambient pad",
+        "lofi hip hop",
+        "jazz",
+        "rock",
+        "upbeat corporate",
+        "sad piano",
+        "happy children's song",
+    ]
+    .iter()
+    .map(|t| style::choose(t).style)
+    .collect();
+    for (i, a) in styles.iter().enumerate() {
+        for b in &styles[i + 1..] {
+            assert_ne!(a.name, b.name);
+            let same_sound = a.tempo_bpm == b.tempo_bpm
+                && a.chord_program == b.chord_program
+                && a.melody_program == b.melody_program;
+            assert!(!same_sound, "{} and {} sound alike", a.name, b.name);
+        }
+    }
+}
+
+#[test]
+fn empty_description_warns() {
+    let Some(composer) = composer() else { return };
+    let clip = composer.generate(&request("", Some(6.0), 1)).unwrap();
+    assert_eq!(clip.warnings.len(), 1);
+    assert_eq!(clip.source, "preset:neutral");
+    assert_eq!(clip.audio.frames(), 6 * 48_000);
+}
+
+#[test]
+fn overrides_show_in_the_source() {
+    let Some(composer) = composer() else { return };
+    let clip = composer
+        .generate(&request("lofi, 92 bpm, in D minor", Some(5.0), 1))
+        .unwrap();
+    assert_eq!(clip.source, "preset:lofi (92 bpm, D minor)");
+}
+
+#[test]
+fn missing_soundfont_is_a_missing_asset() {
+    let err = find_soundfont(None, &["/nonexistent/a.sf2"]).unwrap_err();
+    assert!(matches!(err, Error::MissingAsset { ref hint, .. } if hint.contains("scripts/setup")));
+    let err = find_soundfont(Some("/nonexistent/b.sf2".into()), &[]).unwrap_err();
+    assert!(matches!(err, Error::MissingAsset { .. }));
+}
+
+#[test]
+fn bad_duration_is_an_error() {
+    let composer = Composer::new();
+    assert!(composer.generate(&request("jazz", Some(0.0), 1)).is_err());
+    assert!(
+        composer
+            .generate(&request("jazz", Some(f64::NAN), 1))
+            .is_err()
+    );
+}
+
+/// Prints the real-time factor; run with `--nocapture` to see it.
+#[test]
+fn renders_faster_than_real_time() {
+    let Some(composer) = composer() else { return };
+    composer.generate(&request("jazz", Some(1.0), 1)).unwrap(); // loads the SoundFont
+    for text in ["upbeat corporate", "news theme", "calm ambient pad"] {
+        let d = 60.0;
+        let start = Instant::now();
+        composer.generate(&request(text, Some(d), 1)).unwrap();
+        let rtf = d / start.elapsed().as_secs_f64();
+        println!("music/composer {text}: {rtf:.0}x real time for {d} s at 48 kHz");
+        assert!(rtf > 5.0, "{text}: only {rtf:.1}x real time");
+    }
+}
