@@ -37,6 +37,29 @@ pub fn integrated_lufs(buf: &AudioBuffer) -> Result<f64> {
         .map_err(|e| Error::Audio(format!("loudness: {e}")))
 }
 
+/// Integrated loudness (LUFS) and true peak (dBTP) in one pass over the audio.
+pub fn loudness_and_true_peak(buf: &AudioBuffer) -> Result<(f64, f64)> {
+    if buf.channel_count() == 0 || buf.frames() == 0 {
+        return Ok((f64::NEG_INFINITY, f64::NEG_INFINITY));
+    }
+    let m = meter(buf, Mode::I | Mode::TRUE_PEAK)?;
+    let lufs = m
+        .loudness_global()
+        .map_err(|e| Error::Audio(format!("loudness: {e}")))?;
+    Ok((lufs, max_true_peak_dbtp(&m, buf.channel_count())?))
+}
+
+fn max_true_peak_dbtp(m: &EbuR128, channel_count: usize) -> Result<f64> {
+    let mut peak = 0.0f64;
+    for ch in 0..channel_count {
+        let p = m
+            .true_peak(ch as u32)
+            .map_err(|e| Error::Audio(format!("true peak: {e}")))?;
+        peak = peak.max(p);
+    }
+    Ok(20.0 * peak.log10())
+}
+
 /// Loudness in LUFS that also works for clips shorter than 400 ms: those are repeated end to
 /// end until they fill a gating block, which measures their mean K-weighted power.
 pub fn clip_lufs(buf: &AudioBuffer) -> Result<f64> {
@@ -63,14 +86,7 @@ pub fn true_peak_dbtp(buf: &AudioBuffer) -> Result<f64> {
         return Ok(f64::NEG_INFINITY);
     }
     let m = meter(buf, Mode::TRUE_PEAK)?;
-    let mut peak = 0.0f64;
-    for ch in 0..buf.channel_count() {
-        let p = m
-            .true_peak(ch as u32)
-            .map_err(|e| Error::Audio(format!("true peak: {e}")))?;
-        peak = peak.max(p);
-    }
-    Ok(20.0 * peak.log10())
+    max_true_peak_dbtp(&m, buf.channel_count())
 }
 
 /// The gain in dB that brings `buf` to `target_lufs`. Silent clips get 0 dB (nothing to
