@@ -207,9 +207,7 @@ mod tests {
     use super::*;
 
     fn test_signal() -> AudioBuffer {
-        let left = (0..4800)
-            .map(|i| (0.8 * (i as f32 * 0.01).sin()) as f32)
-            .collect();
+        let left = (0..4800).map(|i| 0.8 * (i as f32 * 0.01).sin()).collect();
         let right = (0..4800)
             .map(|i| -0.999 + 1.998 * (i as f32) / 4800.0)
             .collect();

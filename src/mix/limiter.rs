@@ -170,7 +170,7 @@ mod tests {
             })
             .collect();
         let buf = AudioBuffer::from_mono(48_000, s);
-        assert!((buf.peak() - 0.7071).abs() < 1e-3);
+        assert!((buf.peak() - std::f32::consts::FRAC_1_SQRT_2).abs() < 1e-3);
         let env = true_peak_envelope(&buf);
         let mid = env[2400];
         assert!((mid - 1.0).abs() < 0.02, "{mid}");
