@@ -44,21 +44,15 @@ pub fn true_peak_envelope(buf: &AudioBuffer) -> Vec<f32> {
     // Peak of each interval [n, n+1] (sample n and the interpolated points after it).
     let mut interval = vec![0.0f32; frames];
     for ch in &buf.channels {
-        let at = |i: isize| -> f32 {
-            if i < 0 || i as usize >= frames {
-                0.0
-            } else {
-                ch[i as usize]
-            }
-        };
+        // Zero-padded copy, so the inner loop needs no bounds logic at the edges.
+        let mut padded = vec![0.0f32; frames + 2 * HALF_TAPS];
+        padded[HALF_TAPS..HALF_TAPS + frames].copy_from_slice(ch);
         for (n, peak) in interval.iter_mut().enumerate() {
             let mut p = ch[n].abs();
-            let base = n as isize - HALF_TAPS as isize + 1;
+            // Taps start at x[n - HALF_TAPS + 1], which is padded[n + 1].
+            let window = &padded[n + 1..n + 1 + 2 * HALF_TAPS];
             for kernel in &kernels {
-                let mut y = 0.0f32;
-                for (t, c) in kernel.iter().enumerate() {
-                    y += c * at(base + t as isize);
-                }
+                let y: f32 = kernel.iter().zip(window).map(|(c, x)| c * x).sum();
                 p = p.max(y.abs());
             }
             *peak = peak.max(p);
@@ -75,20 +69,31 @@ pub fn true_peak_envelope(buf: &AudioBuffer) -> Vec<f32> {
 
 /// Limits `buf` in place so that its (estimated) true peak is at most `ceiling_dbtp`.
 pub fn limit(buf: &mut AudioBuffer, ceiling_dbtp: f64) {
+    let envelope = true_peak_envelope(buf);
+    limit_with_envelope(buf, &envelope, 1.0, ceiling_dbtp);
+}
+
+/// [`limit`] for `buf` = `envelope_gain` × the signal whose [`true_peak_envelope`] is
+/// `envelope`. The envelope scales with gain, so the master's passes (which differ only in
+/// gain) compute it once.
+pub fn limit_with_envelope(
+    buf: &mut AudioBuffer,
+    envelope: &[f32],
+    envelope_gain: f64,
+    ceiling_dbtp: f64,
+) {
     let frames = buf.frames();
     if frames == 0 {
         return;
     }
+    debug_assert_eq!(envelope.len(), frames);
     let rate_hz = f64::from(buf.sample_rate_hz);
     let ceiling = 10f64.powf(ceiling_dbtp / 20.0);
-    let required: Vec<f64> = true_peak_envelope(buf)
-        .into_iter()
-        .map(|p| {
-            if f64::from(p) > ceiling {
-                ceiling / f64::from(p)
-            } else {
-                1.0
-            }
+    let required: Vec<f64> = envelope
+        .iter()
+        .map(|&p| {
+            let p = f64::from(p) * envelope_gain;
+            if p > ceiling { ceiling / p } else { 1.0 }
         })
         .collect();
     let gain = gain_curve(&required, (LOOKAHEAD_S * rate_hz).round() as usize, {

@@ -3,7 +3,7 @@
 use crate::Result;
 use crate::audio::AudioBuffer;
 use crate::audio::loudness::{db_to_gain, loudness_and_true_peak};
-use crate::mix::limiter::limit;
+use crate::mix::limiter::{limit_with_envelope, true_peak_envelope};
 
 /// Stop iterating once this close to the loudness target (the promise is ±0.3 LU).
 const AIM_LU: f64 = 0.1;
@@ -52,11 +52,17 @@ pub fn master(sum: &AudioBuffer, target_lufs: f64, ceiling_dbtp: f64) -> Result<
     let mut gain_db = target_lufs - lufs;
     let max_gain_db = gain_db + 20.0;
     let mut limiter_ceiling_db = ceiling_dbtp - PEAK_MARGIN_DB;
+    let envelope = true_peak_envelope(sum);
     let mut best: Option<Mastered> = None;
     let mut last: Option<Mastered> = None;
     for _ in 0..MAX_PASSES {
         let mut audio = gained(sum, gain_db);
-        limit(&mut audio, limiter_ceiling_db);
+        limit_with_envelope(
+            &mut audio,
+            &envelope,
+            db_to_gain(gain_db),
+            limiter_ceiling_db,
+        );
         let (lufs, tp) = loudness_and_true_peak(&audio)?;
         let pass = Mastered {
             audio,
