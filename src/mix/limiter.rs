@@ -67,15 +67,10 @@ pub fn true_peak_envelope(buf: &AudioBuffer) -> Vec<f32> {
         .collect()
 }
 
-/// Limits `buf` in place so that its (estimated) true peak is at most `ceiling_dbtp`.
-pub fn limit(buf: &mut AudioBuffer, ceiling_dbtp: f64) {
-    let envelope = true_peak_envelope(buf);
-    limit_with_envelope(buf, &envelope, 1.0, ceiling_dbtp);
-}
-
-/// [`limit`] for `buf` = `envelope_gain` × the signal whose [`true_peak_envelope`] is
-/// `envelope`. The envelope scales with gain, so the master's passes (which differ only in
-/// gain) compute it once.
+/// Limits `buf` in place so that its (estimated) true peak is at most `ceiling_dbtp`, where
+/// `buf` = `envelope_gain` × the signal whose [`true_peak_envelope`] is `envelope`. The
+/// envelope scales with gain, so the master's passes (which differ only in gain) compute it
+/// once.
 pub fn limit_with_envelope(
     buf: &mut AudioBuffer,
     envelope: &[f32],
@@ -206,7 +201,8 @@ mod tests {
             s[k * 4000 + 100] = 1.5;
         }
         let mut buf = AudioBuffer::from_stereo(48_000, s.clone(), s);
-        limit(&mut buf, -1.0);
+        let envelope = true_peak_envelope(&buf);
+        limit_with_envelope(&mut buf, &envelope, 1.0, -1.0);
         let tp = crate::audio::loudness::true_peak_dbtp(&buf).unwrap();
         assert!(tp <= -0.9, "true peak {tp}");
     }
