@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
+use crate::audio::resample::resample;
 use crate::generate::cache::{Cache, CacheKey};
 use crate::generate::speech::auto_voice;
 use crate::generate::{Clip, Registry, Request};
@@ -271,6 +272,10 @@ impl Renderer<'_> {
                         format!("row {} (line {}): {e}", row.index, row.line),
                     )
                 })?;
+                // Cached at the mix rate, so a re-render does not resample again.
+                if clip.audio.sample_rate_hz != script.sample_rate_hz {
+                    clip.audio = resample(&clip.audio, script.sample_rate_hz)?;
+                }
                 if let Some(d) = job.duration_s {
                     // Engines are asked for exact lengths; a sample either way from rounding
                     // must not change the timeline.
