@@ -3,7 +3,7 @@
 //! thicken the echo density. It is not a concert hall, but it puts a dry synthetic sound
 //! into a space, which is what a knock or footsteps need to sound real.
 
-use super::filter::OnePoleLowpass;
+use super::filter::{OnePoleLowpass, flush_denormal};
 
 /// Comb delays at full size, ms. Mutually prime-ish so the echoes do not pile up into a
 /// pitched ring.
@@ -68,7 +68,10 @@ impl Channel {
                 }
             })
             .collect();
-        let allpasses = ALLPASS_MS.iter().map(|&ms| Delay::new(frames(ms))).collect();
+        let allpasses = ALLPASS_MS
+            .iter()
+            .map(|&ms| Delay::new(frames(ms)))
+            .collect();
         Channel { combs, allpasses }
     }
 
@@ -84,7 +87,7 @@ impl Channel {
         for ap in &mut self.allpasses {
             const G: f32 = 0.6;
             let delayed = ap.read();
-            let v = y + delayed * G;
+            let v = flush_denormal(y + delayed * G);
             ap.write_and_advance(v);
             y = delayed - v * G;
         }

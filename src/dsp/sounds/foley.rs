@@ -161,7 +161,15 @@ pub fn footsteps(scene: &Scene) -> Stereo {
 
 /// One key press and its release, into `out`. Plastic key caps ring high and briefly; the
 /// space bar is bigger and lower.
-pub(super) fn keystroke(out: &mut Stereo, sr: f32, rng: &mut Rng, at: usize, gain: f32, pan: f32, space_bar: bool) {
+pub(super) fn keystroke(
+    out: &mut Stereo,
+    sr: f32,
+    rng: &mut Rng,
+    at: usize,
+    gain: f32,
+    pan: f32,
+    space_bar: bool,
+) {
     let tune = 0.9 + 0.2 * rng.next_f32();
     let press = if space_bar {
         Hit {
@@ -173,7 +181,11 @@ pub(super) fn keystroke(out: &mut Stereo, sr: f32, rng: &mut Rng, at: usize, gai
         }
     } else {
         Hit {
-            modes: &[(480.0, 0.012, 0.3), (2100.0, 0.01, 0.25), (4200.0, 0.005, 0.15)],
+            modes: &[
+                (480.0, 0.012, 0.3),
+                (2100.0, 0.01, 0.25),
+                (4200.0, 0.005, 0.15),
+            ],
             noise_amp: 1.5,
             noise_decay_s: 0.002,
             noise_centre_hz: 3500.0,
@@ -196,7 +208,17 @@ pub(super) fn keystroke(out: &mut Stereo, sr: f32, rng: &mut Rng, at: usize, gai
 
 /// Typing from `start` to `end`: words of a few keys at 6–12 keys a second, a space bar
 /// after each word, and now and then a pause to think.
-pub(super) fn typing_between(out: &mut Stereo, sr: f32, rng: &mut Rng, start: usize, end: usize, pace: f32, gain: f32, pan: f32) {
+#[allow(clippy::too_many_arguments)]
+pub(super) fn typing_between(
+    out: &mut Stereo,
+    sr: f32,
+    rng: &mut Rng,
+    start: usize,
+    end: usize,
+    pace: f32,
+    gain: f32,
+    pan: f32,
+) {
     let key_s = |rng: &mut Rng| (0.08 + 0.09 * rng.next_f32()) / pace;
     let mut at = start;
     let mut until_pause = 10 + rng.below(20);
@@ -230,7 +252,16 @@ pub fn typing(scene: &Scene) -> Stereo {
     let mut rng = scene.rng.fork("typing");
     let pace = scene.params.pace * (0.8 + 0.5 * scene.params.intensity);
     let start = scene.frames_for(0.03);
-    typing_between(&mut out, scene.sample_rate_hz, &mut rng, start, scene.frames, pace, 1.0, 0.0);
+    typing_between(
+        &mut out,
+        scene.sample_rate_hz,
+        &mut rng,
+        start,
+        scene.frames,
+        pace,
+        1.0,
+        0.0,
+    );
     out
 }
 

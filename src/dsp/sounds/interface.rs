@@ -8,7 +8,13 @@ use crate::dsp::osc::{Saw, Sine};
 
 /// The spans `(start_frame, frames)` a stretchable sound occupies: the whole clip for a
 /// one-shot (so "a 3 second whoosh" lasts 3 s), or repeats with pauses for a background.
-fn stretch_spans(scene: &Scene, label: &str, max_s: f32, each_s: (f32, f32), pause_s: (f32, f32)) -> Vec<(usize, usize)> {
+fn stretch_spans(
+    scene: &Scene,
+    label: &str,
+    max_s: f32,
+    each_s: (f32, f32),
+    pause_s: (f32, f32),
+) -> Vec<(usize, usize)> {
     let clip_s = scene.frames as f32 / scene.sample_rate_hz;
     if !scene.background {
         let len_s = (clip_s - 0.04).clamp(0.05, max_s);
@@ -33,7 +39,8 @@ pub fn beep(scene: &Scene) -> Stereo {
     let spacing_s = 0.25;
     let starts = scene.group_starts("beep-groups", 0.02, spacing_s * count as f32, (0.6, 2.0));
     let mut out = Stereo::silence(scene.frames);
-    let freq_hz = 1000.0;
+    // Devices differ a little in pitch; the seed picks one.
+    let freq_hz = 1000.0 * (0.97 + 0.06 * scene.rng.fork("pitch").next_f32());
     for start in starts {
         for k in 0..count {
             let at = start + scene.frames_for(k as f32 * spacing_s);

@@ -131,7 +131,13 @@ impl Scene {
     /// Start frames of a sound's groups (a set of knocks, a beep pattern). A one-shot plays
     /// once, at `first_s`; a background repeats the group with a random pause after each,
     /// so the bed never turns into a metronome.
-    fn group_starts(&self, label: &str, first_s: f32, group_s: f32, pause_s: (f32, f32)) -> Vec<usize> {
+    fn group_starts(
+        &self,
+        label: &str,
+        first_s: f32,
+        group_s: f32,
+        pause_s: (f32, f32),
+    ) -> Vec<usize> {
         let mut starts = vec![self.frames_for(first_s).min(self.frames.saturating_sub(1))];
         if self.background {
             let mut rng = self.rng.fork(label);
@@ -165,7 +171,18 @@ const MAX_MODES: usize = 8;
 
 /// Writes one [`Hit`] starting at `start` into `out`. Mode frequencies are scaled by
 /// `tune` so repeated hits are not identical copies, which the ear notices at once.
-fn add_hit(out: &mut Stereo, sr: f32, rng: &mut Rng, start: usize, gain: f32, pan: f32, tune: f32, hit: &Hit<'_>) {
+// Each argument is an independent scalar of the event; a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
+fn add_hit(
+    out: &mut Stereo,
+    sr: f32,
+    rng: &mut Rng,
+    start: usize,
+    gain: f32,
+    pan: f32,
+    tune: f32,
+    hit: &Hit<'_>,
+) {
     let mut modes = [Resonator::struck(sr, 100.0, 0.001, 0.0); MAX_MODES];
     let mut longest_s = hit.noise_decay_s;
     let count = hit.modes.len().min(MAX_MODES);

@@ -8,7 +8,12 @@ use crate::dsp::rng::Rng;
 
 /// Random event times as a Poisson process: exponential gaps, so events clump and thin out
 /// the way independent raindrops or crackles do.
-fn poisson_times(rng: &mut Rng, rate_hz: f32, frames: usize, sr: f32) -> impl Iterator<Item = usize> + '_ {
+fn poisson_times(
+    rng: &mut Rng,
+    rate_hz: f32,
+    frames: usize,
+    sr: f32,
+) -> impl Iterator<Item = usize> + '_ {
     let mut t = 0.0f64;
     std::iter::from_fn(move || {
         let u = rng.next_f64().max(1e-12);
@@ -89,8 +94,16 @@ pub fn wind(scene: &Scene) -> Stereo {
     let mut out = Stereo::silence(scene.frames);
     let gust_depth = 0.3 + 0.6 * i;
     let gust_track = {
-        let mut gust = Drift::new(scene.rng.fork("gust"), sr, 0.18 + 0.2 * i, 1.0 - gust_depth, 1.0);
-        (0..scene.frames).map(|_| gust.next_sample()).collect::<Vec<f32>>()
+        let mut gust = Drift::new(
+            scene.rng.fork("gust"),
+            sr,
+            0.18 + 0.2 * i,
+            1.0 - gust_depth,
+            1.0,
+        );
+        (0..scene.frames)
+            .map(|_| gust.next_sample())
+            .collect::<Vec<f32>>()
     };
     for (ch, label) in [(&mut out.left, "wind-l"), (&mut out.right, "wind-r")] {
         let mut white = WhiteNoise::new(scene.rng.fork(label));
@@ -129,7 +142,11 @@ pub fn thunder(scene: &Scene) -> Stereo {
     let mut rolls = [(0.0f32, 0.0f32, 0.0f32, 0.0f32); 8];
     for (k, &start) in starts.iter().enumerate() {
         for (r, roll) in rolls.iter_mut().enumerate() {
-            let t = if r == 0 { 0.0 } else { rng.next_f32().powf(1.5) * 2.2 };
+            let t = if r == 0 {
+                0.0
+            } else {
+                rng.next_f32().powf(1.5) * 2.2
+            };
             *roll = (
                 t,
                 0.04 + 0.15 * rng.next_f32(),
