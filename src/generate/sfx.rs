@@ -1111,4 +1111,46 @@ mod tests {
         }
         println!("{}", report.join("\n"));
     }
+
+    /// Listening aid, not a check: writes one WAV per recipe (and a few described variants)
+    /// to `$ONAIR_SFX_WAV_DIR` so they can be auditioned or inspected with sox. Run with
+    /// `ONAIR_SFX_WAV_DIR=/tmp/sfx cargo test --lib write_listening_wavs -- --ignored`.
+    #[test]
+    #[ignore]
+    fn write_listening_wavs() {
+        let Ok(dir) = std::env::var("ONAIR_SFX_WAV_DIR") else {
+            return;
+        };
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut texts: Vec<String> = recipes().iter().map(|r| r.name.to_string()).collect();
+        texts.extend(
+            [
+                "distant knock",
+                "heavy rain",
+                "light rain",
+                "strong wind",
+                "knocks twice",
+            ]
+            .map(String::from),
+        );
+        for text in &texts {
+            let clip = ProceduralSfx::new()
+                .generate(&request(text, None, 48_000, 7))
+                .unwrap();
+            let spec = hound::WavSpec {
+                channels: 2,
+                sample_rate: 48_000,
+                bits_per_sample: 16,
+                sample_format: hound::SampleFormat::Int,
+            };
+            let path = format!("{dir}/{}.wav", text.replace(' ', "_"));
+            let mut w = hound::WavWriter::create(path, spec).unwrap();
+            for n in 0..clip.audio.frames() {
+                for ch in &clip.audio.channels {
+                    w.write_sample((ch[n] * 32767.0) as i16).unwrap();
+                }
+            }
+            w.finalize().unwrap();
+        }
+    }
 }

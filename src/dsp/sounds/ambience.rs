@@ -144,7 +144,7 @@ pub fn office(scene: &Scene) -> Stereo {
     let sr = scene.sample_rate_hz;
     let clip_s = scene.frames as f32 / sr;
     let mut out = Stereo::silence(scene.frames);
-    add_room_tone(scene, &mut out, 0.8);
+    add_room_tone(scene, &mut out, 0.5);
     for (c, ch) in [&mut out.left, &mut out.right].into_iter().enumerate() {
         let mut fan = PinkNoise::new(scene.rng.fork("fan").fork(if c == 0 { "l" } else { "r" }));
         let mut fan_bp = Biquad::bandpass(sr, 200.0, 0.8);
@@ -164,11 +164,11 @@ pub fn office(scene: &Scene) -> Stereo {
         while t < clip_s {
             let burst_s = 2.0 + 4.0 * tr.next_f32();
             let (from, to) = (scene.frames_for(t), scene.frames_for(t + burst_s));
-            typing_between(&mut far, sr, &mut tr, from, to, 1.0, 0.25, pan);
+            typing_between(&mut far, sr, &mut tr, from, to, 1.0, 0.6, pan);
             t += burst_s + 1.0 + 4.0 * tr.next_f32();
         }
     }
-    add_voices(scene, &mut far, "office-talk", 3, 0.12);
+    add_voices(scene, &mut far, "office-talk", 3, 0.15);
     let mut t = 0.8 + 2.5 * rng.next_f32();
     while t < clip_s {
         let at = scene.frames_for(t);
@@ -217,7 +217,7 @@ fn add_phone(out: &mut Stereo, sr: f32, start: usize, pan: f32) {
             let high = (t * 16.0).fract() < 0.5;
             let f = if high { 1400.0 } else { 1100.0 };
             let g = adsr_gain(t, 0.01, 0.05, 0.8, 0.03, 1.05);
-            out.add(at, osc.next_sample(f) * g * 0.12, gains);
+            out.add(at, osc.next_sample(f) * g * 0.2, gains);
         }
     }
 }

@@ -80,7 +80,7 @@ pub fn creak(scene: &Scene) -> Stereo {
         (2350.0, 25.0, 0.3),
     ];
     let mut bank = modes.map(|(f, q, _)| Biquad::bandpass(sr, f * tune, q));
-    let mut rate = Drift::new(scene.rng.fork("creak-rate"), sr, 2.5, 25.0, 150.0);
+    let mut rate = Drift::new(scene.rng.fork("creak-rate"), sr, 5.0, 15.0, 160.0);
     let mut hiss = WhiteNoise::new(scene.rng.fork("creak-hiss"));
     for (start_s, len_s) in spans {
         let start = scene.frames_for(start_s);
