@@ -1072,6 +1072,42 @@ mod tests {
         assert!(a != b);
     }
 
+    /// Counts the distinct hits in a clip: 5 ms windows whose energy jumps well above the
+    /// previous window's and above a tenth of the loudest window.
+    fn onsets(audio: &AudioBuffer) -> usize {
+        let x = &audio.channels[0];
+        let win = (audio.sample_rate_hz / 200) as usize;
+        let energy: Vec<f32> = x
+            .chunks(win)
+            .map(|c| c.iter().map(|s| s * s).sum())
+            .collect();
+        let loudest = energy.iter().copied().fold(0.0, f32::max);
+        // After a hit, ignore 60 ms: its attack may straddle two windows.
+        let (mut count, mut quiet_until) = (0, 0);
+        for i in 1..energy.len() {
+            if i >= quiet_until && energy[i] > 0.1 * loudest && energy[i] > 8.0 * energy[i - 1] {
+                count += 1;
+                quiet_until = i + 12;
+            }
+        }
+        count
+    }
+
+    #[test]
+    fn counts_reach_the_sound() {
+        let engine = ProceduralSfx::new();
+        for (text, want) in [
+            ("knocks twice", 2),
+            ("three knocks", 3),
+            ("knock five times", 5),
+            ("3 beeps", 3),
+            ("a beep", 1),
+        ] {
+            let clip = engine.generate(&request(text, None, 48_000, 4)).unwrap();
+            assert_eq!(onsets(&clip.audio), want, "{text}");
+        }
+    }
+
     #[test]
     fn inflections_match() {
         assert!(inflects("knocks", "knock"));

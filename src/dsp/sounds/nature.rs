@@ -97,7 +97,7 @@ pub fn wind(scene: &Scene) -> Stereo {
         let mut gust = Drift::new(
             scene.rng.fork("gust"),
             sr,
-            0.18 + 0.2 * i,
+            0.35 + 0.4 * i,
             1.0 - gust_depth,
             1.0,
         );
@@ -114,6 +114,9 @@ pub fn wind(scene: &Scene) -> Stereo {
         let q = 1.2 + 4.0 * i;
         let mut bp = Biquad::bandpass(sr, lo_hz, q);
         let mut rumble_lp = OnePoleLowpass::new(sr, 120.0);
+        // A narrow band of white noise carries little power (about bandwidth / rate);
+        // scale it back up so the whistle, not the rumble, is what one hears.
+        let whistle_gain = 0.25 * (q * sr / (std::f32::consts::TAU * lo_hz)).sqrt();
         for (n, (s, &g)) in ch.iter_mut().zip(&gust_track).enumerate() {
             let c = centre.next_sample();
             // The centre moves slowly: refreshing coefficients every 32 samples is inaudible
@@ -123,7 +126,7 @@ pub fn wind(scene: &Scene) -> Stereo {
             }
             let whistle = bp.process(white.next_sample());
             let rumble = rumble_lp.process(brown.next_sample());
-            *s = g * g * (whistle * 0.8 + rumble * 0.6);
+            *s = g * g * (whistle * whistle_gain + rumble * 0.3);
         }
     }
     out
