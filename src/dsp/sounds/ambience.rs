@@ -1,0 +1,291 @@
+//! Places and people: room tone, an office, a murmuring crowd, applause.
+
+use super::foley::typing_between;
+use super::{Hit, Scene, Space, Stereo, add_hit, pan_gains};
+use crate::dsp::envelope::{adsr_gain, swell_gain};
+use crate::dsp::filter::{Biquad, OnePoleLowpass};
+use crate::dsp::noise::{BrownNoise, Drift, PinkNoise, WhiteNoise};
+use crate::dsp::osc::{Saw, Sine};
+use crate::dsp::reverb::Reverb;
+use crate::dsp::rng::Rng;
+
+/// The sound of an empty room: low rumble (building, distant traffic) with a little air
+/// above it, slowly breathing, different in each ear.
+fn add_room_tone(scene: &Scene, out: &mut Stereo, gain: f32) {
+    let sr = scene.sample_rate_hz;
+    for (ch, label) in [(&mut out.left, "room-l"), (&mut out.right, "room-r")] {
+        let mut brown = BrownNoise::new(scene.rng.fork(label), sr);
+        let mut pink = PinkNoise::new(scene.rng.fork(label).fork("air"));
+        let mut rumble_lp = Biquad::lowpass(sr, 180.0, 0.7);
+        let mut air_lp = OnePoleLowpass::new(sr, 2500.0);
+        let mut breathe = Drift::new(scene.rng.fork(label).fork("breathe"), sr, 0.15, 0.8, 1.0);
+        for s in ch.iter_mut() {
+            let x = rumble_lp.process(brown.next_sample()) * 0.7
+                + air_lp.process(pink.next_sample()) * 0.1;
+            *s += x * breathe.next_sample() * gain;
+        }
+    }
+}
+
+pub fn room_tone(scene: &Scene) -> Stereo {
+    let mut out = Stereo::silence(scene.frames);
+    add_room_tone(scene, &mut out, 1.0);
+    out
+}
+
+/// Vowel formants (F1, F2), Hz: enough to make a pulse train sound like talking without
+/// any words in it.
+const VOWELS: [(f32, f32); 7] = [
+    (730.0, 1090.0),
+    (270.0, 2290.0),
+    (530.0, 1840.0),
+    (300.0, 870.0),
+    (640.0, 1190.0),
+    (490.0, 1350.0),
+    (400.0, 2000.0),
+];
+
+/// Adds `voices` talkers: each a glottal sawtooth through two formant filters that move
+/// from vowel to vowel at syllable rate, in phrases separated by pauses. Summed and dulled,
+/// many of them become the wordless murmur of a room full of people.
+fn add_voices(scene: &Scene, out: &mut Stereo, label: &str, voices: usize, gain: f32) {
+    const BLOCK: usize = 32;
+    // Murmur is dull by nature (everything above ~3 kHz is filtered off afterwards), so the
+    // voices run at a quarter of the rate or so and are interpolated up: the crowd is the
+    // costliest sound here, and this makes it about four times cheaper.
+    let step = ((scene.sample_rate_hz / 12_000.0).floor() as usize).max(1);
+    let sr = scene.sample_rate_hz / step as f32;
+    let low_frames = scene.frames / step + 2;
+    let mut low = Stereo::silence(low_frames);
+    let rng = scene.rng.fork(label);
+    for v in 0..voices {
+        let mut vr = rng.fork(&format!("voice-{v}"));
+        let pitch_hz = if vr.chance(0.5) {
+            95.0 + 50.0 * vr.next_f32()
+        } else {
+            170.0 + 80.0 * vr.next_f32()
+        };
+        let mut wander = Drift::new(vr.fork("pitch"), sr, 4.0, 0.85, 1.15);
+        let mut saw = Saw::new(sr, vr.next_f32());
+        let mut breath = WhiteNoise::new(vr.fork("breath"));
+        let (mut f1, mut f2) = VOWELS[vr.below(VOWELS.len())];
+        let (mut t1, mut t2) = (f1, f2);
+        let mut bp1 = Biquad::bandpass(sr, f1, 5.0);
+        let mut bp2 = Biquad::bandpass(sr, f2, 7.0);
+        let gains = pan_gains(vr.bipolar() * 0.8);
+        let voice_gain = gain * (0.5 + 0.5 * vr.next_f32());
+        // Syllable state: frames into it, its length, its loudness (0 while pausing).
+        let mut syl_at = 0usize;
+        let mut syl_len = 1usize;
+        let mut syl_amp = 0.0f32;
+        let mut phrase_left = vr.below(8);
+        let mut env = 0.0f32;
+        for n in 0..low_frames {
+            if syl_at >= syl_len {
+                syl_at = 0;
+                if phrase_left == 0 {
+                    syl_amp = 0.0;
+                    syl_len = ((0.3 + 1.5 * vr.next_f32()) * sr) as usize;
+                    phrase_left = 4 + vr.below(14);
+                } else {
+                    syl_amp = 0.4 + 0.6 * vr.next_f32();
+                    syl_len = ((0.12 + 0.18 * vr.next_f32()) * sr) as usize;
+                    (t1, t2) = VOWELS[vr.below(VOWELS.len())];
+                    phrase_left -= 1;
+                }
+            }
+            if n % BLOCK == 0 {
+                env = syl_amp * swell_gain(syl_at as f32 / syl_len as f32, 0.3);
+                // Glide towards the vowel, as the tongue does.
+                f1 += (t1 - f1) * 0.3;
+                f2 += (t2 - f2) * 0.3;
+                bp1.set(sr, f1, 5.0);
+                bp2.set(sr, f2, 7.0);
+            }
+            syl_at += 1;
+            if env == 0.0 {
+                continue;
+            }
+            let x = saw.next_sample(pitch_hz * wander.next_sample()) + breath.next_sample() * 0.1;
+            let y = (bp1.process(x) + bp2.process(x) * 0.6) * env * voice_gain;
+            low.add(n, y, gains);
+        }
+    }
+    // Linear interpolation back up to the clip's rate; its images lie above the murmur's
+    // band and the callers' low-pass removes them.
+    for (dst, src) in [(&mut out.left, &low.left), (&mut out.right, &low.right)] {
+        for (n, d) in dst.iter_mut().enumerate() {
+            let i = n / step;
+            let frac = (n % step) as f32 / step as f32;
+            *d += src[i] + (src[i + 1] - src[i]) * frac;
+        }
+    }
+}
+
+/// A murmuring crowd: many talkers, softened as if heard across the room, over room tone.
+pub fn crowd(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let mut out = Stereo::silence(scene.frames);
+    let voices = 6 + (18.0 * scene.params.intensity) as usize;
+    add_voices(scene, &mut out, "crowd", voices, 0.5);
+    for ch in [&mut out.left, &mut out.right] {
+        let mut lp = Biquad::lowpass(sr, 3000.0, 0.7);
+        for s in ch.iter_mut() {
+            *s = lp.process(*s);
+        }
+    }
+    add_room_tone(scene, &mut out, 0.3);
+    out
+}
+
+/// An office: room tone, the air-conditioning's fan and hum, and, further off, keyboards,
+/// a few voices, the odd telephone and rustle of paper.
+pub fn office(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let clip_s = scene.frames as f32 / sr;
+    let mut out = Stereo::silence(scene.frames);
+    add_room_tone(scene, &mut out, 0.5);
+    for (c, ch) in [&mut out.left, &mut out.right].into_iter().enumerate() {
+        let mut fan = PinkNoise::new(scene.rng.fork("fan").fork(if c == 0 { "l" } else { "r" }));
+        let mut fan_bp = Biquad::bandpass(sr, 200.0, 0.8);
+        let mut hum = Sine::new(sr, 0.25 * c as f32);
+        let mut hum2 = Sine::new(sr, 0.0);
+        for s in ch.iter_mut() {
+            *s += fan_bp.process(fan.next_sample()) * 0.35
+                + hum.next_sample(120.0) * 0.02
+                + hum2.next_sample(240.0) * 0.008;
+        }
+    }
+    let mut far = Stereo::silence(scene.frames);
+    let mut rng = scene.rng.fork("office-events");
+    for (typist, pan) in [(0, -0.6f32), (1, 0.5)] {
+        let mut tr = rng.fork(&format!("typist-{typist}"));
+        let mut t = 0.1 + 1.5 * tr.next_f32();
+        while t < clip_s {
+            let burst_s = 2.0 + 4.0 * tr.next_f32();
+            let (from, to) = (scene.frames_for(t), scene.frames_for(t + burst_s));
+            typing_between(&mut far, sr, &mut tr, from, to, 1.0, 0.6, pan);
+            t += burst_s + 1.0 + 4.0 * tr.next_f32();
+        }
+    }
+    add_voices(scene, &mut far, "office-talk", 3, 0.15);
+    let mut t = 0.8 + 2.5 * rng.next_f32();
+    while t < clip_s {
+        let at = scene.frames_for(t);
+        if rng.chance(0.35) {
+            add_phone(&mut far, sr, at, rng.bipolar() * 0.7);
+        } else {
+            let pan = rng.bipolar() * 0.7;
+            add_paper(&mut far, sr, &mut rng, at, pan);
+        }
+        t += 4.0 + 8.0 * rng.next_f32();
+    }
+    for ch in [&mut far.left, &mut far.right] {
+        let mut lp = OnePoleLowpass::new(sr, 3500.0);
+        for s in ch.iter_mut() {
+            *s = lp.process(*s);
+        }
+    }
+    let (size, decay_s) = match scene.params.space.unwrap_or(Space::Medium) {
+        Space::Large => (1.0, 1.5),
+        _ => (0.6, 0.7),
+    };
+    Reverb::new(sr, size, decay_s).apply(&mut far.left, &mut far.right, 0.35);
+    for (o, f) in out.left.iter_mut().zip(&far.left) {
+        *o += f;
+    }
+    for (o, f) in out.right.iter_mut().zip(&far.right) {
+        *o += f;
+    }
+    out
+}
+
+/// A desk phone: a two-tone electronic trill in bursts of a second, twice.
+fn add_phone(out: &mut Stereo, sr: f32, start: usize, pan: f32) {
+    let gains = pan_gains(pan);
+    let mut osc = Sine::new(sr, 0.0);
+    for burst in 0..2 {
+        let from = start + (burst as f32 * 2.5 * sr) as usize;
+        let len = (1.1 * sr) as usize;
+        for n in 0..len {
+            let at = from + n;
+            if at >= out.frames() {
+                return;
+            }
+            let t = n as f32 / sr;
+            // The trill: switch between two tones 16 times a second.
+            let high = (t * 16.0).fract() < 0.5;
+            let f = if high { 1400.0 } else { 1100.0 };
+            let g = adsr_gain(t, 0.01, 0.05, 0.8, 0.03, 1.05);
+            out.add(at, osc.next_sample(f) * g * 0.2, gains);
+        }
+    }
+}
+
+/// Paper being handled: bright noise in irregular crinkles over about a second.
+fn add_paper(out: &mut Stereo, sr: f32, rng: &mut Rng, start: usize, pan: f32) {
+    let len_s = 0.5 + 0.8 * rng.next_f32();
+    let len = (len_s * sr) as usize;
+    let gains = pan_gains(pan);
+    let mut noise = WhiteNoise::new(rng.fork("paper"));
+    let mut bp = Biquad::bandpass(sr, 3000.0, 0.6);
+    let mut crinkle = Drift::new(rng.fork("crinkle"), sr, 40.0, 0.0, 1.0);
+    for n in 0..len {
+        let at = start + n;
+        if at >= out.frames() {
+            return;
+        }
+        let c = crinkle.next_sample();
+        let env = swell_gain(n as f32 / len as f32, 0.2);
+        out.add(
+            at,
+            bp.process(noise.next_sample()) * c * c * c * env * 0.6,
+            gains,
+        );
+    }
+}
+
+/// Applause: many people clapping, each at their own rate and with their own hand shape.
+/// It swells in and, as a one-shot, dies away at the end.
+pub fn applause(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let mut out = Stereo::silence(scene.frames);
+    let clappers = 10 + (40.0 * i) as usize;
+    let mut rng = scene.rng.fork("clappers");
+    let clip_s = scene.frames as f32 / sr;
+    let fade_s = if scene.background {
+        0.0
+    } else {
+        (clip_s * 0.3).min(1.2)
+    };
+    for _ in 0..clappers {
+        let rate_hz = 3.5 + 2.5 * rng.next_f32();
+        let clap = Hit {
+            modes: &[],
+            noise_amp: 1.0,
+            noise_decay_s: 0.003 + 0.007 * rng.next_f32(),
+            noise_centre_hz: 800.0 + 1700.0 * rng.next_f32(),
+            noise_q: 1.2 + 1.5 * rng.next_f32(),
+        };
+        let pan = rng.bipolar() * 0.9;
+        let mut t = 0.3 * rng.next_f32();
+        let stop_s = clip_s - fade_s * rng.next_f32();
+        while t < stop_s {
+            let swell = (t / 0.4).min(1.0);
+            let gain = swell * (0.6 + 0.4 * rng.next_f32());
+            add_hit(
+                &mut out,
+                sr,
+                &mut rng,
+                scene.frames_for(t),
+                gain,
+                pan,
+                1.0,
+                &clap,
+            );
+            t += (1.0 + 0.15 * rng.bipolar()) / rate_hz;
+        }
+    }
+    out
+}

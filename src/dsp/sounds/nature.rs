@@ -1,0 +1,241 @@
+//! Weather and fire: rain, wind, thunder, a crackling fire.
+
+use super::{Hit, Scene, Stereo, add_hit, pan_gains};
+use crate::dsp::envelope::ad_gain;
+use crate::dsp::filter::{Biquad, OnePoleLowpass};
+use crate::dsp::noise::{BrownNoise, Drift, PinkNoise, WhiteNoise};
+use crate::dsp::rng::Rng;
+
+/// Random event times as a Poisson process: exponential gaps, so events clump and thin out
+/// the way independent raindrops or crackles do.
+fn poisson_times(
+    rng: &mut Rng,
+    rate_hz: f32,
+    frames: usize,
+    sr: f32,
+) -> impl Iterator<Item = usize> + '_ {
+    let mut t = 0.0f64;
+    std::iter::from_fn(move || {
+        let u = rng.next_f64().max(1e-12);
+        t += -u.ln() / f64::from(rate_hz);
+        let at = (t * f64::from(sr)) as usize;
+        (at < frames).then_some(at)
+    })
+}
+
+/// Rain: a bed of high-passed pink noise (the many far drops) plus individual near drops,
+/// some as short ticks (on hard surfaces) and some as the upward-chirping ring of the air
+/// bubble a drop traps in water. Heavier rain: more drops, a brighter wash, a low roar.
+pub fn rain(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let mut out = Stereo::silence(scene.frames);
+    let mut swell = Drift::new(scene.rng.fork("swell"), sr, 0.25, 0.7, 1.0);
+    for (ch, label) in [(&mut out.left, "wash-l"), (&mut out.right, "wash-r")] {
+        let mut pink = PinkNoise::new(scene.rng.fork(label));
+        let mut brown = BrownNoise::new(scene.rng.fork(label).fork("roar"), sr);
+        let mut hp = Biquad::highpass(sr, 500.0 - 250.0 * i, 0.7);
+        let mut lp = Biquad::lowpass(sr, 5000.0 + 5000.0 * i, 0.7);
+        let mut roar_lp = OnePoleLowpass::new(sr, 250.0);
+        let wash_gain = 0.12 + 0.25 * i;
+        let roar_gain = 0.3 * i * i;
+        for s in ch.iter_mut() {
+            let wash = lp.process(hp.process(pink.next_sample()));
+            let roar = roar_lp.process(brown.next_sample());
+            *s = (wash * wash_gain + roar * roar_gain) * swell.next_sample();
+        }
+    }
+    let mut rng = scene.rng.fork("drops");
+    let mut times = scene.rng.fork("drop-times");
+    let rate_hz = 25.0 + 700.0 * i * i;
+    for at in poisson_times(&mut times, rate_hz, scene.frames, sr) {
+        let amp = 0.05 + 0.5 * rng.next_f32().powi(3);
+        let pan = rng.bipolar() * 0.9;
+        if rng.chance(0.3) {
+            add_bubble(&mut out, sr, &mut rng, at, amp, pan);
+        } else {
+            let tick = Hit {
+                modes: &[],
+                noise_amp: 1.0,
+                noise_decay_s: 0.0006 + 0.0015 * rng.next_f32(),
+                noise_centre_hz: 2500.0 + 4000.0 * rng.next_f32(),
+                noise_q: 0.9,
+            };
+            add_hit(&mut out, sr, &mut rng, at, amp, pan, 1.0, &tick);
+        }
+    }
+    out
+}
+
+/// The ring of a bubble trapped by a drop: a sine whose pitch rises as it decays.
+fn add_bubble(out: &mut Stereo, sr: f32, rng: &mut Rng, start: usize, amp: f32, pan: f32) {
+    let mut freq_hz = 1200.0 + 3000.0 * rng.next_f32();
+    let decay_s = 0.003 + 0.008 * rng.next_f32();
+    let chirp = (1.0 + 4.0 / (decay_s * sr * 20.0)).min(1.001);
+    let keep = (-1.0 / (decay_s * sr)).exp();
+    let len = (decay_s * 6.0 * sr) as usize;
+    let gains = pan_gains(pan);
+    let mut phase = 0.0f32;
+    let mut level = amp * 0.6;
+    for at in start..(start + len).min(out.frames()) {
+        out.add(at, (std::f32::consts::TAU * phase).sin() * level, gains);
+        phase = (phase + freq_hz / sr).fract();
+        freq_hz *= chirp;
+        level *= keep;
+    }
+}
+
+/// Wind: noise through a resonant band-pass whose centre wanders (the whistle around
+/// edges), under a gust envelope, over a low rumble. Stronger wind: a narrower, higher,
+/// more moving resonance and deeper gusts.
+pub fn wind(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let mut out = Stereo::silence(scene.frames);
+    let gust_depth = 0.3 + 0.6 * i;
+    let gust_track = {
+        let mut gust = Drift::new(
+            scene.rng.fork("gust"),
+            sr,
+            0.35 + 0.4 * i,
+            1.0 - gust_depth,
+            1.0,
+        );
+        (0..scene.frames)
+            .map(|_| gust.next_sample())
+            .collect::<Vec<f32>>()
+    };
+    for (ch, label) in [(&mut out.left, "wind-l"), (&mut out.right, "wind-r")] {
+        let mut white = WhiteNoise::new(scene.rng.fork(label));
+        let mut brown = BrownNoise::new(scene.rng.fork(label).fork("rumble"), sr);
+        let lo_hz = 250.0 + 150.0 * i;
+        let hi_hz = 500.0 + 1000.0 * i;
+        let mut centre = Drift::new(scene.rng.fork(label).fork("centre"), sr, 0.3, lo_hz, hi_hz);
+        let q = 1.2 + 4.0 * i;
+        let mut bp = Biquad::bandpass(sr, lo_hz, q);
+        let mut rumble_lp = OnePoleLowpass::new(sr, 120.0);
+        // A narrow band of white noise carries little power (about bandwidth / rate);
+        // scale it back up so the whistle, not the rumble, is what one hears.
+        let whistle_gain = 0.25 * (q * sr / (std::f32::consts::TAU * lo_hz)).sqrt();
+        for (n, (s, &g)) in ch.iter_mut().zip(&gust_track).enumerate() {
+            let c = centre.next_sample();
+            // The centre moves slowly: refreshing coefficients every 32 samples is inaudible
+            // and saves the trig.
+            if n % 32 == 0 {
+                bp.set(sr, c * (0.8 + 0.4 * g), q);
+            }
+            let whistle = bp.process(white.next_sample());
+            let rumble = rumble_lp.process(brown.next_sample());
+            *s = g * g * (whistle * whistle_gain + rumble * 0.3);
+        }
+    }
+    out
+}
+
+/// Thunder: for a near strike a bright crack, then a long low rumble made of several
+/// overlapping rolls (echoes of the channel's parts at different distances).
+pub fn thunder(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let mut out = Stereo::silence(scene.frames);
+    let near = scene.params.distance != super::Distance::Far;
+    let starts = scene.group_starts("strikes", 0.05, 4.5, (3.0, 12.0));
+    let mut rng = scene.rng.fork("rolls");
+    // Rolls as (start_s, attack_s, decay_s, amplitude); built once per strike.
+    let mut rolls = [(0.0f32, 0.0f32, 0.0f32, 0.0f32); 8];
+    for (k, &start) in starts.iter().enumerate() {
+        for (r, roll) in rolls.iter_mut().enumerate() {
+            let t = if r == 0 {
+                0.0
+            } else {
+                rng.next_f32().powf(1.5) * 2.2
+            };
+            *roll = (
+                t,
+                0.04 + 0.15 * rng.next_f32(),
+                0.3 + 0.9 * rng.next_f32(),
+                (0.4 + 0.6 * rng.next_f32()) / (1.0 + t),
+            );
+        }
+        let len = (scene.frames - start).min(scene.frames_for(5.5));
+        for (c, ch) in [&mut out.left, &mut out.right].into_iter().enumerate() {
+            let label = format!("rumble-{k}-{c}");
+            let mut brown = BrownNoise::new(scene.rng.fork(&label), sr);
+            let mut lp = Biquad::lowpass(sr, 120.0 + 250.0 * i, 0.8);
+            let mut white = WhiteNoise::new(scene.rng.fork(&label).fork("crack"));
+            let mut crack_hp = Biquad::highpass(sr, 900.0, 0.7);
+            let crack_keep = (-1.0 / (0.06 * sr)).exp();
+            let mut crack = if near { 0.6 + 0.4 * i } else { 0.0 };
+            let mut env = 0.0f32;
+            for n in 0..len {
+                // The roll envelope changes slowly: evaluate it once per 64 samples.
+                if n % 64 == 0 {
+                    let t = n as f32 / sr;
+                    env = rolls
+                        .iter()
+                        .map(|&(t0, a, d, amp)| amp * ad_gain(t - t0, a, d))
+                        .sum();
+                }
+                let rumble = lp.process(brown.next_sample()) * env * 1.4;
+                let cr = crack_hp.process(white.next_sample()) * crack;
+                crack *= crack_keep;
+                ch[start + n] += rumble + cr;
+            }
+        }
+    }
+    out
+}
+
+/// A fire: a fluttering low roar of burning gas, a faint hiss, and crackles: very short
+/// clicks of widely varying strength (wood cells bursting), often in little clusters, with
+/// the odd deeper pop.
+pub fn fire(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let mut out = Stereo::silence(scene.frames);
+    for (ch, label) in [(&mut out.left, "fire-l"), (&mut out.right, "fire-r")] {
+        let mut brown = BrownNoise::new(scene.rng.fork(label), sr);
+        let mut pink = PinkNoise::new(scene.rng.fork(label).fork("hiss"));
+        let mut roar_lp = Biquad::lowpass(sr, 250.0 + 200.0 * i, 0.7);
+        let mut hiss_bp = Biquad::bandpass(sr, 3500.0, 0.6);
+        let mut flutter = Drift::new(scene.rng.fork(label).fork("flutter"), sr, 4.0, 0.4, 1.0);
+        let mut breath = Drift::new(scene.rng.fork(label).fork("breath"), sr, 2.0, 0.0, 1.0);
+        for s in ch.iter_mut() {
+            let roar = roar_lp.process(brown.next_sample()) * flutter.next_sample();
+            let b = breath.next_sample();
+            let hiss = hiss_bp.process(pink.next_sample()) * b * b;
+            *s = roar * (0.25 + 0.2 * i) + hiss * 0.06;
+        }
+    }
+    let mut rng = scene.rng.fork("crackles");
+    let mut times = scene.rng.fork("crackle-times");
+    for at in poisson_times(&mut times, 6.0 + 25.0 * i, scene.frames, sr) {
+        let cluster = if rng.chance(0.4) { 2 + rng.below(5) } else { 1 };
+        let pan = rng.bipolar() * 0.7;
+        let mut t = at;
+        for _ in 0..cluster {
+            let amp = 0.1 + 0.9 * rng.next_f32().powi(3);
+            if rng.chance(0.1) {
+                let pop = Hit {
+                    modes: &[(350.0 + 500.0 * rng.next_f32(), 0.006, 0.5)],
+                    noise_amp: 1.0,
+                    noise_decay_s: 0.002,
+                    noise_centre_hz: 1500.0,
+                    noise_q: 0.7,
+                };
+                add_hit(&mut out, sr, &mut rng, t, amp, pan, 1.0, &pop);
+            } else {
+                let click = Hit {
+                    modes: &[],
+                    noise_amp: 2.0,
+                    noise_decay_s: 0.0003 + 0.002 * rng.next_f32(),
+                    noise_centre_hz: 2000.0 + 5000.0 * rng.next_f32(),
+                    noise_q: 0.8,
+                };
+                add_hit(&mut out, sr, &mut rng, t, amp, pan, 1.0, &click);
+            }
+            t += scene.frames_for(0.004 + 0.03 * rng.next_f32());
+        }
+    }
+    out
+}
