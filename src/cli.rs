@@ -16,7 +16,11 @@ use crate::script::{Action, Duration, Script};
 use crate::timeline::Clock;
 
 #[derive(Debug, Parser)]
-#[command(name = "onair", version, about = "Render audio scripts (speech, music, sound effects) to mastered audio, offline")]
+#[command(
+    name = "onair",
+    version,
+    about = "Render audio scripts (speech, music, sound effects) to mastered audio, offline"
+)]
 pub struct Args {
     #[command(subcommand)]
     pub command: Command,
@@ -156,10 +160,20 @@ fn validate(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
 /// The script as the original table: index, type, layout, id, character, volume, action,
 /// description, duration.
 pub fn table(script: &Script) -> String {
-    let mut rows = vec![[
-        "#", "type", "layout", "id", "character", "volume", "action", "description", "duration",
-    ]
-    .map(String::from)];
+    let mut rows = vec![
+        [
+            "#",
+            "type",
+            "layout",
+            "id",
+            "character",
+            "volume",
+            "action",
+            "description",
+            "duration",
+        ]
+        .map(String::from),
+    ];
     for r in &script.rows {
         let end = r.action == Some(Action::End);
         let description: String = if r.description.chars().count() > 60 {
@@ -173,7 +187,11 @@ pub fn table(script: &Script) -> String {
             r.layout.as_str().into(),
             r.id.clone().unwrap_or_default(),
             r.character.clone().unwrap_or_default(),
-            if end { String::new() } else { format!("{}", r.volume_lufs) },
+            if end {
+                String::new()
+            } else {
+                format!("{}", r.volume_lufs)
+            },
             r.action.map(|a| a.as_str().to_owned()).unwrap_or_default(),
             description,
             match r.duration {
@@ -210,7 +228,10 @@ fn timeline(path: &Path, cache: &CacheArgs) -> anyhow::Result<ExitCode> {
         progress: &quiet,
     };
     let (timeline, _) = renderer.timeline(&script)?;
-    println!("{:>3}  {:<9}  {:<9}  {:<9}  {:>8}  what", "#", "start", "end", "layout", "length");
+    println!(
+        "{:>3}  {:<9}  {:<9}  {:<9}  {:>8}  what",
+        "#", "start", "end", "layout", "length"
+    );
     for p in &timeline.placements {
         let row = &script.rows[p.row - 1];
         let what = match &row.character {
@@ -241,6 +262,22 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
         Bits::Sixteen => BitDepth::Int16,
         Bits::TwentyFour => BitDepth::Int24,
     };
+    // Folders for every output are made before the work, so a bad path fails at once
+    // rather than after minutes of rendering.
+    for path in [
+        Some(&output),
+        a.report.as_ref(),
+        a.srt.as_ref(),
+        a.vtt.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        create_parent(path)?;
+    }
+    if let Some(dir) = &a.stems {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
     let registry = Registry::default();
     let cache = a.cache.open()?;
     let quiet = a.quiet;
@@ -255,11 +292,18 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
                 length_s,
             } => {
                 if !quiet {
-                    let what = if result.cached { "cached   " } else { "generated" };
+                    let what = if result.cached {
+                        "cached   "
+                    } else {
+                        "generated"
+                    };
                     let _ = writeln!(
                         err,
                         "[{done:>2}/{total}] row {:>2} {:<6} {what} {length_s:>6.2} s  {:>5} ms  {}",
-                        row.index, row.row_type, result.render_ms, result.source
+                        row.index,
+                        row.row_type.as_str(),
+                        result.render_ms,
+                        result.source
                     );
                 }
                 for w in &result.warnings {
@@ -280,10 +324,8 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
     };
     let rendered = renderer.render(&script)?;
 
-    create_parent(&output)?;
     write_wav(&output, &rendered.mixed.master, bits)?;
     if let Some(dir) = &a.stems {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         for (bus, audio) in &rendered.mixed.stems {
             write_wav(&dir.join(format!("{}.wav", bus.name())), audio, bits)?;
         }
@@ -322,7 +364,10 @@ fn create_parent(path: &Path) -> anyhow::Result<()> {
 /// Writes a text file atomically: a temporary file beside it, renamed into place.
 fn write_text(path: &Path, text: &str) -> anyhow::Result<()> {
     create_parent(path)?;
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     tmp.write_all(text.as_bytes())

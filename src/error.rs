@@ -9,7 +9,7 @@ use crate::script::ValidationErrors;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The script (or a flag derived from it) is invalid. Fix the input and try again.
-    #[error("{0}")]
+    #[error(transparent)]
     Invalid(#[from] ValidationErrors),
 
     /// Reading or writing a file failed.

@@ -114,7 +114,11 @@ pub fn subtitles(script: &Script, r: &Rendered, format: Subtitles) -> String {
     for (n, (p, row)) in cues.enumerate() {
         let speaker = row.character.as_deref().unwrap_or("");
         // Cue text may not contain a blank line, which would end the cue early.
-        let words = row.description.split_whitespace().collect::<Vec<_>>().join(" ");
+        let words = row
+            .description
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         match format {
             Subtitles::Srt => out.push_str(&format!(
                 "{}\n{} --> {}\n{speaker}: {words}\n\n",

@@ -99,6 +99,15 @@ pub fn row_seed(script_seed: u64, row: &Row) -> u64 {
     u64::from_str_radix(&key.as_str()[..16], 16).expect("hex digest")
 }
 
+/// A row's clip and how it was made.
+pub struct Generated {
+    pub clip: Clip,
+    pub result: RowResult,
+}
+
+/// Generated clips by row index.
+pub type Clips = BTreeMap<usize, Generated>;
+
 struct Job<'s> {
     row: &'s Row,
     duration_s: Option<f64>,
@@ -106,9 +115,13 @@ struct Job<'s> {
 
 impl Renderer<'_> {
     /// Generates the foreground rows and fixes the timeline.
-    pub fn timeline(&self, script: &Script) -> Result<(Timeline, BTreeMap<usize, (Clip, RowResult)>)> {
+    pub fn timeline(&self, script: &Script) -> Result<(Timeline, Clips)> {
         let voices = character_voices(script);
-        let total = script.rows.iter().filter(|r| r.action != Some(crate::script::Action::End)).count();
+        let total = script
+            .rows
+            .iter()
+            .filter(|r| r.action != Some(crate::script::Action::End))
+            .count();
         let jobs: Vec<Job<'_>> = script
             .rows
             .iter()
@@ -119,7 +132,7 @@ impl Renderer<'_> {
             })
             .collect();
         let clips = self.generate_all(script, &voices, &jobs, 0, total)?;
-        let timeline = timeline::build(script, |row| clips[&row.index].0.audio.duration_s());
+        let timeline = timeline::build(script, |row| clips[&row.index].clip.audio.duration_s());
         Ok((timeline, clips))
     }
 
@@ -149,7 +162,8 @@ impl Renderer<'_> {
         let mut items = Vec::new();
         for p in &timeline.placements {
             let row = &script.rows[p.row - 1];
-            let (clip, result) = clips.remove(&p.row).expect("every placed row has a clip");
+            let Generated { clip, result } =
+                clips.remove(&p.row).expect("every placed row has a clip");
             rows.insert(p.row, result);
             items.push(MixItem {
                 row_index: p.row,
@@ -192,11 +206,13 @@ impl Renderer<'_> {
         jobs: &[Job<'_>],
         done_before: usize,
         total: usize,
-    ) -> Result<BTreeMap<usize, (Clip, RowResult)>> {
+    ) -> Result<Clips> {
         let next = std::sync::atomic::AtomicUsize::new(0);
         let done = std::sync::atomic::AtomicUsize::new(done_before);
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len().max(1));
-        let results: Vec<Vec<(usize, Result<(Clip, RowResult)>)>> = std::thread::scope(|s| {
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(jobs.len().max(1));
+        let results: Vec<Vec<(usize, Result<Generated>)>> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..workers)
                 .map(|_| {
                     s.spawn(|| {
@@ -205,7 +221,7 @@ impl Renderer<'_> {
                             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             let Some(job) = jobs.get(i) else { break };
                             let r = self.generate_row(script, voices, job);
-                            if let Ok((clip, result)) = &r {
+                            if let Ok(Generated { clip, result }) = &r {
                                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                                 (self.progress)(Progress::Row {
                                     done: n,
@@ -246,7 +262,7 @@ impl Renderer<'_> {
         script: &Script,
         voices: &BTreeMap<String, Voice>,
         job: &Job<'_>,
-    ) -> Result<(Clip, RowResult)> {
+    ) -> Result<Generated> {
         let row = job.row;
         let started = Instant::now();
         let generator = self.registry.for_type(row.row_type);
@@ -294,7 +310,7 @@ impl Renderer<'_> {
             render_ms: started.elapsed().as_millis() as u64,
             warnings: clip.warnings.clone(),
         };
-        Ok((clip, result))
+        Ok(Generated { clip, result })
     }
 }
 

@@ -84,14 +84,32 @@ fn every_invalid_script_exits_2_naming_row_and_field() {
         let out_wav = dir.path("out.wav");
         for args in [
             vec!["validate", path.to_str().unwrap()],
-            vec!["render", path.to_str().unwrap(), "-o", out_wav.to_str().unwrap()],
+            vec![
+                "render",
+                path.to_str().unwrap(),
+                "-o",
+                out_wav.to_str().unwrap(),
+            ],
         ] {
             let o = dir.onair(&args);
             let err = stderr(&o);
-            assert_eq!(o.status.code(), Some(2), "{}: {args:?}\n{err}", path.display());
-            assert!(err.contains(expect), "{}: expected {expect:?} in:\n{err}", path.display());
+            assert_eq!(
+                o.status.code(),
+                Some(2),
+                "{}: {args:?}\n{err}",
+                path.display()
+            );
+            assert!(
+                err.contains(expect),
+                "{}: expected {expect:?} in:\n{err}",
+                path.display()
+            );
             assert!(!err.contains("panicked"), "{}: {err}", path.display());
-            assert!(!out_wav.exists(), "{}: an output file was written", path.display());
+            assert!(
+                !out_wav.exists(),
+                "{}: an output file was written",
+                path.display()
+            );
         }
         checked += 1;
     }
@@ -103,7 +121,10 @@ fn misspelt_field_suggests_the_right_one() {
     let dir = Dir::new();
     let o = dir.onair(&[
         "validate",
-        repo().join("tests/data/invalid/misspelt-field.yaml").to_str().unwrap(),
+        repo()
+            .join("tests/data/invalid/misspelt-field.yaml")
+            .to_str()
+            .unwrap(),
     ]);
     let err = stderr(&o);
     assert!(err.contains("did you mean `description`?"), "{err}");
@@ -123,16 +144,32 @@ fn examples_validate() {
 #[test]
 fn table_prints_the_original_columns() {
     let dir = Dir::new();
-    let o = dir.onair(&["table", repo().join("examples/mars-news.yaml").to_str().unwrap()]);
+    let o = dir.onair(&[
+        "table",
+        repo().join("examples/mars-news.yaml").to_str().unwrap(),
+    ]);
     assert_success(&o);
     let text = String::from_utf8(o.stdout).unwrap();
     let header: Vec<&str> = text.lines().next().unwrap().split_whitespace().collect();
     assert_eq!(
         header,
-        ["#", "type", "layout", "id", "character", "volume", "action", "description", "duration"]
+        [
+            "#",
+            "type",
+            "layout",
+            "id",
+            "character",
+            "volume",
+            "action",
+            "description",
+            "duration"
+        ]
     );
     let row1: Vec<&str> = text.lines().nth(1).unwrap().split_whitespace().collect();
-    assert_eq!(&row1[..6], ["1", "music", "background", "theme", "-28", "begin"]);
+    assert_eq!(
+        &row1[..6],
+        ["1", "music", "background", "theme", "-28", "begin"]
+    );
 }
 
 #[test]
@@ -158,7 +195,7 @@ rows:
   - {{type: music, id: bed, action: begin, volume: -30, description: calm ambient pad}}
   - {{type: speech, character: A, text: The first line is long enough to measure the ducking depth well.}}
   - {{type: sfx, volume: -50, duration: 4, description: room tone}}
-  - {{type: speech, character: B, text: And the second line answers it, at the same sort of length as before.}}
+  - {{type: speech, character: B, text: And the second line answers it at the same sort of length as before.}}
   - {{type: music, id: bed, action: end}}
   - {{type: sfx, duration: 1.5, description: transition swoosh}}
 "
@@ -189,7 +226,10 @@ fn render_meets_loudness_targets_with_a_true_peak_ceiling() {
         assert_success(&o);
         let wav = hound::WavReader::open(dir.path("short.wav")).unwrap();
         let spec = wav.spec();
-        assert_eq!((spec.sample_rate, spec.channels, spec.bits_per_sample), (48_000, 2, 24));
+        assert_eq!(
+            (spec.sample_rate, spec.channels, spec.bits_per_sample),
+            (48_000, 2, 24)
+        );
         // Measured again on the file, independently of the report.
         let audio = onair::audio::wav::read_wav(&dir.path("short.wav")).unwrap();
         let lufs = onair::audio::loudness::integrated_lufs(&audio).unwrap();
@@ -227,10 +267,17 @@ fn background_music_ducks_under_speech() {
     let under_speech = power(&music.channels[0], rate, s1 + 2.2, e1 - 0.5);
     let alone = power(&music.channels[0], rate, s3 + 0.8, e3 - 0.3);
     let depth_db = 10.0 * (alone / under_speech).log10();
-    assert!(depth_db >= 6.0, "music under speech is only {depth_db:.1} dB quieter");
+    assert!(
+        depth_db >= 6.0,
+        "music under speech is only {depth_db:.1} dB quieter"
+    );
     for bus in ["speech", "music", "sfx"] {
         let stem = onair::audio::wav::read_wav(&dir.path(&format!("stems/{bus}.wav"))).unwrap();
-        assert_eq!(stem.frames(), music.frames(), "{bus} stem is not full length");
+        assert_eq!(
+            stem.frames(),
+            music.frames(),
+            "{bus} stem is not full length"
+        );
     }
 }
 
@@ -252,7 +299,14 @@ fn mars_news_report_follows_the_timeline_rules() {
     ]);
     assert_success(&o);
     let r = report(&dir.path("mars.json"));
-    for key in ["duration_s", "sample_rate", "channels", "loudness_lufs", "true_peak_dbtp", "render_ms"] {
+    for key in [
+        "duration_s",
+        "sample_rate",
+        "channels",
+        "loudness_lufs",
+        "true_peak_dbtp",
+        "render_ms",
+    ] {
         assert!(r.get(key).is_some(), "report lacks {key}");
     }
     assert_eq!(r["sample_rate"], 48_000);
@@ -262,15 +316,35 @@ fn mars_news_report_follows_the_timeline_rules() {
 
     let rows = r["rows"].as_array().unwrap();
     for row in rows {
-        for key in ["index", "type", "layout", "id", "start_s", "end_s", "engine", "source", "cached", "render_ms"] {
+        for key in [
+            "index",
+            "type",
+            "layout",
+            "id",
+            "start_s",
+            "end_s",
+            "engine",
+            "source",
+            "cached",
+            "render_ms",
+        ] {
             assert!(row.get(key).is_some(), "row lacks {key}: {row}");
         }
         assert!(!row["source"].as_str().unwrap().is_empty());
     }
-    let fg: Vec<&Value> = rows.iter().filter(|x| x["layout"] == "foreground").collect();
+    let fg: Vec<&Value> = rows
+        .iter()
+        .filter(|x| x["layout"] == "foreground")
+        .collect();
     for pair in fg.windows(2) {
-        assert!(pair[0]["index"].as_u64() < pair[1]["index"].as_u64(), "script order");
-        assert!(f(&pair[0]["end_s"]) <= f(&pair[1]["start_s"]) + 1e-9, "overlap: {pair:?}");
+        assert!(
+            pair[0]["index"].as_u64() < pair[1]["index"].as_u64(),
+            "script order"
+        );
+        assert!(
+            f(&pair[0]["end_s"]) <= f(&pair[1]["start_s"]) + 1e-9,
+            "overlap: {pair:?}"
+        );
     }
     // Each begin/end background spans exactly the foreground rows inside it.
     let text = fs::read_to_string(&script).unwrap();
@@ -291,14 +365,21 @@ fn mars_news_report_follows_the_timeline_rules() {
             })
             .collect();
         assert_eq!(f(&bg["start_s"]), f(&inside[0]["start_s"]), "{id} start");
-        assert_eq!(f(&bg["end_s"]), f(&inside.last().unwrap()["end_s"]), "{id} end");
+        assert_eq!(
+            f(&bg["end_s"]),
+            f(&inside.last().unwrap()["end_s"]),
+            "{id} end"
+        );
     }
     // Foreground music and sfx last their duration.
     for row in &fg {
         let index = row["index"].as_u64().unwrap() as usize;
         if let Some(d) = parsed.rows[index - 1].duration.seconds() {
             let len = f(&row["end_s"]) - f(&row["start_s"]);
-            assert!((len - d).abs() <= 0.010, "row {index}: {len} s, asked {d} s");
+            assert!(
+                (len - d).abs() <= 0.010,
+                "row {index}: {len} s, asked {d} s"
+            );
         }
     }
     let srt = fs::read_to_string(dir.path("mars.srt")).unwrap();
@@ -324,10 +405,23 @@ fn editing_one_sfx_row_regenerates_only_that_row() {
     let dir = Dir::new();
     let original = fs::read_to_string(repo().join("examples/mars-news.yaml")).unwrap();
     let script = dir.write("mars.yaml", &original);
-    let args = ["render", script.to_str().unwrap(), "-o", "mars.wav", "--report", "mars.json"];
+    let args = [
+        "render",
+        script.to_str().unwrap(),
+        "-o",
+        "mars.wav",
+        "--report",
+        "mars.json",
+    ];
     assert_success(&dir.onair(&args));
     let cold = report(&dir.path("mars.json"));
-    assert!(cold["rows"].as_array().unwrap().iter().all(|r| r["cached"] == false));
+    assert!(
+        cold["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["cached"] == false)
+    );
 
     let edited = original.replace("description: Transition swoosh", "description: Fast whoosh");
     assert_ne!(edited, original);
@@ -341,7 +435,11 @@ fn editing_one_sfx_row_regenerates_only_that_row() {
         .filter(|r| r["cached"] == false)
         .map(|r| r["index"].as_u64().unwrap())
         .collect();
-    assert_eq!(regenerated, [6], "only the edited sfx row is generated again");
+    assert_eq!(
+        regenerated,
+        [6],
+        "only the edited sfx row is generated again"
+    );
 }
 
 #[test]
@@ -353,7 +451,14 @@ fn timeline_command_prints_every_sounding_row() {
     let text = String::from_utf8(o.stdout).unwrap();
     // Five sounding rows (the end row does not sound), a header and a total.
     assert_eq!(text.lines().count(), 7, "{text}");
-    assert!(text.lines().nth(1).unwrap().trim_start().starts_with("1  00:00.000"), "{text}");
+    assert!(
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .trim_start()
+            .starts_with("1  00:00.000"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -138,7 +138,11 @@ fn encode(clip: &Clip) -> Vec<u8> {
     };
     let header = serde_json::to_vec(&header).expect("header serialises");
     let mut out = Vec::with_capacity(
-        MAGIC.len() + 4 + header.len() + 4 * clip.audio.channel_count() * clip.audio.frames() + CHECKSUM_LEN,
+        MAGIC.len()
+            + 4
+            + header.len()
+            + 4 * clip.audio.channel_count() * clip.audio.frames()
+            + CHECKSUM_LEN,
     );
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&(header.len() as u32).to_le_bytes());

@@ -82,7 +82,9 @@ impl Generator for Espeak {
         let espeak_voice = Self::espeak_voice(voice.voice.as_deref().unwrap_or("en-us"));
         // espeak-ng's pitch is 0..99 around 50; about 4 steps make a semitone in its
         // usual range.
-        let pitch = (50.0 + 4.0 * voice.pitch_semitones).clamp(0.0, 99.0).round();
+        let pitch = (50.0 + 4.0 * voice.pitch_semitones)
+            .clamp(0.0, 99.0)
+            .round();
         let rate_wpm = (BASE_RATE_WPM * voice.speed).clamp(80.0, 450.0).round();
         let text = req.text.trim();
 

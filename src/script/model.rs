@@ -94,8 +94,9 @@ pub struct Voice {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
     pub index: usize,
-    /// Line of the row in the YAML file (1-based), for messages.
+    /// Line and column where the row starts in the YAML file (1-based), for messages.
     pub line: u32,
+    pub column: u32,
     pub row_type: RowType,
     pub layout: Layout,
     pub id: Option<String>,
@@ -122,8 +123,7 @@ impl Row {
     /// Whether this row ducks under foreground speech: background music does unless the
     /// row says `duck: false`; other rows only when they say `duck: true`.
     pub fn ducks(&self) -> bool {
-        self.layout == Layout::Background
-            && self.duck.unwrap_or(self.row_type == RowType::Music)
+        self.layout == Layout::Background && self.duck.unwrap_or(self.row_type == RowType::Music)
     }
 }
 

@@ -205,6 +205,11 @@ impl Validator {
             }
             let hint = match did_you_mean(key, accepted) {
                 Some(s) => format!("did you mean `{s}`?"),
+                // `{text: Yes, and no}` splits at the comma inside a flow mapping.
+                None if key.contains(' ') => format!(
+                    "if this is part of a text, put the text in quotes (`text: \"…, …\"`); accepted fields are {}",
+                    one_of(accepted)
+                ),
                 None => format!("accepted fields are {}", one_of(accepted)),
             };
             self.error(
@@ -707,6 +712,7 @@ impl Validator {
         Some(Row {
             index,
             line: f.pos.line,
+            column: f.pos.column,
             row_type,
             layout,
             id,
@@ -727,7 +733,7 @@ impl Validator {
     fn spans(&mut self, rows: &[Row]) {
         struct Open {
             row: usize,
-            line: u32,
+            pos: Pos,
             row_type: RowType,
             foreground_inside: usize,
         }
@@ -735,7 +741,7 @@ impl Validator {
         for (i, r) in rows.iter().enumerate() {
             let pos = Pos {
                 line: r.line,
-                column: 0,
+                column: r.column,
             };
             if r.is_foreground() {
                 for span in open.values_mut() {
@@ -758,7 +764,7 @@ impl Validator {
                         id,
                         Open {
                             row: r.index,
-                            line: r.line,
+                            pos,
                             row_type: r.row_type,
                             foreground_inside: 0,
                         },
@@ -796,7 +802,7 @@ impl Validator {
                                 self.error(
                                 Some(span.row),
                                 Some("action"),
-                                Pos { line: span.line, column: 0 },
+                                span.pos,
                                 format!(
                                     "background `{id}` has no foreground row between its begin (row {}) and its end (row {}); a background plays under foreground rows, so put at least one between them",
                                     span.row, r.index
@@ -823,7 +829,7 @@ impl Validator {
             self.error(
                 Some(span.row),
                 Some("action"),
-                Pos { line: span.line, column: 0 },
+                span.pos,
                 format!(
                     "background `{id}` begins here but never ends; add a row `{{type: {row_type}, id: {id}, action: end}}` after the last foreground row it should play under"
                 ),

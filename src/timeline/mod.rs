@@ -74,7 +74,10 @@ pub fn build(script: &Script, mut foreground_length_s: impl FnMut(&Row) -> f64) 
                         .iter()
                         .position(|r| r.action == Some(Action::End) && r.id == row.id)
                         .map_or(script.rows.len(), |k| i + 1 + k);
-                    (start_s, prev_fg_end(end_row).unwrap_or(start_s).max(start_s))
+                    (
+                        start_s,
+                        prev_fg_end(end_row).unwrap_or(start_s).max(start_s),
+                    )
                 }
                 None => (start_s, start_s + row.duration.seconds().unwrap_or(0.0)),
             }
@@ -124,7 +127,13 @@ pub struct Clock(pub f64);
 impl fmt::Display for Clock {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ms = (self.0.max(0.0) * 1000.0).round() as u64;
-        write!(f, "{:02}:{:02}.{:03}", ms / 60_000, ms / 1000 % 60, ms % 1000)
+        write!(
+            f,
+            "{:02}:{:02}.{:03}",
+            ms / 60_000,
+            ms / 1000 % 60,
+            ms % 1000
+        )
     }
 }
 
