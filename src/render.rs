@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
+use crate::audio::loudness::clip_lufs;
 use crate::audio::resample::resample;
-use crate::generate::cache::{Cache, CacheKey};
+use crate::generate::cache::{Cache, CacheKey, Entry};
 use crate::generate::speech::auto_voice;
 use crate::generate::{Clip, Registry, Request};
 use crate::mix::{self, Bus, MixItem, MixSettings, Mixed};
@@ -99,9 +100,10 @@ pub fn row_seed(script_seed: u64, row: &Row) -> u64 {
     u64::from_str_radix(&key.as_str()[..16], 16).expect("hex digest")
 }
 
-/// A row's clip and how it was made.
+/// A row's clip, its measured loudness, and how it was made.
 pub struct Generated {
     pub clip: Clip,
+    pub loudness_lufs: f64,
     pub result: RowResult,
 }
 
@@ -162,8 +164,11 @@ impl Renderer<'_> {
         let mut items = Vec::new();
         for p in &timeline.placements {
             let row = &script.rows[p.row - 1];
-            let Generated { clip, result } =
-                clips.remove(&p.row).expect("every placed row has a clip");
+            let Generated {
+                clip,
+                loudness_lufs,
+                result,
+            } = clips.remove(&p.row).expect("every placed row has a clip");
             rows.insert(p.row, result);
             items.push(MixItem {
                 row_index: p.row,
@@ -180,6 +185,7 @@ impl Renderer<'_> {
                 fade_in_s: p.fade_in_s,
                 fade_out_s: p.fade_out_s,
                 duck: row.ducks(),
+                loudness_lufs: Some(loudness_lufs),
             });
         }
         let settings = MixSettings {
@@ -221,7 +227,7 @@ impl Renderer<'_> {
                             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             let Some(job) = jobs.get(i) else { break };
                             let r = self.generate_row(script, voices, job);
-                            if let Ok(Generated { clip, result }) = &r {
+                            if let Ok(Generated { clip, result, .. }) = &r {
                                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                                 (self.progress)(Progress::Row {
                                     done: n,
@@ -279,8 +285,8 @@ impl Renderer<'_> {
             seed: row_seed(script.seed, row),
         };
         let key = cache_key(generator.engine(), generator.version(), &request);
-        let (clip, cached) = match self.cache.get(&key) {
-            Some(clip) => (clip, true),
+        let (entry, cached) = match self.cache.get(&key) {
+            Some(entry) => (entry, true),
             None => {
                 let mut clip = generator.generate(&request).map_err(|e| {
                     Error::engine(
@@ -298,10 +304,18 @@ impl Renderer<'_> {
                     let frames = (d * f64::from(clip.audio.sample_rate_hz)).round() as usize;
                     clip.audio.set_frames(frames);
                 }
-                self.cache.put(&key, &clip)?;
-                (clip, false)
+                let entry = Entry {
+                    loudness_lufs: clip_lufs(&clip.audio)?,
+                    clip,
+                };
+                self.cache.put(&key, &entry)?;
+                (entry, false)
             }
         };
+        let Entry {
+            clip,
+            loudness_lufs,
+        } = entry;
         let result = RowResult {
             index: row.index,
             engine: generator.engine(),
@@ -310,7 +324,11 @@ impl Renderer<'_> {
             render_ms: started.elapsed().as_millis() as u64,
             warnings: clip.warnings.clone(),
         };
-        Ok(Generated { clip, result })
+        Ok(Generated {
+            clip,
+            loudness_lufs,
+            result,
+        })
     }
 }
 

@@ -42,11 +42,16 @@ pub fn loudness_and_true_peak(buf: &AudioBuffer) -> Result<(f64, f64)> {
     if buf.channel_count() == 0 || buf.frames() == 0 {
         return Ok((f64::NEG_INFINITY, f64::NEG_INFINITY));
     }
-    let m = meter(buf, Mode::I | Mode::TRUE_PEAK)?;
-    let lufs = m
-        .loudness_global()
-        .map_err(|e| Error::Audio(format!("loudness: {e}")))?;
-    Ok((lufs, max_true_peak_dbtp(&m, buf.channel_count())?))
+    // Two meters on two threads: the true-peak oversampler costs as much as the loudness
+    // filters, and a master is measured several times.
+    let (lufs, true_peak) = std::thread::scope(|s| {
+        let peak = s.spawn(|| true_peak_dbtp(buf));
+        (
+            integrated_lufs(buf),
+            peak.join().expect("true-peak meter panicked"),
+        )
+    });
+    Ok((lufs?, true_peak?))
 }
 
 fn max_true_peak_dbtp(m: &EbuR128, channel_count: usize) -> Result<f64> {
@@ -93,11 +98,16 @@ pub fn true_peak_dbtp(buf: &AudioBuffer) -> Result<f64> {
 /// normalise); clips shorter than 400 ms are measured with [`clip_lufs`]; the gain never
 /// exceeds +40 dB.
 pub fn gain_to_lufs(buf: &AudioBuffer, target_lufs: f64) -> Result<f64> {
-    let lufs = clip_lufs(buf)?;
-    if !lufs.is_finite() {
-        return Ok(0.0);
+    Ok(gain_from_lufs(clip_lufs(buf)?, target_lufs))
+}
+
+/// The gain that [`gain_to_lufs`] gives for a clip whose loudness is already known.
+pub fn gain_from_lufs(lufs: f64, target_lufs: f64) -> f64 {
+    if lufs.is_finite() {
+        (target_lufs - lufs).min(MAX_GAIN_DB)
+    } else {
+        0.0
     }
-    Ok((target_lufs - lufs).min(MAX_GAIN_DB))
 }
 
 /// Linear amplitude factor for a gain in dB.

@@ -39,8 +39,19 @@ impl CacheKey {
     }
 }
 
+/// A cached clip and what the pipeline measured of it.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub clip: Clip,
+    /// Integrated loudness of the clip as stored (`clip_lufs`), so a re-render need not
+    /// measure it again. `f64::NEG_INFINITY` for silence.
+    pub loudness_lufs: f64,
+}
+
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Header {
+    /// `None` stands for -inf, which JSON cannot hold.
+    loudness_lufs: Option<f64>,
     source: String,
     warnings: Vec<String>,
     sample_rate_hz: u32,
@@ -84,20 +95,20 @@ impl Cache {
     }
 
     /// The cached clip, or `None` when absent, disabled, or damaged.
-    pub fn get(&self, key: &CacheKey) -> Option<Clip> {
+    pub fn get(&self, key: &CacheKey) -> Option<Entry> {
         let bytes = fs::read(self.path(key)?).ok()?;
         decode(&bytes)
     }
 
     /// Stores a clip atomically. A failure leaves the cache as it was.
-    pub fn put(&self, key: &CacheKey, clip: &Clip) -> Result<()> {
+    pub fn put(&self, key: &CacheKey, entry: &Entry) -> Result<()> {
         let Some(path) = self.path(key) else {
             return Ok(());
         };
         let dir = path.parent().expect("entry paths have a parent");
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-        tmp.write_all(&encode(clip))
+        tmp.write_all(&encode(entry))
             .and_then(|()| tmp.as_file().sync_all())
             .map_err(|e| Error::io(tmp.path(), e))?;
         tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
@@ -128,8 +139,10 @@ impl Cache {
     }
 }
 
-fn encode(clip: &Clip) -> Vec<u8> {
+fn encode(entry: &Entry) -> Vec<u8> {
+    let clip = &entry.clip;
     let header = Header {
+        loudness_lufs: Some(entry.loudness_lufs).filter(|l| l.is_finite()),
         source: clip.source.clone(),
         warnings: clip.warnings.clone(),
         sample_rate_hz: clip.audio.sample_rate_hz,
@@ -157,7 +170,7 @@ fn encode(clip: &Clip) -> Vec<u8> {
     out
 }
 
-fn decode(bytes: &[u8]) -> Option<Clip> {
+fn decode(bytes: &[u8]) -> Option<Entry> {
     let body_len = bytes.len().checked_sub(CHECKSUM_LEN)?;
     let (body, sum) = bytes.split_at(body_len);
     if blake3::hash(body).as_bytes() != sum || !body.starts_with(MAGIC) {
@@ -184,13 +197,16 @@ fn decode(bytes: &[u8]) -> Option<Clip> {
     } else {
         channels
     };
-    Some(Clip {
-        audio: AudioBuffer {
-            sample_rate_hz: header.sample_rate_hz,
-            channels,
+    Some(Entry {
+        clip: Clip {
+            audio: AudioBuffer {
+                sample_rate_hz: header.sample_rate_hz,
+                channels,
+            },
+            source: header.source,
+            warnings: header.warnings,
         },
-        source: header.source,
-        warnings: header.warnings,
+        loudness_lufs: header.loudness_lufs.unwrap_or(f64::NEG_INFINITY),
     })
 }
 
@@ -198,11 +214,14 @@ fn decode(bytes: &[u8]) -> Option<Clip> {
 mod tests {
     use super::*;
 
-    fn clip() -> Clip {
-        Clip {
-            audio: AudioBuffer::from_stereo(48_000, vec![0.1, -0.2, 0.3], vec![1.0, 0.0, -1.0]),
-            source: "recipe:test".into(),
-            warnings: vec!["a warning".into()],
+    fn clip() -> Entry {
+        Entry {
+            clip: Clip {
+                audio: AudioBuffer::from_stereo(48_000, vec![0.1, -0.2, 0.3], vec![1.0, 0.0, -1.0]),
+                source: "recipe:test".into(),
+                warnings: vec!["a warning".into()],
+            },
+            loudness_lufs: -20.5,
         }
     }
 
@@ -214,8 +233,9 @@ mod tests {
         assert!(cache.get(&key).is_none());
         cache.put(&key, &clip()).unwrap();
         let back = cache.get(&key).unwrap();
-        assert_eq!(back.audio, clip().audio);
-        assert_eq!(back.source, "recipe:test");
+        assert_eq!(back.clip.audio, clip().clip.audio);
+        assert_eq!(back.clip.source, "recipe:test");
+        assert_eq!(back.loudness_lufs, -20.5);
         assert!(cache.verify().unwrap().is_empty());
 
         // Flip one sample byte: the entry is no longer served, and verify names it.

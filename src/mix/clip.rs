@@ -2,7 +2,7 @@
 //! loudness, faded, and summed block by block.
 
 use crate::audio::AudioBuffer;
-use crate::audio::loudness::{db_to_gain, gain_to_lufs};
+use crate::audio::loudness::{db_to_gain, gain_from_lufs, gain_to_lufs};
 use crate::audio::resample::resample;
 use crate::mix::MixItem;
 use crate::{Error, Result};
@@ -86,6 +86,14 @@ pub fn prepare(item: &MixItem, rate_hz: u32) -> Result<PreparedClip> {
     let mut audio =
         resample(&item.audio, rate_hz).map_err(|e| Error::Audio(format!("row {row}: {e}")))?;
     let frames = frames_for(item.length_s, rate_hz);
+    // A known loudness still holds when the clip reaches the bus unchanged: centre pan keeps
+    // a stereo clip as it is and spreads a mono one at equal power (the same loudness).
+    let known_lufs = item.loudness_lufs.filter(|_| {
+        item.audio.sample_rate_hz == rate_hz
+            && item.audio.frames() == frames
+            && channel_count <= 2
+            && item.pan == 0.0
+    });
     audio.set_frames(frames);
     if channel_count > 2 {
         audio = audio.into_stereo();
@@ -94,8 +102,11 @@ pub fn prepare(item: &MixItem, rate_hz: u32) -> Result<PreparedClip> {
 
     // Measured after fitting, so the target applies to what is heard; padding silence does
     // not move gated loudness.
-    let gain_db = gain_to_lufs(&audio, item.volume_lufs)
-        .map_err(|e| Error::Audio(format!("row {row}: {e}")))?;
+    let gain_db = match known_lufs {
+        Some(lufs) => gain_from_lufs(lufs, item.volume_lufs),
+        None => gain_to_lufs(&audio, item.volume_lufs)
+            .map_err(|e| Error::Audio(format!("row {row}: {e}")))?,
+    };
 
     // Each fade gets at most half the clip, so fade-in and fade-out never overlap.
     let half = frames / 2;
@@ -175,6 +186,7 @@ mod tests {
             fade_in_s: 0.0,
             fade_out_s: 0.0,
             duck: false,
+            loudness_lufs: None,
         }
     }
 

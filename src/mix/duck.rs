@@ -62,12 +62,18 @@ pub fn envelope(speech: &AudioBuffer, settings: &MixSettings) -> Vec<f32> {
     let (attack, release) = (coef(settings.duck_attack_s), coef(settings.duck_release_s));
     let depth_db = -settings.duck_db.abs();
     let mut gain_db = 0.0f64;
+    // Most of the time the gain sits at 0 dB or at the full depth: recompute the linear gain
+    // only when the dB value has moved, which keeps `powf` off the common path.
+    let mut last = (f64::NAN, 1.0f32);
     (0..frames)
         .map(|i| {
             let target_db = if ducked[i / window] { depth_db } else { 0.0 };
             let c = if target_db < gain_db { attack } else { release };
             gain_db += (target_db - gain_db) * c;
-            10f64.powf(gain_db / 20.0) as f32
+            if (gain_db - last.0).abs() > 1e-7 || last.0.is_nan() {
+                last = (gain_db, 10f64.powf(gain_db / 20.0) as f32);
+            }
+            last.1
         })
         .collect()
 }

@@ -2,7 +2,7 @@
 
 use crate::Result;
 use crate::audio::AudioBuffer;
-use crate::audio::loudness::{db_to_gain, loudness_and_true_peak};
+use crate::audio::loudness::{db_to_gain, integrated_lufs, loudness_and_true_peak, true_peak_dbtp};
 use crate::mix::limiter::{limit_with_envelope, true_peak_envelope};
 
 /// Stop iterating once this close to the loudness target (the promise is ±0.3 LU).
@@ -40,8 +40,9 @@ fn gained(buf: &AudioBuffer, gain_db: f64) -> AudioBuffer {
 /// the target cannot be met (a very peaky signal), the closest result that respects the
 /// ceiling wins: the ceiling is never traded for loudness. Silence passes through.
 pub fn master(sum: &AudioBuffer, target_lufs: f64, ceiling_dbtp: f64) -> Result<Mastered> {
-    let (lufs, true_peak_dbtp) = loudness_and_true_peak(sum)?;
+    let lufs = integrated_lufs(sum)?;
     if !lufs.is_finite() {
+        let true_peak_dbtp = true_peak_dbtp(sum)?;
         return Ok(Mastered {
             audio: sum.clone(),
             gain_db: 0.0,

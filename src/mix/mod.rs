@@ -63,6 +63,10 @@ pub struct MixItem {
     pub fade_out_s: f64,
     /// Duck this item under the speech bus (background music). Ignored on the speech bus.
     pub duck: bool,
+    /// The clip's integrated loudness as given, when the caller already knows it (a cached
+    /// clip). Used when nothing the mixer does to the clip changes it (same rate and length,
+    /// centre pan); otherwise, and when `None`, the mixer measures.
+    pub loudness_lufs: Option<f64>,
 }
 
 /// Mix and master settings.
@@ -113,10 +117,7 @@ pub struct Mixed {
 /// the same items and settings give bit-identical output.
 pub fn mix(items: Vec<MixItem>, settings: &MixSettings) -> Result<Mixed> {
     let rate_hz = settings.sample_rate_hz;
-    let prepared = items
-        .iter()
-        .map(|item| clip::prepare(item, rate_hz).map(|c| (item.bus, item.duck, c)))
-        .collect::<Result<Vec<_>>>()?;
+    let prepared = prepare_all(&items, rate_hz)?;
     drop(items);
     let total_frames = prepared
         .iter()
@@ -169,6 +170,39 @@ pub fn mix(items: Vec<MixItem>, settings: &MixSettings) -> Result<Mixed> {
         loudness_lufs: mastered.loudness_lufs,
         true_peak_dbtp: mastered.true_peak_dbtp,
     })
+}
+
+/// Prepares every item (resampling and loudness metering dominate), spread over the cores.
+/// Each clip depends on its item only, so the result does not depend on the thread count.
+fn prepare_all(items: &[MixItem], rate_hz: u32) -> Result<Vec<(Bus, bool, clip::PreparedClip)>> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len())
+        .max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, Result<clip::PreparedClip>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        out.push((i, clip::prepare(item, rate_hz)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("mixer thread panicked"))
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter()
+        .map(|(i, c)| c.map(|c| (items[i].bus, items[i].duck, c)))
+        .collect()
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ fn item(bus: Bus, audio: AudioBuffer, start_s: f64) -> MixItem {
         fade_in_s: 0.0,
         fade_out_s: 0.0,
         duck: false,
+        loudness_lufs: None,
     }
 }
 
