@@ -12,6 +12,7 @@ pub mod error;
 pub mod generate;
 pub mod mix;
 pub mod output;
+pub mod parallel;
 pub mod render;
 pub mod script;
 pub mod timeline;

@@ -213,54 +213,20 @@ impl Renderer<'_> {
         done_before: usize,
         total: usize,
     ) -> Result<Clips> {
-        let next = std::sync::atomic::AtomicUsize::new(0);
         let done = std::sync::atomic::AtomicUsize::new(done_before);
-        let workers = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(jobs.len().max(1));
-        let results: Vec<Vec<(usize, Result<Generated>)>> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..workers)
-                .map(|_| {
-                    s.spawn(|| {
-                        let mut out = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(job) = jobs.get(i) else { break };
-                            let r = self.generate_row(script, voices, job);
-                            if let Ok(Generated { clip, result, .. }) = &r {
-                                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                                (self.progress)(Progress::Row {
-                                    done: n,
-                                    total,
-                                    row: job.row,
-                                    result,
-                                    length_s: clip.audio.duration_s(),
-                                });
-                            }
-                            let failed = r.is_err();
-                            out.push((job.row.index, r));
-                            if failed {
-                                // Let the other workers finish their rows; stop taking new ones.
-                                next.store(jobs.len(), std::sync::atomic::Ordering::Relaxed);
-                                break;
-                            }
-                        }
-                        out
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("generator thread panicked"))
-                .collect()
-        });
-        let mut clips = BTreeMap::new();
-        let mut results: Vec<_> = results.into_iter().flatten().collect();
-        results.sort_by_key(|(i, _)| *i);
-        for (index, r) in results {
-            clips.insert(index, r?);
-        }
-        Ok(clips)
+        let generated = crate::parallel::try_map(jobs, |job| {
+            let g = self.generate_row(script, voices, job)?;
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            (self.progress)(Progress::Row {
+                done: n,
+                total,
+                row: job.row,
+                result: &g.result,
+                length_s: g.clip.audio.duration_s(),
+            });
+            Ok::<_, Error>(g)
+        })?;
+        Ok(jobs.iter().map(|j| j.row.index).zip(generated).collect())
     }
 
     fn generate_row(

@@ -173,36 +173,10 @@ pub fn mix(items: Vec<MixItem>, settings: &MixSettings) -> Result<Mixed> {
 }
 
 /// Prepares every item (resampling and loudness metering dominate), spread over the cores.
-/// Each clip depends on its item only, so the result does not depend on the thread count.
 fn prepare_all(items: &[MixItem], rate_hz: u32) -> Result<Vec<(Bus, bool, clip::PreparedClip)>> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len())
-        .max(1);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut done: Vec<(usize, Result<clip::PreparedClip>)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        out.push((i, clip::prepare(item, rate_hz)));
-                    }
-                    out
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("mixer thread panicked"))
-            .collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter()
-        .map(|(i, c)| c.map(|c| (items[i].bus, items[i].duck, c)))
-        .collect()
+    crate::parallel::try_map(items, |item| {
+        clip::prepare(item, rate_hz).map(|c| (item.bus, item.duck, c))
+    })
 }
 
 #[cfg(test)]
