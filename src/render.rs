@@ -118,7 +118,14 @@ struct Job<'s> {
 impl Renderer<'_> {
     /// Generates the foreground rows and fixes the timeline.
     pub fn timeline(&self, script: &Script) -> Result<(Timeline, Clips)> {
-        let voices = character_voices(script);
+        self.foreground(script, &character_voices(script))
+    }
+
+    fn foreground(
+        &self,
+        script: &Script,
+        voices: &BTreeMap<String, Voice>,
+    ) -> Result<(Timeline, Clips)> {
         let total = script
             .rows
             .iter()
@@ -133,7 +140,7 @@ impl Renderer<'_> {
                 duration_s: row.duration.seconds(),
             })
             .collect();
-        let clips = self.generate_all(script, &voices, &jobs, 0, total)?;
+        let clips = self.generate_all(script, voices, &jobs, 0, total)?;
         let timeline = timeline::build(script, |row| clips[&row.index].clip.audio.duration_s());
         Ok((timeline, clips))
     }
@@ -141,8 +148,8 @@ impl Renderer<'_> {
     /// Renders the whole script.
     pub fn render(&self, script: &Script) -> Result<Rendered> {
         let started = Instant::now();
-        let (timeline, mut clips) = self.timeline(script)?;
         let voices = character_voices(script);
+        let (timeline, mut clips) = self.foreground(script, &voices)?;
         let total = timeline.placements.len();
         let jobs: Vec<Job<'_>> = script
             .rows
