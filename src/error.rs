@@ -33,6 +33,19 @@ pub enum Error {
     #[error("{engine}: {message}")]
     Engine { engine: String, message: String },
 
+    /// The script asks an engine for something it does not have (an unknown voice). Fix the
+    /// script; this counts as invalid input.
+    #[error("{engine}: {message}")]
+    Unsupported { engine: String, message: String },
+
+    /// An error while generating one row, with the row's place in the script.
+    #[error("row {row} (line {line}): {error}")]
+    Row {
+        row: usize,
+        line: u32,
+        error: Box<Error>,
+    },
+
     /// Audio data could not be read or written (WAV encoding, resampling, metering).
     #[error("audio: {0}")]
     Audio(String),
@@ -41,7 +54,11 @@ pub enum Error {
 impl Error {
     /// True when the error is the user's input (exit code 2) rather than a failure (exit code 1).
     pub fn is_invalid_input(&self) -> bool {
-        matches!(self, Error::Invalid(_))
+        match self {
+            Error::Invalid(_) | Error::Unsupported { .. } => true,
+            Error::Row { error, .. } => error.is_invalid_input(),
+            _ => false,
+        }
     }
 
     /// An [`Error::Io`] for `path`.

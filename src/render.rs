@@ -261,11 +261,10 @@ impl Renderer<'_> {
         let (entry, cached) = match self.cache.get(&key) {
             Some(entry) => (entry, true),
             None => {
-                let mut clip = generator.generate(&request).map_err(|e| {
-                    Error::engine(
-                        generator.engine(),
-                        format!("row {} (line {}): {e}", row.index, row.line),
-                    )
+                let mut clip = generator.generate(&request).map_err(|e| Error::Row {
+                    row: row.index,
+                    line: row.line,
+                    error: Box::new(e),
                 })?;
                 // Cached at the mix rate, so a re-render does not resample again.
                 if clip.audio.sample_rate_hz != script.sample_rate_hz {

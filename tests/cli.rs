@@ -472,3 +472,19 @@ fn a_failed_render_leaves_no_output_file() {
     assert!(stderr(&o).starts_with("onair: "), "{}", stderr(&o));
     assert!(!dir.path("blocker/out.wav").exists());
 }
+
+#[test]
+fn an_unknown_voice_is_invalid_input_naming_the_row_and_character() {
+    let dir = Dir::new();
+    let script = dir.write(
+        "voice.yaml",
+        "voices:\n  Host: { voice: klingon }\nrows:\n  - {type: speech, character: Host, text: Hello.}\n",
+    );
+    let o = dir.onair(&["render", script.to_str().unwrap(), "-o", "out.wav"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("row 1 (line 4)"), "{err}");
+    assert!(err.contains("the voice of `Host`"), "{err}");
+    assert!(err.contains("no voice `klingon`"), "{err}");
+    assert!(!dir.path("out.wav").exists());
+}

@@ -3,8 +3,10 @@
 //! This is the draft voice: always available, fast, intelligible, robotic. Each character
 //! gets a distinct espeak-ng variant and pitch unless the script names a voice.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 
 use super::{Clip, Generator, Request};
 use crate::audio::wav::read_wav;
@@ -46,6 +48,70 @@ pub fn auto_voice(character_ordinal: usize) -> Voice {
 /// Speech through the `espeak-ng` program.
 pub struct Espeak {
     program: PathBuf,
+    /// The installed languages and variants, read once: espeak-ng silently falls back to
+    /// its default voice for a name it does not know, so onair checks names itself.
+    voices: OnceLock<Result<VoiceList, String>>,
+}
+
+/// Names espeak-ng accepts, lower-cased: languages (`en-us`, or a file such as
+/// `gmw/en-us`) and variants (`m3`, `adam`), combined as `language+variant`.
+#[derive(Debug, Default)]
+struct VoiceList {
+    languages: BTreeSet<String>,
+    variants: BTreeSet<String>,
+}
+
+impl VoiceList {
+    /// Parses `espeak-ng --voices` or `--voices=variant`: a header line, then columns
+    /// Pty, Language, Age/Gender, VoiceName, File, Other languages.
+    fn add_listing(names: &mut BTreeSet<String>, listing: &str, variants: bool) {
+        for line in listing.lines().skip(1) {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            let (Some(language), Some(name), Some(file)) = (cols.get(1), cols.get(3), cols.get(4))
+            else {
+                continue;
+            };
+            if variants {
+                names.insert(name.to_lowercase());
+                names.insert(file.trim_start_matches("!v/").to_lowercase());
+            } else {
+                names.insert(language.to_lowercase());
+                names.insert(file.to_lowercase());
+            }
+        }
+    }
+
+    fn check(&self, voice: &str) -> Result<(), String> {
+        let lower = voice.to_lowercase();
+        let (language, variant) = match lower.split_once('+') {
+            Some((l, v)) => (l, Some(v)),
+            None => (lower.as_str(), None),
+        };
+        if !self.languages.contains(language) {
+            let suggestion = closest(language, &self.languages)
+                .map_or(String::new(), |s| format!("did you mean `{s}`? "));
+            return Err(format!(
+                "espeak-ng has no voice `{voice}`; {suggestion}`espeak-ng --voices` lists the languages"
+            ));
+        }
+        if let Some(v) = variant.filter(|v| !self.variants.contains(*v)) {
+            let suggestion = closest(v, &self.variants)
+                .map_or(String::new(), |s| format!("did you mean `{s}`? "));
+            return Err(format!(
+                "espeak-ng has no voice variant `{v}` (in `{voice}`); {suggestion}`espeak-ng --voices=variant` lists them (m1..m7, f1..f5, ...)"
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn closest<'a>(word: &str, names: &'a BTreeSet<String>) -> Option<&'a str> {
+    names
+        .iter()
+        .map(|n| (strsim::damerau_levenshtein(word, n), n))
+        .filter(|(d, n)| *d <= (n.len() / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, n)| n.as_str())
 }
 
 impl Default for Espeak {
@@ -53,11 +119,50 @@ impl Default for Espeak {
         Espeak {
             program: std::env::var_os("ONAIR_ESPEAK")
                 .map_or_else(|| PathBuf::from("espeak-ng"), PathBuf::from),
+            voices: OnceLock::new(),
         }
     }
 }
 
 impl Espeak {
+    fn missing(&self) -> Error {
+        Error::MissingAsset {
+            what: "espeak-ng".into(),
+            path: self.program.clone(),
+            hint: "run scripts/setup to install it (Debian package espeak-ng)".into(),
+        }
+    }
+
+    fn list(&self, flag: &str) -> Result<String> {
+        let out = Command::new(&self.program)
+            .arg(flag)
+            .stderr(Stdio::null())
+            .output()
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => self.missing(),
+                _ => Error::engine(self.engine(), format!("could not run espeak-ng: {e}")),
+            })?;
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    fn check_voice(&self, voice: &str) -> Result<()> {
+        let list = self.voices.get_or_init(|| {
+            let mut list = VoiceList::default();
+            let languages = self.list("--voices").map_err(|e| e.to_string())?;
+            let variants = self.list("--voices=variant").map_err(|e| e.to_string())?;
+            VoiceList::add_listing(&mut list.languages, &languages, false);
+            VoiceList::add_listing(&mut list.variants, &variants, true);
+            Ok(list)
+        });
+        match list {
+            Ok(list) => list.check(voice).map_err(|message| Error::Unsupported {
+                engine: self.engine().into(),
+                message,
+            }),
+            Err(e) => Err(Error::engine(self.engine(), e.clone())),
+        }
+    }
+
     /// The espeak-ng voice for a script voice name. Piper-style names (`en_US-joe-medium`)
     /// keep their language and take the default variant; espeak names pass through.
     fn espeak_voice(name: &str) -> String {
@@ -87,6 +192,16 @@ impl Generator for Espeak {
             .round();
         let rate_wpm = (BASE_RATE_WPM * voice.speed).clamp(80.0, 450.0).round();
         let text = req.text.trim();
+        self.check_voice(&espeak_voice).map_err(|e| match e {
+            Error::Unsupported { engine, message } => Error::Unsupported {
+                engine,
+                message: format!(
+                    "the voice of `{}`: {message}",
+                    req.character.unwrap_or("this character")
+                ),
+            },
+            other => other,
+        })?;
 
         let dir = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
         let wav_path = dir.path().join("speech.wav");
@@ -101,11 +216,7 @@ impl Generator for Espeak {
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => Error::MissingAsset {
-                    what: "espeak-ng".into(),
-                    path: self.program.clone(),
-                    hint: "run scripts/setup to install it (Debian package espeak-ng)".into(),
-                },
+                std::io::ErrorKind::NotFound => self.missing(),
                 _ => Error::engine(self.engine(), format!("could not start espeak-ng: {e}")),
             })?;
         // The words go through stdin, so no text is ever taken for a command-line option.
@@ -184,6 +295,28 @@ mod tests {
         let b = auto_voice(1);
         assert_ne!(a.voice, b.voice);
         assert_ne!(auto_voice(0), auto_voice(AUTO_VOICES.len()));
+    }
+
+    #[test]
+    fn voice_names_are_checked_against_the_listing() {
+        let mut list = VoiceList::default();
+        VoiceList::add_listing(
+            &mut list.languages,
+            "Pty Language Age/Gender VoiceName File Other\n 2  en-us --/M English_(America) gmw/en-US (en 3)\n",
+            false,
+        );
+        VoiceList::add_listing(
+            &mut list.variants,
+            "Pty Language Age/Gender VoiceName File Other\n 5  variant --/M Adam !v/adam\n 5  variant --/F f3 !v/f3\n",
+            true,
+        );
+        assert!(list.check("en-us").is_ok());
+        assert!(list.check("EN-US+Adam").is_ok());
+        assert!(list.check("gmw/en-us+f3").is_ok());
+        let e = list.check("en-su").unwrap_err();
+        assert!(e.contains("did you mean `en-us`?"), "{e}");
+        let e = list.check("en-us+f9").unwrap_err();
+        assert!(e.contains("variant `f9`"), "{e}");
     }
 
     #[test]
