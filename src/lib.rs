@@ -14,6 +14,7 @@ pub mod mix;
 pub mod output;
 pub mod render;
 pub mod script;
+pub mod text;
 pub mod timeline;
 
 pub use error::{Error, Result};
