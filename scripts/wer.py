@@ -72,7 +72,7 @@ def word_errors(ref, hyp):
 
 
 def to_16k_mono(src, dst):
-    subprocess.run(["sox", src, "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer",
+    subprocess.run(["sox", "-q", "-G", src, "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer",
                     dst], check=True)
 
 

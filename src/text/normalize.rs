@@ -257,6 +257,10 @@ fn expand_core(core: &str, tokens: &[&str], i: usize) -> Option<String> {
         && is_number(a)
         && is_number(b)
     {
+        // "555-1234": a phone number, read digit by digit.
+        if a.len() == 3 && b.len() == 4 && !year_like_range(a, b) {
+            return Some(format!("{}, {}", digits(a), digits(b)));
+        }
         let years = is_year(a) && is_year(b);
         let read = |s: &str| {
             if years {
@@ -303,8 +307,11 @@ fn mixed_words(core: &str) -> String {
             // Keep hyphenated words ("well-known") as they are.
             current.push(c);
         } else {
+            let letters_around = !current_is_digit && !current.is_empty();
             flush(&mut current, &mut parts);
-            if let Some(word) = symbol_word(c) {
+            if c == '.' && letters_around {
+                parts.push("dot".into());
+            } else if let Some(word) = symbol_word(c) {
                 parts.push(word.into());
             }
         }
@@ -362,53 +369,57 @@ fn abbreviation(
     let dotted = trail.starts_with('.');
     // Abbreviations that need their full stop (so "Dr" in "Dr Who" still works, but "no"
     // alone stays a word).
-    let with_stop = dotted.then(|| match core {
-        "Dr" if !next_upper && prev_upper => Some(("Drive", true)),
-        "Dr" | "DR" => Some(("Doctor", false)),
-        "St" if next_upper && !prev_upper => Some(("Saint", false)),
-        "St" => Some(("Street", true)),
-        "Mr" | "MR" => Some(("Mister", false)),
-        "Mrs" | "MRS" => Some(("Missus", false)),
-        "Ms" | "MS" => Some(("Miz", false)),
-        "Prof" => Some(("Professor", false)),
-        "Gen" => Some(("General", false)),
-        "Capt" => Some(("Captain", false)),
-        "Sgt" => Some(("Sergeant", false)),
-        "Rev" => Some(("Reverend", false)),
-        "Hon" => Some(("Honourable", false)),
-        "Jr" => Some(("Junior", true)),
-        "Sr" => Some(("Senior", true)),
-        "Mt" => Some(("Mount", false)),
-        "Ave" => Some(("Avenue", true)),
-        "Rd" => Some(("Road", true)),
-        "Blvd" => Some(("Boulevard", true)),
-        "Inc" => Some(("Incorporated", true)),
-        "Ltd" => Some(("Limited", true)),
-        "Corp" => Some(("Corporation", true)),
-        "Co" => Some(("Company", true)),
-        "Dept" => Some(("Department", true)),
-        "Univ" => Some(("University", true)),
-        "No" | "no" if next_is_number => Some(("number", false)),
-        "approx" => Some(("approximately", false)),
-        "est" => Some(("established", false)),
-        "dept" => Some(("department", true)),
-        "min" => Some(("minutes", true)),
-        "hr" | "hrs" => Some(("hours", true)),
-        "fig" | "Fig" => Some(("figure", false)),
-        "vol" | "Vol" => Some(("volume", false)),
-        "ch" | "Ch" => Some(("chapter", false)),
-        "Jan" => Some(("January", true)),
-        "Feb" => Some(("February", true)),
-        "Mar" => Some(("March", true)),
-        "Apr" => Some(("April", true)),
-        "Aug" => Some(("August", true)),
-        "Sep" | "Sept" => Some(("September", true)),
-        "Oct" => Some(("October", true)),
-        "Nov" => Some(("November", true)),
-        "Dec" => Some(("December", true)),
-        _ => None,
-    });
-    if let Some(Some(found)) = with_stop {
+    let with_stop = if !dotted {
+        None
+    } else {
+        match core {
+            "Dr" if !next_upper && prev_upper => Some(("Drive", true)),
+            "Dr" | "DR" => Some(("Doctor", false)),
+            "St" if next_upper && !prev_upper => Some(("Saint", false)),
+            "St" => Some(("Street", true)),
+            "Mr" | "MR" => Some(("Mister", false)),
+            "Mrs" | "MRS" => Some(("Missus", false)),
+            "Ms" | "MS" => Some(("Miz", false)),
+            "Prof" => Some(("Professor", false)),
+            "Gen" => Some(("General", false)),
+            "Capt" => Some(("Captain", false)),
+            "Sgt" => Some(("Sergeant", false)),
+            "Rev" => Some(("Reverend", false)),
+            "Hon" => Some(("Honourable", false)),
+            "Jr" => Some(("Junior", true)),
+            "Sr" => Some(("Senior", true)),
+            "Mt" => Some(("Mount", false)),
+            "Ave" => Some(("Avenue", true)),
+            "Rd" => Some(("Road", true)),
+            "Blvd" => Some(("Boulevard", true)),
+            "Inc" => Some(("Incorporated", true)),
+            "Ltd" => Some(("Limited", true)),
+            "Corp" => Some(("Corporation", true)),
+            "Co" => Some(("Company", true)),
+            "Dept" => Some(("Department", true)),
+            "Univ" => Some(("University", true)),
+            "No" | "no" if next_is_number => Some(("number", false)),
+            "approx" => Some(("approximately", false)),
+            "est" => Some(("established", false)),
+            "dept" => Some(("department", true)),
+            "min" => Some(("minutes", true)),
+            "hr" | "hrs" => Some(("hours", true)),
+            "fig" | "Fig" => Some(("figure", false)),
+            "vol" | "Vol" => Some(("volume", false)),
+            "ch" | "Ch" => Some(("chapter", false)),
+            "Jan" => Some(("January", true)),
+            "Feb" => Some(("February", true)),
+            "Mar" => Some(("March", true)),
+            "Apr" => Some(("April", true)),
+            "Aug" => Some(("August", true)),
+            "Sep" | "Sept" => Some(("September", true)),
+            "Oct" => Some(("October", true)),
+            "Nov" => Some(("November", true)),
+            "Dec" => Some(("December", true)),
+            _ => None,
+        }
+    };
+    if let Some(found) = with_stop {
         return Some(found);
     }
     // Forms whose own dots are part of the token core ("e.g" + "."), or that need no stop.
@@ -609,7 +620,7 @@ fn decade_words(core: &str) -> Option<String> {
         2 => Some(plural(cardinal(digits.parse().ok()?))),
         4 => {
             let year: u64 = digits.parse().ok()?;
-            if year % 100 == 0 {
+            if year.is_multiple_of(100) {
                 Some(format!("{} hundreds", cardinal(year / 100)))
             } else {
                 Some(plural(year_words(year)))
@@ -781,15 +792,23 @@ fn number_words(s: &str) -> Option<String> {
     Some(words)
 }
 
+/// Words for each digit of `s`: "007" → "zero zero seven".
+fn digits(s: &str) -> String {
+    s.chars()
+        .filter_map(|d| d.to_digit(10).map(|d| ONES[d as usize]))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn year_like_range(a: &str, b: &str) -> bool {
+    is_year(a) && is_year(b)
+}
+
 /// Cardinal words for an integer string, digit by digit where a cardinal would be odd.
 fn cardinal_str(s: &str) -> String {
     let digits_only = !s.contains(',');
     if digits_only && ((s.len() > 1 && s.starts_with('0')) || s.len() > 15) {
-        return s
-            .chars()
-            .filter_map(|d| d.to_digit(10).map(|d| ONES[d as usize]))
-            .collect::<Vec<_>>()
-            .join(" ");
+        return digits(s);
     }
     parse_integer(s).map(cardinal).unwrap_or_else(|| s.into())
 }
@@ -1010,6 +1029,11 @@ mod tests {
         assert_eq!(out.skipped, vec!['\u{1F389}', '\u{2764}', '*']);
         assert_eq!(n("salt & pepper"), "salt and pepper");
         assert_eq!(n("and/or"), "and or");
+        assert_eq!(n("jane@example.com"), "jane at example dot com");
+        assert_eq!(
+            n("call 555-1234"),
+            "call five five five, one two three four"
+        );
     }
 
     #[test]

@@ -36,6 +36,7 @@ pub type PhonemeIdMap = HashMap<String, Vec<i64>>;
 pub struct Phonemizer {
     program: PathBuf,
     voice: String,
+    data_dir: Option<PathBuf>,
 }
 
 impl Phonemizer {
@@ -53,7 +54,18 @@ impl Phonemizer {
         Self {
             program: program.into(),
             voice: voice.into(),
+            data_dir: None,
         }
+    }
+
+    /// Reads espeak-ng's data (dictionaries, phoneme tables) from `dir`, the folder that
+    /// holds `espeak-ng-data/`, instead of the installed data. Piper voices were trained on
+    /// a newer espeak-ng than some distributions ship (Debian 12 has 1.51, which reads "more"
+    /// as `mˈoːɹ` where Piper's data gives `mˈɔːɹ`); pointing this at newer data closes most
+    /// of that gap. Default: the data installed with espeak-ng.
+    pub fn with_data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.data_dir = Some(dir.into());
+        self
     }
 
     /// The espeak-ng voice.
@@ -130,7 +142,11 @@ impl Phonemizer {
     /// Runs espeak-ng on `text` (one clause per line) and returns one line of IPA per clause,
     /// with espeak-ng's language-switch markers such as `(fr)` removed.
     fn run(&self, text: &str) -> Result<Vec<String>> {
-        let mut child = Command::new(&self.program)
+        let mut command = Command::new(&self.program);
+        if let Some(dir) = &self.data_dir {
+            command.arg(format!("--path={}", dir.display()));
+        }
+        let mut child = command
             .args(["-q", "--ipa", "-v", &self.voice])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -382,7 +398,7 @@ fn bound_length(sentence: &str, max_chars: usize) -> Vec<String> {
             .map_or(rest.len(), |(b, _)| b);
         let head = &rest[..limit];
         let cut = head
-            .rfind(|c: char| matches!(c, ',' | ';' | ':'))
+            .rfind([',', ';', ':'])
             .filter(|&b| b > limit / 3)
             .map(|b| b + 1)
             .or_else(|| head.rfind(' '))
