@@ -11,4 +11,3 @@ pub use normalize::{Normalized, cardinal, normalize, ordinal, year_words};
 pub use phonemize::{
     MAX_SENTENCE_CHARS, PhonemeIdMap, PhonemeIds, Phonemizer, split_sentences, to_ids,
 };
-#[cfg(test)]
