@@ -15,6 +15,7 @@ pub mod output;
 pub mod parallel;
 pub mod render;
 pub mod script;
+pub mod text;
 pub mod timeline;
 
 pub use error::{Error, Result};

@@ -1,0 +1,13 @@
+//! Text to phonemes for speech engines: English normalisation (numbers, money, dates,
+//! abbreviations), sentence splitting, and espeak-ng phonemes with ids for Piper voices.
+//!
+//! A speech row flows: [`normalize`] → [`split_sentences`] → [`Phonemizer::phonemize`] (one
+//! espeak-ng process per row) → [`to_ids`] per sentence → the voice model.
+
+mod normalize;
+mod phonemize;
+
+pub use normalize::{Normalized, cardinal, normalize, ordinal, year_words};
+pub use phonemize::{
+    MAX_SENTENCE_CHARS, PhonemeIdMap, PhonemeIds, Phonemizer, split_sentences, to_ids,
+};
