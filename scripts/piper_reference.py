@@ -31,6 +31,8 @@ def read_float_wav(path):
         body = data[pos + 8 : pos + 8 + size]
         if tag == b"fmt ":
             fmt, _channels, rate = struct.unpack("<HHI", body[:8])
+            if fmt == 0xFFFE:  # WAVE_FORMAT_EXTENSIBLE: the real format opens the sub-GUID
+                fmt = struct.unpack("<H", body[24:26])[0]
         elif tag == b"data":
             samples = np.frombuffer(body, dtype="<f4")
         pos += 8 + size + (size & 1)
@@ -68,7 +70,7 @@ def main():
     failed = False
     total_audio = total_ref = total_onair = 0.0
     print(f"{'seq':>3} {'phonemes':>8} {'ref_len':>8} {'onair_len':>9} {'len_ratio':>9} "
-          f"{'corr':>7} {'ref_rtf':>8} {'onair_rtf':>9}")
+          f"{'corr':>7} {'max_diff':>8} {'ref_rtf':>8} {'onair_rtf':>9}")
     for n, ids in enumerate(sequences):
         t = time.perf_counter()
         ref = run(ids)
@@ -85,7 +87,7 @@ def main():
         total_onair += onair_s
         ok = corr >= MIN_CORRELATION and abs(ratio - 1.0) <= MAX_LENGTH_DIFF
         failed |= not ok
-        print(f"{n:>3} {len(ids):>8} {len(ref):>8} {len(ours):>9} {ratio:>9.4f} {corr:>7.4f} "
+        print(f"{n:>3} {len(ids):>8} {len(ref):>8} {len(ours):>9} {ratio:>9.4f} {corr:>7.4f} {np.abs(a - b).max():>8.5f} "
               f"{audio_s / ref_s:>7.1f}x {audio_s / onair_s:>8.1f}x{'' if ok else '  FAIL'}")
     print(f"total: {total_audio:.2f} s of audio; onnxruntime {total_ref:.2f} s "
           f"({total_audio / total_ref:.1f}x real time), onair {total_onair:.2f} s "
