@@ -1,24 +1,33 @@
 //! The HiFi-GAN generator (VITS `dec`; Kong et al. 2020): a latent frame sequence is
 //! upsampled by transposed convolutions, each stage followed by the average of several
 //! residual blocks with different kernels and dilations (multi-receptive-field fusion).
+//! The convolutions run on [`super::conv`]'s time-major kernels, where the decoder spends
+//! nearly all of synthesis time.
 
 use candle_core::{Module, Result, Tensor};
-use candle_nn::{Conv1d, ConvTranspose1d, VarBuilder};
+use candle_nn::{Conv1d, VarBuilder};
 
+use super::conv::{Conv, ConvTranspose, Signal};
 use super::layers::{conv_transpose1d, conv1d};
 use super::{Config, ResBlockKind};
 
-const LRELU_SLOPE: f64 = 0.1;
+const LRELU_SLOPE: f32 = 0.1;
 /// The final activation uses PyTorch's default slope, not HiFi-GAN's 0.1.
-const POST_LRELU_SLOPE: f64 = 0.01;
+const POST_LRELU_SLOPE: f32 = 0.01;
 
 pub struct Generator {
-    conv_pre: Conv1d,
+    conv_pre: Conv,
+    /// Speaker conditioning, added to every frame after `conv_pre`.
     cond: Option<Conv1d>,
-    ups: Vec<ConvTranspose1d>,
+    ups: Vec<ConvTranspose>,
     /// `ups.len()` groups of `resblock_kernel_sizes.len()` blocks.
     resblocks: Vec<ResBlock>,
-    conv_post: Conv1d,
+    conv_post: Conv,
+}
+
+/// Weights are loaded (and shape-checked) as candle layers, then packed for [`super::conv`].
+fn fast(c: &Conv1d, dilation: usize) -> Result<Conv> {
+    Conv::new(c.weight(), c.bias(), dilation)
 }
 
 impl Generator {
@@ -34,13 +43,11 @@ impl Generator {
             .enumerate()
         {
             let c_out = c0 >> (i + 1);
-            ups.push(conv_transpose1d(
-                ch,
-                c_out,
-                k,
-                u,
-                vb.pp(format!("ups.{i}")),
-            )?);
+            let up = conv_transpose1d(ch, c_out, k, u, vb.pp(format!("ups.{i}")))?;
+            let bias = up
+                .bias()
+                .ok_or_else(|| candle_core::Error::Msg("upsampling layer without bias".into()))?;
+            ups.push(ConvTranspose::new(up.weight(), bias, u, (k - u) / 2)?);
             ch = c_out;
             for (j, (&rk, dilations)) in cfg
                 .resblock_kernel_sizes
@@ -63,33 +70,41 @@ impl Generator {
         } else {
             None
         };
+        let conv_pre = conv1d(cfg.inter_channels, c0, 7, 1, true, vb.pp("conv_pre"))?;
+        let conv_post = conv1d(ch, 1, 7, 1, false, vb.pp("conv_post"))?;
         Ok(Generator {
-            conv_pre: conv1d(cfg.inter_channels, c0, 7, 1, true, vb.pp("conv_pre"))?,
+            conv_pre: fast(&conv_pre, 1)?,
             cond,
             ups,
             resblocks,
-            conv_post: conv1d(ch, 1, 7, 1, false, vb.pp("conv_post"))?,
+            conv_post: fast(&conv_post, 1)?,
         })
     }
 
-    /// Latent `[1, inter, frames]` → waveform `[1, 1, frames · hop]` in -1..1.
-    pub fn forward(&self, z: &Tensor, g: Option<&Tensor>) -> Result<Tensor> {
-        let mut x = self.conv_pre.forward(z)?;
+    /// Latent `[1, inter, frames]` → waveform samples (`frames · hop` of them) in -1..1.
+    pub fn forward(&self, z: &Tensor, g: Option<&Tensor>) -> Result<Vec<f32>> {
+        let mut x = self.conv_pre.forward(&Signal::from_tensor(z)?, None, None);
         if let (Some(cond), Some(g)) = (&self.cond, g) {
-            x = x.broadcast_add(&cond.forward(g)?)?;
+            let offset: Vec<f32> = cond.forward(g)?.flatten_all()?.to_vec1()?;
+            for frame in x.data.chunks_exact_mut(x.channels) {
+                frame.iter_mut().zip(&offset).for_each(|(v, o)| *v += o);
+            }
         }
         let per_stage = self.resblocks.len() / self.ups.len();
         for (i, up) in self.ups.iter().enumerate() {
-            x = up.forward(&candle_nn::ops::leaky_relu(&x, LRELU_SLOPE)?)?;
+            x = up.forward(&x, Some(LRELU_SLOPE));
             let blocks = &self.resblocks[i * per_stage..(i + 1) * per_stage];
-            let mut sum = blocks[0].forward(&x)?;
+            let mut sum = blocks[0].forward(&x);
             for block in &blocks[1..] {
-                sum = (sum + block.forward(&x)?)?;
+                let y = block.forward(&x);
+                sum.data.iter_mut().zip(&y.data).for_each(|(s, v)| *s += v);
             }
-            x = (sum / per_stage as f64)?;
+            let scale = 1.0 / per_stage as f32;
+            sum.data.iter_mut().for_each(|v| *v *= scale);
+            x = sum;
         }
-        let x = candle_nn::ops::leaky_relu(&x, POST_LRELU_SLOPE)?;
-        self.conv_post.forward(&x)?.tanh()
+        let y = self.conv_post.forward(&x, Some(POST_LRELU_SLOPE), None);
+        Ok(y.data.into_iter().map(f32::tanh).collect())
     }
 }
 
@@ -97,7 +112,7 @@ impl Generator {
 /// `x += conv₂(lrelu(conv₁(lrelu(x))))` with a dilated conv₁ and an undilated conv₂.
 struct ResBlock {
     /// (dilated conv, optional second conv) per step.
-    steps: Vec<(Conv1d, Option<Conv1d>)>,
+    steps: Vec<(Conv, Option<Conv>)>,
 }
 
 impl ResBlock {
@@ -112,37 +127,29 @@ impl ResBlock {
             .iter()
             .enumerate()
             .map(|(m, &d)| match kind {
-                ResBlockKind::Two => Ok((
-                    conv1d(ch, ch, kernel, d, true, vb.pp(format!("convs.{m}")))?,
-                    None,
-                )),
-                ResBlockKind::One => Ok((
-                    conv1d(ch, ch, kernel, d, true, vb.pp(format!("convs1.{m}")))?,
-                    Some(conv1d(
-                        ch,
-                        ch,
-                        kernel,
-                        1,
-                        true,
-                        vb.pp(format!("convs2.{m}")),
-                    )?),
-                )),
+                ResBlockKind::Two => {
+                    let c = conv1d(ch, ch, kernel, d, true, vb.pp(format!("convs.{m}")))?;
+                    Ok((fast(&c, d)?, None))
+                }
+                ResBlockKind::One => {
+                    let c1 = conv1d(ch, ch, kernel, d, true, vb.pp(format!("convs1.{m}")))?;
+                    let c2 = conv1d(ch, ch, kernel, 1, true, vb.pp(format!("convs2.{m}")))?;
+                    Ok((fast(&c1, d)?, Some(fast(&c2, 1)?)))
+                }
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(ResBlock { steps })
     }
-}
 
-impl Module for ResBlock {
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
+    fn forward(&self, x: &Signal) -> Signal {
+        let slope = Some(LRELU_SLOPE);
         let mut x = x.clone();
         for (c1, c2) in &self.steps {
-            let mut xt = c1.forward(&candle_nn::ops::leaky_relu(&x, LRELU_SLOPE)?)?;
-            if let Some(c2) = c2 {
-                xt = c2.forward(&candle_nn::ops::leaky_relu(&xt, LRELU_SLOPE)?)?;
-            }
-            x = (x + xt)?;
+            x = match c2 {
+                None => c1.forward(&x, slope, Some(&x)),
+                Some(c2) => c2.forward(&c1.forward(&x, slope, None), slope, Some(&x)),
+            };
         }
-        Ok(x)
+        x
     }
 }

@@ -11,6 +11,7 @@
 //! Piper does not write into its `.onnx.json` are read off the tensor shapes and the graph's
 //! convolution attributes ([`Config::from_onnx`]).
 
+mod conv;
 mod decoder;
 mod duration;
 mod flow;
@@ -339,8 +340,7 @@ impl Vits {
         let eps = Tensor::from_vec(eps, (1, c, n_frames), &dev)?;
         let z_p = (m_p + (eps * logs_p.exp()?)?)?;
         let z = self.flow.reverse(&z_p, g.as_ref())?;
-        let audio = self.dec.forward(&z, g.as_ref())?;
-        audio.flatten_all()?.to_vec1()
+        self.dec.forward(&z, g.as_ref())
     }
 }
 
