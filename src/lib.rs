@@ -11,6 +11,7 @@ pub mod dsp;
 pub mod error;
 pub mod generate;
 pub mod mix;
+pub mod ml;
 pub mod output;
 pub mod parallel;
 pub mod render;

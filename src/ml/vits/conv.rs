@@ -1,0 +1,333 @@
+//! Fast 1-D convolutions for the HiFi-GAN decoder, on plain time-major buffers.
+//!
+//! Why not candle's `conv1d`: on the decoder's shapes (32–128 channels, up to a few hundred
+//! thousand samples) it spends most of its time copying (a whole-signal im2col, then
+//! transposes), and its transposed convolution is a direct loop. Here the signal is stored
+//! time-major (`[time][channel]`), cut into tiles of a few hundred samples that run in
+//! parallel; each tile builds a small im2col block (which fits in cache, and applies the
+//! leaky ReLU that precedes every decoder convolution on the way) and makes one GEMM call
+//! into an output pre-filled with bias and residual. A transposed convolution is done
+//! polyphase: each output phase is an ordinary convolution of the input with a subset of taps.
+
+use candle_core::{Result, Tensor};
+use rayon::prelude::*;
+
+/// A multichannel signal, time-major: sample `t` of channel `c` is `data[t * channels + c]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Signal {
+    pub data: Vec<f32>,
+    pub channels: usize,
+}
+
+impl Signal {
+    pub fn len(&self) -> usize {
+        self.data.len() / self.channels
+    }
+
+    /// From a `[1, channels, time]` tensor.
+    pub fn from_tensor(x: &Tensor) -> Result<Self> {
+        let (_, channels, _) = x.dims3()?;
+        let data = x.squeeze(0)?.t()?.contiguous()?.flatten_all()?.to_vec1()?;
+        Ok(Signal { data, channels })
+    }
+}
+
+/// Target size of one tile's im2col block, in floats (256 KiB: stays in L2).
+const TILE_FLOATS: usize = 64 * 1024;
+
+/// Rows per tile for an im2col row of `row_len` floats.
+fn tile_rows(row_len: usize) -> usize {
+    (TILE_FLOATS / row_len.max(1)).clamp(16, 2048)
+}
+
+fn lrelu(v: f32, slope: Option<f32>) -> f32 {
+    match slope {
+        Some(s) if v < 0.0 => v * s,
+        _ => v,
+    }
+}
+
+/// `dst (rows × n) += col (rows × k) · w (k × n)`, all row-major and contiguous.
+fn gemm_acc(
+    rows: usize,
+    n: usize,
+    k: usize,
+    dst: &mut [f32],
+    dst_rs: usize,
+    col: &[f32],
+    w: &[f32],
+) {
+    debug_assert!(col.len() >= rows * k && w.len() >= k * n);
+    debug_assert!(rows == 0 || dst.len() >= (rows - 1) * dst_rs + n);
+    // SAFETY: the asserts above bound every index the GEMM touches; the slices do not alias.
+    unsafe {
+        gemm::gemm(
+            rows,
+            n,
+            k,
+            dst.as_mut_ptr(),
+            1,
+            dst_rs as isize,
+            true,
+            col.as_ptr(),
+            1,
+            k as isize,
+            w.as_ptr(),
+            1,
+            n as isize,
+            1.0,
+            1.0,
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        );
+    }
+}
+
+/// A 1-D convolution, stride 1, "same" padding.
+pub struct Conv {
+    /// `[(tap, c_in)][c_out]`.
+    w: Vec<f32>,
+    bias: Vec<f32>,
+    c_in: usize,
+    c_out: usize,
+    kernel: usize,
+    dilation: usize,
+    padding: usize,
+}
+
+impl Conv {
+    /// From PyTorch-layout weights `[c_out, c_in, kernel]` and an optional bias `[c_out]`.
+    pub fn new(weight: &Tensor, bias: Option<&Tensor>, dilation: usize) -> Result<Self> {
+        let (c_out, c_in, kernel) = weight.dims3()?;
+        // [c_out, c_in, k] → [k, c_in, c_out]
+        let w = weight
+            .permute((2, 1, 0))?
+            .contiguous()?
+            .flatten_all()?
+            .to_vec1()?;
+        let bias = match bias {
+            Some(b) => b.to_vec1()?,
+            None => vec![0.0; c_out],
+        };
+        Ok(Conv {
+            w,
+            bias,
+            c_in,
+            c_out,
+            kernel,
+            dilation,
+            padding: (kernel - 1) * dilation / 2,
+        })
+    }
+
+    /// `conv(lrelu(x)) + bias (+ residual)`; `slope` None skips the activation.
+    pub fn forward(&self, x: &Signal, slope: Option<f32>, residual: Option<&Signal>) -> Signal {
+        assert_eq!(x.channels, self.c_in, "conv input channels");
+        let len = x.len();
+        let (c_in, c_out) = (self.c_in, self.c_out);
+        let row = self.kernel * c_in;
+        let tile = tile_rows(row);
+        let mut out = match residual {
+            Some(r) => {
+                assert_eq!((r.channels, r.len()), (c_out, len), "residual shape");
+                let mut d = r.data.clone();
+                for frame in d.chunks_exact_mut(c_out) {
+                    frame.iter_mut().zip(&self.bias).for_each(|(v, b)| *v += b);
+                }
+                d
+            }
+            None => self.bias.repeat(len),
+        };
+        out.par_chunks_mut(tile * c_out)
+            .enumerate()
+            .for_each(|(ti, dst)| {
+                let t0 = ti * tile;
+                let rows = dst.len() / c_out;
+                let mut col = vec![0f32; rows * row];
+                for (r, col_row) in col.chunks_exact_mut(row).enumerate() {
+                    for (k, seg) in col_row.chunks_exact_mut(c_in).enumerate() {
+                        let src = (t0 + r + k * self.dilation) as isize - self.padding as isize;
+                        if (0..len as isize).contains(&src) {
+                            let s = src as usize * c_in;
+                            for (d, &v) in seg.iter_mut().zip(&x.data[s..s + c_in]) {
+                                *d = lrelu(v, slope);
+                            }
+                        }
+                    }
+                }
+                gemm_acc(rows, c_out, row, dst, c_out, &col, &self.w);
+            });
+        Signal {
+            data: out,
+            channels: c_out,
+        }
+    }
+}
+
+/// A transposed 1-D convolution (upsampling by `stride`), done polyphase.
+pub struct ConvTranspose {
+    /// Per output phase `r`: `[(tap j, c_in)][c_out]` for kernel index `r + j · stride`.
+    phases: Vec<Vec<f32>>,
+    bias: Vec<f32>,
+    c_in: usize,
+    c_out: usize,
+    stride: usize,
+    kernel: usize,
+    padding: usize,
+}
+
+impl ConvTranspose {
+    /// From PyTorch-layout weights `[c_in, c_out, kernel]` and bias `[c_out]`.
+    pub fn new(weight: &Tensor, bias: &Tensor, stride: usize, padding: usize) -> Result<Self> {
+        let (c_in, c_out, kernel) = weight.dims3()?;
+        let w = weight.flatten_all()?.to_vec1::<f32>()?;
+        let phases = (0..stride)
+            .map(|r| {
+                let mut p = Vec::new();
+                for kk in (r..kernel).step_by(stride) {
+                    for ci in 0..c_in {
+                        for co in 0..c_out {
+                            p.push(w[(ci * c_out + co) * kernel + kk]);
+                        }
+                    }
+                }
+                p
+            })
+            .collect();
+        Ok(ConvTranspose {
+            phases,
+            bias: bias.to_vec1()?,
+            c_in,
+            c_out,
+            stride,
+            kernel,
+            padding,
+        })
+    }
+
+    /// `conv_transpose(lrelu(x)) + bias`; output length `(len - 1) · stride - 2 · padding + kernel`.
+    pub fn forward(&self, x: &Signal, slope: Option<f32>) -> Signal {
+        assert_eq!(x.channels, self.c_in, "transposed conv input channels");
+        let (c_in, c_out, u) = (self.c_in, self.c_out, self.stride);
+        let len_in = x.len();
+        let len_out = ((len_in - 1) * u + self.kernel).saturating_sub(2 * self.padding);
+        let max_taps = self.kernel.div_ceil(u);
+        // Tiles hold whole phase cycles so each phase's rows are evenly strided.
+        let tile = tile_rows(max_taps * c_in).div_ceil(u) * u;
+        let mut out = self.bias.repeat(len_out);
+        out.par_chunks_mut(tile * c_out)
+            .enumerate()
+            .for_each(|(ti, dst)| {
+                let t0 = ti * tile;
+                let rows = dst.len() / c_out;
+                for (r, w) in self.phases.iter().enumerate() {
+                    let taps = w.len() / (c_in * c_out);
+                    let row = taps * c_in;
+                    // First row of the tile whose phase ((t + padding) mod stride) is r.
+                    let first = (r + u - (t0 + self.padding) % u) % u;
+                    if first >= rows {
+                        continue;
+                    }
+                    let n = (rows - first).div_ceil(u);
+                    let mut col = vec![0f32; n * row];
+                    for (i, col_row) in col.chunks_exact_mut(row).enumerate() {
+                        let q = (t0 + first + i * u + self.padding) / u;
+                        for (j, seg) in col_row.chunks_exact_mut(c_in).enumerate() {
+                            if let Some(src) = q.checked_sub(j).filter(|&s| s < len_in) {
+                                let s = src * c_in;
+                                for (d, &v) in seg.iter_mut().zip(&x.data[s..s + c_in]) {
+                                    *d = lrelu(v, slope);
+                                }
+                            }
+                        }
+                    }
+                    gemm_acc(n, c_out, row, &mut dst[first * c_out..], u * c_out, &col, w);
+                }
+            });
+        Signal {
+            data: out,
+            channels: c_out,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use candle_core::Device;
+
+    fn random(shape: &[usize], seed: u64) -> Tensor {
+        let mut rng = crate::dsp::rng::Rng::new(seed);
+        let n = shape.iter().product();
+        let v: Vec<f32> = (0..n).map(|_| rng.bipolar()).collect();
+        Tensor::from_vec(v, shape, &Device::Cpu).unwrap()
+    }
+
+    fn max_diff(a: &Signal, b: &Tensor) -> f32 {
+        let b = Signal::from_tensor(b).unwrap();
+        assert_eq!((a.channels, a.len()), (b.channels, b.len()));
+        a.data
+            .iter()
+            .zip(&b.data)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f32::max)
+    }
+
+    #[test]
+    fn conv_matches_candle() {
+        for (c_in, c_out, k, d, len) in [
+            (8, 5, 3, 1, 37),
+            (16, 16, 7, 3, 3000),
+            (6, 1, 7, 1, 9),
+            (4, 4, 5, 12, 20),
+        ] {
+            let x = random(&[1, c_in, len], 1);
+            let w = random(&[c_out, c_in, k], 2);
+            let b = random(&[c_out], 3);
+            let pad = (k - 1) * d / 2;
+            let act = candle_nn::ops::leaky_relu(&x, 0.1).unwrap();
+            let want = act
+                .conv1d(&w, pad, 1, d, 1)
+                .unwrap()
+                .broadcast_add(&b.reshape((1, c_out, 1)).unwrap())
+                .unwrap();
+            let conv = Conv::new(&w, Some(&b), d).unwrap();
+            let got = conv.forward(&Signal::from_tensor(&x).unwrap(), Some(0.1), None);
+            assert!(
+                max_diff(&got, &want) < 1e-4,
+                "conv {c_in}->{c_out} k{k} d{d}"
+            );
+            if c_in == c_out {
+                let with_res = conv.forward(
+                    &Signal::from_tensor(&x).unwrap(),
+                    Some(0.1),
+                    Some(&Signal::from_tensor(&x).unwrap()),
+                );
+                assert!(max_diff(&with_res, &(want + &x).unwrap()) < 1e-4);
+            }
+        }
+    }
+
+    #[test]
+    fn transposed_conv_matches_candle() {
+        for (c_in, c_out, k, u, len) in [(8, 4, 16, 8, 5), (6, 3, 8, 4, 700), (4, 2, 5, 2, 9)] {
+            let pad = (k - u) / 2;
+            let x = random(&[1, c_in, len], 4);
+            let w = random(&[c_in, c_out, k], 5);
+            let b = random(&[c_out], 6);
+            let want = x
+                .conv_transpose1d(&w, pad, 0, u, 1, 1)
+                .unwrap()
+                .broadcast_add(&b.reshape((1, c_out, 1)).unwrap())
+                .unwrap();
+            let up = ConvTranspose::new(&w, &b, u, pad).unwrap();
+            let got = up.forward(&Signal::from_tensor(&x).unwrap(), None);
+            assert!(
+                max_diff(&got, &want) < 1e-4,
+                "transposed {c_in}->{c_out} k{k} u{u}"
+            );
+        }
+    }
+}

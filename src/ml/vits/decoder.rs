@@ -1,0 +1,155 @@
+//! The HiFi-GAN generator (VITS `dec`; Kong et al. 2020): a latent frame sequence is
+//! upsampled by transposed convolutions, each stage followed by the average of several
+//! residual blocks with different kernels and dilations (multi-receptive-field fusion).
+//! The convolutions run on [`super::conv`]'s time-major kernels, where the decoder spends
+//! nearly all of synthesis time.
+
+use candle_core::{Module, Result, Tensor};
+use candle_nn::{Conv1d, VarBuilder};
+
+use super::conv::{Conv, ConvTranspose, Signal};
+use super::layers::{conv_transpose1d, conv1d};
+use super::{Config, ResBlockKind};
+
+const LRELU_SLOPE: f32 = 0.1;
+/// The final activation uses PyTorch's default slope, not HiFi-GAN's 0.1.
+const POST_LRELU_SLOPE: f32 = 0.01;
+
+pub struct Generator {
+    conv_pre: Conv,
+    /// Speaker conditioning, added to every frame after `conv_pre`.
+    cond: Option<Conv1d>,
+    ups: Vec<ConvTranspose>,
+    /// `ups.len()` groups of `resblock_kernel_sizes.len()` blocks.
+    resblocks: Vec<ResBlock>,
+    conv_post: Conv,
+}
+
+/// Weights are loaded (and shape-checked) as candle layers, then packed for [`super::conv`].
+fn fast(c: &Conv1d, dilation: usize) -> Result<Conv> {
+    Conv::new(c.weight(), c.bias(), dilation)
+}
+
+impl Generator {
+    pub fn new(cfg: &Config, vb: VarBuilder) -> Result<Self> {
+        let c0 = cfg.upsample_initial_channel;
+        let mut ups = Vec::new();
+        let mut resblocks = Vec::new();
+        let mut ch = c0;
+        for (i, (&u, &k)) in cfg
+            .upsample_rates
+            .iter()
+            .zip(&cfg.upsample_kernel_sizes)
+            .enumerate()
+        {
+            let c_out = c0 >> (i + 1);
+            let up = conv_transpose1d(ch, c_out, k, u, vb.pp(format!("ups.{i}")))?;
+            let bias = up
+                .bias()
+                .ok_or_else(|| candle_core::Error::Msg("upsampling layer without bias".into()))?;
+            ups.push(ConvTranspose::new(up.weight(), bias, u, (k - u) / 2)?);
+            ch = c_out;
+            for (j, (&rk, dilations)) in cfg
+                .resblock_kernel_sizes
+                .iter()
+                .zip(&cfg.resblock_dilation_sizes)
+                .enumerate()
+            {
+                let index = i * cfg.resblock_kernel_sizes.len() + j;
+                resblocks.push(ResBlock::new(
+                    cfg.resblock,
+                    ch,
+                    rk,
+                    dilations,
+                    vb.pp(format!("resblocks.{index}")),
+                )?);
+            }
+        }
+        let cond = if cfg.gin_channels > 0 {
+            Some(conv1d(cfg.gin_channels, c0, 1, 1, true, vb.pp("cond"))?)
+        } else {
+            None
+        };
+        let conv_pre = conv1d(cfg.inter_channels, c0, 7, 1, true, vb.pp("conv_pre"))?;
+        let conv_post = conv1d(ch, 1, 7, 1, false, vb.pp("conv_post"))?;
+        Ok(Generator {
+            conv_pre: fast(&conv_pre, 1)?,
+            cond,
+            ups,
+            resblocks,
+            conv_post: fast(&conv_post, 1)?,
+        })
+    }
+
+    /// Latent `[1, inter, frames]` → waveform samples (`frames · hop` of them) in -1..1.
+    pub fn forward(&self, z: &Tensor, g: Option<&Tensor>) -> Result<Vec<f32>> {
+        let mut x = self.conv_pre.forward(&Signal::from_tensor(z)?, None, None);
+        if let (Some(cond), Some(g)) = (&self.cond, g) {
+            let offset: Vec<f32> = cond.forward(g)?.flatten_all()?.to_vec1()?;
+            for frame in x.data.chunks_exact_mut(x.channels) {
+                frame.iter_mut().zip(&offset).for_each(|(v, o)| *v += o);
+            }
+        }
+        let per_stage = self.resblocks.len() / self.ups.len();
+        for (i, up) in self.ups.iter().enumerate() {
+            x = up.forward(&x, Some(LRELU_SLOPE));
+            let blocks = &self.resblocks[i * per_stage..(i + 1) * per_stage];
+            let mut sum = blocks[0].forward(&x);
+            for block in &blocks[1..] {
+                let y = block.forward(&x);
+                sum.data.iter_mut().zip(&y.data).for_each(|(s, v)| *s += v);
+            }
+            let scale = 1.0 / per_stage as f32;
+            sum.data.iter_mut().for_each(|v| *v *= scale);
+            x = sum;
+        }
+        let y = self.conv_post.forward(&x, Some(POST_LRELU_SLOPE), None);
+        Ok(y.data.into_iter().map(f32::tanh).collect())
+    }
+}
+
+/// A residual block: type 2 is `x += conv(lrelu(x))` per dilation; type 1 is
+/// `x += conv₂(lrelu(conv₁(lrelu(x))))` with a dilated conv₁ and an undilated conv₂.
+struct ResBlock {
+    /// (dilated conv, optional second conv) per step.
+    steps: Vec<(Conv, Option<Conv>)>,
+}
+
+impl ResBlock {
+    fn new(
+        kind: ResBlockKind,
+        ch: usize,
+        kernel: usize,
+        dilations: &[usize],
+        vb: VarBuilder,
+    ) -> Result<Self> {
+        let steps = dilations
+            .iter()
+            .enumerate()
+            .map(|(m, &d)| match kind {
+                ResBlockKind::Two => {
+                    let c = conv1d(ch, ch, kernel, d, true, vb.pp(format!("convs.{m}")))?;
+                    Ok((fast(&c, d)?, None))
+                }
+                ResBlockKind::One => {
+                    let c1 = conv1d(ch, ch, kernel, d, true, vb.pp(format!("convs1.{m}")))?;
+                    let c2 = conv1d(ch, ch, kernel, 1, true, vb.pp(format!("convs2.{m}")))?;
+                    Ok((fast(&c1, d)?, Some(fast(&c2, 1)?)))
+                }
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(ResBlock { steps })
+    }
+
+    fn forward(&self, x: &Signal) -> Signal {
+        let slope = Some(LRELU_SLOPE);
+        let mut x = x.clone();
+        for (c1, c2) in &self.steps {
+            x = match c2 {
+                None => c1.forward(&x, slope, Some(&x)),
+                Some(c2) => c2.forward(&c1.forward(&x, slope, None), slope, Some(&x)),
+            };
+        }
+        x
+    }
+}
