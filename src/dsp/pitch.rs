@@ -686,6 +686,26 @@ mod tests {
     }
 
     #[test]
+    fn unvoiced_stretches_pass_through_and_joins_do_not_click() {
+        let mut rng = Rng::new(11);
+        let half_s = SR as usize / 2;
+        let mut x = vowel(110.0, 0.5);
+        x.extend((0..half_s).map(|_| 0.1 * rng.bipolar()));
+        x.extend(vowel(140.0, 0.5));
+        let y = shift_pitch(&x, SR, 5.0);
+        assert_eq!(y.len(), x.len());
+        // The middle of the noise is far from any voiced run: untouched, bit for bit.
+        let noise = half_s + half_s / 4..2 * half_s - half_s / 4;
+        assert_eq!(y[noise.clone()], x[noise]);
+        // The vowels are changed.
+        assert_ne!(y[..half_s], x[..half_s]);
+        assert_ne!(y[2 * half_s..], x[2 * half_s..]);
+        let (jump_in, jump_out) = (max_jump(&x), max_jump(&y));
+        println!("vowel/noise/vowel +5 st: largest step {jump_in:.4} -> {jump_out:.4}");
+        assert!(jump_out <= 1.5 * jump_in);
+    }
+
+    #[test]
     fn zero_semitones_is_identity() {
         let x = vowel(120.0, 0.3);
         assert_eq!(shift_pitch(&x, SR, 0.0), x);
