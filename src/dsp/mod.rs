@@ -6,6 +6,7 @@ pub mod envelope;
 pub mod filter;
 pub mod noise;
 pub mod osc;
+pub mod pitch;
 pub mod reverb;
 pub mod rng;
 pub mod sounds;
