@@ -44,6 +44,8 @@ pub enum Command {
         #[command(flatten)]
         cache: CacheArgs,
     },
+    /// List the installed voices: Piper voices (with their speakers) and espeak-ng.
+    Voices,
     /// Write the script format's JSON Schema.
     Schema {
         /// Where to write it; `-` for standard output.
@@ -121,6 +123,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Timeline { script, cache } => timeline(&script, &cache),
+        Command::Voices => {
+            print!("{}", voices(&Registry::default()));
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Schema { output } => {
             let schema = crate::script::schema::json_schema();
             if output == Path::new("-") {
@@ -214,6 +220,33 @@ pub fn table(script: &Script) -> String {
         out.push_str(line.join("  ").trim_end());
         out.push('\n');
     }
+    out
+}
+
+/// The installed voices, as `onair voices` prints them.
+fn voices(registry: &Registry) -> String {
+    let piper = registry.piper();
+    let voices = piper.voices();
+    let mut out = format!("Piper voices in {}:\n", piper.voices_dir().display());
+    if voices.is_empty() {
+        out.push_str("  (none; run scripts/setup, or add a voice's .onnx and .onnx.json)\n");
+    }
+    for v in &voices {
+        out.push_str(&format!(
+            "  {:<28} {:<7} {:>6} Hz  {}\n",
+            v.name,
+            v.language,
+            v.sample_rate_hz,
+            if v.speakers.is_empty() {
+                "1 speaker".to_owned()
+            } else {
+                format!("{} speakers: {}", v.speakers.len(), v.speakers.join(", "))
+            }
+        ));
+    }
+    out.push_str(
+        "espeak-ng voices (engine: espeak): any language of `espeak-ng --voices`, with a variant as `en-us+f3`\n",
+    );
     out
 }
 

@@ -5,6 +5,7 @@
 //! [`script`] (parse + validate) → [`timeline`] (placements) → [`generate`] (clips, cached)
 //! → [`mix`] (loudness, fades, ducking, master) → files ([`audio`], [`render`]).
 
+pub mod assets;
 pub mod audio;
 pub mod cli;
 pub mod dsp;

@@ -10,7 +10,7 @@ use std::time::Instant;
 use crate::audio::loudness::clip_lufs;
 use crate::audio::resample::resample;
 use crate::generate::cache::{Cache, CacheKey, Entry};
-use crate::generate::speech::auto_voice;
+use crate::generate::speech::character_voices;
 use crate::generate::{Clip, Registry, Request};
 use crate::mix::{self, Bus, MixItem, MixSettings, Mixed};
 use crate::script::{Row, RowType, Script, Voice};
@@ -60,32 +60,6 @@ pub struct Renderer<'a> {
     pub registry: &'a Registry,
     pub cache: &'a Cache,
     pub progress: &'a (dyn Fn(Progress<'_>) + Sync),
-}
-
-/// The voice each character speaks with: the script's entry, or a distinct automatic one.
-pub fn character_voices(script: &Script) -> BTreeMap<String, Voice> {
-    let mut voices = BTreeMap::new();
-    let mut auto_ordinal = 0;
-    for row in &script.rows {
-        let Some(name) = &row.character else { continue };
-        if voices.contains_key(name) {
-            continue;
-        }
-        let voice = match script.voices.get(name) {
-            Some(v) if v.voice.is_some() => v.clone(),
-            entry => {
-                let mut v = auto_voice(auto_ordinal);
-                auto_ordinal += 1;
-                if let Some(e) = entry {
-                    v.pitch_semitones += e.pitch_semitones;
-                    v.speed = e.speed;
-                }
-                v
-            }
-        };
-        voices.insert(name.clone(), voice);
-    }
-    voices
 }
 
 /// The seed of a row: from the script seed and what the row says, not where it stands, so
@@ -244,8 +218,16 @@ impl Renderer<'_> {
     ) -> Result<Generated> {
         let row = job.row;
         let started = Instant::now();
-        let generator = self.registry.for_type(row.row_type);
         let voice = row.character.as_ref().and_then(|c| voices.get(c));
+        let in_row = |e: Error| Error::Row {
+            row: row.index,
+            line: row.line,
+            error: Box::new(e),
+        };
+        let (generator, fallback) = self
+            .registry
+            .generator(row.row_type, voice)
+            .map_err(in_row)?;
         let request = Request {
             row_index: row.index,
             row_type: row.row_type,
@@ -257,15 +239,12 @@ impl Renderer<'_> {
             sample_rate_hz: script.sample_rate_hz,
             seed: row_seed(script.seed, row),
         };
-        let key = cache_key(generator.engine(), generator.version(), &request);
+        let salt = generator.cache_salt(&request).map_err(in_row)?;
+        let key = cache_key(generator.engine(), generator.version(), &salt, &request);
         let (entry, cached) = match self.cache.get(&key) {
             Some(entry) => (entry, true),
             None => {
-                let mut clip = generator.generate(&request).map_err(|e| Error::Row {
-                    row: row.index,
-                    line: row.line,
-                    error: Box::new(e),
-                })?;
+                let mut clip = generator.generate(&request).map_err(in_row)?;
                 // Cached at the mix rate, so a re-render does not resample again.
                 if clip.audio.sample_rate_hz != script.sample_rate_hz {
                     clip.audio = resample(&clip.audio, script.sample_rate_hz)?;
@@ -294,7 +273,10 @@ impl Renderer<'_> {
             source: clip.source.clone(),
             cached,
             render_ms: started.elapsed().as_millis() as u64,
-            warnings: clip.warnings.clone(),
+            warnings: fallback
+                .into_iter()
+                .chain(clip.warnings.iter().cloned())
+                .collect(),
         };
         Ok(Generated {
             clip,
@@ -305,10 +287,11 @@ impl Renderer<'_> {
 }
 
 /// Everything about a request that changes its sound.
-fn cache_key(engine: &str, version: u32, r: &Request<'_>) -> CacheKey {
+fn cache_key(engine: &str, version: u32, salt: &str, r: &Request<'_>) -> CacheKey {
     CacheKey::new([
         ("engine", engine.to_owned()),
         ("version", version.to_string()),
+        ("salt", salt.to_owned()),
         ("type", r.row_type.to_string()),
         ("text", r.text.to_owned()),
         ("voice", format!("{:?}", r.voice)),

@@ -51,21 +51,29 @@ pub trait Generator: Send + Sync {
     fn engine(&self) -> &'static str;
     /// Bump when the engine's output changes, so cached clips are regenerated.
     fn version(&self) -> u32;
+    /// Anything else that changes this request's sound and is not in the request, such as
+    /// a checksum of the model file it would use. Part of the clip's cache key.
+    fn cache_salt(&self, _request: &Request<'_>) -> Result<String> {
+        Ok(String::new())
+    }
     fn generate(&self, request: &Request<'_>) -> Result<Clip>;
 }
 
-/// The engine for each row type.
+/// The engines, and which one renders a request.
 pub struct Registry {
-    speech: Box<dyn Generator>,
+    piper: speech::Piper,
+    espeak: speech::Espeak,
     music: Box<dyn Generator>,
     sfx: Box<dyn Generator>,
 }
 
 impl Default for Registry {
-    /// The default engines: espeak-ng speech, the composer, procedural effects.
+    /// The default engines: Piper voices (espeak-ng where none fits), the composer,
+    /// procedural effects.
     fn default() -> Self {
         Registry {
-            speech: Box::new(speech::Espeak::default()),
+            piper: speech::Piper::default(),
+            espeak: speech::Espeak::default(),
             music: Box::new(music::Composer::new()),
             sfx: Box::new(sfx::ProceduralSfx::new()),
         }
@@ -73,11 +81,21 @@ impl Default for Registry {
 }
 
 impl Registry {
-    pub fn for_type(&self, row_type: RowType) -> &dyn Generator {
+    /// The generator for a request, and a warning when it is a fallback.
+    pub fn generator(
+        &self,
+        row_type: RowType,
+        voice: Option<&Voice>,
+    ) -> Result<(&dyn Generator, Option<String>)> {
         match row_type {
-            RowType::Speech => self.speech.as_ref(),
-            RowType::Music => self.music.as_ref(),
-            RowType::Sfx => self.sfx.as_ref(),
+            RowType::Speech => speech::choose(&self.piper, &self.espeak, voice),
+            RowType::Music => Ok((self.music.as_ref(), None)),
+            RowType::Sfx => Ok((self.sfx.as_ref(), None)),
         }
+    }
+
+    /// The Piper voices installed.
+    pub fn piper(&self) -> &speech::Piper {
+        &self.piper
     }
 }

@@ -79,15 +79,60 @@ impl Duration {
     }
 }
 
+/// Which program speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SpeechEngine {
+    /// Piper voices (VITS) run in candle: natural, the default.
+    Piper,
+    /// espeak-ng: robotic but intelligible, for drafts and languages without a Piper voice.
+    Espeak,
+}
+
+impl SpeechEngine {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpeechEngine::Piper => "piper",
+            SpeechEngine::Espeak => "espeak",
+        }
+    }
+}
+
 /// How a character speaks.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Voice {
-    /// A voice name (`en_US-joe-medium`, `en-us+m3`); `None` lets the engine choose.
+    /// `None`: Piper when a Piper voice fits, else espeak-ng.
+    pub engine: Option<SpeechEngine>,
+    /// A voice name (`en_US-joe-medium`, or for espeak-ng `en-us+m3`); `None` lets the
+    /// engine choose.
     pub voice: Option<String>,
+    /// Speaker of a multi-speaker voice, by name or number.
+    pub speaker: Option<String>,
     /// Pitch shift in semitones (0 = the voice's own).
     pub pitch_semitones: f64,
     /// Speaking rate multiplier (1 = the voice's own).
     pub speed: f64,
+    /// Piper sampling noise: variety of the voice (default: the voice's own, ~0.667).
+    pub noise_scale: Option<f64>,
+    /// Piper duration noise: variety of the rhythm (default: the voice's own, ~0.8).
+    pub noise_w: Option<f64>,
+    /// Set by onair for characters it gives a voice to: the character's place among them,
+    /// which each engine turns into a distinct setting (a speaker, a variant, a pitch).
+    pub auto_index: Option<usize>,
+}
+
+impl Default for Voice {
+    fn default() -> Self {
+        Voice {
+            engine: None,
+            voice: None,
+            speaker: None,
+            pitch_semitones: 0.0,
+            speed: 1.0,
+            noise_scale: None,
+            noise_w: None,
+            auto_index: None,
+        }
+    }
 }
 
 /// One validated row. `index` is 1-based, as `onair table` prints it.

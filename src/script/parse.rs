@@ -34,7 +34,15 @@ pub const ROW_FIELDS: &[&str] = &[
     "duck",
 ];
 /// Fields an entry of `voices` accepts.
-pub const VOICE_FIELDS: &[&str] = &["voice", "pitch", "speed"];
+pub const VOICE_FIELDS: &[&str] = &[
+    "engine",
+    "voice",
+    "speaker",
+    "pitch",
+    "speed",
+    "noise_scale",
+    "noise_w",
+];
 /// Fields an `end` row may carry.
 const END_ROW_FIELDS: &[&str] = &["type", "layout", "id", "action"];
 
@@ -427,21 +435,43 @@ impl Validator {
                 // `Host: en-us+m3` is short for `Host: { voice: en-us+m3 }`.
                 Value::Str(name) => Voice {
                     voice: Some(name.clone()),
-                    pitch_semitones: 0.0,
-                    speed: 1.0,
+                    ..Voice::default()
                 },
                 _ => {
                     let Some(f) = self.fields(entry, None, &prefix, VOICE_FIELDS, "a voice") else {
                         continue;
                     };
                     Voice {
+                        engine: self.choice(&f, "engine", &["piper", "espeak"]).map(|e| {
+                            if e == "piper" {
+                                SpeechEngine::Piper
+                            } else {
+                                SpeechEngine::Espeak
+                            }
+                        }),
                         voice: self.text(&f, "voice"),
+                        speaker: self.text(&f, "speaker"),
                         pitch_semitones: self
                             .number(&f, "pitch", -12.0, 12.0, "semitones between -12 and 12")
                             .unwrap_or(0.0),
                         speed: self
                             .number(&f, "speed", 0.5, 2.0, "a rate between 0.5 and 2.0")
                             .unwrap_or(1.0),
+                        noise_scale: self.number(
+                            &f,
+                            "noise_scale",
+                            0.0,
+                            2.0,
+                            "0 to 2 (Piper's default is 0.667)",
+                        ),
+                        noise_w: self.number(
+                            &f,
+                            "noise_w",
+                            0.0,
+                            2.0,
+                            "0 to 2 (Piper's default is 0.8)",
+                        ),
+                        auto_index: None,
                     }
                 }
             };
@@ -646,19 +676,28 @@ impl Validator {
                     "missing; a speech row needs the `character` who speaks, e.g. `character: Host`".into(),
                 );
             }
-            if description.as_deref().is_none_or(|d| d.trim().is_empty()) {
-                let field = if f.get("text").is_some() {
-                    "text"
-                } else {
-                    "description"
-                };
-                self.error(
+            let field = if f.get("text").is_some() {
+                "text"
+            } else {
+                "description"
+            };
+            match description.as_deref().map(str::trim) {
+                None | Some("") => self.error(
                     row,
                     Some(field),
                     at(field),
                     "missing; a speech row needs the words to speak in `description` (or `text`)"
                         .into(),
-                );
+                ),
+                Some(words) if !words.chars().any(char::is_alphanumeric) => self.error(
+                    row,
+                    Some(field),
+                    at(field),
+                    format!(
+                        "{words:?} has no words to speak; write the words, or use an sfx row for a sound"
+                    ),
+                ),
+                Some(_) => {}
             }
             if let Duration::Seconds(_) = duration {
                 self.error(

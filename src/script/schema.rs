@@ -46,13 +46,26 @@ pub enum VoiceEntry {
     Settings(VoiceFile),
 }
 
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SpeechEngineFile {
+    Piper,
+    Espeak,
+}
+
 /// How a character speaks.
 #[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VoiceFile {
-    /// Voice name (e.g. `en-us+m3` for espeak-ng, or a Piper voice such as `en_US-joe-medium`).
+    /// piper (the default when a Piper voice fits) or espeak.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine: Option<SpeechEngineFile>,
+    /// Voice name: a Piper voice in models/voices (e.g. `en_US-joe-medium`), or an espeak-ng voice (e.g. `en-us+m3`). `onair voices` lists them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voice: Option<String>,
+    /// Speaker of a multi-speaker Piper voice, by name or number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
     /// Pitch shift in semitones. Default 0.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = -12.0, max = 12.0))]
@@ -61,6 +74,14 @@ pub struct VoiceFile {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0.5, max = 2.0))]
     pub speed: Option<f64>,
+    /// Piper: variety of the voice. Default: the voice's own (about 0.667).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 2.0))]
+    pub noise_scale: Option<f64>,
+    /// Piper: variety of the rhythm. Default: the voice's own (about 0.8).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 2.0))]
+    pub noise_w: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
-use super::{Clip, Generator, Request};
 use crate::audio::wav::read_wav;
+use crate::generate::{Clip, Generator, Request};
 use crate::script::Voice;
 use crate::{Error, Result};
 
@@ -33,16 +33,17 @@ const AUTO_VOICES: &[(&str, f64)] = &[
 /// espeak-ng's default speaking rate, words per minute.
 const BASE_RATE_WPM: f64 = 165.0;
 
-/// The voice a character without an entry gets, by its order of first appearance.
-pub fn auto_voice(character_ordinal: usize) -> Voice {
-    let (variant, pitch) = AUTO_VOICES[character_ordinal % AUTO_VOICES.len()];
-    // Past the list, shift pitch further so repeated variants still differ.
-    let lap = (character_ordinal / AUTO_VOICES.len()) as f64;
-    Voice {
-        voice: Some(format!("en-us+{variant}")),
-        pitch_semitones: pitch + 2.0 * lap,
-        speed: 1.0,
+/// The espeak-ng voice and extra pitch (semitones) for a script voice: its own name, or
+/// for a character onair gives a voice to, a variant by its place among them.
+fn espeak_voice_for(voice: &Voice) -> (String, f64) {
+    if let Some(name) = &voice.voice {
+        return (Espeak::espeak_voice(name), 0.0);
     }
+    let i = voice.auto_index.unwrap_or(0);
+    let (variant, pitch) = AUTO_VOICES[i % AUTO_VOICES.len()];
+    // Past the list, shift pitch further so repeated variants still differ.
+    let lap = (i / AUTO_VOICES.len()) as f64;
+    (format!("en-us+{variant}"), pitch + 2.0 * lap)
 }
 
 /// Speech through the `espeak-ng` program.
@@ -91,7 +92,7 @@ impl VoiceList {
             let suggestion = closest(language, &self.languages)
                 .map_or(String::new(), |s| format!("did you mean `{s}`? "));
             return Err(format!(
-                "espeak-ng has no voice `{voice}`; {suggestion}`espeak-ng --voices` lists the languages"
+                "espeak-ng has no voice `{voice}`; {suggestion}`onair voices` lists the voices"
             ));
         }
         if let Some(v) = variant.filter(|v| !self.variants.contains(*v)) {
@@ -183,11 +184,11 @@ impl Generator for Espeak {
     }
 
     fn generate(&self, req: &Request<'_>) -> Result<Clip> {
-        let voice = req.voice.cloned().unwrap_or_else(|| auto_voice(0));
-        let espeak_voice = Self::espeak_voice(voice.voice.as_deref().unwrap_or("en-us"));
+        let voice = req.voice.cloned().unwrap_or_default();
+        let (espeak_voice, auto_pitch) = espeak_voice_for(&voice);
         // espeak-ng's pitch is 0..99 around 50; about 4 steps make a semitone in its
         // usual range.
-        let pitch = (50.0 + 4.0 * voice.pitch_semitones)
+        let pitch = (50.0 + 4.0 * (voice.pitch_semitones + auto_pitch))
             .clamp(0.0, 99.0)
             .round();
         let rate_wpm = (BASE_RATE_WPM * voice.speed).clamp(80.0, 450.0).round();
@@ -291,10 +292,14 @@ mod tests {
 
     #[test]
     fn auto_voices_differ_between_neighbours() {
-        let a = auto_voice(0);
-        let b = auto_voice(1);
-        assert_ne!(a.voice, b.voice);
-        assert_ne!(auto_voice(0), auto_voice(AUTO_VOICES.len()));
+        let auto = |i| {
+            espeak_voice_for(&Voice {
+                auto_index: Some(i),
+                ..Voice::default()
+            })
+        };
+        assert_ne!(auto(0).0, auto(1).0);
+        assert_ne!(auto(0), auto(AUTO_VOICES.len()));
     }
 
     #[test]

@@ -1,0 +1,342 @@
+//! Speech with Piper voices (VITS), run by our own model in candle ([`crate::ml::vits`]).
+//!
+//! A row's words are normalised (numbers, money, abbreviations), split into sentences,
+//! turned into phonemes by espeak-ng (a separate process) and then into the voice's phoneme
+//! ids; each sentence is synthesised on its own, so memory stays bounded however long the
+//! row, and the sentences are joined with a short pause.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crate::audio::AudioBuffer;
+use crate::dsp::pitch::shift_pitch;
+use crate::generate::{Clip, Generator, Request};
+use crate::ml::onnx::OnnxWeights;
+use crate::ml::vits::{Scales, Vits};
+use crate::ml::voice::VoiceConfig;
+use crate::script::Voice;
+use crate::text::{MAX_SENTENCE_CHARS, Phonemizer, normalize, split_sentences, to_ids};
+use crate::{Error, Result};
+
+const ENGINE: &str = "speech/piper";
+
+/// Silence between two sentences of a row, seconds (Piper's own default).
+const SENTENCE_PAUSE_S: f64 = 0.2;
+/// Fade at each sentence's ends, seconds: the model's first and last samples are not
+/// exactly zero, and a join must not click.
+const EDGE_FADE_S: f64 = 0.004;
+
+/// Distinct settings for characters onair gives a voice to, on a single-speaker voice:
+/// (pitch in semitones, speed).
+const AUTO_STYLES: &[(f64, f64)] = &[
+    (0.0, 1.0),
+    (3.0, 1.04),
+    (-2.5, 0.96),
+    (5.0, 1.0),
+    (-4.0, 1.03),
+    (1.5, 0.93),
+    (7.0, 1.02),
+    (-1.0, 1.08),
+];
+
+/// An installed Piper voice.
+#[derive(Clone, Debug)]
+pub struct PiperVoiceInfo {
+    /// File stem, e.g. `en_US-joe-medium`; what a script's `voice:` names.
+    pub name: String,
+    /// The name's language part, e.g. `en_US`.
+    pub language: String,
+    pub sample_rate_hz: u32,
+    /// Speaker names of a multi-speaker voice, in id order.
+    pub speakers: Vec<String>,
+    pub onnx: PathBuf,
+}
+
+struct Loaded {
+    vits: Vits,
+    config: VoiceConfig,
+    phonemizer: Phonemizer,
+}
+
+/// Piper voices from a folder of `<name>.onnx` + `<name>.onnx.json`.
+pub struct Piper {
+    dir: PathBuf,
+    loaded: Mutex<HashMap<PathBuf, Arc<Loaded>>>,
+    checksums: Mutex<HashMap<PathBuf, String>>,
+}
+
+impl Default for Piper {
+    /// Voices in `models/voices` (see [`crate::assets::models_dir`]).
+    fn default() -> Self {
+        Piper::new(crate::assets::models_dir().join("voices"))
+    }
+}
+
+impl Piper {
+    pub fn new(dir: impl Into<PathBuf>) -> Piper {
+        Piper {
+            dir: dir.into(),
+            loaded: Mutex::new(HashMap::new()),
+            checksums: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn voices_dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The voices installed, sorted by name. A voice needs both files; its config must parse.
+    pub fn voices(&self) -> Vec<PiperVoiceInfo> {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        let mut voices: Vec<PiperVoiceInfo> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "onnx"))
+            .filter_map(|onnx| {
+                let name = onnx.file_stem()?.to_str()?.to_owned();
+                let config = VoiceConfig::load(&onnx.with_extension("onnx.json")).ok()?;
+                let mut speakers: Vec<(i64, String)> = config
+                    .speaker_id_map
+                    .iter()
+                    .map(|(n, id)| (*id, n.clone()))
+                    .collect();
+                speakers.sort();
+                // Piper names every voice `language_REGION-name-quality`.
+                let language = name.split('-').next().unwrap_or("").to_owned();
+                Some(PiperVoiceInfo {
+                    language,
+                    sample_rate_hz: config.audio.sample_rate,
+                    speakers: speakers.into_iter().map(|(_, n)| n).collect(),
+                    name,
+                    onnx,
+                })
+            })
+            .collect();
+        voices.sort_by(|a, b| a.name.cmp(&b.name));
+        voices
+    }
+
+    /// The voice a request speaks with: the named one, else `en_US-joe-medium` when
+    /// installed, else the first English voice, else the first voice.
+    fn resolve(&self, voice: Option<&Voice>) -> Result<PathBuf> {
+        let voices = self.voices();
+        let wanted = voice.and_then(|v| v.voice.as_deref());
+        let found = match wanted {
+            Some(name) => voices.iter().find(|v| v.name == name),
+            None => voices
+                .iter()
+                .find(|v| v.name == "en_US-joe-medium")
+                .or_else(|| voices.iter().find(|v| v.language.starts_with("en")))
+                .or(voices.first()),
+        };
+        match (found, wanted) {
+            (Some(v), _) => Ok(v.onnx.clone()),
+            (None, Some(name)) => Err(self.unknown_voice_error(name)),
+            (None, None) => Err(self.no_voices_error()),
+        }
+    }
+
+    fn checksum(&self, onnx: &Path) -> Result<String> {
+        let mut sums = self.checksums.lock().expect("checksum lock");
+        if let Some(sum) = sums.get(onnx) {
+            return Ok(sum.clone());
+        }
+        let bytes = std::fs::read(onnx).map_err(|e| Error::io(onnx, e))?;
+        let sum = blake3::hash(&bytes).to_hex().to_string();
+        sums.insert(onnx.to_path_buf(), sum.clone());
+        Ok(sum)
+    }
+
+    fn load(&self, onnx: &Path) -> Result<Arc<Loaded>> {
+        // Held while loading: two rows of one voice must not load it twice.
+        let mut loaded = self.loaded.lock().expect("voice lock");
+        if let Some(l) = loaded.get(onnx) {
+            return Ok(l.clone());
+        }
+        let config = VoiceConfig::load(&onnx.with_extension("onnx.json"))?;
+        let weights = OnnxWeights::load(onnx)?;
+        let vits = Vits::new(&weights, &config)?;
+        let phonemizer = Phonemizer::new(config.espeak.voice.clone())?;
+        let l = Arc::new(Loaded {
+            vits,
+            config,
+            phonemizer,
+        });
+        loaded.insert(onnx.to_path_buf(), l.clone());
+        Ok(l)
+    }
+}
+
+/// The speaker id a voice setting asks for, by name or number.
+fn speaker_id(voice: &Voice, config: &VoiceConfig) -> Result<Option<i64>> {
+    let n = config.num_speakers;
+    let Some(wanted) = voice.speaker.as_deref() else {
+        // Characters onair voices take turns through a multi-speaker voice's speakers.
+        return Ok(voice.auto_index.filter(|_| n > 1).map(|i| (i % n) as i64));
+    };
+    if let Some(&id) = config.speaker_id_map.get(wanted) {
+        return Ok(Some(id));
+    }
+    match wanted.parse::<i64>() {
+        Ok(id) if (0..n as i64).contains(&id) && n > 1 => Ok(Some(id)),
+        _ => {
+            let mut names: Vec<&String> = config.speaker_id_map.keys().collect();
+            names.sort();
+            let names: Vec<&str> = names.iter().take(20).map(|s| s.as_str()).collect();
+            Err(Error::Unsupported {
+                engine: ENGINE.into(),
+                message: if n > 1 {
+                    format!(
+                        "no speaker `{wanted}` in this voice; it has {n} speakers, e.g. {}",
+                        names.join(", ")
+                    )
+                } else {
+                    format!(
+                        "speaker `{wanted}` given, but this voice has a single speaker; remove `speaker`"
+                    )
+                },
+            })
+        }
+    }
+}
+
+/// Pitch and speed for a voice: its own, plus a distinct style for an automatic voice on a
+/// single-speaker model.
+fn style(voice: &Voice, config: &VoiceConfig) -> (f64, f64) {
+    match voice.auto_index {
+        Some(i) if config.num_speakers <= 1 => {
+            let (pitch, speed) = AUTO_STYLES[i % AUTO_STYLES.len()];
+            (voice.pitch_semitones + pitch, voice.speed * speed)
+        }
+        _ => (voice.pitch_semitones, voice.speed),
+    }
+}
+
+impl Generator for Piper {
+    fn engine(&self) -> &'static str {
+        ENGINE
+    }
+
+    fn version(&self) -> u32 {
+        1
+    }
+
+    fn cache_salt(&self, req: &Request<'_>) -> Result<String> {
+        let onnx = self.resolve(req.voice)?;
+        self.checksum(&onnx)
+    }
+
+    fn generate(&self, req: &Request<'_>) -> Result<Clip> {
+        let voice = req.voice.cloned().unwrap_or_default();
+        let onnx = self.resolve(Some(&voice))?;
+        let model = self.load(&onnx)?;
+        let config = &model.config;
+        let mut warnings = Vec::new();
+
+        let normalized = normalize(req.text);
+        if !normalized.skipped.is_empty() {
+            let chars: String = normalized.skipped.iter().collect();
+            warnings.push(format!("skipped characters the voice cannot say: {chars}"));
+        }
+        let sentences = split_sentences(&normalized.text, MAX_SENTENCE_CHARS);
+        if sentences.is_empty() {
+            return Err(Error::Unsupported {
+                engine: ENGINE.into(),
+                message: format!("{:?} has nothing the voice can say", req.text),
+            });
+        }
+        let phonemes = model.phonemizer.phonemize(&sentences)?;
+
+        let (pitch_semitones, speed) = style(&voice, config);
+        let scales = Scales {
+            noise_scale: voice
+                .noise_scale
+                .map_or(config.inference.noise_scale, |x| x as f32),
+            length_scale: config.inference.length_scale / speed as f32,
+            noise_w: voice.noise_w.map_or(config.inference.noise_w, |x| x as f32),
+        };
+        let speaker = speaker_id(&voice, config)?;
+        let rate_hz = model.vits.sample_rate_hz();
+        let pause = vec![0.0f32; (SENTENCE_PAUSE_S * f64::from(rate_hz)).round() as usize];
+        let fade = ((EDGE_FADE_S * f64::from(rate_hz)).round() as usize).max(1);
+
+        let mut samples = Vec::new();
+        let mut missing = Vec::new();
+        for (i, ph) in phonemes.iter().enumerate() {
+            let ids = to_ids(ph, &config.phoneme_id_map)?;
+            missing.extend(ids.missing);
+            // `^ _ $` alone: a sentence of punctuation only.
+            if ids.ids.len() <= 3 {
+                continue;
+            }
+            let seed = req.seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let mut sentence = model.vits.synthesize(&ids.ids, scales, speaker, seed)?;
+            fade_edges(&mut sentence, fade);
+            if !samples.is_empty() {
+                samples.extend_from_slice(&pause);
+            }
+            samples.extend(sentence);
+        }
+        if !missing.is_empty() {
+            missing.sort_unstable();
+            missing.dedup();
+            let chars: String = missing.into_iter().collect();
+            warnings.push(format!(
+                "skipped phonemes this voice does not have: {chars}"
+            ));
+        }
+        if samples.is_empty() {
+            return Err(Error::Unsupported {
+                engine: ENGINE.into(),
+                message: format!("{:?} has nothing the voice can say", req.text),
+            });
+        }
+        if pitch_semitones != 0.0 {
+            samples = shift_pitch(&samples, rate_hz, pitch_semitones);
+        }
+
+        let name = onnx.file_stem().and_then(|s| s.to_str()).unwrap_or("?");
+        let mut source = format!("voice:{name}");
+        if let Some(id) = speaker {
+            source.push_str(&format!(" speaker {id}"));
+        }
+        if pitch_semitones != 0.0 {
+            source.push_str(&format!(" pitch {pitch_semitones:+}"));
+        }
+        if speed != 1.0 {
+            source.push_str(&format!(" speed {speed:.2}"));
+        }
+        Ok(Clip {
+            audio: AudioBuffer::from_mono(rate_hz, samples),
+            source,
+            warnings,
+        })
+    }
+}
+
+/// Raised-cosine ramps over the first and last `n` samples.
+fn fade_edges(samples: &mut [f32], n: usize) {
+    let n = n.min(samples.len() / 2);
+    let len = samples.len();
+    for i in 0..n {
+        let g = 0.5 - 0.5 * (std::f32::consts::PI * i as f32 / n as f32).cos();
+        samples[i] *= g;
+        samples[len - 1 - i] *= g;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edges_fade_to_zero() {
+        let mut s = vec![1.0f32; 100];
+        fade_edges(&mut s, 10);
+        assert_eq!(s[0], 0.0);
+        assert_eq!(s[99], 0.0);
+        assert_eq!(s[50], 1.0);
+    }
+}
