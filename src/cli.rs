@@ -46,6 +46,8 @@ pub enum Command {
     },
     /// List the installed voices: Piper voices (with their speakers) and espeak-ng.
     Voices,
+    /// Speak a text to a mastered WAV file, to try a voice.
+    Say(SayArgs),
     /// Write the script format's JSON Schema.
     Schema {
         /// Where to write it; `-` for standard output.
@@ -80,6 +82,29 @@ pub enum Bits {
     Sixteen,
     #[value(name = "24")]
     TwentyFour,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SayArgs {
+    /// The words.
+    pub text: String,
+    /// Output WAV.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Voice name (`onair voices` lists them). Default: the default Piper voice.
+    #[arg(long)]
+    pub voice: Option<String>,
+    /// Speech engine.
+    #[arg(long, value_parser = ["piper", "espeak"])]
+    pub engine: Option<String>,
+    /// Pitch shift in semitones.
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    pub pitch: f64,
+    /// Speaking-rate multiplier.
+    #[arg(long, default_value_t = 1.0)]
+    pub speed: f64,
+    #[command(flatten)]
+    pub cache: CacheArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -123,6 +148,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Timeline { script, cache } => timeline(&script, &cache),
+        Command::Say(a) => say(&a),
         Command::Voices => {
             print!("{}", voices(&Registry::default()));
             Ok(ExitCode::SUCCESS)
@@ -384,6 +410,40 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
         rendered.rows.len() - cached,
         rendered.render_ms as f64 / 1000.0
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `onair say`: a one-row script through the whole pipeline.
+fn say(a: &SayArgs) -> anyhow::Result<ExitCode> {
+    let text = serde_json::to_string(&a.text)?;
+    let mut voice = Vec::new();
+    if let Some(v) = &a.voice {
+        voice.push(format!("voice: {}", serde_json::to_string(v)?));
+    }
+    if let Some(e) = &a.engine {
+        voice.push(format!("engine: {e}"));
+    }
+    voice.push(format!("pitch: {}, speed: {}", a.pitch, a.speed));
+    // JSON strings are YAML strings, so quoting cannot be broken by the text.
+    let yaml = format!(
+        "voices:\n  Speaker: {{ {} }}\nrows:\n  - {{ type: speech, character: Speaker, text: {text} }}\n",
+        voice.join(", ")
+    );
+    let script = crate::script::parse_script(&yaml).map_err(crate::Error::from)?;
+    let registry = Registry::default();
+    let cache = a.cache.open()?;
+    let quiet = |_: Progress<'_>| {};
+    let renderer = Renderer {
+        registry: &registry,
+        cache: &cache,
+        progress: &quiet,
+    };
+    let rendered = renderer.render(&script)?;
+    for w in rendered.rows.values().flat_map(|r| &r.warnings) {
+        eprintln!("warning: {w}");
+    }
+    create_parent(&a.output)?;
+    write_wav(&a.output, &rendered.mixed.master, BitDepth::Int16)?;
     Ok(ExitCode::SUCCESS)
 }
 
