@@ -391,8 +391,11 @@ impl Validator {
             "seconds between foreground rows, 0 to 30",
         );
         let voices = match top.get("voices") {
+            Some(Node {
+                value: Value::Null, ..
+            })
+            | None => BTreeMap::new(),
             Some(node) => self.voices(node),
-            None => BTreeMap::new(),
         };
         let rows = match top.get("rows") {
             None => {

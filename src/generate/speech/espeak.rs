@@ -193,6 +193,15 @@ impl Generator for Espeak {
             .round();
         let rate_wpm = (BASE_RATE_WPM * voice.speed).clamp(80.0, 450.0).round();
         let text = req.text.trim();
+        // A language with a region espeak-ng lacks (`de-de`) is spoken in its family (`de`).
+        let family = espeak_voice
+            .split_once('-')
+            .filter(|_| !espeak_voice.contains('+'))
+            .map(|(f, _)| f.to_owned());
+        let espeak_voice = match (self.check_voice(&espeak_voice), family) {
+            (Err(_), Some(f)) if self.check_voice(&f).is_ok() => f,
+            _ => espeak_voice,
+        };
         self.check_voice(&espeak_voice).map_err(|e| match e {
             Error::Unsupported { engine, message } => Error::Unsupported {
                 engine,
