@@ -30,14 +30,34 @@ impl Signal {
         let data = x.squeeze(0)?.t()?.contiguous()?.flatten_all()?.to_vec1()?;
         Ok(Signal { data, channels })
     }
+
+    /// Channels `from..from + n` of every frame.
+    pub fn channels(&self, from: usize, n: usize) -> Signal {
+        let data = self
+            .data
+            .chunks_exact(self.channels)
+            .flat_map(|frame| &frame[from..from + n])
+            .copied()
+            .collect();
+        Signal { data, channels: n }
+    }
+
+    /// Every frame's channels in reverse order.
+    pub fn flip_channels(&mut self) {
+        self.data
+            .chunks_exact_mut(self.channels)
+            .for_each(|frame| frame.reverse());
+    }
 }
 
 /// Target size of one tile's im2col block, in floats (256 KiB: stays in L2).
 const TILE_FLOATS: usize = 64 * 1024;
 
-/// Rows per tile for an im2col row of `row_len` floats.
-fn tile_rows(row_len: usize) -> usize {
-    (TILE_FLOATS / row_len.max(1)).clamp(16, 2048)
+/// Rows per tile for an im2col row of `row_len` floats, over a signal of `len` rows: small
+/// enough to stay in cache, and to give every thread a couple of tiles on short signals.
+fn tile_rows(row_len: usize, len: usize) -> usize {
+    let spread = len.div_ceil(2 * rayon::current_num_threads());
+    (TILE_FLOATS / row_len.max(1)).min(spread).clamp(16, 2048)
 }
 
 fn lrelu(v: f32, slope: Option<f32>) -> f32 {
@@ -128,7 +148,7 @@ impl Conv {
         let len = x.len();
         let (c_in, c_out) = (self.c_in, self.c_out);
         let row = self.kernel * c_in;
-        let tile = tile_rows(row);
+        let tile = tile_rows(row, len);
         let mut out = match residual {
             Some(r) => {
                 assert_eq!((r.channels, r.len()), (c_out, len), "residual shape");
@@ -215,7 +235,7 @@ impl ConvTranspose {
         let len_out = ((len_in - 1) * u + self.kernel).saturating_sub(2 * self.padding);
         let max_taps = self.kernel.div_ceil(u);
         // Tiles hold whole phase cycles so each phase's rows are evenly strided.
-        let tile = tile_rows(max_taps * c_in).div_ceil(u) * u;
+        let tile = tile_rows(max_taps * c_in, len_in).div_ceil(u) * u;
         let mut out = self.bias.repeat(len_out);
         out.par_chunks_mut(tile * c_out)
             .enumerate()
