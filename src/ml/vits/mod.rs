@@ -373,10 +373,10 @@ fn normal(rng: &mut Rng, n: usize, scale: f32) -> Vec<f32> {
 fn piper_fixups(tensors: &HashMap<String, Tensor>) -> candle_core::Result<HashMap<String, Tensor>> {
     let mut out = tensors.clone();
     // ElementwiseAffine's `logs` is only used as exp(-logs), which the exporter precomputed.
-    if !out.contains_key("dp.flows.0.logs") {
-        if let Some(exp_neg_logs) = tensors.get("/dp/flows.0/Exp_output_0") {
-            out.insert("dp.flows.0.logs".into(), exp_neg_logs.log()?.neg()?);
-        }
+    if !out.contains_key("dp.flows.0.logs")
+        && let Some(exp_neg_logs) = tensors.get("/dp/flows.0/Exp_output_0")
+    {
+        out.insert("dp.flows.0.logs".into(), exp_neg_logs.log()?.neg()?);
     }
     Ok(out)
 }
