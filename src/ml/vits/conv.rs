@@ -160,6 +160,41 @@ impl Conv {
             }
             None => self.bias.repeat(len),
         };
+        if direct::available(c_out) {
+            // Activate and zero-pad the input once; tiles then read it in place.
+            let pad = self.padding;
+            let mut xa = vec![0f32; (len + 2 * pad) * c_in];
+            xa[pad * c_in..(pad + len) * c_in]
+                .iter_mut()
+                .zip(&x.data)
+                .for_each(|(d, &v)| *d = lrelu(v, slope));
+            out.par_chunks_mut(tile * c_out)
+                .enumerate()
+                .for_each(|(ti, dst)| {
+                    let taps = direct::Taps {
+                        x: &xa,
+                        c_in,
+                        w: &self.w,
+                        c_out,
+                        kernel: self.kernel,
+                        dilation: self.dilation,
+                    };
+                    direct::accumulate(&taps, ti * tile, dst);
+                });
+        } else {
+            self.forward_gemm(x, slope, tile, &mut out);
+        }
+        Signal {
+            data: out,
+            channels: c_out,
+        }
+    }
+
+    /// The portable path: per-tile im2col, then one GEMM per tile.
+    fn forward_gemm(&self, x: &Signal, slope: Option<f32>, tile: usize, out: &mut [f32]) {
+        let len = x.len();
+        let (c_in, c_out) = (self.c_in, self.c_out);
+        let row = self.kernel * c_in;
         out.par_chunks_mut(tile * c_out)
             .enumerate()
             .for_each(|(ti, dst)| {
@@ -179,9 +214,98 @@ impl Conv {
                 }
                 gemm_acc(rows, c_out, row, dst, c_out, &col, &self.w);
             });
-        Signal {
-            data: out,
-            channels: c_out,
+    }
+}
+
+/// A direct convolution kernel for x86-64 with AVX2 and FMA (checked at run time): each
+/// block of 4 output frames × 16 output channels is accumulated in registers over all taps
+/// and input channels, reading the packed weights row by row. It avoids the im2col copy and
+/// GEMM packing, which cost as much as the arithmetic at 32–64 channels.
+mod direct {
+    /// Output frames per register block, and output channels per block.
+    const ROWS: usize = 4;
+    const LANES: usize = 16;
+
+    /// One convolution's operands: `x` is the activated input with `padding` zero frames on
+    /// both sides, `w` is `[(tap, c_in)][c_out]`.
+    pub struct Taps<'a> {
+        pub x: &'a [f32],
+        pub c_in: usize,
+        pub w: &'a [f32],
+        pub c_out: usize,
+        pub kernel: usize,
+        pub dilation: usize,
+    }
+
+    pub fn available(c_out: usize) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        {
+            c_out % LANES == 0
+                && std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("fma")
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            let _ = c_out;
+            false
+        }
+    }
+
+    /// `dst` (frames `t0..` of the output, pre-filled) += the convolution. Only call when
+    /// [`available`] said yes.
+    pub fn accumulate(taps: &Taps, t0: usize, dst: &mut [f32]) {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `available` checked that the CPU has AVX2 and FMA.
+        unsafe {
+            accumulate_avx2(taps, t0, dst)
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        unreachable!(
+            "direct convolution needs x86-64 ({taps:p} {t0} {})",
+            dst.len()
+        )
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn accumulate_avx2(taps: &Taps, t0: usize, dst: &mut [f32]) {
+        let rows = dst.len() / taps.c_out;
+        for c0 in (0..taps.c_out).step_by(LANES) {
+            let mut t = 0;
+            while t + ROWS <= rows {
+                block::<ROWS>(taps, t0 + t, c0, &mut dst[t * taps.c_out..]);
+                t += ROWS;
+            }
+            while t < rows {
+                block::<1>(taps, t0 + t, c0, &mut dst[t * taps.c_out..]);
+                t += 1;
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn block<const R: usize>(taps: &Taps, t: usize, c0: usize, dst: &mut [f32]) {
+        let (c_in, c_out) = (taps.c_in, taps.c_out);
+        let mut acc = [[0f32; LANES]; R];
+        for k in 0..taps.kernel {
+            let base = (t + k * taps.dilation) * c_in;
+            let xs = &taps.x[base..base + R * c_in];
+            let ws = &taps.w[k * c_in * c_out..(k + 1) * c_in * c_out];
+            for ci in 0..c_in {
+                let w: &[f32; LANES] = ws[ci * c_out + c0..ci * c_out + c0 + LANES]
+                    .try_into()
+                    .expect("LANES weights");
+                for (r, acc) in acc.iter_mut().enumerate() {
+                    let xv = xs[r * c_in + ci];
+                    for j in 0..LANES {
+                        acc[j] = xv.mul_add(w[j], acc[j]);
+                    }
+                }
+            }
+        }
+        for (r, acc) in acc.iter().enumerate() {
+            let d = &mut dst[r * c_out + c0..r * c_out + c0 + LANES];
+            d.iter_mut().zip(acc).for_each(|(d, a)| *d += a);
         }
     }
 }
@@ -301,6 +425,8 @@ mod tests {
             (8, 5, 3, 1, 37),
             (16, 16, 7, 3, 3000),
             (6, 1, 7, 1, 9),
+            (8, 32, 5, 2, 1001),
+            (3, 16, 3, 1, 37),
             (4, 4, 5, 12, 20),
         ] {
             let x = random(&[1, c_in, len], 1);
@@ -331,6 +457,21 @@ mod tests {
     }
 
     #[test]
+    fn direct_and_gemm_paths_agree() {
+        let (c, len) = (32, 517);
+        let x = Signal::from_tensor(&random(&[1, c, len], 7)).unwrap();
+        let conv = Conv::new(&random(&[c, c, 7], 8), Some(&random(&[c], 9)), 3).unwrap();
+        let fast = conv.forward(&x, Some(0.1), Some(&x));
+        let mut portable = x.data.clone();
+        for frame in portable.chunks_exact_mut(c) {
+            frame.iter_mut().zip(&conv.bias).for_each(|(v, b)| *v += b);
+        }
+        conv.forward_gemm(&x, Some(0.1), 100, &mut portable);
+        let diff = fast.data.iter().zip(&portable).map(|(a, b)| (a - b).abs());
+        assert!(diff.fold(0.0, f32::max) < 1e-4);
+    }
+
+    #[test]
     fn transposed_conv_matches_candle() {
         for (c_in, c_out, k, u, len) in [(8, 4, 16, 8, 5), (6, 3, 8, 4, 700), (4, 2, 5, 2, 9)] {
             let pad = (k - u) / 2;
@@ -349,5 +490,67 @@ mod tests {
                 "transposed {c_in}->{c_out} k{k} u{u}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod bench {
+    use super::*;
+    use candle_core::Device;
+    use std::time::Instant;
+
+    fn median_ms(mut f: impl FnMut()) -> f64 {
+        let mut times: Vec<f64> = (0..20)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        times[10]
+    }
+
+    /// The decoder's shapes, as in notes/piper-onnx-weights.md. Run with
+    /// `cargo test --release --lib conv_speed -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn conv_speed() {
+        let x = |c: usize, len: usize| Signal {
+            data: (0..c * len)
+                .map(|i| ((i * 7919) % 1000) as f32 / 500.0 - 1.0)
+                .collect(),
+            channels: c,
+        };
+        let w = |shape: (usize, usize, usize)| {
+            Tensor::ones(shape, candle_core::DType::F32, &Device::Cpu).unwrap()
+        };
+        for (c, len, k, d) in [
+            (128, 689, 7, 3),
+            (64, 5512, 7, 3),
+            (32, 22050, 7, 3),
+            (32, 22050, 3, 1),
+        ] {
+            let conv = Conv::new(&w((c, c, k)), None, d).unwrap();
+            let input = x(c, len);
+            let ms = median_ms(|| {
+                std::hint::black_box(conv.forward(&input, Some(0.1), Some(&input)));
+            });
+            let gflops = 2.0 * (c * c * k * len) as f64 / ms / 1e6;
+            println!("conv {c} ch, {len}, k{k}, d{d}: {ms:.2} ms ({gflops:.0} GFLOP/s)");
+        }
+        let up = ConvTranspose::new(
+            &w((64, 32, 8)),
+            &Tensor::zeros(32, candle_core::DType::F32, &Device::Cpu).unwrap(),
+            4,
+            2,
+        )
+        .unwrap();
+        let input = x(64, 5512);
+        let ms = median_ms(|| {
+            std::hint::black_box(up.forward(&input, Some(0.1)));
+        });
+        let gflops = 2.0 * (64 * 32 * 8 * 5512) as f64 / ms / 1e6;
+        println!("transposed 64→32, k8, stride 4, 5512: {ms:.2} ms ({gflops:.0} GFLOP/s)");
     }
 }
