@@ -240,7 +240,7 @@ mod direct {
     pub fn available(c_out: usize) -> bool {
         #[cfg(target_arch = "x86_64")]
         {
-            c_out % LANES == 0
+            c_out.is_multiple_of(LANES)
                 && std::arch::is_x86_feature_detected!("avx2")
                 && std::arch::is_x86_feature_detected!("fma")
         }
