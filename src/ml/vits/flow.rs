@@ -5,6 +5,7 @@
 
 use candle_core::{Module, Result, Tensor};
 use candle_nn::{Conv1d, VarBuilder};
+use rayon::prelude::*;
 
 use super::Config;
 use super::conv::{Conv, Signal};
@@ -145,17 +146,20 @@ impl WaveNet {
         {
             let x_in = in_layer.forward(&x, None, None);
             let offset = g.as_ref().map(|g| &g[2 * h * i..2 * h * (i + 1)]);
+            // tanh and exp are scalar library calls: worth spreading over the threads.
             let mut acts = vec![0f32; len * h];
-            for (a, pre) in acts.chunks_exact_mut(h).zip(x_in.data.chunks_exact(2 * h)) {
-                for c in 0..h {
-                    let (mut t, mut s) = (pre[c], pre[h + c]);
-                    if let Some(o) = offset {
-                        t += o[c];
-                        s += o[h + c];
+            acts.par_chunks_mut(h)
+                .zip(x_in.data.par_chunks(2 * h))
+                .for_each(|(a, pre)| {
+                    for c in 0..h {
+                        let (mut t, mut s) = (pre[c], pre[h + c]);
+                        if let Some(o) = offset {
+                            t += o[c];
+                            s += o[h + c];
+                        }
+                        a[c] = t.tanh() * (1.0 / (1.0 + (-s).exp()));
                     }
-                    a[c] = t.tanh() * (1.0 / (1.0 + (-s).exp()));
-                }
-            }
+                });
             let acts = Signal {
                 data: acts,
                 channels: h,
