@@ -178,8 +178,9 @@ impl Conv {
                         c_out,
                         kernel: self.kernel,
                         dilation: self.dilation,
+                        out_stride: c_out,
                     };
-                    direct::accumulate(&taps, ti * tile, dst);
+                    direct::accumulate(&taps, ti * tile, dst.len() / c_out, dst);
                 });
         } else {
             self.forward_gemm(x, slope, tile, &mut out);
@@ -235,6 +236,8 @@ mod direct {
         pub c_out: usize,
         pub kernel: usize,
         pub dilation: usize,
+        /// Floats between consecutive output frames in `dst` (`c_out` when contiguous).
+        pub out_stride: usize,
     }
 
     pub fn available(c_out: usize) -> bool {
@@ -251,34 +254,34 @@ mod direct {
         }
     }
 
-    /// `dst` (frames `t0..` of the output, pre-filled) += the convolution. Only call when
-    /// [`available`] said yes.
-    pub fn accumulate(taps: &Taps, t0: usize, dst: &mut [f32]) {
+    /// `dst` (`rows` frames `t0..` of the output, pre-filled) += the convolution. Only call
+    /// when [`available`] said yes.
+    pub fn accumulate(taps: &Taps, t0: usize, rows: usize, dst: &mut [f32]) {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `available` checked that the CPU has AVX2 and FMA.
         unsafe {
-            accumulate_avx2(taps, t0, dst)
+            accumulate_avx2(taps, t0, rows, dst)
         }
         #[cfg(not(target_arch = "x86_64"))]
-        unreachable!(
-            "direct convolution needs x86-64 ({taps:p} {t0} {})",
-            dst.len()
-        )
+        {
+            let _ = (taps, t0, rows, dst);
+            unreachable!("the direct convolution kernel needs x86-64")
+        }
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
-    unsafe fn accumulate_avx2(taps: &Taps, t0: usize, dst: &mut [f32]) {
-        let rows = dst.len() / taps.c_out;
+    unsafe fn accumulate_avx2(taps: &Taps, t0: usize, rows: usize, dst: &mut [f32]) {
+        let stride = taps.out_stride;
         for c0 in (0..taps.c_out).step_by(LANES) {
             let mut t = 0;
             // SAFETY (both calls): AVX2 and FMA are enabled in this function.
             while t + ROWS <= rows {
-                unsafe { block::<ROWS>(taps, t0 + t, c0, &mut dst[t * taps.c_out..]) };
+                unsafe { block::<ROWS>(taps, t0 + t, c0, &mut dst[t * stride..]) };
                 t += ROWS;
             }
             while t < rows {
-                unsafe { block::<1>(taps, t0 + t, c0, &mut dst[t * taps.c_out..]) };
+                unsafe { block::<1>(taps, t0 + t, c0, &mut dst[t * stride..]) };
                 t += 1;
             }
         }
@@ -291,8 +294,8 @@ mod direct {
     #[inline(always)]
     unsafe fn block<const R: usize>(taps: &Taps, t: usize, c0: usize, dst: &mut [f32]) {
         use std::arch::x86_64::*;
-        let (c_in, c_out) = (taps.c_in, taps.c_out);
-        assert!(c0 + LANES <= c_out && dst.len() >= (R - 1) * c_out + c0 + LANES);
+        let (c_in, c_out, stride) = (taps.c_in, taps.c_out, taps.out_stride);
+        assert!(c0 + LANES <= c_out && dst.len() >= (R - 1) * stride + c0 + LANES);
         // SAFETY: every pointer below stays inside `xs`, `ws` or `dst`, whose bounds the
         // slicing and the assert above check; the caller guarantees AVX2 and FMA.
         unsafe {
@@ -312,7 +315,7 @@ mod direct {
                 }
             }
             for (r, acc) in acc.iter().enumerate() {
-                let d = dst.as_mut_ptr().add(r * c_out + c0);
+                let d = dst.as_mut_ptr().add(r * stride + c0);
                 _mm256_storeu_ps(d, _mm256_add_ps(_mm256_loadu_ps(d), acc[0]));
                 let d = d.add(8);
                 _mm256_storeu_ps(d, _mm256_add_ps(_mm256_loadu_ps(d), acc[1]));
@@ -325,6 +328,9 @@ mod direct {
 pub struct ConvTranspose {
     /// Per output phase `r`: `[(tap j, c_in)][c_out]` for kernel index `r + j · stride`.
     phases: Vec<Vec<f32>>,
+    /// The same with taps in reverse order, `[(tap, c_in)][c_out]` for kernel index
+    /// `r + (taps - 1 - tap) · stride`: a plain convolution over the input for [`direct`].
+    phases_rev: Vec<Vec<f32>>,
     bias: Vec<f32>,
     c_in: usize,
     c_out: usize,
@@ -350,9 +356,15 @@ impl ConvTranspose {
                 }
                 p
             })
+            .collect::<Vec<Vec<f32>>>();
+        let block = c_in * c_out;
+        let phases_rev = phases
+            .iter()
+            .map(|p| p.chunks_exact(block).rev().flatten().copied().collect())
             .collect();
         Ok(ConvTranspose {
             phases,
+            phases_rev,
             bias: bias.to_vec1()?,
             c_in,
             c_out,
@@ -372,6 +384,47 @@ impl ConvTranspose {
         // Tiles hold whole phase cycles so each phase's rows are evenly strided.
         let tile = tile_rows(max_taps * c_in, len_in).div_ceil(u) * u;
         let mut out = self.bias.repeat(len_out);
+        if direct::available(c_out) {
+            // Output frame t of phase r draws on input frames q - j, q = (t + padding) / stride:
+            // with max_taps - 1 zero frames in front, that is a convolution over q.
+            let front = max_taps - 1;
+            let q_max = (len_out + self.padding) / u;
+            let frames = (front + len_in).max(q_max + max_taps);
+            let mut xa = vec![0f32; frames * c_in];
+            xa[front * c_in..(front + len_in) * c_in]
+                .iter_mut()
+                .zip(&x.data)
+                .for_each(|(d, &v)| *d = lrelu(v, slope));
+            out.par_chunks_mut(tile * c_out)
+                .enumerate()
+                .for_each(|(ti, dst)| {
+                    let t0 = ti * tile;
+                    let rows = dst.len() / c_out;
+                    for (r, w) in self.phases_rev.iter().enumerate() {
+                        let n_taps = w.len() / (c_in * c_out);
+                        let first = (r + u - (t0 + self.padding) % u) % u;
+                        if first >= rows || n_taps == 0 {
+                            continue;
+                        }
+                        let taps = direct::Taps {
+                            x: &xa[(max_taps - n_taps) * c_in..],
+                            c_in,
+                            w,
+                            c_out,
+                            kernel: n_taps,
+                            dilation: 1,
+                            out_stride: u * c_out,
+                        };
+                        let q_first = (t0 + first + self.padding) / u;
+                        let n = (rows - first).div_ceil(u);
+                        direct::accumulate(&taps, q_first, n, &mut dst[first * c_out..]);
+                    }
+                });
+            return Signal {
+                data: out,
+                channels: c_out,
+            };
+        }
         out.par_chunks_mut(tile * c_out)
             .enumerate()
             .for_each(|(ti, dst)| {
@@ -484,7 +537,15 @@ mod tests {
 
     #[test]
     fn transposed_conv_matches_candle() {
-        for (c_in, c_out, k, u, len) in [(8, 4, 16, 8, 5), (6, 3, 8, 4, 700), (4, 2, 5, 2, 9)] {
+        for (c_in, c_out, k, u, len) in [
+            (8, 4, 16, 8, 5),
+            (6, 3, 8, 4, 700),
+            (4, 2, 5, 2, 9),
+            (8, 16, 16, 8, 50),
+            (16, 32, 8, 4, 333),
+            (4, 16, 5, 2, 9),
+            (4, 16, 3, 1, 7),
+        ] {
             let pad = (k - u) / 2;
             let x = random(&[1, c_in, len], 4);
             let w = random(&[c_in, c_out, k], 5);
