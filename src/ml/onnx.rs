@@ -175,11 +175,11 @@ impl OnnxWeights {
                 if tensors.contains_key(&alias) {
                     continue;
                 }
-                if let Some(t) = tensors.get(input) {
-                    if t.dtype() == DType::F32 {
-                        let t = t.clone();
-                        tensors.insert(alias, t);
-                    }
+                if let Some(t) = tensors.get(input)
+                    && t.dtype() == DType::F32
+                {
+                    let t = t.clone();
+                    tensors.insert(alias, t);
                 }
             }
         }

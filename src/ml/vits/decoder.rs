@@ -81,9 +81,9 @@ impl Generator {
         })
     }
 
-    /// Latent `[1, inter, frames]` → waveform samples (`frames · hop` of them) in -1..1.
-    pub fn forward(&self, z: &Tensor, g: Option<&Tensor>) -> Result<Vec<f32>> {
-        let mut x = self.conv_pre.forward(&Signal::from_tensor(z)?, None, None);
+    /// Latent (time-major, `inter` channels) → waveform samples (`frames · hop`) in -1..1.
+    pub fn forward(&self, z: &Signal, g: Option<&Tensor>) -> Result<Vec<f32>> {
+        let mut x = self.conv_pre.forward(z, None, None);
         if let (Some(cond), Some(g)) = (&self.cond, g) {
             let offset: Vec<f32> = cond.forward(g)?.flatten_all()?.to_vec1()?;
             for frame in x.data.chunks_exact_mut(x.channels) {

@@ -284,7 +284,7 @@ impl Vits {
             ));
         }
         let speaker = match (speaker, self.cfg.n_speakers) {
-            (None, 1) => None,
+            (None | Some(0), 1) => None,
             (Some(id), n) if n > 1 && (0..n as i64).contains(&id) => Some(id),
             (None, _) => Some(0),
             (Some(id), n) => {
@@ -373,10 +373,10 @@ fn normal(rng: &mut Rng, n: usize, scale: f32) -> Vec<f32> {
 fn piper_fixups(tensors: &HashMap<String, Tensor>) -> candle_core::Result<HashMap<String, Tensor>> {
     let mut out = tensors.clone();
     // ElementwiseAffine's `logs` is only used as exp(-logs), which the exporter precomputed.
-    if !out.contains_key("dp.flows.0.logs") {
-        if let Some(exp_neg_logs) = tensors.get("/dp/flows.0/Exp_output_0") {
-            out.insert("dp.flows.0.logs".into(), exp_neg_logs.log()?.neg()?);
-        }
+    if !out.contains_key("dp.flows.0.logs")
+        && let Some(exp_neg_logs) = tensors.get("/dp/flows.0/Exp_output_0")
+    {
+        out.insert("dp.flows.0.logs".into(), exp_neg_logs.log()?.neg()?);
     }
     Ok(out)
 }
@@ -429,11 +429,18 @@ mod tests {
     fn speaks_deterministically_with_plausible_length() {
         let Some(path) = voice_path() else { return };
         let vits = Vits::load(&path).unwrap();
-        // "hello." from espeak-ng, wrapped as Piper expects.
-        let ids = [1, 0, 20, 0, 59, 0, 24, 0, 120, 0, 27, 0, 100, 0, 10, 0, 2];
+        // "Did you hear that?" (espeak-ng en-us IPA, wrapped as Piper expects).
+        let ids = [
+            1, 0, 17, 0, 120, 0, 74, 0, 17, 0, 3, 0, 22, 0, 33, 0, 122, 0, 3, 0, 20, 0, 120, 0, 74,
+            0, 88, 0, 3, 0, 41, 0, 120, 0, 39, 0, 32, 0, 13, 0, 2,
+        ];
         let a = vits.synthesize(&ids, Scales::default(), None, 7).unwrap();
         let b = vits.synthesize(&ids, Scales::default(), None, 7).unwrap();
         assert_eq!(a, b);
+        let c = vits
+            .synthesize(&ids, Scales::default(), Some(0), 8)
+            .unwrap();
+        assert_ne!(a, c, "another seed gives another take");
         assert_eq!(a.len() % 256, 0);
         let seconds = a.len() as f32 / vits.sample_rate_hz() as f32;
         assert!((0.2..3.0).contains(&seconds), "{seconds} s");

@@ -9,6 +9,7 @@ use candle_core::{Device, Module, Result, Tensor};
 use candle_nn::{Conv1d, Embedding, VarBuilder};
 
 use super::Config;
+use super::conv::{Conv, Signal};
 use super::layers::{ChannelNorm, conv1d};
 
 pub struct TextEncoder {
@@ -167,10 +168,12 @@ impl RelativeAttention {
     }
 }
 
-/// Position-wise feed-forward with convolutions: conv → ReLU → conv, "same" padding.
+/// Position-wise feed-forward with convolutions: conv → ReLU → conv, "same" padding. Most
+/// of the encoder's arithmetic, so it runs on [`super::conv`]'s kernels (ReLU is a leaky
+/// ReLU of slope 0, fused into the second convolution's input).
 struct Ffn {
-    conv_1: Conv1d,
-    conv_2: Conv1d,
+    conv_1: Conv,
+    conv_2: Conv,
 }
 
 impl Ffn {
@@ -179,16 +182,24 @@ impl Ffn {
         if k % 2 == 0 {
             candle_core::bail!("even FFN kernels ({k}) are not supported");
         }
+        let conv_1 = conv1d(h, f, k, 1, true, vb.pp("conv_1"))?;
+        let conv_2 = conv1d(f, h, k, 1, true, vb.pp("conv_2"))?;
         Ok(Ffn {
-            conv_1: conv1d(h, f, k, 1, true, vb.pp("conv_1"))?,
-            conv_2: conv1d(f, h, k, 1, true, vb.pp("conv_2"))?,
+            conv_1: Conv::new(conv_1.weight(), conv_1.bias(), 1)?,
+            conv_2: Conv::new(conv_2.weight(), conv_2.bias(), 1)?,
         })
     }
 }
 
 impl Module for Ffn {
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let y = self.conv_1.forward(x)?.relu()?;
-        self.conv_2.forward(&y)
+        let t = x.dim(2)?;
+        let y = self.conv_1.forward(&Signal::from_tensor(x)?, None, None);
+        let y = self.conv_2.forward(&y, Some(0.0), None);
+        // time-major → [1, channels, time]
+        Tensor::from_vec(y.data, (t, y.channels), &Device::Cpu)?
+            .t()?
+            .unsqueeze(0)?
+            .contiguous()
     }
 }
