@@ -175,7 +175,7 @@ fn damaged_voice_files_give_clear_errors() {
 fn a_long_row_is_spoken_sentence_by_sentence_without_clicks() {
     let dir = tempfile::tempdir().unwrap();
     let sentence = "The committee met again on Tuesday to discuss the new library, and the plans were approved after a short debate.";
-    let text = vec![sentence; 12].join(" ");
+    let text = [sentence; 12].join(" ");
     let s = script(
         dir.path(),
         "",
