@@ -27,6 +27,23 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// Renders `s` to `o.wav` (and `r.json`) with the installed models.
+fn render(dir: &Path, s: &Path) -> Output {
+    let args = [
+        "render",
+        s.to_str().unwrap(),
+        "-o",
+        "o.wav",
+        "--report",
+        "r.json",
+    ];
+    onair(dir, &repo().join("models"), &args)
+}
+
+fn report(dir: &Path) -> String {
+    fs::read_to_string(dir.join("r.json")).unwrap()
+}
+
 fn script(dir: &Path, voices: &str, rows: &str) -> PathBuf {
     let p = dir.join("s.yaml");
     fs::write(&p, format!("voices:\n{voices}rows:\n{rows}")).unwrap();
@@ -51,25 +68,14 @@ fn emoji_are_skipped_with_a_warning_naming_them() {
         "",
         "  - {type: speech, character: Host, text: \"Good news today 🚀 for everyone.\"}\n",
     );
-    let o = onair(
-        dir.path(),
-        &repo().join("models"),
-        &[
-            "render",
-            s.to_str().unwrap(),
-            "-o",
-            "o.wav",
-            "--report",
-            "r.json",
-        ],
-    );
+    let o = render(dir.path(), &s);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
     assert!(
         err.contains("warning: row 1") && err.contains('🚀'),
         "{err}"
     );
-    let report = fs::read_to_string(dir.path().join("r.json")).unwrap();
+    let report = report(dir.path());
     assert!(report.contains("voice:en_US-joe-medium"), "{report}");
 }
 
@@ -81,11 +87,7 @@ fn an_unknown_piper_voice_lists_the_installed_ones() {
         "  Host: {voice: en_US-nobody-medium}\n",
         "  - {type: speech, character: Host, text: Hello.}\n",
     );
-    let o = onair(
-        dir.path(),
-        &repo().join("models"),
-        &["render", s.to_str().unwrap(), "-o", "o.wav"],
-    );
+    let o = render(dir.path(), &s);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("row 1 (line 4)"), "{err}");
@@ -104,22 +106,11 @@ fn a_language_without_a_piper_voice_falls_back_to_espeak_with_a_warning() {
         "  Host: {voice: de_DE-thorsten-medium}\n",
         "  - {type: speech, character: Host, text: Guten Abend.}\n",
     );
-    let o = onair(
-        dir.path(),
-        &repo().join("models"),
-        &[
-            "render",
-            s.to_str().unwrap(),
-            "-o",
-            "o.wav",
-            "--report",
-            "r.json",
-        ],
-    );
+    let o = render(dir.path(), &s);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
     assert!(err.contains("no Piper voice for `de_DE`"), "{err}");
-    let report = fs::read_to_string(dir.path().join("r.json")).unwrap();
+    let report = report(dir.path());
     assert!(report.contains("\"engine\": \"speech/espeak\""), "{report}");
 }
 
