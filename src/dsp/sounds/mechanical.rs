@@ -53,7 +53,7 @@ pub fn engine(scene: &Scene) -> Stereo {
             s += f.process(excite) * *g;
         }
         s = body_lp.process(s + excite * 0.15);
-        let t = tick_hp.process(noise.next_sample() * tick) * 0.03;
+        let t = tick_hp.process(noise.next_sample() * tick) * 0.01;
         tick *= tick_keep;
         out.left[n] = s + t;
         out.right[n] = s + t;

@@ -63,7 +63,7 @@ pub fn waves(scene: &Scene) -> Stereo {
     while t < clip_s + 6.0 {
         let strength = 0.55 + 0.45 * rng.next_f32();
         let rise_s = 2.0 + 2.5 * rng.next_f32();
-        let wash_s = 2.0 + 2.0 * rng.next_f32();
+        let wash_s = 1.2 + 1.3 * rng.next_f32();
         crests.push((t, strength, rise_s, wash_s));
         t += 6.0 + 6.0 * rng.next_f32();
     }
@@ -74,14 +74,15 @@ pub fn waves(scene: &Scene) -> Stereo {
         let (mut body, mut wash) = (0.0f32, 0.0f32);
         for &(c, s, rise_s, wash_s) in &crests {
             let d = t - (c + lag);
-            if d < -rise_s || d > wash_s * 3.0 {
+            // Beyond seven time constants a wave is below -60 dB: skipping it is inaudible.
+            if d < -rise_s || d > wash_s * 7.0 {
                 continue;
             }
             if d < 0.0 {
                 let x = 1.0 + d / rise_s;
                 body += s * x * x * x;
             } else {
-                body += s * (-d / (0.35 + 0.3 * i)).exp();
+                body += s * (-d / (0.8 + 0.6 * i)).exp();
                 // The wash builds for a moment after the break, then drains away.
                 wash += s * (d / 0.4).min(1.0) * (-d / wash_s).exp();
             }
@@ -112,7 +113,7 @@ pub fn waves(scene: &Scene) -> Stereo {
             let g = grain.next_sample();
             let fizz = fizz_lp.process(fizz_hp.process(white.next_sample())) * wash * g;
             let surf = surf_lp.process(brown.next_sample()) * surf_swell.next_sample();
-            *s = crash * (0.8 + 0.4 * i) + fizz * 0.35 + surf * 0.25;
+            *s = crash * (0.8 + 0.4 * i) + fizz * 0.08 + surf * 0.25;
         }
     }
     out
