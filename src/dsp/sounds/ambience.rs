@@ -1,7 +1,7 @@
 //! Places and people: room tone, an office, a murmuring crowd, applause.
 
 use super::foley::typing_between;
-use super::{Hit, Scene, Space, Stereo, add_hit, pan_gains};
+use super::{Hit, Scene, SoundParams, Space, Stereo, add_hit, pan_gains};
 use crate::dsp::envelope::{adsr_gain, swell_gain};
 use crate::dsp::filter::{Biquad, OnePoleLowpass};
 use crate::dsp::noise::{BrownNoise, Drift, PinkNoise, WhiteNoise};
@@ -296,9 +296,14 @@ pub fn applause(scene: &Scene) -> Stereo {
 pub fn cheering(scene: &Scene) -> Stereo {
     let sr = scene.sample_rate_hz;
     let i = scene.params.intensity;
-    let claps = applause(&scene.variant("cheer-claps", scene.background, scene.params.clone()));
+    // Applause under the voices needs fewer hands than applause alone.
+    let clap_params = SoundParams {
+        intensity: 0.5 * i,
+        ..scene.params.clone()
+    };
+    let claps = applause(&scene.variant("cheer-claps", scene.background, clap_params));
     let mut out = Stereo::silence(scene.frames);
-    add_shouts(scene, &mut out, 12 + (28.0 * i) as usize);
+    add_shouts(scene, &mut out, 10 + (20.0 * i) as usize);
     for ch in [&mut out.left, &mut out.right] {
         let mut lp = Biquad::lowpass(sr, 3500.0, 0.7);
         for s in ch.iter_mut() {
@@ -339,9 +344,10 @@ const SHOUT_VOWELS: [(f32, f32); 5] = [
     (700.0, 1900.0),
 ];
 
-/// Shouting voices, rendered at about 12 kHz and interpolated up (as in [`add_voices`]).
+/// Shouting voices, rendered at about 8 kHz and interpolated up (as in [`add_voices`]):
+/// their formants lie below 2 kHz and the cheer is low-passed at 3.5 kHz anyway.
 fn add_shouts(scene: &Scene, out: &mut Stereo, voices: usize) {
-    let step = ((scene.sample_rate_hz / 12_000.0).floor() as usize).max(1);
+    let step = ((scene.sample_rate_hz / 8_000.0).floor() as usize).max(1);
     let sr = scene.sample_rate_hz / step as f32;
     let low_frames = scene.frames / step + 2;
     let mut low = Stereo::silence(low_frames);
@@ -367,6 +373,7 @@ fn add_shouts(scene: &Scene, out: &mut Stereo, voices: usize) {
             let glide = 0.8 + 0.7 * vr.next_f32();
             let start = (t * sr) as usize;
             let len = (len_s * sr) as usize;
+            let mut env = 0.0;
             for n in 0..len {
                 let at = start + n;
                 if at >= low_frames {
@@ -374,7 +381,10 @@ fn add_shouts(scene: &Scene, out: &mut Stereo, voices: usize) {
                 }
                 let pos = n as f32 / len as f32;
                 let f = base_hz * (1.0 + (glide - 1.0) * pos);
-                let env = swell_gain(pos, 0.2) * voice_gain;
+                // The envelope is slow: a `sin` every 16 samples is plenty.
+                if n % 16 == 0 {
+                    env = swell_gain(pos, 0.2) * voice_gain;
+                }
                 let x = saw.next_sample(f);
                 low.add(at, (bp1.process(x) + 0.5 * bp2.process(x)) * env, gains);
             }

@@ -253,8 +253,8 @@ pub fn phone_ring(scene: &Scene) -> Stereo {
         if n >= first {
             let k = (n - first) / cycle;
             let into = (n - first) % cycle;
-            if k < max_rings && into < ring && into % strike_every == 0 {
-                if hammer % 2 == 0 {
+            if k < max_rings && into < ring && into.is_multiple_of(strike_every) {
+                if hammer.is_multiple_of(2) {
                     xa = 1.0;
                 } else {
                     xb = 1.0;

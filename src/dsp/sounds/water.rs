@@ -24,25 +24,36 @@ pub(super) fn add_rising_bubble(
     amp: f32,
     pan: f32,
 ) {
+    // Five time constants: below -40 dB, under everything else in a water bed.
     let len = (decay_s * 5.0 * sr) as usize;
     if len == 0 {
         return;
     }
-    // Per-sample multiplier that reaches `rise` after `len` samples.
-    let glide = rise.max(0.1).powf(1.0 / len as f32);
+    // A rotating phasor instead of a `sin` per sample: a stream starts hundreds of these a
+    // second. The glide is applied to the rotation every `STEP` samples.
+    const STEP: usize = 32;
+    let glide = rise.max(0.1).powf(STEP as f32 / len as f32);
     let keep = (-1.0 / (decay_s * sr)).exp();
     let attack = (0.0008 * sr).max(1.0);
     let gains = pan_gains(pan);
-    let (mut phase, mut f, mut level) = (0.0f32, freq_hz, amp);
+    let (mut re, mut im) = (1.0f32, 0.0f32);
+    let (mut c, mut si) = (0.0f32, 0.0f32);
+    let (mut f, mut level) = (freq_hz, amp);
     for n in 0..len {
         let at = start + n;
         if at >= out.frames() {
             return;
         }
+        if n % STEP == 0 {
+            (si, c) = (std::f32::consts::TAU * f.min(sr * 0.45) / sr).sin_cos();
+            f *= glide;
+            // Keep the phasor on the unit circle despite rounding.
+            let norm = (re * re + im * im).sqrt().max(1e-6);
+            (re, im) = (re / norm, im / norm);
+        }
         let a = (n as f32 / attack).min(1.0);
-        out.add(at, (std::f32::consts::TAU * phase).sin() * level * a, gains);
-        phase = (phase + f / sr).fract();
-        f *= glide;
+        out.add(at, im * level * a, gains);
+        (re, im) = (re * c - im * si, re * si + im * c);
         level *= keep;
     }
 }
@@ -138,7 +149,7 @@ pub fn stream(scene: &Scene) -> Stereo {
     let mut times = scene.rng.fork("bubble-times");
     // Bubbles come in gurgles: a bursty rate, high for a moment, then calmer.
     let mut burst = Drift::new(scene.rng.fork("gurgle"), sr, 3.0, 0.2, 1.0);
-    let rate_hz = 250.0 + 500.0 * i;
+    let rate_hz = 200.0 + 300.0 * i;
     let mut last = 0usize;
     let mut b = 1.0f32;
     for at in poisson_times(&mut times, rate_hz, scene.frames, sr) {
