@@ -292,9 +292,9 @@ pub fn siren(scene: &Scene) -> Stereo {
         let p = (t / cycle_s + offset).fract();
         // Rise quickly-ish, fall slowly: the motor spins up under power and coasts down.
         let x = if p < 0.4 {
-            swell_gain(p / 0.4 * 0.5, 1.0)
+            swell_gain(p / 0.4, 1.0)
         } else {
-            1.0 - swell_gain((p - 0.4) / 0.6 * 0.5, 1.0)
+            1.0 - swell_gain((p - 0.4) / 0.6, 1.0)
         };
         let f = lo + (hi - lo) * x;
         let s = osc[0].next_sample(f)
