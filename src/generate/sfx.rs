@@ -1627,6 +1627,27 @@ mod tests {
         assert!(a != b);
     }
 
+    #[test]
+    fn surfaces_and_variants_differ_as_they_should() {
+        // High-frequency share, as in `parameters_change_the_sound`.
+        let brightness = |name: &str| {
+            let a = render(name, 96_000, 48_000, true, 2);
+            let x = &a.channels[0];
+            let diff: f32 = x.windows(2).map(|w| (w[1] - w[0]).powi(2)).sum();
+            diff / x.iter().map(|s| s * s).sum::<f32>()
+        };
+        // Gravel clicks; snow squeaks lower and is muffled; a wooden floor booms.
+        assert!(brightness("footsteps-gravel") > brightness("footsteps-snow"));
+        assert!(brightness("footsteps-snow") > brightness("footsteps-wood"));
+        // A whoosh is the longer, softer cousin of a swoosh.
+        let (whoosh, swoosh) = (
+            find_recipe("whoosh").unwrap(),
+            find_recipe("swoosh").unwrap(),
+        );
+        assert!(whoosh.natural_length_s > swoosh.natural_length_s);
+        assert!(brightness("whoosh") < brightness("swoosh"));
+    }
+
     /// Counts the distinct hits in a clip: 5 ms windows whose energy jumps well above the
     /// previous window's and above a tenth of the loudest window.
     fn onsets(audio: &AudioBuffer) -> usize {
