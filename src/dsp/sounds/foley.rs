@@ -294,3 +294,303 @@ pub fn clock(scene: &Scene) -> Stereo {
     }
     out
 }
+
+/// Step times and sides: a step every `0.55 / pace` s (a little irregular), alternating
+/// feet, filling the clip or stopping after `count` steps.
+fn step_schedule(scene: &Scene, rng: &mut Rng) -> Vec<(usize, f32)> {
+    let interval_s = 0.55 / scene.params.pace.clamp(0.3, 3.0);
+    let max_steps = scene.params.count.map_or(usize::MAX, |c| c.max(1) as usize);
+    let mut steps = Vec::new();
+    let mut t = 0.05;
+    while steps.len() < max_steps {
+        let at = scene.frames_for(t);
+        if at >= scene.frames {
+            break;
+        }
+        let side = if steps.len() % 2 == 0 { -0.15 } else { 0.15 };
+        steps.push((at, side));
+        t += interval_s * (0.95 + 0.1 * rng.next_f32());
+    }
+    steps
+}
+
+/// Footsteps on a wooden floor: the boards are a hollow, lower and longer-ringing body than
+/// stone, so each heel gives a boomy "dunk" and the toe a softer knock; now and then a board
+/// answers with a short creak.
+pub fn footsteps_wood(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let mut out = Stereo::silence(scene.frames);
+    let mut rng = scene.rng.fork("wood-steps");
+    let heel = Hit {
+        modes: &[
+            (95.0, 0.07, 0.9),
+            (165.0, 0.06, 0.7),
+            (310.0, 0.04, 0.45),
+            (560.0, 0.025, 0.3),
+            (1150.0, 0.012, 0.15),
+        ],
+        noise_amp: 0.8 + 0.6 * i,
+        noise_decay_s: 0.004,
+        noise_centre_hz: 1500.0,
+        noise_q: 0.9,
+    };
+    let toe = Hit {
+        modes: &[(210.0, 0.035, 0.4), (480.0, 0.02, 0.25)],
+        noise_amp: 0.5,
+        noise_decay_s: 0.003,
+        noise_centre_hz: 2000.0,
+        noise_q: 0.9,
+    };
+    for (at, side) in step_schedule(scene, &mut rng) {
+        let gain = 0.75 + 0.25 * rng.next_f32();
+        let tune = 0.93 + 0.14 * rng.next_f32();
+        add_hit(&mut out, sr, &mut rng, at, gain, side, tune, &heel);
+        let toe_at = at + scene.frames_for(0.06 + 0.04 * rng.next_f32());
+        if toe_at < scene.frames {
+            add_hit(&mut out, sr, &mut rng, toe_at, gain * 0.5, side, tune, &toe);
+        }
+        if rng.chance(0.2) {
+            // A board shifting on its nail: a brief burst of stick-slip squeak.
+            let squeak_at = at + scene.frames_for(0.08);
+            let f = 600.0 + 500.0 * rng.next_f32();
+            for k in 0..(6 + rng.below(8)) {
+                let s_at = squeak_at + scene.frames_for(k as f32 / (70.0 + 30.0 * rng.next_f32()));
+                let squeak = Hit {
+                    modes: &[(f, 0.01, 0.15), (f * 2.1, 0.008, 0.08)],
+                    noise_amp: 0.0,
+                    noise_decay_s: 0.001,
+                    noise_centre_hz: 1000.0,
+                    noise_q: 1.0,
+                };
+                add_hit(&mut out, sr, &mut rng, s_at, gain, side, 1.0, &squeak);
+            }
+        }
+    }
+    out
+}
+
+/// A crunch: `grains` tiny clicks (stones or ice crystals breaking and rubbing) spread over
+/// `len_s` with a density that swells to `peak_at`, band-limited around `centre_hz`.
+#[allow(clippy::too_many_arguments)]
+fn add_crunch(
+    out: &mut Stereo,
+    sr: f32,
+    rng: &mut Rng,
+    start: usize,
+    len_s: f32,
+    peak_at: f32,
+    grains: usize,
+    centre_hz: (f32, f32),
+    gain: f32,
+    pan: f32,
+) {
+    for _ in 0..grains {
+        // Rejection-free sampling of the swell: place a grain, keep it with the swell's odds.
+        let pos = rng.next_f32();
+        if rng.next_f32() > swell_gain(pos, peak_at) {
+            continue;
+        }
+        let at = start + (pos * len_s * sr) as usize;
+        let grain = Hit {
+            modes: &[],
+            noise_amp: 1.0,
+            noise_decay_s: 0.0003 + 0.0012 * rng.next_f32(),
+            noise_centre_hz: centre_hz.0 + (centre_hz.1 - centre_hz.0) * rng.next_f32(),
+            noise_q: 1.2,
+        };
+        let amp = gain * (0.2 + 0.8 * rng.next_f32().powi(2));
+        let grain_pan = pan + 0.1 * rng.bipolar();
+        add_hit(out, sr, rng, at, amp, grain_pan, 1.0, &grain);
+    }
+}
+
+/// Footsteps on gravel: each step is a crunch of stones grinding against each other, two
+/// clusters (heel, then the roll onto the toe) of many sharp clicks from 1.5 to 7 kHz over a
+/// dull thud.
+pub fn footsteps_gravel(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let mut out = Stereo::silence(scene.frames);
+    let mut rng = scene.rng.fork("gravel-steps");
+    let thud = Hit {
+        modes: &[(70.0, 0.03, 0.5), (150.0, 0.02, 0.3)],
+        noise_amp: 0.3,
+        noise_decay_s: 0.01,
+        noise_centre_hz: 600.0,
+        noise_q: 0.7,
+    };
+    for (at, side) in step_schedule(scene, &mut rng) {
+        let gain = 0.7 + 0.3 * rng.next_f32();
+        add_hit(&mut out, sr, &mut rng, at, gain, side, 1.0, &thud);
+        let grains = 90 + (60.0 * i) as usize;
+        let crunch = (1500.0, 7000.0);
+        add_crunch(
+            &mut out, sr, &mut rng, at, 0.13, 0.2, grains, crunch, gain, side,
+        );
+        let toe_at = at + scene.frames_for(0.1 + 0.05 * rng.next_f32());
+        add_crunch(
+            &mut out,
+            sr,
+            &mut rng,
+            toe_at,
+            0.15,
+            0.3,
+            grains / 2,
+            crunch,
+            gain * 0.7,
+            side,
+        );
+    }
+    out
+}
+
+/// Footsteps in snow: the foot compresses the snow for about a quarter of a second, so the
+/// crunch is longer, softer-edged and lower (0.6–3.5 kHz: the crystals squeak rather than
+/// click) than gravel, with a swelling middle and only a muffled thud beneath.
+pub fn footsteps_snow(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let mut out = Stereo::silence(scene.frames);
+    let mut rng = scene.rng.fork("snow-steps");
+    let thud = Hit {
+        modes: &[(60.0, 0.04, 0.3)],
+        noise_amp: 0.2,
+        noise_decay_s: 0.02,
+        noise_centre_hz: 400.0,
+        noise_q: 0.7,
+    };
+    let mut steps = Stereo::silence(scene.frames);
+    for (at, side) in step_schedule(scene, &mut rng) {
+        let gain = 0.7 + 0.3 * rng.next_f32();
+        add_hit(&mut steps, sr, &mut rng, at, gain, side, 1.0, &thud);
+        let len_s = 0.22 + 0.1 * rng.next_f32();
+        let grains = 220 + (120.0 * i) as usize;
+        add_crunch(
+            &mut steps,
+            sr,
+            &mut rng,
+            at,
+            len_s,
+            0.45,
+            grains,
+            (600.0, 3500.0),
+            gain * 0.6,
+            side,
+        );
+    }
+    // Snow absorbs: soften the brightest edges of the grains.
+    for (dst, src) in [(&mut out.left, &steps.left), (&mut out.right, &steps.right)] {
+        let mut lp = Biquad::lowpass(sr, 4500.0, 0.7);
+        for (d, s) in dst.iter_mut().zip(src) {
+            *d = lp.process(*s);
+        }
+    }
+    out
+}
+
+/// A door slammed shut: a rush of air pushed ahead of it, the heavy thump of the panel
+/// against the frame (low, long modes), the metallic snap of the latch, and a short rattle
+/// as the door settles. As a background it recurs with long pauses.
+pub fn door_slam(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let mut out = Stereo::silence(scene.frames);
+    let mut rng = scene.rng.fork("slam");
+    let starts = scene.group_starts("slams", 0.15, 1.0, (3.0, 9.0));
+    let panel = Hit {
+        modes: &[
+            (62.0, 0.12, 1.0),
+            (110.0, 0.1, 0.9),
+            (185.0, 0.07, 0.6),
+            (320.0, 0.05, 0.4),
+            (540.0, 0.03, 0.3),
+            (900.0, 0.02, 0.2),
+        ],
+        noise_amp: 2.0 + 2.0 * i,
+        noise_decay_s: 0.01,
+        noise_centre_hz: 900.0,
+        noise_q: 0.6,
+    };
+    let latch = Hit {
+        modes: &[
+            (2300.0, 0.02, 0.3),
+            (3700.0, 0.015, 0.25),
+            (5200.0, 0.01, 0.15),
+        ],
+        noise_amp: 1.0,
+        noise_decay_s: 0.001,
+        noise_centre_hz: 4000.0,
+        noise_q: 1.0,
+    };
+    let mut air = WhiteNoise::new(scene.rng.fork("slam-air"));
+    for start in starts {
+        // The air rush: 120 ms of low-passed noise swelling into the impact.
+        let rush = scene.frames_for(0.12);
+        let from = start.saturating_sub(rush);
+        let mut lp = Biquad::lowpass(sr, 400.0, 0.7);
+        for at in from..start {
+            let pos = (at - from) as f32 / rush as f32;
+            let s = lp.process(air.next_sample()) * pos * pos * 0.3;
+            out.left[at] += s;
+            out.right[at] += s;
+        }
+        let tune = 0.92 + 0.16 * rng.next_f32();
+        add_hit(&mut out, sr, &mut rng, start, 1.0, 0.0, tune, &panel);
+        let latch_at = start + scene.frames_for(0.004);
+        add_hit(&mut out, sr, &mut rng, latch_at, 0.6, 0.1, 1.0, &latch);
+        // Rattle: two or three small, quickening bounces of the door in its frame.
+        let mut t = 0.05 + 0.02 * rng.next_f32();
+        let mut g = 0.25;
+        for _ in 0..(2 + rng.below(2)) {
+            let at = start + scene.frames_for(t);
+            if at < scene.frames {
+                add_hit(&mut out, sr, &mut rng, at, g, 0.0, tune * 1.3, &panel);
+            }
+            t += 0.03 + 0.02 * rng.next_f32();
+            g *= 0.5;
+        }
+    }
+    out
+}
+
+/// A heartbeat: "lub" (the valves closing as the ventricles contract: low, 30–60 Hz, a
+/// little longer) and about 0.3 s later the shorter, higher "dub". 60 beats a minute when
+/// calm, up to 130 when the description is intense. `count` gives that many beats.
+pub fn heartbeat(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let mut out = Stereo::silence(scene.frames);
+    let mut rng = scene.rng.fork("heart");
+    let bpm = (55.0 + 80.0 * i * i) * scene.params.pace.clamp(0.7, 1.8);
+    let period_s = 60.0 / bpm;
+    let lub = Hit {
+        modes: &[(42.0, 0.05, 1.0), (65.0, 0.04, 0.6), (110.0, 0.02, 0.25)],
+        noise_amp: 0.1,
+        noise_decay_s: 0.01,
+        noise_centre_hz: 150.0,
+        noise_q: 0.7,
+    };
+    let dub = Hit {
+        modes: &[(58.0, 0.03, 0.8), (95.0, 0.025, 0.5), (160.0, 0.015, 0.2)],
+        noise_amp: 0.1,
+        noise_decay_s: 0.008,
+        noise_centre_hz: 200.0,
+        noise_q: 0.7,
+    };
+    let max_beats = scene.params.count.map_or(usize::MAX, |c| c.max(1) as usize);
+    let mut t = 0.05;
+    let mut k = 0;
+    while k < max_beats && scene.frames_for(t) < scene.frames {
+        let at = scene.frames_for(t);
+        let gain = 0.9 + 0.1 * rng.next_f32();
+        add_hit(&mut out, sr, &mut rng, at, gain, 0.0, 1.0, &lub);
+        let dub_at = at + scene.frames_for(0.28 * period_s.min(1.0) + 0.02);
+        if dub_at < scene.frames {
+            add_hit(&mut out, sr, &mut rng, dub_at, gain * 0.7, 0.0, 1.0, &dub);
+        }
+        t += period_s * (0.97 + 0.06 * rng.next_f32());
+        k += 1;
+    }
+    out
+}

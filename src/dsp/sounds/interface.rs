@@ -179,3 +179,252 @@ pub fn static_noise(scene: &Scene) -> Stereo {
     }
     out
 }
+
+/// A notification chime: two or three soft bell-like notes rising by a pleasant interval,
+/// each a few harmonic partials (the upper ones dying fastest, as on a struck glass or a
+/// celesta bar). The seed picks the motif; `count` repeats it.
+pub fn chime(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    // Motifs as semitones above the first note: a fourth, a major third then a fifth, an
+    // octave.
+    const MOTIFS: [&[f32]; 4] = [&[0.0, 5.0], &[0.0, 4.0, 7.0], &[0.0, 7.0], &[0.0, 12.0]];
+    let mut pick = scene.rng.fork("motif");
+    let motif = MOTIFS[pick.below(MOTIFS.len())];
+    let root_hz = [880.0, 987.8, 1046.5, 1174.7][pick.below(4)];
+    let note_s = 0.12;
+    let count = scene.params.count.unwrap_or(1).clamp(1, 20);
+    let group_s = note_s * motif.len() as f32 + 0.6;
+    let starts = scene.group_starts("chimes", 0.02, group_s * count as f32, (1.5, 4.0));
+    let mut out = Stereo::silence(scene.frames);
+    for start in starts {
+        for rep in 0..count {
+            for (k, &semis) in motif.iter().enumerate() {
+                let f = root_hz * 2f32.powf(semis / 12.0);
+                let at = start + scene.frames_for(rep as f32 * group_s + k as f32 * note_s);
+                let len = scene.frames_for(1.2);
+                let mut partials = [(1.0, 0.5, 1.0), (2.0, 0.2, 0.35), (3.0, 0.08, 0.12)]
+                    .map(|(m, d, a)| (Sine::new(sr, 0.0), f * m, ExpDecay::new(sr, d, a)));
+                for n in 0..len {
+                    if at + n >= scene.frames {
+                        break;
+                    }
+                    // A 2 ms attack: struck, but no click.
+                    let a = (n as f32 / (0.002 * sr)).min(1.0);
+                    let mut s = 0.0;
+                    for (osc, pf, env) in &mut partials {
+                        s += osc.next_sample(*pf) * env.next_sample();
+                    }
+                    let pan = if k % 2 == 0 { -0.1 } else { 0.1 };
+                    out.add(at + n, s * a * 0.5, pan_gains(pan));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A telephone ringing: the classic bell ringer, a hammer striking two small bells
+/// alternately 20 times a second, in bursts of 2 s on and 4 s off (the North American
+/// cadence). The bells are driven resonators, so they ring on between strikes and after the
+/// burst. `count` gives that many rings.
+pub fn phone_ring(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let mut tune_rng = scene.rng.fork("bells");
+    let tune = 0.95 + 0.1 * tune_rng.next_f32();
+    // Two bells a little apart in pitch, each with inharmonic partials (ratio, amplitude).
+    let bell = |f: f32| [(f, 1.0), (f * 2.32, 0.6), (f * 3.96, 0.35)];
+    let bells = [bell(1020.0 * tune), bell(1160.0 * tune)];
+    let decay_s = 0.25;
+    let mut banks = bells.map(|b| {
+        b.map(|(f, a)| {
+            let q = std::f32::consts::PI * f * decay_s;
+            (Biquad::bandpass(sr, f, q), a)
+        })
+    });
+    let max_rings = scene.params.count.map_or(usize::MAX, |c| c.max(1) as usize);
+    let mut out = Stereo::silence(scene.frames);
+    let strike_every = (sr / 20.0) as usize;
+    let ring = scene.frames_for(2.0);
+    let cycle = scene.frames_for(6.0);
+    let first = scene.frames_for(0.05);
+    let mut hammer = 0usize;
+    for n in 0..scene.frames {
+        let (mut xa, mut xb) = (0.0, 0.0);
+        if n >= first {
+            let k = (n - first) / cycle;
+            let into = (n - first) % cycle;
+            if k < max_rings && into < ring && into.is_multiple_of(strike_every) {
+                if hammer.is_multiple_of(2) {
+                    xa = 1.0;
+                } else {
+                    xb = 1.0;
+                }
+                hammer += 1;
+            }
+        }
+        let mut s = 0.0;
+        for (x, bank) in [xa, xb].into_iter().zip(banks.iter_mut()) {
+            for (f, a) in bank.iter_mut() {
+                s += f.process(x) * *a;
+            }
+        }
+        out.left[n] = s;
+        out.right[n] = s;
+    }
+    out
+}
+
+/// A siren: a square-ish tone (odd harmonics, as from a horn driver) sweeping slowly up and
+/// down between about 650 Hz and 1.5 kHz, each wail taking a few seconds; a stronger
+/// description gives the faster "yelp". Far away it is mostly the sweep you hear.
+pub fn siren(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let cycle_s = if i > 0.9 { 0.35 } else { 4.0 };
+    let (lo, hi) = (650.0, 1500.0);
+    let mut out = Stereo::silence(scene.frames);
+    let mut phase_rng = scene.rng.fork("siren");
+    let offset = phase_rng.next_f32();
+    let mut osc = [Sine::new(sr, 0.0), Sine::new(sr, 0.0), Sine::new(sr, 0.0)];
+    let mut lp = OnePoleLowpass::new(sr, 5000.0);
+    for n in 0..scene.frames {
+        let t = n as f32 / sr;
+        let p = (t / cycle_s + offset).fract();
+        // Rise quickly-ish, fall slowly: the motor spins up under power and coasts down.
+        let x = if p < 0.4 {
+            swell_gain(p / 0.4, 1.0)
+        } else {
+            1.0 - swell_gain((p - 0.4) / 0.6, 1.0)
+        };
+        let f = lo + (hi - lo) * x;
+        let s = osc[0].next_sample(f)
+            + osc[1].next_sample(3.0 * f) / 3.0
+            + osc[2].next_sample(5.0 * f) / 5.0;
+        let y = lp.process(s) * 0.5;
+        out.left[n] = y;
+        out.right[n] = y;
+    }
+    out
+}
+
+/// A digital alarm clock: a piezo beeper at about 2.7 kHz (hard, with its buzzy odd
+/// harmonics) in groups of four quick beeps, then a pause, over and over.
+pub fn alarm_clock(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let mut rng = scene.rng.fork("alarm");
+    let f = 2600.0 + 300.0 * rng.next_f32();
+    let beep_s = 0.07;
+    let gap_s = 0.06;
+    let group_s = 4.0 * (beep_s + gap_s) + 0.45;
+    let mut out = Stereo::silence(scene.frames);
+    let mut osc = [Sine::new(sr, 0.0), Sine::new(sr, 0.0)];
+    for n in 0..scene.frames {
+        let t = n as f32 / sr - 0.02;
+        if t < 0.0 {
+            continue;
+        }
+        let g_t = t % group_s;
+        let k = (g_t / (beep_s + gap_s)) as usize;
+        let b_t = g_t - k as f32 * (beep_s + gap_s);
+        let g = if k < 4 {
+            adsr_gain(b_t, 0.002, 0.0, 1.0, 0.003, beep_s)
+        } else {
+            0.0
+        };
+        let s = osc[0].next_sample(f) + osc[1].next_sample(3.0 * f) * 0.3;
+        out.left[n] = s * g * 0.6;
+        out.right[n] = s * g * 0.6;
+    }
+    out
+}
+
+/// A digital glitch: a stutter of short fragments, each a different kind of broken signal
+/// (a bit-crushed buzz at a random pitch, sample-and-held noise, a repeated slice of what
+/// came before, a dropout), with hard but de-clicked edges. As a background it recurs.
+pub fn glitch(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let mut out = Stereo::silence(scene.frames);
+    let mut rng = scene.rng.fork("glitch");
+    let fade = (0.0015 * sr) as usize;
+    for (start, len) in stretch_spans(scene, "glitches", 2.0, (0.3, 0.9), (1.5, 5.0)) {
+        let end = (start + len).min(scene.frames);
+        let mut at = start;
+        while at < end {
+            let seg = scene.frames_for(0.015 + 0.1 * rng.next_f32()).min(end - at);
+            let kind = rng.below(4);
+            let crush = 2f32.powi(2 + rng.below(4) as i32);
+            let hold = 1 + rng.below(24);
+            let f = 80.0 * 2f32.powf(5.0 * rng.next_f32());
+            let pan = rng.bipolar() * 0.6;
+            let gain = 0.4 + 0.4 * rng.next_f32() + 0.2 * i;
+            let slice = scene.frames_for(0.01 + 0.03 * rng.next_f32()).max(1);
+            let (mut held, mut phase) = (0.0f32, 0.0f32);
+            for n in 0..seg {
+                let edge = (n.min(seg - 1 - n) as f32 / fade as f32).min(1.0);
+                let x = match kind {
+                    0 => {
+                        phase = (phase + f / sr).fract();
+                        let sq = if phase < 0.5 { 1.0 } else { -1.0 };
+                        (sq * crush).round() / crush
+                    }
+                    1 => {
+                        if n % hold == 0 {
+                            held = rng.bipolar();
+                        }
+                        held
+                    }
+                    2 => {
+                        // Stutter: replay the slice just before this segment.
+                        let src = at.saturating_sub(slice) + n % slice;
+                        if src < at {
+                            0.5 * (out.left[src] + out.right[src]) / gain.max(0.1)
+                        } else {
+                            0.0
+                        }
+                    }
+                    _ => 0.0,
+                };
+                out.add(at + n, x * edge * gain * 0.5, pan_gains(pan));
+            }
+            at += seg;
+        }
+    }
+    out
+}
+
+/// A whoosh: longer and airier than a swoosh — a big, soft mass of air going past. Wide,
+/// decorrelated pink noise under a gentle low-pass that opens from dull to bright and closes
+/// again over one to three seconds, with a low rush under it and no resonant whistle.
+pub fn whoosh(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let mut out = Stereo::silence(scene.frames);
+    for (start, len) in stretch_spans(scene, "whooshes", 8.0, (1.5, 3.0), (2.0, 6.0)) {
+        for (c, ch) in [&mut out.left, &mut out.right].into_iter().enumerate() {
+            let label = format!("whoosh-{start}-{c}");
+            let mut pink = PinkNoise::new(scene.rng.fork(&label));
+            let mut lp = Biquad::lowpass(sr, 300.0, 0.6);
+            let mut lp2 = Biquad::lowpass(sr, 300.0, 0.6);
+            let mut rush = OnePoleLowpass::new(sr, 150.0);
+            // The two ears reach the peak at slightly different moments: the mass passes.
+            let peak_at = if c == 0 { 0.45 } else { 0.55 };
+            for n in 0..len {
+                let at = start + n;
+                if at >= scene.frames {
+                    break;
+                }
+                let env = swell_gain(n as f32 / len as f32, peak_at);
+                if n % 32 == 0 {
+                    let cutoff = 250.0 + (2500.0 + 4000.0 * i) * env * env;
+                    lp.set(sr, cutoff, 0.6);
+                    lp2.set(sr, cutoff, 0.6);
+                }
+                let x = pink.next_sample();
+                let s = lp2.process(lp.process(x)) + rush.process(x) * 0.8;
+                ch[at] += s * env;
+            }
+        }
+    }
+    out
+}

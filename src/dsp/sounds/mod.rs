@@ -15,7 +15,9 @@ use super::rng::Rng;
 pub mod ambience;
 pub mod foley;
 pub mod interface;
+pub mod mechanical;
 pub mod nature;
+pub mod water;
 
 /// How far away the sound is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,6 +128,18 @@ pub struct Scene {
 impl Scene {
     pub fn frames_for(&self, seconds: f32) -> usize {
         (seconds.max(0.0) * self.sample_rate_hz).round() as usize
+    }
+
+    /// The same job with other parameters and its own random stream: for sounds built from
+    /// other sounds (a storm is rain, wind and thunder).
+    pub fn variant(&self, label: &str, background: bool, params: SoundParams) -> Scene {
+        Scene {
+            sample_rate_hz: self.sample_rate_hz,
+            frames: self.frames,
+            background,
+            params,
+            rng: self.rng.fork(label),
+        }
     }
 
     /// Start frames of a sound's groups (a set of knocks, a beep pattern). A one-shot plays

@@ -8,7 +8,7 @@ use crate::dsp::rng::Rng;
 
 /// Random event times as a Poisson process: exponential gaps, so events clump and thin out
 /// the way independent raindrops or crackles do.
-fn poisson_times(
+pub(super) fn poisson_times(
     rng: &mut Rng,
     rate_hz: f32,
     frames: usize,
@@ -68,7 +68,14 @@ pub fn rain(scene: &Scene) -> Stereo {
 }
 
 /// The ring of a bubble trapped by a drop: a sine whose pitch rises as it decays.
-fn add_bubble(out: &mut Stereo, sr: f32, rng: &mut Rng, start: usize, amp: f32, pan: f32) {
+pub(super) fn add_bubble(
+    out: &mut Stereo,
+    sr: f32,
+    rng: &mut Rng,
+    start: usize,
+    amp: f32,
+    pan: f32,
+) {
     let mut freq_hz = 1200.0 + 3000.0 * rng.next_f32();
     let decay_s = 0.003 + 0.008 * rng.next_f32();
     let chirp = (1.0 + 4.0 / (decay_s * sr * 20.0)).min(1.001);
@@ -236,6 +243,107 @@ pub fn fire(scene: &Scene) -> Stereo {
             }
             t += scene.frames_for(0.004 + 0.03 * rng.next_f32());
         }
+    }
+    out
+}
+
+/// Light rain: not a quieter downpour but a different sound. Few enough drops to hear each
+/// one: soft pats on leaves and ground (short, mid-bright ticks), the odd plink into a
+/// puddle, and slow heavy drips from eaves and branches, over a faint airy wash.
+pub fn light_rain(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let mut out = Stereo::silence(scene.frames);
+    for (ch, label) in [(&mut out.left, "mist-l"), (&mut out.right, "mist-r")] {
+        let mut pink = PinkNoise::new(scene.rng.fork(label));
+        let mut hp = Biquad::highpass(sr, 1500.0, 0.7);
+        let mut lp = Biquad::lowpass(sr, 7000.0, 0.7);
+        let mut swell = Drift::new(scene.rng.fork(label).fork("swell"), sr, 0.3, 0.5, 1.0);
+        for s in ch.iter_mut() {
+            *s = lp.process(hp.process(pink.next_sample())) * swell.next_sample() * 0.03;
+        }
+    }
+    let mut rng = scene.rng.fork("pats");
+    let mut times = scene.rng.fork("pat-times");
+    for at in poisson_times(&mut times, 20.0 + 60.0 * i, scene.frames, sr) {
+        let amp = 0.08 + 0.5 * rng.next_f32().powi(3);
+        let pan = rng.bipolar() * 0.9;
+        if rng.chance(0.12) {
+            add_bubble(&mut out, sr, &mut rng, at, amp * 1.5, pan);
+        } else {
+            // A drop on a leaf: a tick with a trace of the leaf's own ring.
+            let pat = Hit {
+                modes: &[(900.0 + 1800.0 * rng.next_f32(), 0.003, 0.25)],
+                noise_amp: 1.0,
+                noise_decay_s: 0.001 + 0.002 * rng.next_f32(),
+                noise_centre_hz: 1500.0 + 3000.0 * rng.next_f32(),
+                noise_q: 1.0,
+            };
+            add_hit(&mut out, sr, &mut rng, at, amp, pan, 1.0, &pat);
+        }
+    }
+    // Eaves drips: slow, near-regular, and louder than the rest.
+    let mut drips = scene.rng.fork("eaves");
+    let period_s = 0.7 + 0.6 * drips.next_f32();
+    let pan = drips.bipolar() * 0.6;
+    let mut t = 0.1 + period_s * drips.next_f32();
+    while scene.frames_for(t) < scene.frames {
+        let at = scene.frames_for(t);
+        let amp = 0.4 + 0.2 * drips.next_f32();
+        let drip = Hit {
+            modes: &[(1800.0 + 400.0 * drips.next_f32(), 0.012, 0.5)],
+            noise_amp: 1.0,
+            noise_decay_s: 0.0015,
+            noise_centre_hz: 3000.0,
+            noise_q: 0.8,
+        };
+        add_hit(&mut out, sr, &mut drips, at, amp, pan, 1.0, &drip);
+        t += period_s * (0.85 + 0.3 * drips.next_f32());
+    }
+    out
+}
+
+/// A storm: heavy rain, strong gusting wind and thunder rolling in the distance, mixed as
+/// one bed. The thunder is low-passed and softer, as far thunder is; the first roll comes
+/// after a moment rather than at once.
+pub fn storm(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let heavy = super::SoundParams {
+        // Heavy, but not the costliest rain: the wash carries the rest.
+        intensity: 0.6 + 0.15 * i,
+        ..scene.params.clone()
+    };
+    let mut out = rain(&scene.variant("storm-rain", true, heavy.clone()));
+    let gusts = wind(&scene.variant("storm-wind", true, heavy.clone()));
+    let far = super::SoundParams {
+        distance: super::Distance::Far,
+        ..heavy
+    };
+    let mut rolls = thunder(&scene.variant("storm-thunder", true, far));
+    let peak = |s: &Stereo| s.peak().max(1e-6);
+    let (rain_g, wind_g, thunder_g) = (0.55 / peak(&out), 0.45 / peak(&gusts), 0.8 / peak(&rolls));
+    // Delay the thunder so the storm opens on rain and wind.
+    let delay = scene.frames_for(1.2).min(scene.frames / 3);
+    for ch in [&mut rolls.left, &mut rolls.right] {
+        ch.rotate_right(delay);
+        ch[..delay].fill(0.0);
+        let mut lp = OnePoleLowpass::new(sr, 300.0);
+        for s in ch.iter_mut() {
+            *s = lp.process(*s);
+        }
+    }
+    for (o, (w, t)) in out
+        .left
+        .iter_mut()
+        .zip(gusts.left.iter().zip(&rolls.left))
+        .chain(
+            out.right
+                .iter_mut()
+                .zip(gusts.right.iter().zip(&rolls.right)),
+        )
+    {
+        *o = *o * rain_g + w * wind_g + t * thunder_g;
     }
     out
 }
