@@ -71,11 +71,11 @@ fn tile_rows(row_len: usize, len: usize) -> usize {
     ((TILE_FLOATS / row_len.max(1)).min(spread).clamp(16, 2048)).div_ceil(12) * 12
 }
 
+/// Leaky ReLU with a slope in 0..=1 (`None`: identity), branch-free so that loops over it
+/// vectorise: `max(v, v · s)` is `v` for `v >= 0` and `v · s` below.
+#[inline(always)]
 fn lrelu(v: f32, slope: Option<f32>) -> f32 {
-    match slope {
-        Some(s) if v < 0.0 => v * s,
-        _ => v,
-    }
+    v.max(v * slope.unwrap_or(1.0))
 }
 
 /// `dst (rows × n) += col (rows × k) · w (k × n)`, all row-major and contiguous.
@@ -196,14 +196,17 @@ impl Conv {
                     return;
                 }
                 // The activated input frames t0 - pad .. t0 + rows + pad, zero outside.
-                let mut xa = vec![0f32; (rows + 2 * pad) * c_in];
+                // A small, cache-resident window: zero it, then activate in a loop that
+                // vectorises.
                 let lo = t0.saturating_sub(pad);
                 let hi = (t0 + rows + pad).min(len);
                 let at = (lo + pad - t0) * c_in;
+                let mut xa = vec![0f32; (rows + 2 * pad) * c_in];
+                let s = slope.unwrap_or(1.0);
                 xa[at..at + (hi - lo) * c_in]
                     .iter_mut()
                     .zip(&x.data[lo * c_in..hi * c_in])
-                    .for_each(|(d, &v)| *d = lrelu(v, slope));
+                    .for_each(|(d, &v)| *d = if v > v * s { v } else { v * s });
                 let taps = direct::Taps {
                     x: &xa,
                     c_in,

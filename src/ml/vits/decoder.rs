@@ -8,6 +8,7 @@ use candle_core::{Module, Result, Tensor};
 use candle_nn::{Conv1d, VarBuilder};
 use rayon::prelude::*;
 
+use super::approx;
 use super::conv::{Conv, ConvTranspose, Signal};
 use super::layers::{conv_transpose1d, conv1d};
 use super::{Config, ResBlockKind};
@@ -109,9 +110,7 @@ impl Generator {
             x = sum;
         }
         let mut y = self.conv_post.forward(&x, Some(POST_LRELU_SLOPE), None);
-        y.data
-            .par_chunks_mut(4096)
-            .for_each(|c| c.iter_mut().for_each(|v| *v = v.tanh()));
+        y.data.par_chunks_mut(4096).for_each(approx::tanh_slice);
         Ok(y.data)
     }
 }
