@@ -6,7 +6,9 @@
 
 use candle_core::{Module, Result, Tensor};
 use candle_nn::{Conv1d, VarBuilder};
+use rayon::prelude::*;
 
+use super::approx;
 use super::conv::{Conv, ConvTranspose, Signal};
 use super::layers::{conv_transpose1d, conv1d};
 use super::{Config, ResBlockKind};
@@ -36,6 +38,7 @@ impl Generator {
         let mut ups = Vec::new();
         let mut resblocks = Vec::new();
         let mut ch = c0;
+        let n_kernels = cfg.resblock_kernel_sizes.len();
         for (i, (&u, &k)) in cfg
             .upsample_rates
             .iter()
@@ -47,7 +50,11 @@ impl Generator {
             let bias = up
                 .bias()
                 .ok_or_else(|| candle_core::Error::Msg("upsampling layer without bias".into()))?;
-            ups.push(ConvTranspose::new(up.weight(), bias, u, (k - u) / 2)?);
+            // Stages after the first take the average of the previous stage's blocks:
+            // lrelu commutes with a positive scale, so the 1 / n goes into the weights.
+            let scale = if i == 0 { 1.0 } else { 1.0 / n_kernels as f64 };
+            let weight = (up.weight() * scale)?;
+            ups.push(ConvTranspose::new(&weight, bias, u, (k - u) / 2)?);
             ch = c_out;
             for (j, (&rk, dilations)) in cfg
                 .resblock_kernel_sizes
@@ -72,12 +79,13 @@ impl Generator {
         };
         let conv_pre = conv1d(cfg.inter_channels, c0, 7, 1, true, vb.pp("conv_pre"))?;
         let conv_post = conv1d(ch, 1, 7, 1, false, vb.pp("conv_post"))?;
+        let conv_post_w = (conv_post.weight() * (1.0 / n_kernels as f64))?;
         Ok(Generator {
             conv_pre: fast(&conv_pre, 1)?,
             cond,
             ups,
             resblocks,
-            conv_post: fast(&conv_post, 1)?,
+            conv_post: Conv::new(&conv_post_w, None, 1)?,
         })
     }
 
@@ -92,19 +100,18 @@ impl Generator {
         }
         let per_stage = self.resblocks.len() / self.ups.len();
         for (i, up) in self.ups.iter().enumerate() {
+            // The previous stage's 1 / per_stage average is folded into this layer's weights.
             x = up.forward(&x, Some(LRELU_SLOPE));
             let blocks = &self.resblocks[i * per_stage..(i + 1) * per_stage];
-            let mut sum = blocks[0].forward(&x);
+            let mut sum = blocks[0].forward(&x, None).expect("a fresh block output");
             for block in &blocks[1..] {
-                let y = block.forward(&x);
-                sum.data.iter_mut().zip(&y.data).for_each(|(s, v)| *s += v);
+                block.forward(&x, Some(&mut sum));
             }
-            let scale = 1.0 / per_stage as f32;
-            sum.data.iter_mut().for_each(|v| *v *= scale);
             x = sum;
         }
-        let y = self.conv_post.forward(&x, Some(POST_LRELU_SLOPE), None);
-        Ok(y.data.into_iter().map(f32::tanh).collect())
+        let mut y = self.conv_post.forward(&x, Some(POST_LRELU_SLOPE), None);
+        y.data.par_chunks_mut(4096).for_each(approx::tanh_slice);
+        Ok(y.data)
     }
 }
 
@@ -141,15 +148,27 @@ impl ResBlock {
         Ok(ResBlock { steps })
     }
 
-    fn forward(&self, x: &Signal) -> Signal {
+    /// Adds the block's output to `acc`, or returns it when there is no `acc`. The last
+    /// convolution writes straight into the sum, with no separate output.
+    fn forward(&self, x: &Signal, mut acc: Option<&mut Signal>) -> Option<Signal> {
         let slope = Some(LRELU_SLOPE);
-        let mut x = x.clone();
-        for (c1, c2) in &self.steps {
-            x = match c2 {
-                None => c1.forward(&x, slope, Some(&x)),
-                Some(c2) => c2.forward(&c1.forward(&x, slope, None), slope, Some(&x)),
+        let n = self.steps.len();
+        let mut cur: Option<Signal> = None;
+        for (i, (c1, c2)) in self.steps.iter().enumerate() {
+            let input = cur.as_ref().unwrap_or(x);
+            let mid = c2.as_ref().map(|_| c1.forward(input, slope, None));
+            let (conv, conv_in) = match (c2, &mid) {
+                (Some(c2), Some(mid)) => (c2, mid),
+                _ => (c1, input),
             };
+            if i + 1 == n
+                && let Some(acc) = acc.take()
+            {
+                conv.forward_acc(conv_in, slope, Some(input), acc);
+                return None;
+            }
+            cur = Some(conv.forward(conv_in, slope, Some(input)));
         }
-        x
+        cur
     }
 }

@@ -8,6 +8,7 @@ use candle_nn::{Conv1d, VarBuilder};
 use rayon::prelude::*;
 
 use super::Config;
+use super::approx;
 use super::conv::{Conv, Signal};
 use super::layers::conv1d;
 
@@ -146,18 +147,26 @@ impl WaveNet {
         {
             let x_in = in_layer.forward(&x, None, None);
             let offset = g.as_ref().map(|g| &g[2 * h * i..2 * h * (i + 1)]);
-            // tanh and exp are scalar library calls: worth spreading over the threads.
             let mut acts = vec![0f32; len * h];
-            acts.par_chunks_mut(h)
-                .zip(x_in.data.par_chunks(2 * h))
+            acts.par_chunks_mut(h * 16)
+                .zip(x_in.data.par_chunks(2 * h * 16))
                 .for_each(|(a, pre)| {
-                    for c in 0..h {
-                        let (mut t, mut s) = (pre[c], pre[h + c]);
-                        if let Some(o) = offset {
-                            t += o[c];
-                            s += o[h + c];
+                    for (a, pre) in a.chunks_exact_mut(h).zip(pre.chunks_exact(2 * h)) {
+                        let (t, s) = pre.split_at(h);
+                        match offset {
+                            Some(o) => {
+                                let (ot, os) = o.split_at(h);
+                                for i in 0..h {
+                                    a[i] =
+                                        approx::tanh(t[i] + ot[i]) * approx::sigmoid(s[i] + os[i]);
+                                }
+                            }
+                            None => {
+                                for ((a, &t), &s) in a.iter_mut().zip(t).zip(s) {
+                                    *a = approx::tanh(t) * approx::sigmoid(s);
+                                }
+                            }
                         }
-                        a[c] = t.tanh() * (1.0 / (1.0 + (-s).exp()));
                     }
                 });
             let acts = Signal {

@@ -11,6 +11,7 @@
 //! Piper does not write into its `.onnx.json` are read off the tensor shapes and the graph's
 //! convolution attributes ([`Config::from_onnx`]).
 
+mod approx;
 mod conv;
 mod decoder;
 mod duration;
