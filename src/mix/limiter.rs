@@ -120,16 +120,17 @@ pub fn limit_with_envelope(
     debug_assert_eq!(envelope.len(), frames);
     let rate_hz = f64::from(buf.sample_rate_hz);
     let ceiling = 10f64.powf(ceiling_dbtp / 20.0);
-    let required: Vec<f64> = envelope
-        .iter()
-        .map(|&p| {
-            let p = f64::from(p) * envelope_gain;
-            if p > ceiling { ceiling / p } else { 1.0 }
-        })
-        .collect();
-    let gain = gain_curve(&required, (LOOKAHEAD_S * rate_hz).round() as usize, {
-        1.0 - (-1.0 / (RELEASE_S * rate_hz)).exp()
-    });
+    // The gain each frame needs, from the envelope; computed where used, not stored.
+    let required = |i: usize| {
+        let p = f64::from(envelope[i]) * envelope_gain;
+        if p > ceiling { ceiling / p } else { 1.0 }
+    };
+    let gain = gain_curve(
+        required,
+        frames,
+        (LOOKAHEAD_S * rate_hz).round() as usize,
+        1.0 - (-1.0 / (RELEASE_S * rate_hz)).exp(),
+    );
     for ch in &mut buf.channels {
         for (s, g) in ch.iter_mut().zip(&gain) {
             *s = (f64::from(*s) * g) as f32;
@@ -137,59 +138,64 @@ pub fn limit_with_envelope(
     }
 }
 
-/// A smooth gain curve that never exceeds `required` at any frame.
+/// A smooth gain curve over `n` frames that never exceeds `required(i)` at any frame.
 ///
 /// With `a[n] = min(required[n..=n+L])`, `r[n] = min(a[n], release toward 1 from r[n-1])`
 /// and `g[n] = mean(r[n-L..=n])`: every `r[k]` in that mean has `n` inside its lookahead
 /// window, so `r[k] ≤ required[n]`, hence `g[n] ≤ required[n]`.
-fn gain_curve(required: &[f64], lookahead: usize, release_coef: f64) -> Vec<f64> {
-    let n = required.len();
+///
+/// One working buffer holds the sliding minimum and then, in place, the released curve;
+/// the mean is a running sum. The master calls this on every pass over the whole track.
+fn gain_curve(
+    required: impl Fn(usize) -> f64,
+    n: usize,
+    lookahead: usize,
+    release_coef: f64,
+) -> Vec<f64> {
     let l = lookahead.max(1);
     // Index j of the extended arrays is frame j - l; the first l entries precede the audio.
-    let req_ext = |j: usize| if j < l { 1.0 } else { required[j - l] };
+    let req_ext = |j: usize| if j < l { 1.0 } else { required(j - l) };
     let ext_len = n + l;
 
-    // Sliding minimum over [j, j + l] with a monotonic deque of indices.
-    let mut ahead_min = vec![1.0f64; ext_len];
-    let mut deque = std::collections::VecDeque::new();
+    // Sliding minimum over [j, j + l] with a monotonic deque of (index, value).
+    let mut curve = vec![1.0f64; ext_len];
+    let mut deque: std::collections::VecDeque<(usize, f64)> = std::collections::VecDeque::new();
     let mut next = 0usize;
-    for (j, m) in ahead_min.iter_mut().enumerate() {
+    for (j, m) in curve.iter_mut().enumerate() {
         let last = (j + l).min(ext_len - 1);
         while next <= last {
             let v = req_ext(next);
-            while deque.back().is_some_and(|&b| req_ext(b) >= v) {
+            while deque.back().is_some_and(|&(_, b)| b >= v) {
                 deque.pop_back();
             }
-            deque.push_back(next);
+            deque.push_back((next, v));
             next += 1;
         }
-        while deque.front().is_some_and(|&f| f < j) {
+        while deque.front().is_some_and(|&(f, _)| f < j) {
             deque.pop_front();
         }
-        *m = deque.front().map_or(1.0, |&f| req_ext(f));
+        *m = deque.front().map_or(1.0, |&(_, v)| v);
     }
 
-    let mut released = vec![1.0f64; ext_len];
+    // Release toward 1, never above the sliding minimum (in place).
     let mut r = 1.0f64;
-    for (out, &a) in released.iter_mut().zip(&ahead_min) {
-        r = (r + (1.0 - r) * release_coef).min(a);
-        *out = r;
+    for c in curve.iter_mut() {
+        r = (r + (1.0 - r) * release_coef).min(*c);
+        *c = r;
     }
 
-    // Moving average of l + 1 values ending at frame n (extended index n + l), from
-    // prefix sums so each frame costs O(1) and rounding does not drift.
-    let mut prefix = vec![0.0f64; ext_len + 1];
-    for (j, r) in released.iter().enumerate() {
-        prefix[j + 1] = prefix[j] + r;
+    // Moving average of the l + 1 values ending at frame f (extended index f + l).
+    let width = (l + 1) as f64;
+    let mut sum: f64 = curve[..=l.min(ext_len - 1)].iter().sum();
+    let mut out = Vec::with_capacity(n);
+    for f in 0..n {
+        // Rounding in the running sum (~1e-10 over an hour) must not break the proof.
+        out.push((sum / width).min(required(f)));
+        if f + l + 1 < ext_len {
+            sum += curve[f + l + 1] - curve[f];
+        }
     }
-    (0..n)
-        .map(|f| {
-            let (lo, hi) = (f, f + l + 1);
-            let mean = (prefix[hi] - prefix[lo]) / (l + 1) as f64;
-            // Rounding in the prefix sums (~1e-10 over an hour) must not break the proof.
-            mean.min(required[f])
-        })
-        .collect()
+    out
 }
 
 #[cfg(test)]
@@ -218,7 +224,7 @@ mod tests {
         required[503] = 0.3;
         required[1990] = 0.1;
         required[0] = 0.7;
-        let g = gain_curve(&required, 50, 0.01);
+        let g = gain_curve(|i| required[i], required.len(), 50, 0.01);
         for (i, (g, r)) in g.iter().zip(&required).enumerate() {
             assert!(g <= r, "frame {i}: gain {g} > required {r}");
         }
