@@ -465,7 +465,5 @@ fn write_text(path: &Path, text: &str) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     tmp.write_all(text.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    crate::fsutil::persist(tmp, path).with_context(|| format!("cannot write {}", path.display()))
 }

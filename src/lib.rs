@@ -10,6 +10,7 @@ pub mod audio;
 pub mod cli;
 pub mod dsp;
 pub mod error;
+pub mod fsutil;
 pub mod generate;
 pub mod mix;
 pub mod ml;

@@ -224,6 +224,15 @@ fn render_meets_loudness_targets_with_a_true_peak_ceiling() {
             "short.json",
         ]);
         assert_success(&o);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(dir.path("short.wav"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o644, 0o644, "output WAV mode {mode:o}");
+        }
         let wav = hound::WavReader::open(dir.path("short.wav")).unwrap();
         let spec = wav.spec();
         assert_eq!(

@@ -83,11 +83,7 @@ pub fn write_wav(path: &Path, buf: &AudioBuffer, bits: BitDepth) -> Result<()> {
         }
         writer.finalize().map_err(hound_err)?;
     }
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| Error::io(tmp.path(), e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    crate::fsutil::persist(tmp, path).map_err(|e| Error::io(path, e))
 }
 
 /// `x` (nominally -1..1) as a `bits`-bit integer with TPDF dither, clamped to the range.

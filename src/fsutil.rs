@@ -1,0 +1,20 @@
+//! Files written atomically: a temporary file in the target's folder, renamed into place, so
+//! a reader never sees a partial file and a failure leaves nothing behind.
+
+use std::path::Path;
+
+use tempfile::NamedTempFile;
+
+/// Flushes `tmp` to disk and renames it to `path`. Output files get the usual `rw-r--r--`
+/// (temporary files are created private).
+pub fn persist(tmp: NamedTempFile, path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
