@@ -257,7 +257,7 @@ fn voices(registry: &Registry) -> String {
     if voices.is_empty() {
         out.push_str("  (none; run scripts/setup, or add a voice's .onnx and .onnx.json)\n");
     }
-    for v in &voices {
+    for v in voices {
         out.push_str(&format!(
             "  {:<28} {:<7} {:>6} Hz  {}\n",
             v.name,

@@ -176,17 +176,8 @@ mod tests {
 
     fn item(audio: AudioBuffer, start_s: f64, length_s: f64) -> MixItem {
         MixItem {
-            row_index: 1,
-            bus: Bus::Sfx,
-            audio,
-            start_s,
             length_s,
-            volume_lufs: -20.0,
-            pan: 0.0,
-            fade_in_s: 0.0,
-            fade_out_s: 0.0,
-            duck: false,
-            loudness_lufs: None,
+            ..crate::mix::tests::item(Bus::Sfx, audio, start_s)
         }
     }
 

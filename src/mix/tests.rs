@@ -6,7 +6,8 @@ use crate::dsp::rng::Rng;
 
 const RATE_HZ: u32 = 48_000;
 
-fn item(bus: Bus, audio: AudioBuffer, start_s: f64) -> MixItem {
+/// An item at -20 LUFS, centred, no fades, as long as its audio.
+pub(super) fn item(bus: Bus, audio: AudioBuffer, start_s: f64) -> MixItem {
     let length_s = audio.duration_s();
     MixItem {
         row_index: 0,

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::audio::AudioBuffer;
 use crate::dsp::pitch::shift_pitch;
@@ -62,6 +62,8 @@ struct Loaded {
 /// Piper voices from a folder of `<name>.onnx` + `<name>.onnx.json`.
 pub struct Piper {
     dir: PathBuf,
+    /// The folder's voices, listed once: every speech row asks, several times.
+    installed: OnceLock<Vec<PiperVoiceInfo>>,
     loaded: Mutex<HashMap<PathBuf, Arc<Loaded>>>,
     checksums: Mutex<HashMap<PathBuf, String>>,
 }
@@ -77,6 +79,7 @@ impl Piper {
     pub fn new(dir: impl Into<PathBuf>) -> Piper {
         Piper {
             dir: dir.into(),
+            installed: OnceLock::new(),
             loaded: Mutex::new(HashMap::new()),
             checksums: Mutex::new(HashMap::new()),
         }
@@ -87,7 +90,11 @@ impl Piper {
     }
 
     /// The voices installed, sorted by name. A voice needs both files; its config must parse.
-    pub fn voices(&self) -> Vec<PiperVoiceInfo> {
+    pub fn voices(&self) -> &[PiperVoiceInfo] {
+        self.installed.get_or_init(|| self.scan())
+    }
+
+    fn scan(&self) -> Vec<PiperVoiceInfo> {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return Vec::new();
         };
