@@ -1,6 +1,7 @@
 //! Audio buffers and file formats.
 
 mod buffer;
+pub mod decode;
 pub mod loudness;
 pub mod resample;
 pub mod wav;

@@ -8,6 +8,8 @@
 //! ("gentle", "heavy"), distance ("distant"), space ("in a large hall"), a count ("knocks
 //! twice") and a pace ("running"). The chosen recipe is reported as `recipe:<name>`.
 
+pub mod fit;
+pub mod library;
 mod recipes;
 mod words;
 
