@@ -10,9 +10,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::audio::wav::{BitDepth, write_wav};
 use crate::generate::Registry;
 use crate::generate::cache::Cache;
+use crate::generate::sfx::{SfxOptions, SoundEffects};
 use crate::output::{Report, Subtitles, subtitles};
 use crate::render::{Progress, Renderer, load_script};
-use crate::script::{Action, Duration, Script};
+use crate::script::{Action, Duration, Script, ValidationError, ValidationErrors};
 use crate::timeline::Clock;
 
 #[derive(Debug, Parser)]
@@ -42,18 +43,54 @@ pub enum Command {
     Timeline {
         script: PathBuf,
         #[command(flatten)]
+        library: LibraryArgs,
+        #[command(flatten)]
         cache: CacheArgs,
     },
     /// List the installed voices: Piper voices (with their speakers) and espeak-ng.
     Voices,
     /// Speak a text to a mastered WAV file, to try a voice.
     Say(SayArgs),
+    /// Sound effects: what the engine would choose for a description, and its recipes.
+    Sfx {
+        #[command(subcommand)]
+        command: SfxCommand,
+    },
     /// Write the script format's JSON Schema.
     Schema {
         /// Where to write it; `-` for standard output.
         #[arg(short, long, default_value = "schemas/script.schema.json")]
         output: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SfxCommand {
+    /// Rank the recipes and library samples for a description and print the best.
+    Search {
+        /// What the sound should be, as a row's description would say it.
+        description: String,
+        /// How many to print.
+        #[arg(short = 'n', long, default_value_t = 5)]
+        count: usize,
+        #[command(flatten)]
+        library: LibraryArgs,
+        #[command(flatten)]
+        cache: CacheArgs,
+    },
+    /// List the procedural recipes by group.
+    Recipes,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LibraryArgs {
+    /// A folder of sound files (WAV, FLAC, OGG, MP3) to choose sound effects from, besides
+    /// the recipes; may be given several times. Adds to the script's `library:`.
+    #[arg(long = "library", value_name = "DIR")]
+    pub libraries: Vec<PathBuf>,
+    /// Leave out the system sample library (Debian's sonic-pi-samples).
+    #[arg(long)]
+    pub no_system_library: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -74,6 +111,56 @@ impl CacheArgs {
         let dir = self.cache_dir.clone().unwrap_or_else(Cache::default_dir);
         Cache::open(&dir).with_context(|| format!("cannot use the cache folder {}", dir.display()))
     }
+
+    /// Where derived data (the sound-library index) is kept; none with --no-cache.
+    fn index_dir(&self) -> Option<PathBuf> {
+        (!self.no_cache).then(|| self.cache_dir.clone().unwrap_or_else(Cache::default_dir))
+    }
+}
+
+/// The sound-effect engine for a command: the script's `library:` folders (relative to the
+/// script), then --library folders, then the system library.
+fn sound_effects(
+    script: Option<(&Script, &Path)>,
+    library: &LibraryArgs,
+    cache: &CacheArgs,
+    quiet: bool,
+) -> anyhow::Result<SoundEffects> {
+    let mut options = SfxOptions::standard(cache.index_dir());
+    options.system_library = !library.no_system_library;
+    if let Some((script, path)) = script {
+        let base = path.parent().unwrap_or(Path::new(""));
+        let mut problems = Vec::new();
+        for lib in &script.libraries {
+            let dir = base.join(&lib.path);
+            if dir.is_dir() {
+                options.libraries.push(dir);
+            } else {
+                problems.push(ValidationError {
+                    row: None,
+                    field: Some("library".into()),
+                    line: lib.line,
+                    column: lib.column,
+                    message: format!(
+                        "sound library folder \"{}\" does not exist (looked for {}); fix the path, relative to the script's folder",
+                        lib.path,
+                        dir.display()
+                    ),
+                });
+            }
+        }
+        if !problems.is_empty() {
+            let e = crate::Error::Invalid(ValidationErrors(problems));
+            return Err(anyhow::Error::new(e).context(path.display().to_string()));
+        }
+    }
+    options.libraries.extend(library.libraries.iter().cloned());
+    let effects = SoundEffects::new(options)?;
+    Ok(if quiet {
+        effects
+    } else {
+        effects.with_notice(Box::new(|message: &str| eprintln!("{message}")))
+    })
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -133,6 +220,8 @@ pub struct RenderArgs {
     #[arg(short, long)]
     pub quiet: bool,
     #[command(flatten)]
+    pub library: LibraryArgs,
+    #[command(flatten)]
     pub cache: CacheArgs,
 }
 
@@ -147,7 +236,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             print!("{}", table(&script));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Timeline { script, cache } => timeline(&script, &cache),
+        Command::Timeline {
+            script,
+            library,
+            cache,
+        } => timeline(&script, &library, &cache),
+        Command::Sfx { command } => sfx(&command),
         Command::Say(a) => say(&a),
         Command::Voices => {
             print!("{}", voices(&Registry::default()));
@@ -276,9 +370,9 @@ fn voices(registry: &Registry) -> String {
     out
 }
 
-fn timeline(path: &Path, cache: &CacheArgs) -> anyhow::Result<ExitCode> {
+fn timeline(path: &Path, library: &LibraryArgs, cache: &CacheArgs) -> anyhow::Result<ExitCode> {
     let script = load(path)?;
-    let registry = Registry::default();
+    let registry = Registry::new(sound_effects(Some((&script, path)), library, cache, true)?);
     let cache = cache.open()?;
     let quiet = |_: Progress<'_>| {};
     let renderer = Renderer {
@@ -337,7 +431,12 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
     if let Some(dir) = &a.stems {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let registry = Registry::default();
+    let registry = Registry::new(sound_effects(
+        Some((&script, &a.script)),
+        &a.library,
+        &a.cache,
+        a.quiet,
+    )?);
     let cache = a.cache.open()?;
     let quiet = a.quiet;
     let progress = move |p: Progress<'_>| {
@@ -411,6 +510,67 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
         rendered.render_ms as f64 / 1000.0
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn sfx(command: &SfxCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        SfxCommand::Search {
+            description,
+            count,
+            library,
+            cache,
+        } => {
+            let effects = sound_effects(None, library, cache, false)?;
+            let chooser = effects.chooser()?;
+            let index = chooser.library();
+            if !index.skipped.is_empty() {
+                eprintln!(
+                    "warning: {} unreadable files skipped in the library",
+                    index.skipped.len()
+                );
+            }
+            if !chooser.has_model() {
+                eprintln!(
+                    "warning: the MiniLM model is not installed (run scripts/setup): ranking by keywords only"
+                );
+            }
+            let decision = chooser.choose(description)?;
+            for w in &decision.warnings {
+                eprintln!("warning: {w}");
+            }
+            print!("{}", search_table(&chooser.rank(description)?, *count));
+            println!("chosen: {}", decision.item.source());
+            Ok(ExitCode::SUCCESS)
+        }
+        SfxCommand::Recipes => {
+            let mut recipes: Vec<_> = crate::generate::sfx::recipes().iter().collect();
+            recipes.sort_by_key(|r| r.group);
+            for r in recipes {
+                println!("{:<12} {:<17} {}", r.group, r.name, r.about);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The top of a ranking: rank, score, similarity, keyword points, group, source.
+fn search_table(ranked: &[crate::generate::sfx::chooser::Ranked<'_>], count: usize) -> String {
+    let mut out = format!(
+        "{:>2}  {:>5}  {:>10}  {:>8}  {:<12} source\n",
+        "#", "score", "similarity", "keywords", "group"
+    );
+    for (i, r) in ranked.iter().take(count).enumerate() {
+        out.push_str(&format!(
+            "{:>2}  {:>5.3}  {:>10.3}  {:>8}  {:<12} {}\n",
+            i + 1,
+            r.score,
+            r.similarity,
+            r.keywords,
+            r.group,
+            r.item.source()
+        ));
+    }
+    out
 }
 
 /// `onair say`: a one-row script through the whole pipeline.

@@ -497,3 +497,118 @@ fn an_unknown_voice_is_invalid_input_naming_the_row_and_character() {
     assert!(err.contains("no voice `klingon`"), "{err}");
     assert!(!dir.path("out.wav").exists());
 }
+
+/// A mono 16-bit WAV of a decaying 880 Hz tone with a little noise: a stand-in sound file.
+fn write_tone(path: &Path, seconds: f64, rate: u32) {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: rate,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    let n = (seconds * f64::from(rate)) as usize;
+    let mut noise = 12345u32;
+    for i in 0..n {
+        let t = i as f64 / f64::from(rate);
+        noise = noise.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        let hiss = (f64::from(noise >> 8) / f64::from(1u32 << 24) - 0.5) * 0.05;
+        let x = (t * 880.0 * std::f64::consts::TAU).sin() * (-t * 2.0).exp() * 0.5 + hiss;
+        w.write_sample((x * 32767.0) as i16).unwrap();
+    }
+    w.finalize().unwrap();
+}
+
+#[test]
+fn a_missing_library_folder_is_invalid_input_naming_the_field() {
+    let dir = Dir::new();
+    let script = dir.write(
+        "lib.yaml",
+        "title: T\nlibrary: nowhere/sounds\nrows:\n  - {type: sfx, description: a door creaks, duration: 1}\n",
+    );
+    let o = dir.onair(&["render", script.to_str().unwrap(), "-o", "out.wav"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("field `library`"), "{err}");
+    assert!(err.contains("line 2"), "{err}");
+    assert!(err.contains("\"nowhere/sounds\" does not exist"), "{err}");
+    assert!(!dir.path("out.wav").exists());
+
+    let o = dir.onair(&["sfx", "search", "door", "--library", "also/missing"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("also/missing"), "{err}");
+    assert!(err.contains("does not exist"), "{err}");
+}
+
+#[test]
+fn sfx_search_prints_the_top_five_with_scores() {
+    let dir = Dir::new();
+    let o = dir.onair(&[
+        "sfx",
+        "search",
+        "an old door creaking",
+        "--no-system-library",
+    ]);
+    assert_success(&o);
+    let text = String::from_utf8(o.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines.len(),
+        7,
+        "header, five candidates, the choice:\n{text}"
+    );
+    assert!(lines[1].contains("recipe:creak"), "{text}");
+    let scores: Vec<f64> = lines[1..6]
+        .iter()
+        .map(|l| l.split_whitespace().nth(1).unwrap().parse().unwrap())
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{text}");
+    assert_eq!(lines[6], "chosen: recipe:creak");
+}
+
+#[test]
+fn a_user_library_sample_is_chosen_fitted_and_reported() {
+    let dir = Dir::new();
+    fs::create_dir_all(dir.path("sounds/glass")).unwrap();
+    write_tone(&dir.path("sounds/glass/shatter_01.wav"), 1.2, 44_100);
+    dir.write(
+        "sounds/glass/shatter_01.txt",
+        "a window pane smashing into pieces, glass breaking",
+    );
+    // Unreadable files are skipped with one warning; the rest is indexed.
+    dir.write("sounds/broken.wav", "RIFF....WAVEfmt garbage");
+    dir.write("sounds/empty.flac", "");
+    let script = dir.write(
+        "lib.yaml",
+        "title: Library\nlibrary: sounds\nrows:\n  - {type: sfx, description: the window glass smashes, duration: 2.5}\n  - {type: sfx, description: knocking at the door twice, duration: 1.5}\n",
+    );
+    let args = [
+        "render",
+        script.to_str().unwrap(),
+        "-o",
+        "out.wav",
+        "--report",
+        "out.json",
+        "--no-system-library",
+    ];
+    let o = dir.onair(&args);
+    assert_success(&o);
+    let err = stderr(&o);
+    assert_eq!(err.matches("unreadable").count(), 1, "{err}");
+    assert!(
+        err.contains("broken.wav") && err.contains("empty.flac"),
+        "{err}"
+    );
+    let r = report(&dir.path("out.json"));
+    let rows = r["rows"].as_array().unwrap();
+    let source = rows[0]["source"].as_str().unwrap();
+    assert!(
+        source.starts_with("sample:") && source.ends_with("shatter_01.wav"),
+        "{source}"
+    );
+    assert_eq!(rows[1]["source"], "recipe:knock");
+    // The 1.2 s file fills its 2.5 s row exactly.
+    let length = f(&rows[0]["end_s"]) - f(&rows[0]["start_s"]);
+    assert!((length - 2.5).abs() < 0.010, "{length}");
+}

@@ -64,23 +64,35 @@ pub struct Registry {
     piper: speech::Piper,
     espeak: speech::Espeak,
     music: Box<dyn Generator>,
-    sfx: Box<dyn Generator>,
+    sfx: sfx::SoundEffects,
 }
 
 impl Default for Registry {
-    /// The default engines: Piper voices (espeak-ng where none fits), the composer,
-    /// procedural effects.
+    /// The default engines: Piper voices (espeak-ng where none fits), the composer, sound
+    /// effects from recipes and the system sample library, indexed in the default cache.
     fn default() -> Self {
-        Registry {
-            piper: speech::Piper::default(),
-            espeak: speech::Espeak::default(),
-            music: Box::new(music::Composer::new()),
-            sfx: Box::new(sfx::ProceduralSfx::new()),
-        }
+        let options = sfx::SfxOptions::standard(Some(cache::Cache::default_dir()));
+        let effects = sfx::SoundEffects::new(options).expect("no user folders to check");
+        Registry::new(effects)
     }
 }
 
 impl Registry {
+    /// The default speech and music engines, with these sound effects.
+    pub fn new(sfx: sfx::SoundEffects) -> Self {
+        Registry {
+            piper: speech::Piper::default(),
+            espeak: speech::Espeak::default(),
+            music: Box::new(music::Composer::new()),
+            sfx,
+        }
+    }
+
+    /// The sound-effect engine.
+    pub fn sfx(&self) -> &sfx::SoundEffects {
+        &self.sfx
+    }
+
     /// The generator for a request, and a warning when it is a fallback.
     pub fn generator(
         &self,
@@ -90,7 +102,7 @@ impl Registry {
         match row_type {
             RowType::Speech => speech::choose(&self.piper, &self.espeak, voice),
             RowType::Music => Ok((self.music.as_ref(), None)),
-            RowType::Sfx => Ok((self.sfx.as_ref(), None)),
+            RowType::Sfx => Ok((&self.sfx, None)),
         }
     }
 

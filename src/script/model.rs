@@ -183,9 +183,20 @@ pub struct Script {
     /// Silence between two foreground rows; `None` means the default (0.3 s between two
     /// speech rows, 0 otherwise).
     pub gap_s: Option<f64>,
+    /// Folders of sound files the sfx engine may choose from, besides its recipes.
+    pub libraries: Vec<Library>,
     /// Voices by character name, as written in the script.
     pub voices: BTreeMap<String, Voice>,
     pub rows: Vec<Row>,
+}
+
+/// A `library:` folder as the script names it (relative paths are relative to the script).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Library {
+    pub path: String,
+    /// Where the entry is, for messages about it.
+    pub line: u32,
+    pub column: u32,
 }
 
 /// Default master loudness, integrated LUFS (podcast practice).

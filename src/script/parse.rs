@@ -14,6 +14,7 @@ pub const SCRIPT_FIELDS: &[&str] = &[
     "seed",
     "sample_rate",
     "gap",
+    "library",
     "voices",
     "rows",
 ];
@@ -390,6 +391,7 @@ impl Validator {
             30.0,
             "seconds between foreground rows, 0 to 30",
         );
+        let libraries = self.libraries(&top);
         let voices = match top.get("voices") {
             Some(Node {
                 value: Value::Null, ..
@@ -415,9 +417,47 @@ impl Validator {
             seed,
             sample_rate_hz,
             gap_s,
+            libraries,
             voices,
             rows,
         })
+    }
+
+    /// `library:` — one folder of sound files, or a list of them.
+    fn libraries(&mut self, top: &Fields<'_>) -> Vec<Library> {
+        let Some(node) = top.get("library") else {
+            return Vec::new();
+        };
+        let items: Vec<&Node> = match &node.value {
+            Value::List(items) => items.iter().collect(),
+            _ => vec![node],
+        };
+        let mut out = Vec::new();
+        for item in items {
+            match &item.value {
+                Value::Str(s) if !s.trim().is_empty() => out.push(Library {
+                    path: s.clone(),
+                    line: item.pos.line,
+                    column: item.pos.column,
+                }),
+                other => {
+                    let found = if matches!(other, Value::Str(_)) {
+                        "empty text".to_string()
+                    } else {
+                        other.kind().to_string()
+                    };
+                    self.field_error(
+                        top,
+                        "library",
+                        item.pos,
+                        format!(
+                            "expected a folder of sound files (or a list of folders), found {found}; e.g. `library: sounds/`"
+                        ),
+                    );
+                }
+            }
+        }
+        out
     }
 
     fn voices(&mut self, node: &Node) -> BTreeMap<String, Voice> {

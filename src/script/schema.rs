@@ -29,12 +29,24 @@ pub struct ScriptFile {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0.0, max = 30.0))]
     pub gap: Option<f64>,
+    /// Folders of sound files (WAV, FLAC, OGG, MP3) that sound effects may be chosen from,
+    /// besides the procedural recipes. Relative to the script's folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub library: Option<LibraryField>,
     /// Voice per character. Characters without an entry get distinct voices automatically.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub voices: BTreeMap<String, VoiceEntry>,
     /// The rows, in order.
     #[schemars(length(min = 1))]
     pub rows: Vec<RowFile>,
+}
+
+/// `library:` — one folder, or several.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum LibraryField {
+    One(String),
+    Many(Vec<String>),
 }
 
 /// A voice: a name, or settings.

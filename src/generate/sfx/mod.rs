@@ -1,96 +1,248 @@
-//! Procedural sound effects: a catalogue of recipes (rain, a knock, an office...) rendered
-//! from noise, oscillators, filters and envelopes in [`crate::dsp::sounds`], chosen by
-//! matching words of the row's description.
+//! Sound effects: each row's description is matched by meaning to a procedural recipe
+//! (rain, a knock, an office: noise, oscillators, filters and envelopes in
+//! [`crate::dsp::sounds`]) or to a file of a sound library, and shaped to its length.
 //!
-//! Choosing is deliberately simple and explainable: each recipe lists words that name it
-//! (weight 3) and words that merely hint at it (weight 1); the best total wins, and ties go
-//! to the earlier recipe in the catalogue. The description also sets parameters: intensity
-//! ("gentle", "heavy"), distance ("distant"), space ("in a large hall"), a count ("knocks
-//! twice") and a pace ("running"). The chosen recipe is reported as `recipe:<name>`.
+//! - [`chooser`] ranks recipes and samples: MiniLM similarity plus keyword boosts.
+//! - [`library`] indexes folders of sound files (Debian's `sonic-pi-samples`, the user's own)
+//!   and keeps the index on disk.
+//! - [`fit`] trims a sample or loops it with crossfades to the requested length.
+//!
+//! The description also sets parameters: intensity ("gentle", "heavy"), distance
+//! ("distant"), space ("in a large hall"), a count ("knocks twice") and a pace ("running").
+//! The report's `source` is `recipe:<name>` or `sample:<path>`.
 
+pub mod chooser;
 pub mod fit;
 pub mod library;
 mod recipes;
 mod words;
 
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 pub use recipes::{Recipe, Shape, find_recipe, recipes};
 pub use words::parse_params;
 
-use crate::dsp::sounds::SoundParams;
+use crate::audio::AudioBuffer;
+use crate::dsp::rng::Rng;
+use crate::dsp::sounds::{self, Scene, SoundParams, Space, Stereo};
 use crate::generate::{Clip, Generator, Request};
+use crate::ml::bert::MiniLm;
 use crate::{Error, Result};
-use words::{score, words};
+use chooser::{Chooser, Item};
+use library::LibraryIndex;
 
-const ENGINE: &str = "sfx/procedural";
-/// Rendered when nothing else fits: it is never wrong under a scene, only dull.
-const FALLBACK: &str = "room-tone";
+const ENGINE: &str = "sfx";
 
-/// What [`choose`] made of a description.
-#[derive(Clone, Debug)]
-pub struct Choice {
-    pub recipe: &'static Recipe,
-    pub params: SoundParams,
-    pub warnings: Vec<String>,
+/// Where the sound-effect engine looks for sounds besides its recipes.
+#[derive(Clone, Debug, Default)]
+pub struct SfxOptions {
+    /// Folders of sound files named by the user (`library:`, `--library`). Each must exist.
+    pub libraries: Vec<PathBuf>,
+    /// Also index Debian's CC0 `sonic-pi-samples`, when installed.
+    pub system_library: bool,
+    /// Where the library index is kept; `None` keeps it in memory only.
+    pub index_dir: Option<PathBuf>,
+    /// The MiniLM model folder; `None` chooses by keywords alone.
+    pub model_dir: Option<PathBuf>,
 }
 
-/// Picks a recipe and its parameters for a description. Never fails: an empty or
-/// unrecognised description gives room tone and a warning saying so.
-pub fn choose(description: &str) -> Choice {
-    let w = words(description);
-    let params = parse_params(description);
-    let fallback = find_recipe(FALLBACK).expect("the fallback recipe is in the catalogue");
-    if w.is_empty() {
-        return Choice {
-            recipe: fallback,
-            params,
-            warnings: vec!["empty sound-effect description: rendered room tone".to_string()],
-        };
-    }
-    let mut best: Option<(&'static Recipe, u32)> = None;
-    for r in recipes() {
-        let s = score(&w, r);
-        if s > 0 && best.is_none_or(|(_, b)| s > b) {
-            best = Some((r, s));
+impl SfxOptions {
+    /// What a render uses unless told otherwise: the system library, the index in the clip
+    /// cache folder, the installed MiniLM model.
+    pub fn standard(index_dir: Option<PathBuf>) -> Self {
+        SfxOptions {
+            libraries: Vec::new(),
+            system_library: true,
+            index_dir,
+            model_dir: Some(crate::ml::bert::default_dir()),
         }
     }
-    match best {
-        Some((recipe, _)) => Choice {
-            recipe,
-            params,
-            warnings: Vec::new(),
-        },
-        None => {
-            let names: Vec<&str> = recipes().iter().map(|r| r.name).collect();
-            Choice {
-                recipe: fallback,
-                params,
-                warnings: vec![format!(
-                    "no sound-effect recipe matched \"{}\"; rendered room tone. Recipes: {}",
-                    description.trim(),
-                    names.join(", ")
-                )],
+}
+
+/// Tells the user about slow one-time work (indexing a library).
+pub type Notice = dyn Fn(&str) + Send + Sync;
+
+/// The sound-effect engine: chooses a recipe or a library sample for each description and
+/// shapes it to the requested length.
+pub struct SoundEffects {
+    folders: Vec<PathBuf>,
+    options: SfxOptions,
+    notice: Option<Box<Notice>>,
+    loaded: OnceLock<std::result::Result<Loaded, String>>,
+    salt: OnceLock<String>,
+}
+
+struct Loaded {
+    chooser: Chooser,
+    /// Said once, with the first clip: skipped files, a missing model.
+    warnings: Vec<String>,
+    told: AtomicBool,
+}
+
+impl std::fmt::Debug for SoundEffects {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SoundEffects")
+            .field("folders", &self.folders)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SoundEffects {
+    /// The engine over `options`. A user folder that does not exist is an error now, before
+    /// any work; the model and the index load on first use.
+    pub fn new(options: SfxOptions) -> Result<Self> {
+        let mut folders = Vec::new();
+        for dir in &options.libraries {
+            // The scan's error says what is wrong and where to fix it.
+            library::scan(dir)?;
+            folders.push(dir.clone());
+        }
+        let system = Path::new(library::SYSTEM_LIBRARY);
+        if options.system_library && system.is_dir() {
+            folders.push(system.to_path_buf());
+        }
+        Ok(SoundEffects {
+            folders,
+            options,
+            notice: None,
+            loaded: OnceLock::new(),
+            salt: OnceLock::new(),
+        })
+    }
+
+    /// Recipes only, keywords only: no model, no library. Fast to build; for tests and tools.
+    pub fn recipes_only() -> Self {
+        SoundEffects::new(SfxOptions::default()).expect("no folders to check")
+    }
+
+    /// Calls `notice` before slow one-time work.
+    pub fn with_notice(mut self, notice: Box<Notice>) -> Self {
+        self.notice = Some(notice);
+        self
+    }
+
+    /// The library folders searched, user folders first.
+    pub fn folders(&self) -> &[PathBuf] {
+        &self.folders
+    }
+
+    /// The chooser, loading the model and the library index on first use.
+    pub fn chooser(&self) -> Result<&Chooser> {
+        Ok(&self.load()?.chooser)
+    }
+
+    fn load(&self) -> Result<&Loaded> {
+        self.loaded
+            .get_or_init(|| self.build().map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| Error::engine(ENGINE, e.clone()))
+    }
+
+    fn build(&self) -> Result<Loaded> {
+        let mut warnings = Vec::new();
+        let model = match &self.options.model_dir {
+            None => None,
+            Some(dir) => match MiniLm::load(dir) {
+                Ok(m) => Some(m),
+                Err(e @ Error::MissingAsset { .. }) => {
+                    warnings.push(format!("{e}; choosing sounds by keywords only"));
+                    None
+                }
+                Err(e) => return Err(e),
+            },
+        };
+        let index = match &model {
+            Some(m) if !self.folders.is_empty() => {
+                let key: Vec<String> = self
+                    .folders
+                    .iter()
+                    .map(|f| f.display().to_string())
+                    .collect();
+                let name = format!(
+                    "sfx-index-{}.bin",
+                    &blake3::hash(key.join("\n").as_bytes()).to_hex()[..16]
+                );
+                // Without a cache folder the index lives for this run only.
+                let scratch;
+                let index_path = match &self.options.index_dir {
+                    Some(dir) => dir.join(name),
+                    None => {
+                        scratch =
+                            tempfile::tempdir().map_err(|e| Error::io("temporary folder", e))?;
+                        scratch.path().join(name)
+                    }
+                };
+                if let Some(notice) = &self.notice {
+                    notice(&format!("sound library: {}", key.join(", ")));
+                }
+                let (index, mut w) = LibraryIndex::load_or_build(
+                    &self.folders,
+                    &index_path,
+                    m.id()?,
+                    &mut |texts: &[String]| m.embed(texts),
+                )?;
+                warnings.append(&mut w);
+                index
+            }
+            _ => LibraryIndex::default(),
+        };
+        Ok(Loaded {
+            chooser: Chooser::new(model, index)?,
+            warnings,
+            told: AtomicBool::new(false),
+        })
+    }
+
+    /// What the choice depends on besides the description: the model file and every file
+    /// in the library folders (name, size, time). Cheap: nothing is decoded or embedded.
+    fn fingerprint(&self) -> String {
+        let mut h = blake3::Hasher::new();
+        let stamp = |h: &mut blake3::Hasher, path: &Path| {
+            h.update(path.as_os_str().as_encoded_bytes());
+            if let Ok(meta) = std::fs::metadata(path) {
+                h.update(&meta.len().to_le_bytes());
+                let nanos = meta
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                h.update(&nanos.to_le_bytes());
+            }
+        };
+        if let Some(dir) = &self.options.model_dir {
+            stamp(&mut h, &dir.join("model.safetensors"));
+        }
+        for folder in &self.folders {
+            h.update(b"folder");
+            match library::scan(folder) {
+                Ok(scan) => {
+                    for file in &scan.files {
+                        stamp(&mut h, file);
+                        stamp(&mut h, &file.with_extension("txt"));
+                    }
+                }
+                Err(_) => {
+                    h.update(b"unreadable");
+                }
             }
         }
+        format!("choice-{}", &h.finalize().to_hex()[..16])
     }
 }
 
-/// The procedural sound-effect engine.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct ProceduralSfx;
-
-impl ProceduralSfx {
-    pub fn new() -> Self {
-        ProceduralSfx
-    }
-}
-
-impl Generator for ProceduralSfx {
+impl Generator for SoundEffects {
     fn engine(&self) -> &'static str {
         ENGINE
     }
 
     fn version(&self) -> u32 {
-        1
+        2
+    }
+
+    fn cache_salt(&self, _request: &Request<'_>) -> Result<String> {
+        Ok(self.salt.get_or_init(|| self.fingerprint()).clone())
     }
 
     fn generate(&self, request: &Request<'_>) -> Result<Clip> {
@@ -104,32 +256,68 @@ impl Generator for ProceduralSfx {
                 ),
             ));
         }
-        let choice = choose(request.text);
-        let frames = match request.duration_s {
-            Some(d) if d.is_finite() && d >= 0.0 => {
-                (d * f64::from(sample_rate_hz)).round() as usize
+        if let Some(d) = request.duration_s
+            && !(d.is_finite() && d >= 0.0)
+        {
+            return Err(Error::engine(
+                ENGINE,
+                format!("row {}: duration {d} s is not a length", request.row_index),
+            ));
+        }
+        let loaded = self.load()?;
+        let decision = loaded.chooser.choose(request.text)?;
+        let mut warnings = decision.warnings;
+        if !loaded.told.swap(true, Ordering::Relaxed) {
+            warnings.splice(0..0, loaded.warnings.iter().cloned());
+        }
+        let params = parse_params(request.text);
+        let wanted = request
+            .duration_s
+            .map(|d| (d * f64::from(sample_rate_hz)).round() as usize);
+        let audio = match decision.item {
+            Item::Recipe(recipe) => {
+                let frames =
+                    wanted.unwrap_or_else(|| recipe.natural_frames(&params, sample_rate_hz));
+                recipe.render(
+                    &params,
+                    frames,
+                    sample_rate_hz,
+                    request.background,
+                    request.seed,
+                )
             }
-            Some(d) => {
-                return Err(Error::engine(
-                    ENGINE,
-                    format!("row {}: duration {d} s is not a length", request.row_index),
-                ));
+            Item::Sample(sample) => {
+                let decoded = library::load_sample(sample)?;
+                let audio = crate::audio::resample::resample(&decoded, sample_rate_hz)?;
+                let frames = wanted.unwrap_or(audio.frames());
+                let fitted = fit::fit(&audio, frames, request.background);
+                place(&fitted, &params, request.seed)
             }
-            None => choice.recipe.natural_frames(&choice.params, sample_rate_hz),
         };
-        let audio = choice.recipe.render(
-            &choice.params,
-            frames,
-            sample_rate_hz,
-            request.background,
-            request.seed,
-        );
         Ok(Clip {
             audio,
-            source: format!("recipe:{}", choice.recipe.name),
-            warnings: choice.warnings,
+            source: decision.item.source(),
+            warnings,
         })
     }
+}
+
+/// Distance and space for a sample, as recipes get them. Samples carry their own room, so
+/// only a space the description names adds reverb.
+fn place(audio: &AudioBuffer, params: &SoundParams, seed: u64) -> AudioBuffer {
+    let stereo = audio.clone().into_stereo();
+    let scene = Scene {
+        sample_rate_hz: stereo.sample_rate_hz as f32,
+        frames: stereo.frames(),
+        background: false,
+        params: params.clone(),
+        rng: Rng::new(seed).fork("sample"),
+    };
+    let mut channels = stereo.channels.into_iter();
+    let left = channels.next().unwrap_or_default();
+    let right = channels.next().unwrap_or_else(|| left.clone());
+    let out = sounds::finish(&scene, Space::Dry, Stereo { left, right });
+    AudioBuffer::from_stereo(stereo.sample_rate_hz, out.left, out.right)
 }
 
 #[cfg(test)]
@@ -151,6 +339,15 @@ mod tests {
             background: false,
             sample_rate_hz,
             seed,
+        }
+    }
+
+    /// The recipe the keyword chooser picks, and the description's parameters.
+    fn pick(text: &str) -> (&'static Recipe, SoundParams) {
+        let chooser = Chooser::new(None, LibraryIndex::default()).unwrap();
+        match chooser.choose(text).unwrap().item {
+            Item::Recipe(r) => (r, parse_params(text)),
+            Item::Sample(s) => panic!("no library, yet chose {s:?}"),
         }
     }
 
@@ -179,7 +376,7 @@ mod tests {
             for d in [0.25, 1.0, 2.345, 6.0] {
                 for r in recipes() {
                     for background in [false, true] {
-                        let engine = ProceduralSfx::new();
+                        let engine = SoundEffects::recipes_only();
                         let mut req = request(r.name, Some(d), sr, 3);
                         req.background = background;
                         let expected = (d * f64::from(sr)).round() as usize;
@@ -201,7 +398,7 @@ mod tests {
 
     #[test]
     fn natural_lengths_follow_the_recipe_and_count() {
-        let engine = ProceduralSfx::new();
+        let engine = SoundEffects::recipes_only();
         let clip = engine
             .generate(&request("door knock", None, 48_000, 1))
             .unwrap();
@@ -226,7 +423,7 @@ mod tests {
 
     #[test]
     fn zero_and_tiny_durations_do_not_fail() {
-        let engine = ProceduralSfx::new();
+        let engine = SoundEffects::recipes_only();
         for d in [0.0, 0.001] {
             let clip = engine
                 .generate(&request("rain", Some(d), 48_000, 1))
@@ -318,7 +515,7 @@ mod tests {
             ("clattering keys as she types a report", "typing"),
             ("grandfather clock ticking", "clock"),
             ("three short bleeps from the microwave", "beep"),
-            ("notification ping", "beep"),
+            ("notification ping", "beep|chime"),
             ("chatter of a busy restaurant", "crowd"),
             ("the audience applauds", "applause"),
             ("office background noise", "office"),
@@ -359,19 +556,27 @@ mod tests {
             ("a raging storm", "storm"),
             ("a slow heartbeat", "heartbeat"),
         ];
-        let mut wrong = Vec::new();
-        for (text, want) in cases {
-            let got = choose(text);
-            if got.recipe.name != want || !got.warnings.is_empty() {
-                wrong.push(format!("{text:?}: got {} want {want}", got.recipe.name));
+        let keywords = Chooser::new(None, LibraryIndex::default()).unwrap();
+        let model = MiniLm::load(&crate::ml::bert::default_dir()).ok();
+        let meaning = model.map(|m| Chooser::new(Some(m), LibraryIndex::default()).unwrap());
+        for chooser in [Some(&keywords), meaning.as_ref()].into_iter().flatten() {
+            let mut wrong = Vec::new();
+            for (text, want) in cases {
+                let got = chooser.choose(text).unwrap();
+                let right = want
+                    .split('|')
+                    .any(|w| got.item.source() == format!("recipe:{w}"));
+                if !right || !got.warnings.is_empty() {
+                    wrong.push(format!("{text:?}: got {} want {want}", got.item.source()));
+                }
             }
+            assert!(wrong.is_empty(), "{chooser:?}: {wrong:#?}");
         }
-        assert!(wrong.is_empty(), "{wrong:#?}");
     }
 
     #[test]
     fn source_names_the_recipe() {
-        let clip = ProceduralSfx::new()
+        let clip = SoundEffects::recipes_only()
             .generate(&request("heavy downpour", Some(1.0), 48_000, 1))
             .unwrap();
         assert_eq!(clip.source, "recipe:rain");
@@ -380,7 +585,7 @@ mod tests {
 
     #[test]
     fn empty_or_unknown_descriptions_warn_and_give_room_tone() {
-        let engine = ProceduralSfx::new();
+        let engine = SoundEffects::recipes_only();
         let clip = engine
             .generate(&request("   ", Some(1.0), 48_000, 1))
             .unwrap();
@@ -391,8 +596,8 @@ mod tests {
             .generate(&request("a purple giraffe", Some(1.0), 48_000, 1))
             .unwrap();
         assert_eq!(clip.source, "recipe:room-tone");
-        assert!(clip.warnings[0].contains("no sound-effect recipe matched"));
-        assert!(clip.warnings[0].contains("rain"));
+        assert!(clip.warnings[0].contains("nothing matches the sound"));
+        assert!(clip.warnings[0].contains("onair sfx search"));
         check_sane("fallback", &clip.audio);
     }
 
@@ -449,8 +654,8 @@ mod tests {
         // Distance low-passes: a far sound has less high-frequency energy (first
         // difference) relative to its level than the same sound near.
         let brightness = |text: &str| {
-            let c = choose(text);
-            let a = c.recipe.render(&c.params, 48_000, 48_000, true, 1);
+            let (recipe, params) = pick(text);
+            let a = recipe.render(&params, 48_000, 48_000, true, 1);
             let x = &a.channels[0];
             let diff: f32 = x.windows(2).map(|w| (w[1] - w[0]).powi(2)).sum();
             let all: f32 = x.iter().map(|s| s * s).sum();
@@ -459,10 +664,10 @@ mod tests {
         assert!(brightness("distant knock") < 0.5 * brightness("knock"));
         assert!(brightness("distant rain") < 0.5 * brightness("rain"));
         // Intensity reaches the sound, not just the parameters.
-        let heavy = choose("heavy rain");
-        let light = choose("light rain");
-        let a = heavy.recipe.render(&heavy.params, 4800, 48_000, false, 1);
-        let b = light.recipe.render(&light.params, 4800, 48_000, false, 1);
+        let (heavy, heavy_params) = pick("heavy rain");
+        let (light, light_params) = pick("light rain");
+        let a = heavy.render(&heavy_params, 4800, 48_000, false, 1);
+        let b = light.render(&light_params, 4800, 48_000, false, 1);
         assert!(a != b);
     }
 
@@ -510,7 +715,7 @@ mod tests {
 
     #[test]
     fn counts_reach_the_sound() {
-        let engine = ProceduralSfx::new();
+        let engine = SoundEffects::recipes_only();
         for (text, want) in [
             ("knocks twice", 2),
             ("three knocks", 3),
@@ -588,7 +793,7 @@ mod tests {
             .map(String::from),
         );
         for text in &texts {
-            let clip = ProceduralSfx::new()
+            let clip = SoundEffects::recipes_only()
                 .generate(&request(text, None, 48_000, 7))
                 .unwrap();
             let spec = hound::WavSpec {

@@ -20,8 +20,10 @@ pub enum Shape {
 pub struct Recipe {
     /// Short name, as in `recipe:<name>`.
     pub name: &'static str,
-    /// Family, for listings: transition, weather, nature, water, door, foley, interface,
-    /// ambience, people, mechanical.
+    /// The sound in a plain sentence: what the chooser compares descriptions with.
+    pub about: &'static str,
+    /// Family: weather, water, fire, footsteps, doors, technology, transitions, ambience,
+    /// mechanical, crowds, foley.
     pub group: &'static str,
     /// Words that name the sound (matched after simple de-inflection: "knocks" → "knock").
     pub keywords: &'static [&'static str],
@@ -82,6 +84,7 @@ pub fn find_recipe(name: &str) -> Option<&'static Recipe> {
 static RECIPES: [Recipe; 41] = [
     Recipe {
         name: "rain",
+        about: "steady rain falling on a roof and the ground",
         group: "weather",
         keywords: &[
             "rain", "rainfall", "downpour", "raindrop", "shower", "rainy", "pour", "monsoon",
@@ -97,6 +100,7 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "wind",
+        about: "wind blowing and gusting outdoors",
         group: "weather",
         keywords: &[
             "wind", "breeze", "gust", "gale", "windy", "blustery", "draft", "draught", "blow",
@@ -111,6 +115,7 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "thunder",
+        about: "a thunderclap followed by rolling thunder",
         group: "weather",
         keywords: &["thunder", "thunderclap", "lightning", "thunderstorm"],
         hints: &["storm", "rumble", "roll", "sky"],
@@ -122,7 +127,8 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "fire",
-        group: "nature",
+        about: "a crackling fire burning wood",
+        group: "fire",
         keywords: &[
             "fire",
             "fireplace",
@@ -144,7 +150,8 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "impact",
-        group: "transition",
+        about: "a heavy cinematic impact hit, a boom",
+        group: "transitions",
         keywords: &[
             "impact",
             "boom",
@@ -166,7 +173,8 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "knock",
-        group: "door",
+        about: "knocking on a door with knuckles",
+        group: "doors",
         keywords: &["knock", "rap", "knuckle", "pound", "bang"],
         hints: &["door", "someone", "visitor", "tap"],
         shape: Shape::OneShot,
@@ -177,7 +185,8 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "creak",
-        group: "door",
+        about: "an old wooden door creaking open on its hinges",
+        group: "doors",
         keywords: &["creak", "creaky", "squeak", "squeaky", "hinge", "groan"],
         hints: &["door", "open", "close", "shut", "old", "gate", "floorboard"],
         shape: Shape::OneShot,
@@ -188,7 +197,8 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "footsteps",
-        group: "foley",
+        about: "footsteps of a person walking on a hard floor",
+        group: "footsteps",
         keywords: &[
             "footstep", "footfall", "step", "walk", "stride", "stomp", "tread", "feet", "heel",
             "march", "stroll", "run", "jog",
@@ -204,7 +214,8 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "typing",
-        group: "foley",
+        about: "typing on a computer keyboard",
+        group: "technology",
         keywords: &[
             "typing",
             "type",
@@ -223,7 +234,8 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "clock",
-        group: "foley",
+        about: "a clock ticking",
+        group: "mechanical",
         keywords: &[
             "clock",
             "tick",
@@ -243,7 +255,8 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "beep",
-        group: "interface",
+        about: "short electronic beeps from a device",
+        group: "technology",
         keywords: &[
             "beep",
             "bleep",
@@ -272,7 +285,8 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "crowd",
-        group: "people",
+        about: "the murmur of many people talking in a crowd",
+        group: "ambience",
         keywords: &[
             "crowd",
             "murmur",
@@ -308,7 +322,8 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "applause",
-        group: "people",
+        about: "an audience clapping and applauding",
+        group: "crowds",
         keywords: &["applause", "applaud", "clap", "ovation"],
         hints: &[
             "audience", "people", "crowd", "hand", "concert", "theatre", "theater", "cheer",
@@ -321,6 +336,7 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "office",
+        about: "the background noise of a busy office",
         group: "ambience",
         keywords: &[
             "office",
@@ -343,6 +359,7 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "room-tone",
+        about: "the quiet hum of an empty room",
         group: "ambience",
         keywords: &[
             "room tone",
@@ -371,7 +388,8 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "static",
-        group: "interface",
+        about: "radio static and white noise hiss",
+        group: "technology",
         keywords: &[
             "static",
             "radio",
@@ -393,7 +411,8 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "swoosh",
-        group: "transition",
+        about: "a quick swoosh transition sound",
+        group: "transitions",
         keywords: &[
             "swoosh",
             "swish",
@@ -415,7 +434,8 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "riser",
-        group: "transition",
+        about: "a rising build-up of tension before a reveal",
+        group: "transitions",
         keywords: &[
             "riser",
             "uplifter",
@@ -434,6 +454,7 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "light-rain",
+        about: "a light gentle drizzle of rain",
         group: "weather",
         keywords: &[
             "light rain",
@@ -455,6 +476,7 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "storm",
+        about: "a violent storm with heavy rain, wind and thunder",
         group: "weather",
         keywords: &[
             "storm",
@@ -475,6 +497,7 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "waves",
+        about: "ocean waves breaking on the shore",
         group: "water",
         keywords: &[
             "wave",
@@ -501,6 +524,7 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "stream",
+        about: "a small stream of water flowing over stones",
         group: "water",
         keywords: &[
             "stream",
@@ -523,6 +547,7 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "drips",
+        about: "water dripping slowly, drop by drop",
         group: "water",
         keywords: &[
             "drip",
@@ -543,6 +568,7 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "splash",
+        about: "a splash as something falls into water",
         group: "water",
         keywords: &[
             "splash",
@@ -562,6 +588,7 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "bubbles",
+        about: "bubbles rising and popping in water",
         group: "water",
         keywords: &[
             "bubble",
@@ -580,7 +607,8 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "footsteps-wood",
-        group: "foley",
+        about: "footsteps on a creaky wooden floor",
+        group: "footsteps",
         keywords: &[
             "wooden floor",
             "wooden",
@@ -603,7 +631,8 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "footsteps-gravel",
-        group: "foley",
+        about: "footsteps crunching on a gravel path",
+        group: "footsteps",
         keywords: &[
             "gravel",
             "pebble",
@@ -624,7 +653,8 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "footsteps-snow",
-        group: "foley",
+        about: "footsteps crunching through snow",
+        group: "footsteps",
         keywords: &[
             "snow",
             "snowy",
@@ -644,7 +674,8 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "door-slam",
-        group: "door",
+        about: "a door slammed shut hard",
+        group: "doors",
         keywords: &[
             "slam",
             "slammed shut",
@@ -661,7 +692,8 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "chime",
-        group: "interface",
+        about: "a bright notification chime for a new message",
+        group: "technology",
         keywords: &[
             "chime",
             "notification",
@@ -684,7 +716,8 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "phone-ring",
-        group: "interface",
+        about: "a telephone ringing",
+        group: "technology",
         keywords: &[
             "ring",
             "ringing",
@@ -710,7 +743,8 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "siren",
-        group: "interface",
+        about: "the wailing siren of an emergency vehicle",
+        group: "mechanical",
         keywords: &[
             "siren",
             "police",
@@ -733,7 +767,8 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "alarm-clock",
-        group: "interface",
+        about: "an alarm clock ringing to wake someone up",
+        group: "technology",
         keywords: &[
             "alarm",
             "alarm clock",
@@ -752,7 +787,8 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "glitch",
-        group: "interface",
+        about: "a digital glitch, a broken electronic stutter",
+        group: "technology",
         keywords: &[
             "glitch",
             "glitchy",
@@ -775,7 +811,8 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "whoosh",
-        group: "transition",
+        about: "a long airy whoosh of something flying past",
+        group: "transitions",
         keywords: &[
             "whoosh",
             "woosh",
@@ -802,6 +839,7 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "traffic",
+        about: "city traffic, cars driving along a busy street",
         group: "ambience",
         keywords: &[
             "traffic",
@@ -825,6 +863,7 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "birds",
+        about: "birds singing in a forest",
         group: "ambience",
         keywords: &[
             "bird",
@@ -851,6 +890,7 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "crickets",
+        about: "crickets chirping at night",
         group: "ambience",
         keywords: &[
             "cricket",
@@ -878,7 +918,8 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "cheering",
-        group: "people",
+        about: "a crowd cheering and shouting with excitement",
+        group: "crowds",
         keywords: &[
             "cheer",
             "cheering",
@@ -904,6 +945,7 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "engine",
+        about: "a car engine running and revving",
         group: "mechanical",
         keywords: &[
             "engine",
@@ -930,6 +972,7 @@ static RECIPES: [Recipe; 41] = [
     },
     Recipe {
         name: "heartbeat",
+        about: "a heartbeat thumping",
         group: "foley",
         keywords: &[
             "heartbeat",
