@@ -102,15 +102,22 @@ impl MiniLm {
         })
     }
 
-    /// Identifies the weights (a checksum of the file), so that stored embeddings are
-    /// recomputed when the model changes.
+    /// Identifies the weights, so that stored embeddings are recomputed when the model
+    /// changes: the file's size and modification time (`scripts/setup` replaces the file
+    /// whole, so both change with it), read without hashing 90 MB on every run.
     pub fn id(&self) -> Result<&str> {
         if let Some(id) = self.id.get() {
             return Ok(id);
         }
-        let bytes = std::fs::read(&self.weights).map_err(|e| Error::io(&self.weights, e))?;
-        let hash = blake3::hash(&bytes).to_hex();
-        Ok(self.id.get_or_init(|| format!("minilm-{}", &hash[..16])))
+        let meta = std::fs::metadata(&self.weights).map_err(|e| Error::io(&self.weights, e))?;
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        Ok(self
+            .id
+            .get_or_init(|| format!("minilm-{}-{modified}", meta.len())))
     }
 
     /// One unit-length embedding per text, in order. An empty text embeds the special
