@@ -5,6 +5,18 @@ use std::path::Path;
 
 use tempfile::NamedTempFile;
 
+/// Writes `bytes` to `path` atomically, creating its folder first.
+pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut tmp, bytes)?;
+    persist(tmp, path)
+}
+
 /// Flushes `tmp` to disk and renames it to `path`. Output files get the usual `rw-r--r--`
 /// (temporary files are created private).
 pub fn persist(tmp: NamedTempFile, path: &Path) -> std::io::Result<()> {

@@ -7,7 +7,6 @@
 //! alone, as they did before the model existed.
 
 use std::cmp::Ordering;
-use std::io::Write;
 use std::path::Path;
 
 use super::library::{LibraryIndex, Sample};
@@ -196,7 +195,7 @@ impl Chooser {
             .samples
             .iter()
             .map(|s| {
-                if s.path.with_extension("txt").is_file() {
+                if s.has_sidecar() {
                     0.0
                 } else {
                     NAME_ONLY_PENALTY
@@ -356,11 +355,7 @@ fn write_vectors(path: &Path, key: &[u8; 32], vectors: &[Vec<f32>]) -> std::io::
     }
     let sum = blake3::hash(&body);
     body.extend_from_slice(sum.as_bytes());
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(&body)?;
-    crate::fsutil::persist(tmp, path)
+    crate::fsutil::write(path, &body)
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -50,6 +50,13 @@ pub struct Sample {
     /// one): changes whenever either is rewritten, so it can key caches of what was made
     /// from the sample.
     pub stamp: String,
+}
+
+impl Sample {
+    /// True when the user described the file in a sidecar `.txt` (its stamp includes one).
+    pub fn has_sidecar(&self) -> bool {
+        self.stamp.contains('+')
+    }
 }
 
 /// The audio files under a folder.
@@ -357,9 +364,9 @@ fn is_audio_name(path: &Path) -> bool {
         .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
 }
 
-/// Size and modification time of `path` (nanoseconds since 1970), plus those of its sidecar
-/// `.txt` when there is one.
-fn stamp(path: &Path) -> std::io::Result<String> {
+/// Size and modification time of `path` (nanoseconds since 1970), plus (after a `+`) those
+/// of its sidecar `.txt` when there is one.
+pub fn stamp(path: &Path) -> std::io::Result<String> {
     let one = |p: &Path| -> std::io::Result<String> {
         let meta = fs::metadata(p)?;
         let mtime_ns = meta
@@ -559,7 +566,7 @@ impl LibraryIndex {
             if old_bytes.as_deref() == Some(bytes.as_slice()) {
                 Ok(())
             } else {
-                save(index_path, &bytes)
+                crate::fsutil::write(index_path, &bytes)
             }
         });
         if let Err(e) = saved {
@@ -729,17 +736,6 @@ fn decode_index(bytes: &[u8]) -> Option<Stored> {
         })
         .collect();
     Some(Stored { header, embeddings })
-}
-
-fn save(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    crate::fsutil::persist(tmp, path)
 }
 
 #[cfg(test)]

@@ -204,33 +204,18 @@ impl SoundEffects {
     /// in the library folders (name, size, time). Cheap: nothing is decoded or embedded.
     fn fingerprint(&self) -> String {
         let mut h = blake3::Hasher::new();
-        let stamp = |h: &mut blake3::Hasher, path: &Path| {
+        let mut add = |path: &Path| {
             h.update(path.as_os_str().as_encoded_bytes());
-            if let Ok(meta) = std::fs::metadata(path) {
-                h.update(&meta.len().to_le_bytes());
-                let nanos = meta
-                    .modified()
-                    .ok()
-                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                    .map_or(0, |d| d.as_nanos());
-                h.update(&nanos.to_le_bytes());
-            }
+            h.update(library::stamp(path).unwrap_or_default().as_bytes());
+            h.update(b"\n");
         };
         if let Some(dir) = &self.options.model_dir {
-            stamp(&mut h, &dir.join("model.safetensors"));
+            add(&dir.join("model.safetensors"));
         }
         for folder in &self.folders {
-            h.update(b"folder");
             match library::scan(folder) {
-                Ok(scan) => {
-                    for file in &scan.files {
-                        stamp(&mut h, file);
-                        stamp(&mut h, &file.with_extension("txt"));
-                    }
-                }
-                Err(_) => {
-                    h.update(b"unreadable");
-                }
+                Ok(scan) => scan.files.iter().for_each(|f| add(f)),
+                Err(_) => add(folder),
             }
         }
         format!("choice-{}", &h.finalize().to_hex()[..16])
