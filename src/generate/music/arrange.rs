@@ -4,16 +4,38 @@
 //!
 //! Times are in beats; the tempo is adjusted (within [`MAX_TEMPO_FIT`]) so that the final
 //! chord starts exactly where the wanted length minus its ring-out begins.
+//!
+//! The finished piece is kept as note events in the representation of the Multitrack Music
+//! Transformer (Dong et al., 2023): each [`Note`] has a beat, a position within the beat (in
+//! [`RESOLUTION`] steps), a pitch, a duration in positions and an instrument (a GM program,
+//! or [`DRUM_KIT`]). Velocity is kept as well, for dynamics. Parts are composed in
+//! continuous beats (swing and the fitted tempo need that) and quantized once at the end.
 
 use super::style::{BassLine, Comp, Groove, Harmony, Key, Mode, Style};
 use crate::dsp::rng::Rng;
 
-/// MIDI channels (0-based) of the parts. Drums use the GM percussion channel.
-pub const CHORDS: u8 = 0;
-pub const PAD: u8 = 1;
-pub const BASS: u8 = 2;
-pub const MELODY: u8 = 3;
-pub const DRUMS: u8 = 9;
+/// The roles in an arrangement. Each part is played by one instrument; parts that share an
+/// instrument share its track.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Part {
+    Chords,
+    Pad,
+    Bass,
+    Melody,
+    Drums,
+}
+
+pub const CHORDS: Part = Part::Chords;
+pub const PAD: Part = Part::Pad;
+pub const BASS: Part = Part::Bass;
+pub const MELODY: Part = Part::Melody;
+pub const DRUMS: Part = Part::Drums;
+
+/// Positions per beat, as in the Multitrack Music Transformer: fine enough for sixteenth
+/// notes, triplets and a triplet swing.
+pub const RESOLUTION: u32 = 12;
+/// The instrument code of the General MIDI drum kit; codes 0..=127 are GM programs.
+pub const DRUM_KIT: u8 = 128;
 
 /// Shorter than this, a clip is a sting: an optional pickup and the tonic chord.
 pub const STING_MAX_S: f64 = 4.0;
@@ -28,20 +50,61 @@ const MIN_RING_OUT_S: f64 = 1.5;
 /// reverb tail fill the last moments instead of a cut.
 const RELEASE_S: f64 = 0.3;
 
-/// One note. `channel` is a MIDI channel index (see [`CHORDS`] …); `key` a MIDI key.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// One note event, as the Multitrack Music Transformer writes it, plus a velocity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Note {
-    pub start_beat: f64,
-    pub dur_beats: f64,
-    pub channel: u8,
-    pub key: u8,
+    /// Beat of the onset, from 0.
+    pub beat: u32,
+    /// Onset within the beat, `0..RESOLUTION`.
+    pub position: u32,
+    /// MIDI key (for drums, the GM percussion key).
+    pub pitch: u8,
+    /// Length in positions, at least 1.
+    pub duration: u32,
+    /// GM program 0..=127, or [`DRUM_KIT`].
+    pub instrument: u8,
     pub velocity: u8,
 }
 
 impl Note {
-    pub fn end_beat(&self) -> f64 {
-        self.start_beat + self.dur_beats
+    /// Onset in positions from the start.
+    pub fn start(&self) -> u64 {
+        u64::from(self.beat) * u64::from(RESOLUTION) + u64::from(self.position)
     }
+
+    /// End in positions from the start.
+    pub fn end(&self) -> u64 {
+        self.start() + u64::from(self.duration)
+    }
+
+    pub fn start_beat(&self) -> f64 {
+        self.start() as f64 / f64::from(RESOLUTION)
+    }
+
+    pub fn end_beat(&self) -> f64 {
+        self.end() as f64 / f64::from(RESOLUTION)
+    }
+
+    pub fn is_drum(&self) -> bool {
+        self.instrument == DRUM_KIT
+    }
+}
+
+/// An instrument of the piece and the part it plays first (which sets its mix).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Track {
+    pub instrument: u8,
+    pub part: Part,
+}
+
+/// A note while the piece is being composed: continuous beats, by part.
+#[derive(Clone, Copy, Debug)]
+struct Draft {
+    start: f64,
+    dur: f64,
+    part: Part,
+    pitch: u8,
+    velocity: u8,
 }
 
 /// How many bars, at what tempo, for how long.
@@ -61,17 +124,37 @@ pub struct Arrangement {
     pub tempo_bpm: f64,
     pub beats_per_bar: u32,
     pub length_s: f64,
-    /// Where the final tonic chord starts.
-    pub final_beat: f64,
-    /// (channel, GM program) of every melodic part used.
-    pub programs: Vec<(u8, u8)>,
-    /// Sorted by start.
+    pub key: Key,
+    /// The beat where the final tonic chord starts.
+    pub final_beat: u32,
+    /// The instrument of every part the piece has, in part order.
+    pub parts: Vec<(Part, u8)>,
+    /// Reverb send (MIDI CC 91) of the melodic parts: more for calm pieces.
+    pub reverb_send: u8,
+    /// Sorted by onset, then instrument and pitch.
     pub notes: Vec<Note>,
 }
 
 impl Arrangement {
     pub fn seconds_per_beat(&self) -> f64 {
         60.0 / self.tempo_bpm
+    }
+
+    /// The instrument that plays `part`, if the piece has it.
+    pub fn instrument(&self, part: Part) -> Option<u8> {
+        self.parts.iter().find(|(p, _)| *p == part).map(|&(_, i)| i)
+    }
+
+    /// One track per instrument, in part order; parts that share an instrument share the
+    /// track of the first.
+    pub fn tracks(&self) -> Vec<Track> {
+        let mut tracks: Vec<Track> = Vec::new();
+        for &(part, instrument) in &self.parts {
+            if !tracks.iter().any(|t| t.instrument == instrument) {
+                tracks.push(Track { instrument, part });
+            }
+        }
+        tracks
     }
 }
 
@@ -502,13 +585,13 @@ pub fn arrange(style: &Style, plan: &Plan, seed: u64, background: bool) -> Arran
         _ => 0,
     };
 
-    let mut notes: Vec<Note> = Vec::new();
-    let push = |notes: &mut Vec<Note>, start: f64, dur: f64, channel: u8, key: u8, v: f32| {
-        notes.push(Note {
-            start_beat: start,
-            dur_beats: dur,
-            channel,
-            key,
+    let mut notes: Vec<Draft> = Vec::new();
+    let push = |notes: &mut Vec<Draft>, start: f64, dur: f64, part: Part, pitch: u8, v: f32| {
+        notes.push(Draft {
+            start,
+            dur,
+            part,
+            pitch,
             velocity: vel(v),
         });
     };
@@ -705,7 +788,7 @@ pub fn arrange(style: &Style, plan: &Plan, seed: u64, background: bool) -> Arran
     }
 
     // Melody: four-bar phrases of a motif and its variation.
-    let melody_channel = if style.melody_program.is_some() {
+    let melody_part = if style.melody_program.is_some() {
         MELODY
     } else {
         CHORDS
@@ -750,7 +833,7 @@ pub fn arrange(style: &Style, plan: &Plan, seed: u64, background: bool) -> Arran
                             &mut notes,
                             start,
                             dur,
-                            melody_channel,
+                            melody_part,
                             melody_key(chord_degree + n.offset, chord_degree),
                             v,
                         );
@@ -765,10 +848,10 @@ pub fn arrange(style: &Style, plan: &Plan, seed: u64, background: bool) -> Arran
     // Swing every note so far; the ending starts on a beat, which swing leaves in place.
     if style.swing_beats > 0.0 {
         for n in &mut notes {
-            let start = swung(n.start_beat, style.swing_beats);
-            let end = swung(n.end_beat(), style.swing_beats);
-            n.start_beat = start;
-            n.dur_beats = (end - start).max(0.05);
+            let start = swung(n.start, style.swing_beats);
+            let end = swung(n.start + n.dur, style.swing_beats);
+            n.start = start;
+            n.dur = (end - start).max(0.05);
         }
     }
     let mut human = root_rng.fork("humanize");
@@ -784,7 +867,7 @@ pub fn arrange(style: &Style, plan: &Plan, seed: u64, background: bool) -> Arran
                 &mut notes,
                 i as f64 * 0.5,
                 0.45,
-                melody_channel,
+                melody_part,
                 melody_key(degree, 4),
                 base_vel + 10.0,
             );
@@ -832,53 +915,75 @@ pub fn arrange(style: &Style, plan: &Plan, seed: u64, background: bool) -> Arran
         }
     }
 
-    tidy(&mut notes);
-    let mut programs = vec![(CHORDS, style.chord_program)];
+    let mut parts = vec![(CHORDS, style.chord_program)];
     if let Some(p) = style.pad_program {
-        programs.push((PAD, p));
+        parts.push((PAD, p));
     }
     if let Some((p, _)) = style.bass {
-        programs.push((BASS, p));
+        parts.push((BASS, p));
     }
     if let Some(p) = style.melody_program {
-        programs.push((MELODY, p));
+        parts.push((MELODY, p));
     }
+    if style.drums.is_some() {
+        parts.push((DRUMS, DRUM_KIT));
+    }
+    let mut notes = quantize(&notes, &parts);
+    tidy(&mut notes);
     Arrangement {
         tempo_bpm: plan.tempo_bpm,
         beats_per_bar: bpb,
         length_s: plan.length_s,
-        final_beat,
-        programs,
+        key,
+        final_beat: final_beat as u32,
+        parts,
+        reverb_send: (40.0 + 50.0 * (1.0 - energy.clamp(0.0, 1.0))).round() as u8,
         notes,
     }
 }
 
+/// Drafts → note events: onsets and ends rounded to the nearest position, every note at
+/// least one position long, each part's notes given its instrument.
+fn quantize(drafts: &[Draft], parts: &[(Part, u8)]) -> Vec<Note> {
+    let res = f64::from(RESOLUTION);
+    drafts
+        .iter()
+        .filter_map(|d| {
+            let instrument = parts.iter().find(|(p, _)| *p == d.part)?.1;
+            let start = (d.start * res).round().max(0.0) as u64;
+            let end = ((d.start + d.dur) * res).round().max(0.0) as u64;
+            let res = u64::from(RESOLUTION);
+            Some(Note {
+                beat: u32::try_from(start / res).ok()?,
+                position: (start % res) as u32,
+                pitch: d.pitch,
+                duration: u32::try_from(end.saturating_sub(start).max(1)).ok()?,
+                instrument,
+                velocity: d.velocity,
+            })
+        })
+        .collect()
+}
+
 /// Removes duplicate notes, shortens a note that would still sound when the same key starts
-/// again on its channel (a note-off would otherwise cut the new one), and sorts by start.
+/// again on its instrument (a note-off would otherwise cut the new one), and sorts by onset.
 fn tidy(notes: &mut Vec<Note>) {
-    notes.retain(|n| n.dur_beats > 1e-6);
-    notes.sort_by(|a, b| {
-        (a.channel, a.key)
-            .cmp(&(b.channel, b.key))
-            .then(a.start_beat.total_cmp(&b.start_beat))
-    });
+    notes.sort_by_key(|n| (n.instrument, n.pitch, n.start()));
     notes.dedup_by(|later, earlier| {
-        later.channel == earlier.channel
-            && later.key == earlier.key
-            && (later.start_beat - earlier.start_beat).abs() < 1e-9
+        later.instrument == earlier.instrument
+            && later.pitch == earlier.pitch
+            && later.start() == earlier.start()
     });
     for i in 1..notes.len() {
         let (a, b) = notes.split_at_mut(i);
         let prev = &mut a[i - 1];
         let next = &b[0];
-        if prev.channel == next.channel && prev.key == next.key && prev.end_beat() > next.start_beat
+        if prev.instrument == next.instrument
+            && prev.pitch == next.pitch
+            && prev.end() > next.start()
         {
-            prev.dur_beats = next.start_beat - prev.start_beat;
+            prev.duration = (next.start() - prev.start()) as u32;
         }
     }
-    notes.sort_by(|a, b| {
-        a.start_beat
-            .total_cmp(&b.start_beat)
-            .then((a.channel, a.key).cmp(&(b.channel, b.key)))
-    });
+    notes.sort_by_key(|n| (n.start(), n.instrument, n.pitch));
 }

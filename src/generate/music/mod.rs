@@ -123,8 +123,7 @@ impl Generator for Composer {
         let arrangement = arrange::arrange(&choice.style, &plan, request.seed, request.background);
         let frames = (plan.length_s * f64::from(rate_hz)).round() as usize;
         let font = self.font()?;
-        let reverb_send = 40 + (50.0 * (1.0 - choice.style.energy)).round() as i32;
-        let audio = render::render(&font, &arrangement, reverb_send, rate_hz, frames)?;
+        let audio = render::render(&font, &arrangement, rate_hz, frames)?;
         Ok(Clip {
             audio,
             source: choice.source(),

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use rustysynth::{SoundFont, Synthesizer, SynthesizerSettings};
 
-use super::arrange::{Arrangement, BASS, CHORDS, DRUMS, MELODY, PAD};
+use super::arrange::{Arrangement, DRUM_KIT, Part};
 use crate::audio::AudioBuffer;
 use crate::{Error, Result};
 
@@ -32,22 +32,63 @@ struct Event {
     velocity: u8,
 }
 
-/// Per-channel mix: (channel volume CC7, pan CC10, reverb send CC91, chorus send CC93).
-fn channel_setup(channel: u8, energy_reverb: i32) -> (i32, i32, i32, i32) {
-    match channel {
-        CHORDS => (100, 50, energy_reverb, 20),
-        PAD => (85, 80, energy_reverb + 10, 50),
-        BASS => (105, 64, 15, 0),
-        MELODY => (100, 72, energy_reverb, 10),
-        _ => (100, 64, 30, 0),
-    }
+/// The GM percussion channel (0-based).
+pub const DRUM_CHANNEL: u8 = 9;
+
+/// How one instrument of an arrangement is set up on a MIDI channel. The renderer and the
+/// MIDI export use the same setup, so a `.mid` file opened in a DAW sounds like the render.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Channel {
+    /// 0-based MIDI channel.
+    pub channel: u8,
+    pub instrument: u8,
+    /// GM program; `None` for the drum kit.
+    pub program: Option<u8>,
+    /// Controller values: volume (CC 7), pan (CC 10), reverb (CC 91), chorus (CC 93).
+    pub volume: u8,
+    pub pan: u8,
+    pub reverb: u8,
+    pub chorus: u8,
+}
+
+/// One channel per instrument, in track order, skipping the percussion channel; the drum
+/// kit on the percussion channel. The part an instrument plays first sets its mix.
+pub fn channels(arrangement: &Arrangement) -> Vec<Channel> {
+    let reverb = arrangement.reverb_send.min(117);
+    let mut melodic = (0u8..16).filter(|&c| c != DRUM_CHANNEL);
+    arrangement
+        .tracks()
+        .into_iter()
+        .filter_map(|t| {
+            let (volume, pan, reverb, chorus) = match t.part {
+                Part::Chords => (100, 50, reverb, 20),
+                Part::Pad => (85, 80, reverb + 10, 50),
+                Part::Bass => (105, 64, 15, 0),
+                Part::Melody => (100, 72, reverb, 10),
+                Part::Drums => (100, 64, 30, 0),
+            };
+            let (channel, program) = if t.instrument == DRUM_KIT {
+                (DRUM_CHANNEL, None)
+            } else {
+                (melodic.next()?, Some(t.instrument))
+            };
+            Some(Channel {
+                channel,
+                instrument: t.instrument,
+                program,
+                volume,
+                pan,
+                reverb,
+                chorus,
+            })
+        })
+        .collect()
 }
 
 /// Renders `arrangement` to exactly `frames` stereo frames at `sample_rate_hz`.
 pub fn render(
     font: &Arc<SoundFont>,
     arrangement: &Arrangement,
-    reverb_send: i32,
     sample_rate_hz: u32,
     frames: usize,
 ) -> Result<AudioBuffer> {
@@ -58,21 +99,23 @@ pub fn render(
         .map_err(|e| Error::engine(ENGINE, format!("cannot start the synthesizer: {e}")))?;
     synth.set_master_volume(MASTER_VOLUME);
 
-    let mut channels: Vec<u8> = arrangement.programs.iter().map(|&(c, _)| c).collect();
-    channels.push(DRUMS);
-    for &(channel, program) in &arrangement.programs {
-        synth.process_midi_message(i32::from(channel), 0xC0, i32::from(program), 0);
-    }
-    for &channel in &channels {
-        let (volume, pan, reverb, chorus) = channel_setup(channel, reverb_send);
-        let ch = i32::from(channel);
-        synth.process_midi_message(ch, 0xB0, 0x07, volume);
-        synth.process_midi_message(ch, 0xB0, 0x0A, pan);
-        synth.process_midi_message(ch, 0xB0, 0x5B, reverb.clamp(0, 127));
-        synth.process_midi_message(ch, 0xB0, 0x5D, chorus);
+    let channels = channels(arrangement);
+    for c in &channels {
+        let ch = i32::from(c.channel);
+        if let Some(program) = c.program {
+            synth.process_midi_message(ch, 0xC0, i32::from(program), 0);
+        }
+        for (controller, value) in [
+            (0x07, c.volume),
+            (0x0A, c.pan),
+            (0x5B, c.reverb),
+            (0x5D, c.chorus),
+        ] {
+            synth.process_midi_message(ch, 0xB0, controller, i32::from(value));
+        }
     }
 
-    let events = events(arrangement, sample_rate_hz, frames);
+    let events = events(arrangement, &channels, sample_rate_hz, frames);
     let mut left = vec![0.0f32; frames];
     let mut right = vec![0.0f32; frames];
     let mut next = 0;
@@ -103,20 +146,28 @@ pub fn render(
 }
 
 /// Note on/off events at sample positions, sorted; those at or past the end are dropped.
-fn events(arrangement: &Arrangement, sample_rate_hz: u32, frames: usize) -> Vec<Event> {
+fn events(
+    arrangement: &Arrangement,
+    channels: &[Channel],
+    sample_rate_hz: u32,
+    frames: usize,
+) -> Vec<Event> {
     let frames_per_beat = arrangement.seconds_per_beat() * f64::from(sample_rate_hz);
     let mut events = Vec::with_capacity(arrangement.notes.len() * 2);
     for n in &arrangement.notes {
-        let on = (n.start_beat * frames_per_beat).round() as usize;
+        let on = (n.start_beat() * frames_per_beat).round() as usize;
         let off = (n.end_beat() * frames_per_beat).round() as usize;
+        let Some(c) = channels.iter().find(|c| c.instrument == n.instrument) else {
+            continue;
+        };
         if on >= frames {
             continue;
         }
         let event = Event {
             frame: on,
             on: true,
-            channel: n.channel,
-            key: n.key,
+            channel: c.channel,
+            key: n.pitch,
             velocity: n.velocity,
         };
         events.push(event);

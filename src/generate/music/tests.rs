@@ -1,6 +1,6 @@
 use std::time::Instant;
 
-use super::arrange::{self, Arrangement, DRUMS};
+use super::arrange::{self, Arrangement, Part};
 use super::style::{self, Mode};
 use super::*;
 use crate::script::RowType;
@@ -63,7 +63,7 @@ fn exact_frame_counts() {
 #[test]
 fn natural_length_is_eight_bars_and_a_ring_out() {
     let a = arrangement("jazz", None, 3);
-    assert_eq!(a.final_beat, 32.0);
+    assert_eq!(a.final_beat, 32);
     let bars_s = 32.0 * a.seconds_per_beat();
     assert!(a.length_s > bars_s + 1.0 && a.length_s < bars_s + 5.0);
 }
@@ -88,15 +88,16 @@ fn same_request_same_samples_and_seed_varies() {
 fn seed_varies_melody_and_drums() {
     let a = arrangement("rock", Some(30.0), 1);
     let b = arrangement("rock", Some(30.0), 2);
-    let part = |x: &Arrangement, ch: u8| -> Vec<(u64, u8)> {
+    let part = |x: &Arrangement, part: Part| -> Vec<(u64, u8)> {
+        let instrument = x.instrument(part).unwrap();
         x.notes
             .iter()
-            .filter(|n| n.channel == ch)
-            .map(|n| (n.start_beat.to_bits(), n.key))
+            .filter(|n| n.instrument == instrument)
+            .map(|n| (n.start(), n.pitch))
             .collect()
     };
-    assert_ne!(part(&a, arrange::MELODY), part(&b, arrange::MELODY));
-    assert_ne!(part(&a, DRUMS), part(&b, DRUMS));
+    assert_ne!(part(&a, Part::Melody), part(&b, Part::Melody));
+    assert_ne!(part(&a, Part::Drums), part(&b, Part::Drums));
 }
 
 #[test]
@@ -115,15 +116,16 @@ fn ends_on_a_ringing_tonic_chord() {
             .iter()
             .map(|s| (key.tonic_pc + s) % 12)
             .collect();
-        let last_start = a.notes.iter().map(|n| n.start_beat).fold(0.0, f64::max);
-        assert_eq!(last_start, a.final_beat, "{text}");
+        let last_start = a.notes.iter().map(|n| n.start()).max().unwrap();
+        let final_start = u64::from(a.final_beat) * u64::from(arrange::RESOLUTION);
+        assert_eq!(last_start, final_start, "{text}");
         let spb = a.seconds_per_beat();
         let finals: Vec<_> = a
             .notes
             .iter()
-            .filter(|n| n.start_beat == a.final_beat && n.channel != DRUMS)
+            .filter(|n| n.start() == final_start && !n.is_drum())
             .collect();
-        let pcs: Vec<u8> = finals.iter().map(|n| n.key % 12).collect();
+        let pcs: Vec<u8> = finals.iter().map(|n| n.pitch % 12).collect();
         assert!(pcs.iter().all(|pc| tonic.contains(pc)), "{text}: {pcs:?}");
         assert!(tonic.iter().all(|pc| pcs.contains(pc)), "{text}: {pcs:?}");
         // Sounding until the last second, and starting in time to be heard as an ending.
@@ -131,7 +133,7 @@ fn ends_on_a_ringing_tonic_chord() {
             assert!(n.end_beat() * spb > d - 1.0, "{text}: released too early");
             assert!(n.end_beat() * spb <= d + 1e-9);
         }
-        let ring_s = d - a.final_beat * spb;
+        let ring_s = d - f64::from(a.final_beat) * spb;
         assert!(
             ring_s >= 1.0 || d < arrange::STING_MAX_S,
             "{text}: ring-out {ring_s}"
@@ -162,7 +164,7 @@ fn tempo_request_is_kept_within_the_fit() {
             "{d} s: {}",
             a.tempo_bpm
         );
-        let end_s = a.final_beat * a.seconds_per_beat();
+        let end_s = f64::from(a.final_beat) * a.seconds_per_beat();
         assert!(end_s < d);
     }
     assert_eq!(arrangement("lofi at 120 bpm", None, 1).tempo_bpm, 120.0);
@@ -174,11 +176,12 @@ fn key_request_gives_its_pitch_classes() {
     let allowed = [2, 4, 5, 7, 9, 10, 0, 1];
     for text in ["news theme in D minor", "happy children's song in D minor"] {
         let a = arrangement(text, Some(40.0), 4);
-        for n in a.notes.iter().filter(|n| n.channel != DRUMS) {
-            assert!(allowed.contains(&(n.key % 12)), "{text}: key {}", n.key);
+        for n in a.notes.iter().filter(|n| !n.is_drum()) {
+            assert!(allowed.contains(&(n.pitch % 12)), "{text}: key {}", n.pitch);
         }
-        let last = a.notes.iter().rfind(|n| n.channel == arrange::BASS);
-        assert_eq!(last.map(|n| n.key % 12), Some(2));
+        let bass = a.instrument(Part::Bass);
+        let last = a.notes.iter().rfind(|n| Some(n.instrument) == bass);
+        assert_eq!(last.map(|n| n.pitch % 12), Some(2));
     }
 }
 
