@@ -213,6 +213,10 @@ pub struct RenderArgs {
     /// Write one full-length WAV per bus (speech, music, sfx) into this folder.
     #[arg(long, value_name = "DIR")]
     pub stems: Option<PathBuf>,
+    /// Write each music row's notes as a Standard MIDI File into this folder
+    /// (row-<N>[-<id>].mid), with the tempo, meter, key and instruments of the render.
+    #[arg(long, value_name = "DIR")]
+    pub midi: Option<PathBuf>,
     /// Bits per sample of the WAV files.
     #[arg(long, value_enum, default_value = "24")]
     pub bits: Bits,
@@ -428,7 +432,7 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
     {
         create_parent(path)?;
     }
-    if let Some(dir) = &a.stems {
+    for dir in [a.stems.as_ref(), a.midi.as_ref()].into_iter().flatten() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let registry = Registry::new(sound_effects(
@@ -486,6 +490,16 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
     if let Some(dir) = &a.stems {
         for (bus, audio) in &rendered.mixed.stems {
             write_wav(&dir.join(format!("{}.wav", bus.name())), audio, bits)?;
+        }
+    }
+    if let Some(dir) = &a.midi {
+        let files = renderer.midi(&script, &rendered.timeline)?;
+        for (index, bytes) in &files {
+            let row = &script.rows[index - 1];
+            write_bytes(&dir.join(midi_file_name(*index, row.id.as_deref())), bytes)?;
+        }
+        if !a.quiet {
+            eprintln!("wrote {} MIDI file(s) to {}", files.len(), dir.display());
         }
     }
     let report = Report::new(&script, &rendered);
@@ -607,6 +621,27 @@ fn say(a: &SayArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `row-03.mid`, or `row-03-theme.mid` for a row with the id `theme` (characters other than
+/// letters, digits, `-` and `_` become `_`).
+fn midi_file_name(index: usize, id: Option<&str>) -> String {
+    match id {
+        Some(id) => {
+            let id: String = id
+                .chars()
+                .map(|c| {
+                    if c.is_alphanumeric() || c == '-' || c == '_' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            format!("row-{index:02}-{id}.mid")
+        }
+        None => format!("row-{index:02}.mid"),
+    }
+}
+
 fn create_parent(path: &Path) -> anyhow::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -616,14 +651,10 @@ fn create_parent(path: &Path) -> anyhow::Result<()> {
 
 /// Writes a text file atomically: a temporary file beside it, renamed into place.
 fn write_text(path: &Path, text: &str) -> anyhow::Result<()> {
-    create_parent(path)?;
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    tmp.write_all(text.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    crate::fsutil::persist(tmp, path).with_context(|| format!("cannot write {}", path.display()))
+    write_bytes(path, text.as_bytes())
+}
+
+/// Writes a whole file or nothing: a temporary file beside it, renamed over it.
+fn write_bytes(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    crate::fsutil::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }

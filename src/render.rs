@@ -119,6 +119,37 @@ impl Renderer<'_> {
         Ok((timeline, clips))
     }
 
+    /// The Standard MIDI File of every placed row whose engine composes notes (the music
+    /// rows), by row index. The notes are those the render plays: same request, same seed.
+    pub fn midi(&self, script: &Script, timeline: &Timeline) -> Result<Vec<(usize, Vec<u8>)>> {
+        let mut files = Vec::new();
+        for p in &timeline.placements {
+            let row = &script.rows[p.row - 1];
+            if row.row_type == RowType::Speech {
+                continue;
+            }
+            let in_row = |e: Error| Error::Row {
+                row: row.index,
+                line: row.line,
+                error: Box::new(e),
+            };
+            let duration_s = if row.is_foreground() {
+                row.duration.seconds()
+            } else {
+                Some(p.length_s())
+            };
+            let (generator, _) = self
+                .registry
+                .generator(row.row_type, None)
+                .map_err(in_row)?;
+            let request = request(script, row, None, duration_s);
+            if let Some(bytes) = generator.midi(&request).map_err(in_row)? {
+                files.push((row.index, bytes));
+            }
+        }
+        Ok(files)
+    }
+
     /// Renders the whole script.
     pub fn render(&self, script: &Script) -> Result<Rendered> {
         let started = Instant::now();
@@ -228,17 +259,7 @@ impl Renderer<'_> {
             .registry
             .generator(row.row_type, voice)
             .map_err(in_row)?;
-        let request = Request {
-            row_index: row.index,
-            row_type: row.row_type,
-            text: &row.description,
-            character: row.character.as_deref(),
-            voice,
-            duration_s: job.duration_s,
-            background: !row.is_foreground(),
-            sample_rate_hz: script.sample_rate_hz,
-            seed: row_seed(script.seed, row),
-        };
+        let request = request(script, row, voice, job.duration_s);
         let salt = generator.cache_salt(&request).map_err(in_row)?;
         let key = cache_key(generator.engine(), generator.version(), &salt, &request);
         let (entry, cached) = match self.cache.get(&key) {
@@ -283,6 +304,26 @@ impl Renderer<'_> {
             loudness_lufs,
             result,
         })
+    }
+}
+
+/// What a row asks its engine for, at the length the timeline gives it.
+fn request<'s>(
+    script: &'s Script,
+    row: &'s Row,
+    voice: Option<&'s Voice>,
+    duration_s: Option<f64>,
+) -> Request<'s> {
+    Request {
+        row_index: row.index,
+        row_type: row.row_type,
+        text: &row.description,
+        character: row.character.as_deref(),
+        voice,
+        duration_s,
+        background: !row.is_foreground(),
+        sample_rate_hz: script.sample_rate_hz,
+        seed: row_seed(script.seed, row),
     }
 }
 

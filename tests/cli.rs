@@ -612,3 +612,63 @@ fn a_user_library_sample_is_chosen_fitted_and_reported() {
     let length = f(&rows[0]["end_s"]) - f(&rows[0]["start_s"]);
     assert!((length - 2.5).abs() < 0.010, "{length}");
 }
+
+#[test]
+fn midi_export_writes_each_music_row_with_its_tempo() {
+    let dir = Dir::new();
+    let script = dir.write(
+        "tune.yaml",
+        "title: Tune
+seed: 3
+rows:
+  - {type: music, id: sting, duration: 6, description: jazz trio at 100 bpm}
+  - {type: sfx, duration: 1, description: door knock}
+  - {type: music, duration: 5, description: sad piano in E minor}
+",
+    );
+    let out = dir.onair(&[
+        "render",
+        script.to_str().unwrap(),
+        "-o",
+        "tune.wav",
+        "--midi",
+        "midi",
+    ]);
+    assert_success(&out);
+    let mut names: Vec<String> = fs::read_dir(dir.path("midi"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["row-01-sting.mid", "row-03.mid"]);
+
+    let bytes = fs::read(dir.path("midi/row-01-sting.mid")).unwrap();
+    let smf = midly::Smf::parse(&bytes).unwrap();
+    let tempo = smf.tracks[0]
+        .iter()
+        .find_map(|e| match e.kind {
+            midly::TrackEventKind::Meta(midly::MetaMessage::Tempo(t)) => Some(t.as_int()),
+            _ => None,
+        })
+        .expect("a tempo in the conductor track");
+    // The composer bends the tempo by at most 4% to land the ending on the row's end.
+    let bpm = 60e6 / f64::from(tempo);
+    assert!((bpm / 100.0 - 1.0).abs() <= 0.04 + 1e-6, "{bpm} bpm");
+    // Conductor, and piano, bass and drums at least.
+    assert!(smf.tracks.len() >= 4, "{} tracks", smf.tracks.len());
+    let notes = smf
+        .tracks
+        .iter()
+        .flatten()
+        .filter(|e| {
+            matches!(
+                e.kind,
+                midly::TrackEventKind::Midi {
+                    message: midly::MidiMessage::NoteOn { .. },
+                    ..
+                }
+            )
+        })
+        .count();
+    assert!(notes > 20, "{notes} notes");
+}

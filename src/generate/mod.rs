@@ -57,6 +57,11 @@ pub trait Generator: Send + Sync {
         Ok(String::new())
     }
     fn generate(&self, request: &Request<'_>) -> Result<Clip>;
+    /// The request as a Standard MIDI File, from engines that compose notes; `None` from
+    /// the others. Costs no audio rendering.
+    fn midi(&self, _request: &Request<'_>) -> Result<Option<Vec<u8>>> {
+        Ok(None)
+    }
 }
 
 /// The engines, and which one renders a request.

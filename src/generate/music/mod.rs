@@ -5,8 +5,10 @@
 //! - [`style`]: description → preset, plus explicit overrides ("120 bpm", "in D minor").
 //! - [`arrange`]: style + wanted length → bars, tempo and note events, ending on the tonic.
 //! - [`render`]: note events → stereo audio, block by block.
+//! - [`midi`]: note events → a Standard MIDI File (`onair render --midi DIR`).
 
 pub mod arrange;
+pub mod midi;
 pub mod render;
 pub mod style;
 
@@ -94,6 +96,24 @@ fn load_soundfont(path: &Path) -> Result<Arc<SoundFont>> {
     Ok(Arc::new(font))
 }
 
+impl Composer {
+    /// The style and the notes of a request: everything but the sound.
+    pub fn compose(&self, request: &Request<'_>) -> Result<(style::Choice, arrange::Arrangement)> {
+        if let Some(d) = request.duration_s
+            && !(d.is_finite() && d > 0.0)
+        {
+            return Err(Error::engine(
+                ENGINE,
+                format!("duration must be a positive number of seconds, got {d}"),
+            ));
+        }
+        let choice = style::choose(request.text);
+        let plan = arrange::plan(&choice.style, request.duration_s);
+        let arrangement = arrange::arrange(&choice.style, &plan, request.seed, request.background);
+        Ok((choice, arrangement))
+    }
+}
+
 impl Generator for Composer {
     fn engine(&self) -> &'static str {
         ENGINE
@@ -104,24 +124,14 @@ impl Generator for Composer {
     }
 
     fn generate(&self, request: &Request<'_>) -> Result<Clip> {
-        if let Some(d) = request.duration_s
-            && !(d.is_finite() && d > 0.0)
-        {
-            return Err(Error::engine(
-                ENGINE,
-                format!("duration must be a positive number of seconds, got {d}"),
-            ));
-        }
+        let (choice, arrangement) = self.compose(request)?;
         let rate_hz =
             if (render::MIN_RATE_HZ..=render::MAX_RATE_HZ).contains(&request.sample_rate_hz) {
                 request.sample_rate_hz
             } else {
                 FALLBACK_RATE_HZ
             };
-        let choice = style::choose(request.text);
-        let plan = arrange::plan(&choice.style, request.duration_s);
-        let arrangement = arrange::arrange(&choice.style, &plan, request.seed, request.background);
-        let frames = (plan.length_s * f64::from(rate_hz)).round() as usize;
+        let frames = (arrangement.length_s * f64::from(rate_hz)).round() as usize;
         let font = self.font()?;
         let audio = render::render(&font, &arrangement, rate_hz, frames)?;
         Ok(Clip {
@@ -129,6 +139,12 @@ impl Generator for Composer {
             source: choice.source(),
             warnings: choice.warnings,
         })
+    }
+
+    fn midi(&self, request: &Request<'_>) -> Result<Option<Vec<u8>>> {
+        let (choice, arrangement) = self.compose(request)?;
+        let title = format!("onair row {}: {}", request.row_index, choice.source());
+        midi::to_smf(&arrangement, &title).map(Some)
     }
 }
 
