@@ -30,3 +30,15 @@ pub fn persist(tmp: NamedTempFile, path: &Path) -> std::io::Result<()> {
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
+
+/// `size:mtime` of a file (modification time in nanoseconds since 1970): a cheap sign that
+/// it changed, for cache keys.
+pub fn stamp(path: &Path) -> std::io::Result<String> {
+    let meta = std::fs::metadata(path)?;
+    let mtime_ns = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    Ok(format!("{}:{mtime_ns}", meta.len()))
+}

@@ -120,7 +120,15 @@ impl Generator for Composer {
     }
 
     fn version(&self) -> u32 {
-        1
+        2
+    }
+
+    /// The SoundFont: its path, size and time, so that installing FluidR3_GM or pointing
+    /// `ONAIR_SOUNDFONT` elsewhere renders the music again.
+    fn cache_salt(&self, _request: &Request<'_>) -> Result<String> {
+        let path = soundfont_path()?;
+        let stamp = crate::fsutil::stamp(&path).map_err(|e| Error::io(&path, e))?;
+        Ok(format!("font={}:{stamp}", path.display()))
     }
 
     fn generate(&self, request: &Request<'_>) -> Result<Clip> {

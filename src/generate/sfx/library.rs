@@ -15,7 +15,6 @@ use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
@@ -367,17 +366,8 @@ fn is_audio_name(path: &Path) -> bool {
 /// Size and modification time of `path` (nanoseconds since 1970), plus (after a `+`) those
 /// of its sidecar `.txt` when there is one.
 pub fn stamp(path: &Path) -> std::io::Result<String> {
-    let one = |p: &Path| -> std::io::Result<String> {
-        let meta = fs::metadata(p)?;
-        let mtime_ns = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
-        Ok(format!("{}:{mtime_ns}", meta.len()))
-    };
-    let mut s = one(path)?;
-    if let Ok(side) = one(&path.with_extension("txt")) {
+    let mut s = crate::fsutil::stamp(path)?;
+    if let Ok(side) = crate::fsutil::stamp(&path.with_extension("txt")) {
         s.push('+');
         s.push_str(&side);
     }
