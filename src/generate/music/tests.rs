@@ -229,6 +229,28 @@ fn overrides_show_in_the_source() {
 }
 
 #[test]
+fn cache_salt_names_the_style_model() {
+    let salt = Composer::new()
+        .cache_salt(&request("jazz", None, 1))
+        .unwrap();
+    match crate::ml::bert::installed_id(&crate::ml::bert::default_dir()) {
+        Some(id) => assert_eq!(salt, format!("styles-{id}")),
+        None => assert_eq!(salt, "styles-keywords"),
+    }
+}
+
+#[test]
+fn style_embeddings_are_kept_in_the_store_dir() {
+    let tmp = tempfile::tempdir().unwrap();
+    let composer = Composer::new().with_store_dir(Some(tmp.path().to_path_buf()));
+    let styles = composer.styles().unwrap();
+    assert_eq!(
+        tmp.path().join("music-styles.bin").is_file(),
+        styles.has_model()
+    );
+}
+
+#[test]
 fn missing_soundfont_is_a_missing_asset() {
     let err = find_soundfont(None, &["/nonexistent/a.sf2"]).unwrap_err();
     assert!(matches!(err, Error::MissingAsset { ref hint, .. } if hint.contains("scripts/setup")));
