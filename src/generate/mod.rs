@@ -88,7 +88,10 @@ impl Registry {
         Registry {
             piper: speech::Piper::default(),
             espeak: speech::Espeak::default(),
-            music: Box::new(music::Composer::new()),
+            music: Box::new(
+                music::Composer::new()
+                    .with_store_dir(sfx.index_dir().map(std::path::Path::to_path_buf)),
+            ),
             sfx,
         }
     }

@@ -6,7 +6,7 @@
 //! `model.safetensors` and `tokenizer.json`, as the sentence-transformers release ships them.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
@@ -45,6 +45,48 @@ pub fn default_dir() -> PathBuf {
     crate::assets::models_dir().join("minilm")
 }
 
+/// The model in `dir`, loaded once per process while anyone holds it: the sound-effect
+/// chooser and the music composer share one copy (90 MB of weights, ~0.1 s to load).
+pub fn shared(dir: &Path) -> Result<Arc<MiniLm>> {
+    static LOADED: Mutex<Vec<(PathBuf, Weak<MiniLm>)>> = Mutex::new(Vec::new());
+    let key = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    // Held while loading, so that two engines starting at once load the model once.
+    let mut loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
+    loaded.retain(|(_, m)| m.strong_count() > 0);
+    if let Some(m) = loaded
+        .iter()
+        .find(|(d, _)| *d == key)
+        .and_then(|(_, m)| m.upgrade())
+    {
+        return Ok(m);
+    }
+    let model = Arc::new(MiniLm::load(dir)?);
+    loaded.push((key, Arc::downgrade(&model)));
+    Ok(model)
+}
+
+/// The [`MiniLm::id`] of the model in `dir` without loading it; `None` when a file is
+/// missing (the model would not load). Cheap enough for a cache key.
+pub fn installed_id(dir: &Path) -> Option<String> {
+    let all = FILES.iter().all(|name| dir.join(name).is_file());
+    all.then(|| weights_id(&dir.join(WEIGHTS)).ok()).flatten()
+}
+
+const WEIGHTS: &str = "model.safetensors";
+const FILES: [&str; 3] = ["config.json", WEIGHTS, "tokenizer.json"];
+
+/// The file's size and modification time (`scripts/setup` replaces the file whole, so both
+/// change with it), read without hashing 90 MB on every run.
+fn weights_id(weights: &Path) -> Result<String> {
+    let meta = std::fs::metadata(weights).map_err(|e| Error::io(weights, e))?;
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    Ok(format!("minilm-{}-{modified}", meta.len()))
+}
+
 fn failed(what: impl std::fmt::Display) -> Error {
     Error::engine(ENGINE, what.to_string())
 }
@@ -64,9 +106,9 @@ impl MiniLm {
                 })
             }
         };
-        let config_path = file("config.json")?;
-        let weights = file("model.safetensors")?;
-        let tokenizer_path = file("tokenizer.json")?;
+        let config_path = file(FILES[0])?;
+        let weights = file(FILES[1])?;
+        let tokenizer_path = file(FILES[2])?;
 
         let text = std::fs::read_to_string(&config_path).map_err(|e| Error::io(&config_path, e))?;
         let config: Config = serde_json::from_str(&text)
@@ -103,21 +145,29 @@ impl MiniLm {
     }
 
     /// Identifies the weights, so that stored embeddings are recomputed when the model
-    /// changes: the file's size and modification time (`scripts/setup` replaces the file
-    /// whole, so both change with it), read without hashing 90 MB on every run.
+    /// changes (see [`weights_id`]).
     pub fn id(&self) -> Result<&str> {
         if let Some(id) = self.id.get() {
             return Ok(id);
         }
-        let meta = std::fs::metadata(&self.weights).map_err(|e| Error::io(&self.weights, e))?;
-        let modified = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
-        Ok(self
-            .id
-            .get_or_init(|| format!("minilm-{}-{modified}", meta.len())))
+        let id = weights_id(&self.weights)?;
+        Ok(self.id.get_or_init(|| id))
+    }
+
+    /// As [`MiniLm::embed`], keeping the result in `store`, a file that later runs read
+    /// instead of embedding the same texts again (a fixed catalogue: sound recipes, music
+    /// styles). The file is keyed by the model and the texts; a damaged or stale file is
+    /// recomputed, one that cannot be written is skipped.
+    pub fn embed_stored(&self, texts: &[String], store: Option<&Path>) -> Result<Vec<Vec<f32>>> {
+        let key = blake3::hash(format!("{}\n{}", self.id()?, texts.join("\n")).as_bytes());
+        if let Some(v) = store.and_then(|p| read_vectors(p, key.as_bytes(), texts.len())) {
+            return Ok(v);
+        }
+        let v = self.embed(texts)?;
+        if let Some(p) = store {
+            let _ = write_vectors(p, key.as_bytes(), &v);
+        }
+        Ok(v)
     }
 
     /// One unit-length embedding per text, in order. An empty text embeds the special
@@ -170,6 +220,39 @@ impl MiniLm {
 /// Cosine similarity of two unit vectors.
 pub fn similarity(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+const STORE_MAGIC: &[u8; 8] = b"ONAIRRV1";
+
+/// Vectors stored by [`write_vectors`] under `key`, if the file is whole and has `count`.
+fn read_vectors(path: &Path, key: &[u8; 32], count: usize) -> Option<Vec<Vec<f32>>> {
+    let bytes = std::fs::read(path).ok()?;
+    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
+    if blake3::hash(body).as_bytes() != sum {
+        return None;
+    }
+    let rest = body
+        .strip_prefix(STORE_MAGIC)?
+        .strip_prefix(key.as_slice())?;
+    let floats: Vec<f32> = rest
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    (rest.len() % 4 == 0 && floats.len() == count * DIMENSIONS)
+        .then(|| floats.chunks(DIMENSIONS).map(<[f32]>::to_vec).collect())
+}
+
+/// Writes `vectors` atomically: magic, key, little-endian floats, blake3 of all that.
+fn write_vectors(path: &Path, key: &[u8; 32], vectors: &[Vec<f32>]) -> std::io::Result<()> {
+    let mut body = Vec::with_capacity(40 + vectors.len() * DIMENSIONS * 4 + 32);
+    body.extend_from_slice(STORE_MAGIC);
+    body.extend_from_slice(key);
+    for x in vectors.iter().flatten() {
+        body.extend_from_slice(&x.to_le_bytes());
+    }
+    let sum = blake3::hash(&body);
+    body.extend_from_slice(sum.as_bytes());
+    crate::fsutil::write(path, &body)
 }
 
 #[cfg(test)]
@@ -236,5 +319,49 @@ mod tests {
         let err = MiniLm::load(dir.path()).unwrap_err().to_string();
         assert!(err.contains("scripts/setup"), "{err}");
         assert!(err.contains("config.json"), "{err}");
+    }
+
+    #[test]
+    fn stored_vectors_read_back_and_damage_is_detected() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("store").join("v.bin");
+        let vectors: Vec<Vec<f32>> = (0..3)
+            .map(|i| {
+                (0..DIMENSIONS)
+                    .map(|j| (i * DIMENSIONS + j) as f32 * 0.001)
+                    .collect()
+            })
+            .collect();
+        let key = *blake3::hash(b"model+texts").as_bytes();
+        write_vectors(&path, &key, &vectors).unwrap();
+        assert_eq!(read_vectors(&path, &key, 3), Some(vectors.clone()));
+        // Another model or other texts, another count: not these vectors.
+        let other = *blake3::hash(b"other").as_bytes();
+        assert_eq!(read_vectors(&path, &other, 3), None);
+        assert_eq!(read_vectors(&path, &key, 4), None);
+        // A flipped byte or a cut file is caught by the checksum.
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[100] ^= 1;
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(read_vectors(&path, &key, 3), None);
+        std::fs::write(&path, &bytes[..50]).unwrap();
+        assert_eq!(read_vectors(&path, &key, 3), None);
+        std::fs::write(&path, b"").unwrap();
+        assert_eq!(read_vectors(&path, &key, 3), None);
+    }
+
+    #[test]
+    fn shared_models_are_one_copy_while_held() {
+        let Some(_) = model() else { return };
+        let a = shared(&default_dir()).unwrap();
+        let b = shared(&default_dir()).unwrap();
+        assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(
+            installed_id(&default_dir()).as_deref(),
+            Some(a.id().unwrap())
+        );
+        let tmp = tempfile::tempdir().unwrap();
+        assert!(shared(tmp.path()).is_err());
+        assert_eq!(installed_id(tmp.path()), None);
     }
 }

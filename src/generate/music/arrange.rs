@@ -413,6 +413,8 @@ fn groove_bar(groove: Groove, bpb: u32, rng: &mut Rng) -> Vec<(f64, u8, f32)> {
     const OPEN_HAT: u8 = 46;
     const RIDE: u8 = 51;
     const FLOOR_TOM: u8 = 41;
+    const SIDE_STICK: u8 = 37;
+    const CRASH_HAND: u8 = 55;
     let bpb_f = f64::from(bpb);
     let mut hits = Vec::new();
     let backbeats = |hits: &mut Vec<(f64, u8, f32)>, key: u8, v: f32| {
@@ -500,6 +502,97 @@ fn groove_bar(groove: Groove, bpb: u32, rng: &mut Rng) -> Vec<(f64, u8, f32)> {
             hits.push((0.0, KICK, 0.8));
             hits.push((0.5, KICK, 0.55));
         }
+        Groove::FourOnFloor => {
+            for b in 0..bpb {
+                let b = f64::from(b);
+                hits.push((b, KICK, if b == 0.0 { 1.0 } else { 0.9 }));
+                hits.push((b + 0.5, OPEN_HAT, 0.5));
+                hits.push((b + 0.25, CLOSED_HAT, 0.3));
+                hits.push((b + 0.75, CLOSED_HAT, 0.3));
+            }
+            backbeats(&mut hits, CLAP, 0.85);
+        }
+        Groove::Funk => {
+            for (b, v) in [(0.0, 1.0), (0.75, 0.7), (2.5, 0.85)] {
+                if b < bpb_f {
+                    hits.push((b, KICK, v));
+                }
+            }
+            backbeats(&mut hits, SNARE, 0.95);
+            // Ghost notes on the sixteenths around the backbeats.
+            for b in [0.75, 1.75, 2.25, 3.75] {
+                if b < bpb_f && rng.chance(0.5) {
+                    hits.push((b, SNARE, 0.22));
+                }
+            }
+            let mut b = 0.0;
+            while b < bpb_f - 1e-9 {
+                let on_eighth = (b * 2.0 % 1.0).abs() < 1e-9;
+                hits.push((b, CLOSED_HAT, if on_eighth { 0.6 } else { 0.3 }));
+                b += 0.25;
+            }
+        }
+        Groove::OneDrop => {
+            // Kick and rim together on the middle of the bar; nothing on the downbeat.
+            let drop = f64::from(bpb / 2);
+            hits.push((drop, KICK, 0.95));
+            hits.push((drop, SIDE_STICK, 0.8));
+            for e in 0..bpb * 2 {
+                let v = if e % 2 == 0 { 0.5 } else { 0.35 };
+                hits.push((f64::from(e) * 0.5, CLOSED_HAT, v));
+            }
+            if rng.chance(0.3) {
+                hits.push((bpb_f - 0.5, OPEN_HAT, 0.4));
+            }
+        }
+        Groove::Bossa => {
+            for (b, v) in [(0.0, 0.7), (1.5, 0.5), (2.0, 0.65), (3.5, 0.5)] {
+                if b < bpb_f {
+                    hits.push((b, KICK, v));
+                }
+            }
+            for b in [0.0, 1.5, 3.0] {
+                if b < bpb_f {
+                    hits.push((b, SIDE_STICK, 0.55));
+                }
+            }
+            for e in 0..bpb * 2 {
+                hits.push((f64::from(e) * 0.5, CLOSED_HAT, 0.3));
+            }
+        }
+        Groove::March => {
+            for b in 0..bpb {
+                hits.push((f64::from(b), KICK, if b == 0 { 0.95 } else { 0.6 }));
+                hits.push((f64::from(b) + 0.5, SNARE, 0.5));
+            }
+            // A ruff into the last beat.
+            hits.push((bpb_f - 1.25, SNARE, 0.45));
+            hits.push((bpb_f - 1.0, SNARE, 0.9));
+            hits.push((0.0, CRASH_HAND, 0.45));
+        }
+        Groove::OomPah => {
+            hits.push((0.0, KICK, 0.9));
+            if bpb >= 4 {
+                hits.push((2.0, KICK, 0.75));
+            }
+            for b in 1..bpb {
+                if bpb < 4 || b % 2 == 1 {
+                    hits.push((f64::from(b), SNARE, 0.5));
+                }
+            }
+        }
+        Groove::Ticking => {
+            let mut b = 0.0;
+            while b < bpb_f - 1e-9 {
+                let on_beat = (b % 1.0).abs() < 1e-9;
+                hits.push((b, CLOSED_HAT, if on_beat { 0.45 } else { 0.25 }));
+                b += 0.25;
+            }
+            hits.push((0.0, FLOOR_TOM, 0.7));
+            if rng.chance(0.4) {
+                hits.push((bpb_f - 0.5, FLOOR_TOM, 0.5));
+            }
+        }
     }
     hits
 }
@@ -510,7 +603,15 @@ fn fill(groove: Groove, bpb: u32, rng: &mut Rng) -> (f64, Vec<(f64, u8, f32)>) {
     const TOMS: [u8; 6] = [50, 48, 47, 45, 43, 41];
     let end = f64::from(bpb);
     match groove {
-        Groove::Heartbeat => (end, Vec::new()),
+        // Grooves that keep going without a fill.
+        Groove::Heartbeat | Groove::Bossa | Groove::Ticking => (end, Vec::new()),
+        Groove::March => {
+            let from = end - 1.0;
+            let hits = (0..4)
+                .map(|i| (from + f64::from(i) * 0.25, SNARE, 0.5 + 0.15 * i as f32))
+                .collect();
+            (from, hits)
+        }
         Groove::Jazz => {
             let from = end - 1.0;
             let hits = (0..3)
@@ -672,6 +773,73 @@ pub fn arrange(style: &Style, plan: &Plan, seed: u64, background: bool) -> Arran
                     }
                 }
             }
+            Comp::OomPah => {
+                // "Pah" on the weak beats: two in three-four, beats two and four in four.
+                for b in 1..bpb {
+                    if bpb == 3 || b % 2 == 1 {
+                        for &k in &voicing {
+                            push(&mut notes, b0 + f64::from(b), 0.45, CHORDS, k, v * 0.75);
+                        }
+                    }
+                }
+            }
+            Comp::Strum => {
+                // Down on the beats, up on the off-beats after the first, and in four the
+                // third beat left out: D, D U, U D U. Each stroke sweeps the strings (low to
+                // high down, high to low up) and rings until the next one.
+                let mut strings = voicing.clone();
+                strings.push(voicing[0] + 12);
+                let mut strokes = Vec::new();
+                for b in 0..bpb {
+                    if !(bpb == 4 && b == 2) {
+                        strokes.push((f64::from(b), true));
+                    }
+                    if b > 0 {
+                        strokes.push((f64::from(b) + 0.5, false));
+                    }
+                }
+                for (i, &(start, down)) in strokes.iter().enumerate() {
+                    let next = strokes.get(i + 1).map_or(bpb_f, |s| s.0);
+                    let accent = match (start == 0.0, down) {
+                        (true, _) => 1.0,
+                        (false, true) => 0.85,
+                        (false, false) => 0.65,
+                    };
+                    for j in 0..strings.len() {
+                        let k = if down {
+                            strings[j]
+                        } else {
+                            strings[strings.len() - 1 - j]
+                        };
+                        let lag = 0.02 * j as f64;
+                        push(
+                            &mut notes,
+                            b0 + start + lag,
+                            next - start - lag,
+                            CHORDS,
+                            k,
+                            v * accent * 0.8,
+                        );
+                    }
+                }
+            }
+            Comp::Stabs => {
+                // Short chords on a sixteenth-note pattern; the off-beat ones come and go.
+                for (start, accent) in [
+                    (0.0, 1.0),
+                    (0.75, 0.8),
+                    (1.5, 0.85),
+                    (2.0, 0.9),
+                    (2.75, 0.8),
+                    (3.5, 0.85),
+                ] {
+                    if start < bpb_f && (start == 0.0 || !comp_rng.chance(0.2)) {
+                        for &k in &voicing {
+                            push(&mut notes, b0 + start, 0.2, CHORDS, k, v * accent * 0.85);
+                        }
+                    }
+                }
+            }
             Comp::Syncopated => {
                 for (start, dur, accent) in [(0.0, 1.4, 1.0), (1.5, 0.45, 0.75), (2.5, 1.4, 0.85)] {
                     if start < bpb_f {
@@ -745,6 +913,31 @@ pub fn arrange(style: &Style, plan: &Plan, seed: u64, background: bool) -> Arran
                     };
                     for (b, &k) in line.iter().enumerate() {
                         push(&mut notes, b0 + b as f64, 0.95, BASS, k, bv * 0.9);
+                    }
+                }
+                BassLine::TwoFeel => {
+                    if bpb.is_multiple_of(2) {
+                        let half = bpb_f / 2.0;
+                        push(&mut notes, b0, half * 0.9, BASS, root, bv);
+                        push(&mut notes, b0 + half, half * 0.9, BASS, fifth, bv * 0.9);
+                    } else {
+                        // Odd meters: one note a bar, root and fifth in turn (waltz bass).
+                        let k = if bar % 2 == 0 { root } else { fifth };
+                        push(&mut notes, b0, 0.9, BASS, k, bv);
+                    }
+                }
+                BassLine::Octaves => {
+                    for e in 0..bpb * 2 {
+                        let k = if e % 2 == 0 { root } else { root + 12 };
+                        let accent = if e % 2 == 0 { 1.0 } else { 0.8 };
+                        push(
+                            &mut notes,
+                            b0 + f64::from(e) * 0.5,
+                            0.4,
+                            BASS,
+                            k,
+                            bv * accent,
+                        );
                     }
                 }
                 BassLine::Syncopated => {
@@ -908,6 +1101,9 @@ pub fn arrange(style: &Style, plan: &Plan, seed: u64, background: bool) -> Arran
             Groove::Heartbeat => &[(36, 0.8)],
             Groove::Orchestral => &[(41, 1.0), (36, 0.7), (49, 0.8)],
             Groove::Jazz => &[(51, 0.8), (36, 0.5), (49, 0.7)],
+            Groove::March => &[(36, 1.0), (38, 0.9), (49, 0.9)],
+            Groove::Bossa => &[(36, 0.6), (37, 0.6)],
+            Groove::Ticking => &[(41, 0.8), (36, 0.6)],
             _ => &[(36, 1.0), (49, 0.95)],
         };
         for &(k, v) in hits {

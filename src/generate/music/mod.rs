@@ -22,6 +22,7 @@ use rustysynth::SoundFont;
 
 use super::{Clip, Generator, Request};
 use crate::{Error, Result};
+use style::StyleChooser;
 
 const ENGINE: &str = "music/composer";
 /// Environment variable naming a SoundFont to use instead of the installed ones.
@@ -34,16 +35,50 @@ const SOUNDFONT_PATHS: [&str; 2] = [
 /// Used when the mix rate is outside what the synthesizer accepts; the mixer resamples.
 const FALLBACK_RATE_HZ: u32 = 48_000;
 
-/// The music engine. Cheap to create: the SoundFont is loaded on first use and shared by
-/// every row this composer renders.
-#[derive(Debug, Default)]
+/// The music engine. Cheap to create: the SoundFont and the style chooser (MiniLM) are
+/// loaded on first use and shared by every row this composer renders.
+#[derive(Debug)]
 pub struct Composer {
     font: OnceLock<Arc<SoundFont>>,
+    styles: OnceLock<std::result::Result<StyleChooser, String>>,
+    /// The MiniLM model folder; `None` chooses styles by keywords alone.
+    model_dir: Option<PathBuf>,
+    /// Where the presets' embeddings are kept between runs; `None`: recomputed each run.
+    store_dir: Option<PathBuf>,
+}
+
+impl Default for Composer {
+    fn default() -> Self {
+        Composer {
+            font: OnceLock::new(),
+            styles: OnceLock::new(),
+            model_dir: Some(crate::ml::bert::default_dir()),
+            store_dir: None,
+        }
+    }
 }
 
 impl Composer {
     pub fn new() -> Self {
         Composer::default()
+    }
+
+    /// Keeps the style presets' embeddings in `dir` (the cache folder), so that later runs
+    /// skip embedding them (about a second).
+    pub fn with_store_dir(mut self, dir: Option<PathBuf>) -> Self {
+        self.store_dir = dir;
+        self
+    }
+
+    fn styles(&self) -> Result<&StyleChooser> {
+        self.styles
+            .get_or_init(|| {
+                let store = self.store_dir.as_ref().map(|d| d.join("music-styles.bin"));
+                StyleChooser::load(self.model_dir.as_deref(), store.as_deref())
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|e| Error::engine(ENGINE, e.clone()))
     }
 
     fn font(&self) -> Result<Arc<SoundFont>> {
@@ -107,7 +142,7 @@ impl Composer {
                 format!("duration must be a positive number of seconds, got {d}"),
             ));
         }
-        let choice = style::choose(request.text);
+        let choice = self.styles()?.choose(request.text)?;
         let plan = arrange::plan(&choice.style, request.duration_s);
         let arrangement = arrange::arrange(&choice.style, &plan, request.seed, request.background);
         Ok((choice, arrangement))
@@ -123,12 +158,21 @@ impl Generator for Composer {
         2
     }
 
-    /// The SoundFont: its path, size and time, so that installing FluidR3_GM or pointing
-    /// `ONAIR_SOUNDFONT` elsewhere renders the music again.
+    /// The SoundFont (path, size and time), so that installing FluidR3_GM or pointing
+    /// `ONAIR_SOUNDFONT` elsewhere renders the music again; and the MiniLM model, which the
+    /// style a description gets depends on.
     fn cache_salt(&self, _request: &Request<'_>) -> Result<String> {
         let path = soundfont_path()?;
         let stamp = crate::fsutil::stamp(&path).map_err(|e| Error::io(&path, e))?;
-        Ok(format!("font={}:{stamp}", path.display()))
+        let model = self
+            .model_dir
+            .as_deref()
+            .and_then(crate::ml::bert::installed_id);
+        Ok(format!(
+            "font={}:{stamp} styles-{}",
+            path.display(),
+            model.as_deref().unwrap_or("keywords")
+        ))
     }
 
     fn generate(&self, request: &Request<'_>) -> Result<Clip> {

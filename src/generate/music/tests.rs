@@ -230,6 +230,33 @@ fn overrides_show_in_the_source() {
 }
 
 #[test]
+fn cache_salt_names_the_soundfont_and_the_style_model() {
+    let Some(composer) = composer() else { return };
+    let salt = composer.cache_salt(&request("jazz", None, 1)).unwrap();
+    let font = soundfont_path().unwrap();
+    let stamp = crate::fsutil::stamp(&font).unwrap();
+    assert!(
+        salt.starts_with(&format!("font={}:{stamp} ", font.display())),
+        "{salt}"
+    );
+    match crate::ml::bert::installed_id(&crate::ml::bert::default_dir()) {
+        Some(id) => assert!(salt.ends_with(&format!(" styles-{id}")), "{salt}"),
+        None => assert!(salt.ends_with(" styles-keywords"), "{salt}"),
+    }
+}
+
+#[test]
+fn style_embeddings_are_kept_in_the_store_dir() {
+    let tmp = tempfile::tempdir().unwrap();
+    let composer = Composer::new().with_store_dir(Some(tmp.path().to_path_buf()));
+    let styles = composer.styles().unwrap();
+    assert_eq!(
+        tmp.path().join("music-styles.bin").is_file(),
+        styles.has_model()
+    );
+}
+
+#[test]
 fn missing_soundfont_is_a_missing_asset() {
     let err = find_soundfont(None, &["/nonexistent/a.sf2"]).unwrap_err();
     assert!(matches!(err, Error::MissingAsset { ref hint, .. } if hint.contains("scripts/setup")));
@@ -315,7 +342,7 @@ fn contrasting_descriptions_differ_in_tempo_instruments_and_pitch() {
             "calm ambient pad for meditation",
             "driving news theme in E minor",
         ),
-        ("jazz trio in a smoky club", "happy children's song"),
+        ("jazz trio in a smoky club", "slow meditation music"),
         (
             "tense thriller underscore",
             "upbeat lo-fi hip hop in Bb major",

@@ -8,6 +8,7 @@
 
 use std::cmp::Ordering;
 use std::path::Path;
+use std::sync::Arc;
 
 use super::library::{LibraryIndex, Sample};
 use super::recipes::{Recipe, find_recipe, recipes};
@@ -126,7 +127,7 @@ pub struct Decision<'a> {
 
 /// Recipes and samples with their embeddings, ready to rank descriptions.
 pub struct Chooser {
-    model: Option<MiniLm>,
+    model: Option<Arc<MiniLm>>,
     recipe_vectors: Vec<Vec<f32>>,
     library: LibraryIndex,
     sample_words: Vec<Vec<String>>,
@@ -160,31 +161,21 @@ impl Chooser {
     /// A chooser over the recipes and `library`. With `model`, recipes are embedded now
     /// (the library's embeddings come with it); without, keywords decide alone.
     pub fn new(model: Option<MiniLm>, library: LibraryIndex) -> Result<Self> {
-        Chooser::with_store(model, library, None)
+        Chooser::with_store(model.map(Arc::new), library, None)
     }
 
     /// As [`Chooser::new`], keeping the recipes' embeddings in `store`, a file that later
     /// runs read instead of embedding the recipes again. A damaged or stale file is
     /// recomputed; one that cannot be written is skipped.
     pub fn with_store(
-        model: Option<MiniLm>,
+        model: Option<Arc<MiniLm>>,
         library: LibraryIndex,
         store: Option<&Path>,
     ) -> Result<Self> {
         let recipe_vectors = match &model {
             Some(m) => {
                 let texts: Vec<String> = recipes().iter().map(recipe_text).collect();
-                let key = blake3::hash(format!("{}\n{}", m.id()?, texts.join("\n")).as_bytes());
-                match store.and_then(|p| read_vectors(p, key.as_bytes(), texts.len())) {
-                    Some(v) => v,
-                    None => {
-                        let v = m.embed(&texts)?;
-                        if let Some(p) = store {
-                            let _ = write_vectors(p, key.as_bytes(), &v);
-                        }
-                        v
-                    }
-                }
+                m.embed_stored(&texts, store)?
             }
             None => Vec::new(),
         };
@@ -322,69 +313,4 @@ impl Chooser {
 /// The text a recipe is compared with: its sentence and its naming words.
 fn recipe_text(r: &Recipe) -> String {
     format!("{}: {}", r.about, r.keywords.join(", "))
-}
-
-const STORE_MAGIC: &[u8; 8] = b"ONAIRRV1";
-
-/// Vectors stored by [`write_vectors`] under `key`, if the file is whole and has `count`.
-fn read_vectors(path: &Path, key: &[u8; 32], count: usize) -> Option<Vec<Vec<f32>>> {
-    let bytes = std::fs::read(path).ok()?;
-    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
-    if blake3::hash(body).as_bytes() != sum {
-        return None;
-    }
-    let rest = body
-        .strip_prefix(STORE_MAGIC)?
-        .strip_prefix(key.as_slice())?;
-    let floats: Vec<f32> = rest
-        .chunks_exact(4)
-        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect();
-    let dim = crate::ml::bert::DIMENSIONS;
-    (rest.len() % 4 == 0 && floats.len() == count * dim)
-        .then(|| floats.chunks(dim).map(<[f32]>::to_vec).collect())
-}
-
-/// Writes `vectors` atomically: magic, key, little-endian floats, blake3 of all that.
-fn write_vectors(path: &Path, key: &[u8; 32], vectors: &[Vec<f32>]) -> std::io::Result<()> {
-    let mut body = Vec::with_capacity(40 + vectors.len() * 384 * 4 + 32);
-    body.extend_from_slice(STORE_MAGIC);
-    body.extend_from_slice(key);
-    for x in vectors.iter().flatten() {
-        body.extend_from_slice(&x.to_le_bytes());
-    }
-    let sum = blake3::hash(&body);
-    body.extend_from_slice(sum.as_bytes());
-    crate::fsutil::write(path, &body)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stored_vectors_read_back_and_damage_is_detected() {
-        let tmp = tempfile::tempdir().unwrap();
-        let path = tmp.path().join("store").join("v.bin");
-        let dim = crate::ml::bert::DIMENSIONS;
-        let vectors: Vec<Vec<f32>> = (0..3)
-            .map(|i| (0..dim).map(|j| (i * dim + j) as f32 * 0.001).collect())
-            .collect();
-        let key = *blake3::hash(b"model+texts").as_bytes();
-        write_vectors(&path, &key, &vectors).unwrap();
-        assert_eq!(read_vectors(&path, &key, 3), Some(vectors.clone()));
-        // Another model or other texts, another count: not these vectors.
-        let other = *blake3::hash(b"other").as_bytes();
-        assert_eq!(read_vectors(&path, &other, 3), None);
-        assert_eq!(read_vectors(&path, &key, 4), None);
-        // A flipped byte or a cut file is caught by the checksum.
-        let mut bytes = std::fs::read(&path).unwrap();
-        bytes[100] ^= 1;
-        std::fs::write(&path, &bytes).unwrap();
-        assert_eq!(read_vectors(&path, &key, 3), None);
-        std::fs::write(&path, &bytes[..50]).unwrap();
-        assert_eq!(read_vectors(&path, &key, 3), None);
-        std::fs::write(&path, b"").unwrap();
-        assert_eq!(read_vectors(&path, &key, 3), None);
-    }
 }

@@ -28,7 +28,6 @@ use crate::audio::AudioBuffer;
 use crate::dsp::rng::Rng;
 use crate::dsp::sounds::{self, Scene, SoundParams, Space, Stereo};
 use crate::generate::{Clip, Generator, Request};
-use crate::ml::bert::MiniLm;
 use crate::{Error, Result};
 use chooser::{Chooser, Item};
 use library::LibraryIndex;
@@ -128,6 +127,11 @@ impl SoundEffects {
         &self.folders
     }
 
+    /// Where derived data (the library index, embeddings) is kept; `None`: memory only.
+    pub fn index_dir(&self) -> Option<&Path> {
+        self.options.index_dir.as_deref()
+    }
+
     /// The chooser, loading the model and the library index on first use.
     pub fn chooser(&self) -> Result<&Chooser> {
         Ok(&self.load()?.chooser)
@@ -144,7 +148,7 @@ impl SoundEffects {
         let mut warnings = Vec::new();
         let model = match &self.options.model_dir {
             None => None,
-            Some(dir) => match MiniLm::load(dir) {
+            Some(dir) => match crate::ml::bert::shared(dir) {
                 Ok(m) => Some(m),
                 Err(e @ Error::MissingAsset { .. }) => {
                     warnings.push(format!("{e}; choosing sounds by keywords only"));
@@ -315,6 +319,7 @@ mod tests {
     use super::*;
     use crate::audio::AudioBuffer;
     use crate::dsp::sounds::{Distance, Space};
+    use crate::ml::bert::MiniLm;
     use crate::script::RowType;
     use words::inflects;
 
