@@ -39,8 +39,12 @@ pub const DRUM_KIT: u8 = 128;
 
 /// Shorter than this, a clip is a sting: an optional pickup and the tonic chord.
 pub const STING_MAX_S: f64 = 4.0;
-/// The most the tempo is bent to land the ending on the clip's end (fraction of the tempo).
+/// The most a preset's tempo is bent to land the ending on the clip's end (fraction of the
+/// tempo).
 pub const MAX_TEMPO_FIT: f64 = 0.04;
+/// The most a tempo the description asks for ("at 85 bpm") is bent; the ring-out takes up
+/// the rest.
+pub const REQUESTED_TEMPO_FIT: f64 = 0.01;
 /// Bars of a piece with no wanted length (foreground music), before the final chord.
 pub const NATURAL_BARS: u32 = 8;
 /// Wanted time from the final chord's onset to the clip's end.
@@ -158,8 +162,14 @@ impl Arrangement {
     }
 }
 
-/// Chooses bars and tempo so that body + ring-out fill `duration_s` exactly.
+/// Chooses bars and tempo so that body + ring-out fill `duration_s` exactly, bending the
+/// tempo by up to [`MAX_TEMPO_FIT`].
 pub fn plan(style: &Style, duration_s: Option<f64>) -> Plan {
+    plan_with(style, duration_s, MAX_TEMPO_FIT)
+}
+
+/// [`plan`] with another limit on the tempo bend (a fraction of the tempo).
+pub fn plan_with(style: &Style, duration_s: Option<f64>, max_bend: f64) -> Plan {
     let t0 = style.tempo_bpm;
     let beats = f64::from(style.beats_per_bar);
     let Some(d) = duration_s else {
@@ -187,7 +197,7 @@ pub fn plan(style: &Style, duration_s: Option<f64>) -> Plan {
             continue;
         }
         let needed = bars * beats * 60.0 / (d - ring_nominal);
-        let tempo = needed.clamp(t0 * (1.0 - MAX_TEMPO_FIT), t0 * (1.0 + MAX_TEMPO_FIT));
+        let tempo = needed.clamp(t0 * (1.0 - max_bend), t0 * (1.0 + max_bend));
         let ring = d - bars * beats * 60.0 / tempo;
         if ring < MIN_RING_OUT_S - 1e-9 {
             continue;
@@ -324,8 +334,9 @@ fn nearest_chord_offset(offset: i32) -> i32 {
 }
 
 /// A two-bar motif: rhythm cells chosen by density, a stepwise contour, chord tones on
-/// the downbeats and a long chord tone at the end.
-fn motif(rng: &mut Rng, beats_per_bar: u32, density: f64) -> Vec<MotifNote> {
+/// the downbeats and a long chord tone at the end. `eighths` (0..1) scales how often the
+/// cells with eighth notes come up.
+fn motif(rng: &mut Rng, beats_per_bar: u32, density: f64, eighths: f64) -> Vec<MotifNote> {
     let bpb = f64::from(beats_per_bar);
     let total = 2.0 * bpb;
     let mut notes = Vec::new();
@@ -344,15 +355,19 @@ fn motif(rng: &mut Rng, beats_per_bar: u32, density: f64) -> Vec<MotifNote> {
         }
         let to_bar_end = bpb - t % bpb;
         let weights = [
-            0.15 + 0.45 * density,                      // two eighths
-            0.35,                                       // quarter
-            if to_bar_end >= 2.0 { 0.15 } else { 0.0 }, // dotted quarter + eighth
+            (0.15 + 0.45 * density) * eighths, // two eighths
+            0.35,                              // quarter
+            if to_bar_end >= 2.0 {
+                0.15 * eighths
+            } else {
+                0.0
+            }, // dotted quarter + eighth
             if to_bar_end >= 2.0 {
                 0.05 + 0.2 * (1.0 - density)
             } else {
                 0.0
             }, // half
-            if t > 0.0 { 0.1 } else { 0.0 },            // quarter rest
+            if t > 0.0 { 0.1 } else { 0.0 },   // quarter rest
         ];
         let mut r = rng.next_f64() * weights.iter().sum::<f64>();
         let mut cell = 0;
@@ -489,18 +504,30 @@ fn groove_bar(groove: Groove, bpb: u32, rng: &mut Rng) -> Vec<(f64, u8, f32)> {
             hits.push((0.0, KICK, 0.35));
         }
         Groove::Orchestral => {
+            // Timpani-like toms on every beat, heaviest on the downbeat, so the pulse is
+            // felt in quarter notes under the strings' eighths.
+            const LOW_TOM: u8 = 45;
             hits.push((0.0, FLOOR_TOM, 1.0));
             hits.push((0.0, KICK, 0.6));
-            if bpb >= 4 {
-                hits.push((2.0, FLOOR_TOM, 0.7));
+            for b in 1..bpb {
+                let (key, v) = if b % 2 == 0 {
+                    (FLOOR_TOM, 0.75)
+                } else {
+                    (LOW_TOM, 0.5)
+                };
+                hits.push((f64::from(b), key, v));
             }
             if rng.chance(0.3) {
-                hits.push((bpb_f - 0.5, FLOOR_TOM, 0.6));
+                hits.push((bpb_f - 0.5, FLOOR_TOM, 0.5));
             }
         }
         Groove::Heartbeat => {
-            hits.push((0.0, KICK, 0.8));
-            hits.push((0.5, KICK, 0.55));
+            // A heartbeat per beat: the "lub" on the beat, a softer "dub" a sixteenth later.
+            for b in 0..bpb {
+                let b = f64::from(b);
+                hits.push((b, KICK, if b == 0.0 { 0.85 } else { 0.7 }));
+                hits.push((b + 0.25, KICK, 0.4));
+            }
         }
         Groove::FourOnFloor => {
             for b in 0..bpb {
@@ -719,7 +746,8 @@ pub fn arrange(style: &Style, plan: &Plan, seed: u64, background: bool) -> Arran
                 let n = voicing.len();
                 let order = [0, n - 1, n / 2, n - 1];
                 for e in 0..bpb * 2 {
-                    let accent = if e % 2 == 0 { 1.0 } else { 0.8 };
+                    // Accented on the beat, so the pulse reads as quarter notes.
+                    let accent = if e % 2 == 0 { 1.0 } else { 0.65 };
                     let k = voicing[order[e as usize % order.len()]];
                     push(
                         &mut notes,
@@ -998,7 +1026,11 @@ pub fn arrange(style: &Style, plan: &Plan, seed: u64, background: bool) -> Arran
         let mut melody_rng = root_rng.fork("melody");
         let mut variation_rng = root_rng.fork("melody-variation");
         let density = f64::from(energy);
-        let theme = motif(&mut melody_rng, bpb, density);
+        // At slow tempi the melody moves in quarter notes and longer, so that the beat is
+        // heard as the beat and not as its eighths (a 72 bpm piece full of eighth notes is
+        // heard at 144).
+        let eighths = ((plan.tempo_bpm - 70.0) / 30.0).clamp(0.1, 1.0);
+        let theme = motif(&mut melody_rng, bpb, density, eighths);
         let mv = (70.0 + 35.0 * energy) * if background { 0.8 } else { 1.0 };
         let mut phrase = 0;
         let mut start_bar = intro_bars;

@@ -143,7 +143,7 @@ impl Composer {
             ));
         }
         let choice = self.styles()?.choose(request.text)?;
-        let plan = arrange::plan(&choice.style, request.duration_s);
+        let plan = arrange::plan_with(&choice.style, request.duration_s, choice.max_tempo_bend());
         let arrangement = arrange::arrange(&choice.style, &plan, request.seed, request.background);
         Ok((choice, arrangement))
     }

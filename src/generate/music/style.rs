@@ -177,6 +177,20 @@ pub struct Choice {
     /// Human-readable overrides, e.g. `["92 bpm", "D minor"]`.
     pub overrides: Vec<String>,
     pub warnings: Vec<String>,
+    /// The description asked for a tempo in numbers, which the arrangement then keeps
+    /// closely.
+    pub tempo_requested: bool,
+}
+
+impl Choice {
+    /// How far the arranger may bend the tempo to land the ending on the clip's end.
+    pub fn max_tempo_bend(&self) -> f64 {
+        if self.tempo_requested {
+            super::arrange::REQUESTED_TEMPO_FIT
+        } else {
+            super::arrange::MAX_TEMPO_FIT
+        }
+    }
 }
 
 impl Choice {
@@ -421,6 +435,7 @@ fn decide(description: &str, requests: &Requests, ranked: &[Ranked], has_model: 
         style,
         overrides,
         warnings,
+        tempo_requested: requests.tempo_bpm.is_some(),
     }
 }
 

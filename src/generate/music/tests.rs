@@ -30,7 +30,7 @@ fn composer() -> Option<Composer> {
 
 fn arrangement(text: &str, duration_s: Option<f64>, seed: u64) -> Arrangement {
     let choice = style::choose(text);
-    let plan = arrange::plan(&choice.style, duration_s);
+    let plan = arrange::plan_with(&choice.style, duration_s, choice.max_tempo_bend());
     arrange::arrange(&choice.style, &plan, seed, true)
 }
 
@@ -158,7 +158,7 @@ fn tempo_request_is_kept_within_the_fit() {
         let a = arrangement("lofi at 120 bpm", Some(d), 1);
         let bend = a.tempo_bpm / 120.0 - 1.0;
         assert!(
-            bend.abs() <= arrange::MAX_TEMPO_FIT + 1e-12,
+            bend.abs() <= arrange::REQUESTED_TEMPO_FIT + 1e-12,
             "{d} s: {}",
             a.tempo_bpm
         );
