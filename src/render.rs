@@ -14,7 +14,7 @@ use crate::generate::speech::character_voices;
 use crate::generate::{Clip, Registry, Request};
 use crate::mix::{self, Bus, MixItem, MixSettings, Mixed};
 use crate::script::{Row, RowType, Script, Voice};
-use crate::timeline::{self, Timeline};
+use crate::timeline::{self, Placement, Timeline};
 use crate::{Error, Result};
 
 /// The master's true-peak ceiling, dBTP.
@@ -111,6 +111,7 @@ impl Renderer<'_> {
             .filter(|r| r.is_foreground())
             .map(|row| Job {
                 row,
+                // The timeline is not known yet: a foreground row's length is its own.
                 duration_s: row.duration.seconds(),
             })
             .collect();
@@ -128,21 +129,12 @@ impl Renderer<'_> {
             if row.row_type == RowType::Speech {
                 continue;
             }
-            let in_row = |e: Error| Error::Row {
-                row: row.index,
-                line: row.line,
-                error: Box::new(e),
-            };
-            let duration_s = if row.is_foreground() {
-                row.duration.seconds()
-            } else {
-                Some(p.length_s())
-            };
+            let in_row = |e| in_row(row, e);
             let (generator, _) = self
                 .registry
                 .generator(row.row_type, None)
                 .map_err(in_row)?;
-            let request = request(script, row, None, duration_s);
+            let request = request(script, row, None, wanted_length_s(row, p));
             if let Some(bytes) = generator.midi(&request).map_err(in_row)? {
                 files.push((row.index, bytes));
             }
@@ -164,7 +156,7 @@ impl Renderer<'_> {
                 let p = timeline.placement(row.index)?;
                 Some(Job {
                     row,
-                    duration_s: Some(p.length_s()),
+                    duration_s: wanted_length_s(row, p),
                 })
             })
             .collect();
@@ -250,11 +242,7 @@ impl Renderer<'_> {
         let row = job.row;
         let started = Instant::now();
         let voice = row.character.as_ref().and_then(|c| voices.get(c));
-        let in_row = |e: Error| Error::Row {
-            row: row.index,
-            line: row.line,
-            error: Box::new(e),
-        };
+        let in_row = |e| in_row(row, e);
         let (generator, fallback) = self
             .registry
             .generator(row.row_type, voice)
@@ -304,6 +292,25 @@ impl Renderer<'_> {
             loudness_lufs,
             result,
         })
+    }
+}
+
+/// An error in generating `row`, naming it.
+fn in_row(row: &Row, error: Error) -> Error {
+    Error::Row {
+        row: row.index,
+        line: row.line,
+        error: Box::new(error),
+    }
+}
+
+/// The length a placed row's engine is asked for: a foreground row's own `duration` (`None`:
+/// its natural length, which placed it), a background row's whole span.
+fn wanted_length_s(row: &Row, placement: &Placement) -> Option<f64> {
+    if row.is_foreground() {
+        row.duration.seconds()
+    } else {
+        Some(placement.length_s())
     }
 }
 

@@ -65,6 +65,24 @@ pub fn shared(dir: &Path) -> Result<Arc<MiniLm>> {
     Ok(model)
 }
 
+/// The shared model in `dir` for an engine that can do without it: `Ok(None)` for no folder,
+/// and for a model that is not installed, with the reason (which says to run
+/// `scripts/setup`) pushed onto `notes`. Other failures are errors.
+pub fn shared_if_installed(
+    dir: Option<&Path>,
+    notes: &mut Vec<String>,
+) -> Result<Option<Arc<MiniLm>>> {
+    match dir.map(shared) {
+        None => Ok(None),
+        Some(Ok(m)) => Ok(Some(m)),
+        Some(Err(e @ Error::MissingAsset { .. })) => {
+            notes.push(e.to_string());
+            Ok(None)
+        }
+        Some(Err(e)) => Err(e),
+    }
+}
+
 /// The [`MiniLm::id`] of the model in `dir` without loading it; `None` when a file is
 /// missing (the model would not load). Cheap enough for a cache key.
 pub fn installed_id(dir: &Path) -> Option<String> {
@@ -78,13 +96,8 @@ const FILES: [&str; 3] = ["config.json", WEIGHTS, "tokenizer.json"];
 /// The file's size and modification time (`scripts/setup` replaces the file whole, so both
 /// change with it), read without hashing 90 MB on every run.
 fn weights_id(weights: &Path) -> Result<String> {
-    let meta = std::fs::metadata(weights).map_err(|e| Error::io(weights, e))?;
-    let modified = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos());
-    Ok(format!("minilm-{}-{modified}", meta.len()))
+    let stamp = crate::fsutil::stamp(weights).map_err(|e| Error::io(weights, e))?;
+    Ok(format!("minilm-{stamp}"))
 }
 
 fn failed(what: impl std::fmt::Display) -> Error {

@@ -25,11 +25,12 @@ pub enum Part {
     Drums,
 }
 
-pub const CHORDS: Part = Part::Chords;
-pub const PAD: Part = Part::Pad;
-pub const BASS: Part = Part::Bass;
-pub const MELODY: Part = Part::Melody;
-pub const DRUMS: Part = Part::Drums;
+// Shorthands for the arranger's own code.
+const CHORDS: Part = Part::Chords;
+const PAD: Part = Part::Pad;
+const BASS: Part = Part::Bass;
+const MELODY: Part = Part::Melody;
+const DRUMS: Part = Part::Drums;
 
 /// Positions per beat, as in the Multitrack Music Transformer: fine enough for sixteenth
 /// notes, triplets and a triplet swing.

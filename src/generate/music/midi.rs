@@ -27,15 +27,17 @@ struct At<'a> {
 /// The arrangement as the bytes of a `.mid` file. `title` names the conductor track.
 pub fn to_smf(arrangement: &Arrangement, title: &str) -> Result<Vec<u8>> {
     let end_tick = seconds_to_ticks(arrangement, arrangement.length_s);
-    let mut tracks = vec![conductor(arrangement, title, end_tick)];
-    let names: Vec<String> = channels(arrangement)
+    let channels = channels(arrangement);
+    // Track names borrow from here, so they are made before the tracks.
+    let names: Vec<String> = channels
         .iter()
         .map(|c| match c.program {
             Some(p) => format!("GM program {}", u32::from(p) + 1),
             None => "GM drums".to_string(),
         })
         .collect();
-    for (c, name) in channels(arrangement).iter().zip(&names) {
+    let mut tracks = vec![conductor(arrangement, title, end_tick)];
+    for (c, name) in channels.iter().zip(&names) {
         tracks.push(instrument_track(arrangement, c, name, end_tick));
     }
     let mut smf = Smf::new(Header::new(

@@ -17,8 +17,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub use presets::{NEUTRAL, PRESETS, Preset, find_preset};
 pub use requests::{MAX_TEMPO_BPM, MIN_TEMPO_BPM, Requests};
 
+use crate::Result;
 use crate::ml::bert::{self, MiniLm, similarity};
-use crate::{Error, Result};
 
 /// Major or (natural) minor; the dominant chord of a minor key borrows the raised seventh.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -191,9 +191,7 @@ impl Choice {
             super::arrange::MAX_TEMPO_FIT
         }
     }
-}
 
-impl Choice {
     /// `preset:<name>`, followed by the overrides in brackets if any.
     pub fn source(&self) -> String {
         if self.overrides.is_empty() {
@@ -302,17 +300,10 @@ impl StyleChooser {
     /// the first choice carries a warning saying how to install it.
     pub fn load(model_dir: Option<&Path>, store: Option<&Path>) -> Result<Self> {
         let mut notes = Vec::new();
-        let model = match model_dir {
-            None => None,
-            Some(dir) => match bert::shared(dir) {
-                Ok(m) => Some(m),
-                Err(e @ Error::MissingAsset { .. }) => {
-                    notes.push(format!("{e}; choosing music styles by keywords only"));
-                    None
-                }
-                Err(e) => return Err(e),
-            },
-        };
+        let model = bert::shared_if_installed(model_dir, &mut notes)?;
+        if let Some(note) = notes.first_mut() {
+            note.push_str("; choosing music styles by keywords only");
+        }
         Ok(StyleChooser {
             notes,
             ..StyleChooser::new(model, store)?

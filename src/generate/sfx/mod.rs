@@ -146,17 +146,11 @@ impl SoundEffects {
 
     fn build(&self) -> Result<Loaded> {
         let mut warnings = Vec::new();
-        let model = match &self.options.model_dir {
-            None => None,
-            Some(dir) => match crate::ml::bert::shared(dir) {
-                Ok(m) => Some(m),
-                Err(e @ Error::MissingAsset { .. }) => {
-                    warnings.push(format!("{e}; choosing sounds by keywords only"));
-                    None
-                }
-                Err(e) => return Err(e),
-            },
-        };
+        let model =
+            crate::ml::bert::shared_if_installed(self.options.model_dir.as_deref(), &mut warnings)?;
+        if let Some(note) = warnings.first_mut() {
+            note.push_str("; choosing sounds by keywords only");
+        }
         let index = match &model {
             Some(m) if !self.folders.is_empty() => {
                 let key: Vec<String> = self
