@@ -46,6 +46,11 @@ pub enum Error {
         error: Box<Error>,
     },
 
+    /// A flag or other input outside the script is invalid (an empty brief, a model file
+    /// that is not GGUF). The message names the input and the fix; exit code 2.
+    #[error("{0}")]
+    BadInput(String),
+
     /// Audio data could not be read or written (WAV encoding, resampling, metering).
     #[error("audio: {0}")]
     Audio(String),
@@ -55,7 +60,7 @@ impl Error {
     /// True when the error is the user's input (exit code 2) rather than a failure (exit code 1).
     pub fn is_invalid_input(&self) -> bool {
         match self {
-            Error::Invalid(_) | Error::Unsupported { .. } => true,
+            Error::Invalid(_) | Error::Unsupported { .. } | Error::BadInput(_) => true,
             Error::Row { error, .. } => error.is_invalid_input(),
             _ => false,
         }

@@ -16,6 +16,7 @@ pub mod mix;
 pub mod ml;
 pub mod output;
 pub mod parallel;
+pub mod plan;
 pub mod render;
 pub mod script;
 pub mod text;
