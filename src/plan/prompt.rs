@@ -1,0 +1,96 @@
+//! The chat prompt both model planners send: what an onair script is, one worked example,
+//! then the user's brief. The example is written in exactly the form the local planner's
+//! grammar allows (one row per line, fields in a fixed order), so a small model imitates it.
+
+use super::Brief;
+
+/// A chat message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    /// `system`, `user` or `assistant`.
+    pub role: &'static str,
+    pub content: String,
+}
+
+const SYSTEM: &str = "You write audio scripts for onair, which renders them to finished audio. \
+A script is one JSON object: a short \"title\" and \"rows\", a list played in order. \
+Each row is one of:\n\
+- a line of speech: {\"type\": \"speech\", \"character\": NAME, \"text\": WORDS}\n\
+- a foreground music cue or sound effect: {\"type\": \"music\" or \"sfx\", \"description\": WHAT IT SOUNDS LIKE, \"duration\": SECONDS}\n\
+- a background that plays under the rows between its begin and its end: \
+{\"type\": \"music\" or \"sfx\", \"id\": NAME, \"action\": \"begin\", \"description\": WHAT IT SOUNDS LIKE} \
+and later {\"type\": \"music\" or \"sfx\", \"id\": NAME, \"action\": \"end\"}.\n\
+Rules: every background that begins must end, with at least one speech row between its begin and \
+its end. Use two to four characters, and give each the same NAME every time. The words are \
+spoken aloud: write complete sentences about the brief's subject, in the order the brief asks \
+for. Reply with the JSON object only.";
+
+const EXAMPLE_BRIEF: &str = "A short news report: the harbour city of Kiel launches its first \
+solar-powered ferry. The anchor introduces it, a reporter talks to the ferry captain, and the \
+anchor closes.";
+
+const EXAMPLE_SCRIPT: &str = r#"{"title": "Kiel Launches a Solar Ferry", "rows": [
+{"type": "music", "id": "theme", "action": "begin", "description": "Bright news theme with strings and timpani"},
+{"type": "speech", "character": "Anchor", "text": "Good evening. Tonight the harbour city of Kiel launches its first solar-powered ferry."},
+{"type": "music", "id": "theme", "action": "end"},
+{"type": "sfx", "id": "harbour", "action": "begin", "description": "Harbour ambience with gulls and lapping water"},
+{"type": "speech", "character": "Reporter", "text": "I am on the deck with the ferry captain. Captain, what changes today?"},
+{"type": "speech", "character": "Captain", "text": "We cross the fjord without a sound now, and the sun pays for every trip."},
+{"type": "speech", "character": "Reporter", "text": "Thank you, captain. Back to the studio."},
+{"type": "sfx", "id": "harbour", "action": "end"},
+{"type": "sfx", "description": "Short whoosh transition", "duration": 1},
+{"type": "speech", "character": "Anchor", "text": "A quiet ferry for a loud harbour. That is the news tonight."},
+{"type": "music", "description": "Closing sting of the news theme", "duration": 4}
+]}"#;
+
+/// The messages for one brief: the format, one example exchange, the brief.
+pub fn messages(brief: &Brief) -> Vec<Message> {
+    vec![
+        Message {
+            role: "system",
+            content: SYSTEM.to_owned(),
+        },
+        Message {
+            role: "user",
+            content: EXAMPLE_BRIEF.to_owned(),
+        },
+        Message {
+            role: "assistant",
+            content: EXAMPLE_SCRIPT.to_owned(),
+        },
+        Message {
+            role: "user",
+            content: brief.text().to_owned(),
+        },
+    ]
+}
+
+/// The message that asks a model to fix its script: the errors, as the validator words them.
+pub fn repair_request(errors: &str) -> Message {
+    Message {
+        role: "user",
+        content: format!(
+            "That script is not valid:\n{errors}\nReply with the whole corrected JSON object only."
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_script_is_valid() {
+        let value: serde_json::Value = serde_json::from_str(EXAMPLE_SCRIPT).unwrap();
+        let script = super::super::check(&value).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(script.rows.len(), 11);
+    }
+
+    #[test]
+    fn the_brief_is_the_last_message() {
+        let (brief, _) = Brief::new("a podcast about bees", 1).unwrap();
+        let messages = messages(&brief);
+        assert_eq!(messages.last().unwrap().content, "a podcast about bees");
+        assert_eq!(messages[0].role, "system");
+    }
+}
