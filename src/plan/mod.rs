@@ -7,6 +7,10 @@
 //! - `local`: a GGUF chat model run by candle, decoding constrained to the script grammar;
 //! - `http`: an OpenAI-compatible `/v1/chat/completions` endpoint, with a repair loop.
 
+pub mod config;
+pub mod grammar;
+pub mod language;
+pub mod local;
 pub mod prompt;
 mod yaml;
 

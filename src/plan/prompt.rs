@@ -29,19 +29,8 @@ const EXAMPLE_BRIEF: &str = "A short news report: the harbour city of Kiel launc
 solar-powered ferry. The anchor introduces it, a reporter talks to the ferry captain, and the \
 anchor closes.";
 
-const EXAMPLE_SCRIPT: &str = r#"{"title": "Kiel Launches a Solar Ferry", "rows": [
-{"type": "music", "id": "theme", "action": "begin", "description": "Bright news theme with strings and timpani"},
-{"type": "speech", "character": "Anchor", "text": "Good evening. Tonight the harbour city of Kiel launches its first solar-powered ferry."},
-{"type": "music", "id": "theme", "action": "end"},
-{"type": "sfx", "id": "harbour", "action": "begin", "description": "Harbour ambience with gulls and lapping water"},
-{"type": "speech", "character": "Reporter", "text": "I am on the deck with the ferry captain. Captain, what changes today?"},
-{"type": "speech", "character": "Captain", "text": "We cross the fjord without a sound now, and the sun pays for every trip."},
-{"type": "speech", "character": "Reporter", "text": "Thank you, captain. Back to the studio."},
-{"type": "sfx", "id": "harbour", "action": "end"},
-{"type": "sfx", "description": "Short whoosh transition", "duration": 1},
-{"type": "speech", "character": "Anchor", "text": "A quiet ferry for a loud harbour. That is the news tonight."},
-{"type": "music", "description": "Closing sting of the news theme", "duration": 4}
-]}"#;
+/// The example script, in the grammar's exact form (a test walks it through the grammar).
+pub(crate) const EXAMPLE_SCRIPT: &str = include_str!("example.json");
 
 /// The messages for one brief: the format, one example exchange, the brief.
 pub fn messages(brief: &Brief) -> Vec<Message> {
@@ -56,7 +45,7 @@ pub fn messages(brief: &Brief) -> Vec<Message> {
         },
         Message {
             role: "assistant",
-            content: EXAMPLE_SCRIPT.to_owned(),
+            content: EXAMPLE_SCRIPT.trim_end().to_owned(),
         },
         Message {
             role: "user",

@@ -44,7 +44,7 @@ const VOICE_ORDER: &[&str] = &[
 pub fn to_yaml_text(script: &Value) -> String {
     let mut out = String::new();
     match script {
-        Value::Object(map) => write_map(&mut out, map, SCRIPT_ORDER, 0),
+        Value::Object(map) => write_map(&mut out, map, SCRIPT_ORDER, 0, false),
         other => {
             out.push_str(&scalar(other));
             out.push('\n');
@@ -60,10 +60,17 @@ fn ordered<'a>(map: &'a Map<String, Value>, order: &[&str]) -> Vec<(&'a String, 
     entries
 }
 
-fn write_map(out: &mut String, map: &Map<String, Value>, order: &[&str], indent: usize) {
+/// Writes `map` at `indent`; a list item's map (`inline_first`) starts on its `- ` line.
+fn write_map(
+    out: &mut String,
+    map: &Map<String, Value>,
+    order: &[&str],
+    indent: usize,
+    inline_first: bool,
+) {
     for (i, (key, value)) in ordered(map, order).into_iter().enumerate() {
         // The first key of a list item follows its "- " on the same line.
-        if i > 0 || indent == 0 {
+        if i > 0 || !inline_first {
             push_indent(out, indent);
         }
         out.push_str(&string(key));
@@ -85,7 +92,7 @@ fn write_map(out: &mut String, map: &Map<String, Value>, order: &[&str], indent:
                         match voice {
                             Value::Object(settings) if !settings.is_empty() => {
                                 out.push('\n');
-                                write_map(out, settings, VOICE_ORDER, indent + 4);
+                                write_map(out, settings, VOICE_ORDER, indent + 4, false);
                             }
                             other => {
                                 out.push(' ');
@@ -95,7 +102,7 @@ fn write_map(out: &mut String, map: &Map<String, Value>, order: &[&str], indent:
                         }
                     }
                 } else {
-                    write_map(out, child, child_order, indent + 2);
+                    write_map(out, child, child_order, indent + 2, false);
                 }
             }
             Value::Array(items) if !items.is_empty() => {
@@ -105,7 +112,7 @@ fn write_map(out: &mut String, map: &Map<String, Value>, order: &[&str], indent:
                     out.push_str("- ");
                     match item {
                         Value::Object(fields) if !fields.is_empty() => {
-                            write_map(out, fields, child_order, indent + 4);
+                            write_map(out, fields, child_order, indent + 4, true);
                         }
                         other => {
                             out.push_str(&scalar(other));
@@ -197,8 +204,14 @@ mod tests {
             "voices": {"Anchor": {"speed": 1.05, "voice": "en_US-joe-medium"}}
         });
         let text = to_yaml_text(&script);
-        assert!(text.starts_with("title: \"Mars: News\"\nseed: 7\nvoices:\n"), "{text}");
-        assert!(text.contains("  - type: music\n    id: theme\n    volume: -30\n    action: begin\n"), "{text}");
+        assert!(
+            text.starts_with("title: \"Mars: News\"\nseed: 7\nvoices:\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  - type: music\n    id: theme\n    volume: -30\n    action: begin\n"),
+            "{text}"
+        );
         let parsed = parse_script(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
         let direct = parse_script(&script.to_string()).unwrap();
         assert_eq!(parsed.rows.len(), 6);
