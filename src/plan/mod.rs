@@ -9,6 +9,7 @@
 
 pub mod config;
 pub mod grammar;
+pub mod http;
 pub mod language;
 pub mod local;
 pub mod prompt;
