@@ -12,6 +12,7 @@ use crate::generate::Registry;
 use crate::generate::cache::Cache;
 use crate::generate::sfx::{SfxOptions, SoundEffects};
 use crate::output::{Report, Subtitles, subtitles};
+use crate::plan::{Brief, Engine};
 use crate::render::{Progress, Renderer, load_script};
 use crate::script::{Action, Duration, Script, ValidationError, ValidationErrors};
 use crate::timeline::Clock;
@@ -29,7 +30,9 @@ pub struct Args {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Render a script to a mastered WAV file.
+    /// Write a script from a one-line brief.
+    Plan(PlanArgs),
+    /// Render a script (or a brief, with --brief) to a mastered WAV file.
     Render(RenderArgs),
     /// Check scripts and print every problem found.
     Validate {
@@ -194,11 +197,57 @@ pub struct SayArgs {
     pub cache: CacheArgs,
 }
 
+/// How to plan: which engine, which model.
+#[derive(Debug, Default, clap::Args)]
+pub struct PlannerArgs {
+    /// Planner engine: template (offline, always available), local (a GGUF chat model run
+    /// here) or http (an OpenAI-compatible server). Default: $ONAIR_PLANNER, else the config
+    /// file's `planner`, else template.
+    #[arg(long, value_name = "ENGINE", value_parser = parse_engine)]
+    pub planner: Option<Engine>,
+    /// local: the GGUF file (default: models/llm/SmolLM2-135M-Instruct.Q4_1.gguf, or
+    /// $ONAIR_MODEL); http: the model name (default: $ONAIR_HTTP_MODEL).
+    #[arg(long, value_name = "MODEL")]
+    pub model: Option<String>,
+    /// http: the server's base URL, e.g. http://127.0.0.1:11434/v1 for Ollama (default:
+    /// $ONAIR_HTTP_URL). The API key is read from $ONAIR_API_KEY only.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Planner seed: the same brief and seed give the same script (template and local).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+}
+
+fn parse_engine(s: &str) -> Result<Engine, String> {
+    s.parse()
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    /// What the piece is, in a sentence or two, e.g. "a 2-minute news segment about ...".
+    pub brief: String,
+    /// Where to write the script (YAML); `-` for standard output.
+    #[arg(short, long, default_value = "script.yaml")]
+    pub output: PathBuf,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub planner: PlannerArgs,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
     /// The script (YAML).
-    pub script: PathBuf,
-    /// Output WAV. Default: out/<script name>.wav.
+    #[arg(required_unless_present = "brief")]
+    pub script: Option<PathBuf>,
+    /// Plan a script from this brief first, write it beside the output (out.wav → out.yaml)
+    /// so it can be edited and rendered again, then render it.
+    #[arg(long, conflicts_with = "script")]
+    pub brief: Option<String>,
+    #[command(flatten)]
+    pub planner: PlannerArgs,
+    /// Output WAV. Default: out/<script name>.wav (out/brief.wav with --brief).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Write a JSON report: loudness, and per row its times, engine, source and cache use.
@@ -233,6 +282,7 @@ pub struct RenderArgs {
 /// `main` maps to exit code 2.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
+        Command::Plan(a) => plan_command(&a),
         Command::Render(a) => render(&a),
         Command::Validate { scripts } => validate(&scripts),
         Command::Table { script } => {
@@ -410,9 +460,39 @@ fn timeline(path: &Path, library: &LibraryArgs, cache: &CacheArgs) -> anyhow::Re
 }
 
 fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
-    let script = load(&a.script)?;
+    let script_path = match (&a.script, &a.brief) {
+        (Some(path), _) => path.clone(),
+        (None, Some(brief)) => {
+            let output = a
+                .output
+                .clone()
+                .unwrap_or_else(|| Path::new("out").join("brief.wav"));
+            let path = output.with_extension("yaml");
+            let text = plan_text(brief, &a.planner, a.quiet)?;
+            match std::fs::read_to_string(&path) {
+                Ok(existing) if existing == text => {}
+                Ok(_) => {
+                    return Err(anyhow::Error::new(crate::Error::BadInput(format!(
+                        "{} exists and differs from the new plan (it may hold your edits); \
+                         render it with `onair render {} -o {}`, or move it away to plan again",
+                        path.display(),
+                        path.display(),
+                        output.display()
+                    ))));
+                }
+                Err(_) => {
+                    create_parent(&path)?;
+                    write_text(&path, &text)?;
+                    eprintln!("wrote {} (edit it and render again)", path.display());
+                }
+            }
+            path
+        }
+        (None, None) => unreachable!("clap requires a script or --brief"),
+    };
+    let script = load(&script_path)?;
     let output = a.output.clone().unwrap_or_else(|| {
-        let stem = a.script.file_stem().unwrap_or_default();
+        let stem = script_path.file_stem().unwrap_or_default();
         Path::new("out").join(stem).with_extension("wav")
     });
     let bits = match a.bits {
@@ -436,7 +516,7 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let registry = Registry::new(sound_effects(
-        Some((&script, &a.script)),
+        Some((&script, &script_path)),
         &a.library,
         &a.cache,
         a.quiet,
@@ -524,6 +604,83 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
         rendered.render_ms as f64 / 1000.0
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn plan_command(a: &PlanArgs) -> anyhow::Result<ExitCode> {
+    let to_stdout = a.output == Path::new("-");
+    if !to_stdout && !a.force && a.output.exists() {
+        return Err(anyhow::Error::new(crate::Error::BadInput(format!(
+            "{} exists (it may hold your edits); choose another name with -o, or pass --force \
+             to replace it",
+            a.output.display()
+        ))));
+    }
+    let text = plan_text(&a.brief, &a.planner, false)?;
+    if to_stdout {
+        print!("{text}");
+    } else {
+        create_parent(&a.output)?;
+        write_text(&a.output, &text)?;
+        eprintln!(
+            "wrote {}; render it with `onair render {}`",
+            a.output.display(),
+            a.output.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Plans a brief with the engine the flags, environment or config file choose, and returns
+/// the script's YAML text (already validated). Warnings go to standard error.
+fn plan_text(brief: &str, args: &PlannerArgs, quiet: bool) -> anyhow::Result<String> {
+    let (brief, mut warnings) = Brief::new(brief, args.seed)?;
+    let config_path = crate::plan::config::config_path();
+    let file = match &config_path {
+        Some(path) => crate::plan::config::read(path)?,
+        None => Default::default(),
+    };
+    let flags = crate::plan::config::Flags {
+        planner: args.planner,
+        model: args.model.clone(),
+        url: args.url.clone(),
+    };
+    let settings = crate::plan::config::resolve(
+        &flags,
+        &|k| std::env::var(k).ok(),
+        &file,
+        config_path.as_deref().unwrap_or(Path::new("config.toml")),
+    )?;
+    if !quiet {
+        eprintln!(
+            "planning with the {} planner (from {})…",
+            settings.engine, settings.engine_from
+        );
+    }
+    let mut planner = crate::plan::planner(&settings, &crate::assets::models_dir())?;
+    let installed: Vec<String> = crate::generate::speech::Piper::default()
+        .voices()
+        .iter()
+        .map(|v| v.language.clone())
+        .collect();
+    warnings.extend(crate::plan::language::voice_warning(brief.text(), &installed));
+    let plan = planner.plan(&brief)?;
+    warnings.extend(plan.warnings.iter().cloned());
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
+    let script = crate::plan::check(&plan.script)
+        .map_err(crate::Error::Invalid)
+        .context("the planned script does not validate")?;
+    if !quiet {
+        eprintln!(
+            "planned \"{}\": {} rows, {} speakers ({})",
+            script.title,
+            script.rows.len(),
+            crate::generate::speech::character_voices(&script).len(),
+            plan.summary
+        );
+    }
+    Ok(crate::plan::to_yaml(&plan, &brief))
 }
 
 fn sfx(command: &SfxCommand) -> anyhow::Result<ExitCode> {

@@ -379,6 +379,26 @@ impl Grammar {
         out
     }
 
+    /// Whether the string at `node` may end here: whole characters, a letter, no trailing
+    /// space, and for an id, one that can begin or end a background.
+    fn can_close(&self, node: Node, row: &RowDraft) -> bool {
+        let Node::Str {
+            field,
+            len,
+            utf8_left,
+            letter,
+            last,
+        } = node
+        else {
+            return false;
+        };
+        let whole = utf8_left == 0 && len > 0 && last != b' ' && letter;
+        whole
+            && (field != Field::Id
+                || self.span(row.id()).is_none()
+                || self.can_end(row.kind, row.id()))
+    }
+
     /// Rows complete once `row`, which may not be counted yet, is.
     fn rows_with(&self, row: &RowDraft) -> usize {
         self.rows + usize::from(!row.counted)
@@ -447,15 +467,7 @@ impl Grammar {
                 last,
             } => {
                 if b == b'"' {
-                    let ok = utf8_left == 0 && len > 0 && last != b' ' && letter;
-                    let ok = ok
-                        && match field {
-                            Field::Id => {
-                                self.span(row.id()).is_none() || self.can_end(row.kind, row.id())
-                            }
-                            _ => true,
-                        };
-                    if !ok {
+                    if !self.can_close(state.node, &row) {
                         return None;
                     }
                     // The quote is the first byte of the literal that follows.
@@ -501,16 +513,18 @@ impl Grammar {
                     row.id[len as usize] = b;
                     row.id_len = len as u8 + 1;
                 }
-                Some(State {
-                    node: Node::Str {
-                        field,
-                        len: len + 1,
-                        utf8_left,
-                        letter: letter || is_letter,
-                        last: b,
-                    },
-                    row,
-                })
+                let next = Node::Str {
+                    field,
+                    len: len + 1,
+                    utf8_left,
+                    letter: letter || is_letter,
+                    last: b,
+                };
+                // A string that reaches its limit must be able to close there.
+                if len + 1 == field.max_len() && !self.can_close(next, &row) {
+                    return None;
+                }
+                Some(State { node: next, row })
             }
             Node::Number { value } => match b {
                 b'1'..=b'9' if value == 0 => Some(State {
@@ -547,7 +561,10 @@ impl Grammar {
             (Alt::AfterRow, _, Next::Done) => {
                 (self.foreground_seen || row.foreground) && self.rows_with(row) >= MIN_ROWS
             }
-            (Alt::AfterRow, _, Next::Alt(Alt::RowStart)) => self.rows_with(row) < MAX_ROWS,
+            // Past the limit only while no foreground row allows the end.
+            (Alt::AfterRow, _, Next::Alt(Alt::RowStart)) => {
+                self.rows_with(row) < MAX_ROWS || !(self.foreground_seen || row.foreground)
+            }
             _ => true,
         }
     }
@@ -751,6 +768,20 @@ mod tests {
             feed(&mut g, prefix);
             assert_eq!(g.accepts(n.as_bytes()), ok, "{n}");
         }
+    }
+
+    #[test]
+    fn a_string_at_its_limit_can_always_close() {
+        let mut g = Grammar::new();
+        feed(&mut g, "{\"title\": \"T\", \"rows\": [\n{\"type\": \"speech\", \"character\": \"");
+        feed(&mut g, "Abcdefghij Klmnopqrstuv");
+        // 23 bytes: a space now would leave a name that can neither grow nor end.
+        assert!(!g.accepts(b" "));
+        assert!(g.accepts(b"w\""));
+        feed(&mut g, "w\", \"text\": \"");
+        feed(&mut g, &"a".repeat(Field::Words.max_len() as usize - 1));
+        assert!(!g.accepts("\u{e9}".as_bytes()), "a cut character at the limit");
+        assert!(g.accepts(b"a\"}"));
     }
 
     #[test]

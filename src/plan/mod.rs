@@ -149,6 +149,22 @@ impl FromStr for Engine {
     }
 }
 
+/// The planner the settings name. Loading the local model or checking the HTTP settings
+/// happens here, so a bad model file or URL fails before any planning.
+pub fn planner(settings: &config::Settings, models_dir: &std::path::Path) -> Result<Box<dyn Planner>> {
+    Ok(match settings.engine {
+        Engine::Template => Box::new(template::TemplatePlanner::new()),
+        Engine::Local => Box::new(local::LocalPlanner::new(
+            settings.local_model.as_deref(),
+            models_dir,
+        )?),
+        Engine::Http => Box::new(http::HttpPlanner::new(http::HttpConfig::from_env(
+            settings.http_url.clone(),
+            settings.http_model.clone(),
+        )?)?),
+    })
+}
+
 /// Validates a planned script with the parser `onair render` uses. JSON is YAML, so the
 /// value's JSON text goes through the same checks, and the errors name rows as the user
 /// will see them.
