@@ -8,6 +8,7 @@
 //! - `http`: an OpenAI-compatible `/v1/chat/completions` endpoint, with a repair loop.
 
 pub mod prompt;
+pub mod template;
 mod yaml;
 
 use std::fmt;
