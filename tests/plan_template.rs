@@ -293,3 +293,27 @@ fn print_plans() {
         }
     }
 }
+
+#[test]
+fn odd_briefs_still_give_valid_plans() {
+    let long = "A podcast about bread. ".repeat(100);
+    for text in [
+        "x",
+        "news",
+        "A spooky audio drama.",
+        "Ünïcödé café story — über „quotes“ and émojis 🎙️ about Zürich",
+        "An interview with Dr. A",
+        "A 40-minute podcast about bread",
+        "a 5 s advert for soap",
+        "Start with the host, then the host, then the host.",
+        "A news bulletin where the anchor, a reporter, a scientist, a farmer, a mayor and a \
+         witness all speak about floods.",
+        "Mr. Smith and Mrs. Jones chat with Professor Lee about tea, coffee, and cake.",
+        long.as_str(),
+    ] {
+        for seed in 0..3 {
+            let (plan, _) = plan(text, seed);
+            check(&plan.script).unwrap_or_else(|e| panic!("{text:?} seed {seed}: {e}"));
+        }
+    }
+}

@@ -134,6 +134,13 @@ impl Ctx {
                     let n = cast.remove(narrator);
                     cast.insert(0, n);
                 }
+                if cast.len() == 1 {
+                    cast.push(Person::role_person("traveller"));
+                }
+                // Someone to talk to: a lone character meets a stranger.
+                if cast.len() == 2 {
+                    cast.push(Person::role_person("stranger"));
+                }
                 let chars: Vec<usize> = (1..cast.len().min(4)).collect();
                 segments = vec![vec![0], chars, vec![0]];
             }
@@ -1157,6 +1164,12 @@ const STORY_TIMES: &[&str] = &[
     "on an ordinary afternoon",
 ];
 
+const OPENING_BEATS: &[&str] = &[
+    "Nobody noticed it at first.",
+    "{a} was the first to notice that something had changed.",
+    "At first, everything seemed perfectly normal.",
+];
+
 const BEATS: &[&str] = &[
     "Something was not quite right.",
     "Then came a sound that nobody expected.",
@@ -1236,7 +1249,11 @@ fn story(ctx: &Ctx, d: &mut Draft, units: usize) {
     for u in 0..units.max(1) {
         let a = chars.get(u % chars.len().max(1)).copied();
         let b = chars.get((u + 1) % chars.len().max(1)).copied();
-        let beat = BEATS[beats[u % beats.len()]];
+        let beat = if u == 0 {
+            OPENING_BEATS[d.rng.below(OPENING_BEATS.len())]
+        } else {
+            BEATS[beats[u % beats.len()]]
+        };
         let a_name = a.map_or("Nobody".to_owned(), name);
         let beat = if a.is_none() && beat.contains("{a}") {
             "The night held its breath."
