@@ -13,6 +13,7 @@ pub mod http;
 pub mod language;
 pub mod local;
 pub mod prompt;
+pub mod template;
 mod yaml;
 
 use std::fmt;

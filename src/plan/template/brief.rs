@@ -1,0 +1,1834 @@
+//! Reading a brief: its genre, subject, show name, the people in the order the brief names
+//! them (and who talks with whom), the setting, the mood and a requested length.
+//!
+//! Plain word rules, no model: every rule looks at words and their order, so the same brief
+//! always reads the same way.
+
+/// The kinds of piece the template planner writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Genre {
+    News,
+    Interview,
+    Podcast,
+    Story,
+    Advert,
+    Meditation,
+}
+
+impl Genre {
+    pub const ALL: [Genre; 6] = [
+        Genre::News,
+        Genre::Interview,
+        Genre::Podcast,
+        Genre::Story,
+        Genre::Advert,
+        Genre::Meditation,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Genre::News => "news",
+            Genre::Interview => "interview",
+            Genre::Podcast => "podcast",
+            Genre::Story => "story",
+            Genre::Advert => "advert",
+            Genre::Meditation => "meditation",
+        }
+    }
+
+    /// Words that name the format: the earliest one in the brief decides the genre.
+    fn strong_words(self) -> &'static [&'static str] {
+        match self {
+            Genre::News => &[
+                "news",
+                "newscast",
+                "bulletin",
+                "headlines",
+                "newsreader",
+                "newsroom",
+            ],
+            Genre::Interview => &["interview", "interviews", "interviewing", "q&a"],
+            Genre::Podcast => &[
+                "podcast",
+                "conversation",
+                "talk show",
+                "chat show",
+                "discussion",
+                "panel",
+                "episode",
+            ],
+            Genre::Story => &[
+                "story",
+                "audio drama",
+                "drama",
+                "tale",
+                "fairy tale",
+                "radio play",
+                "audio play",
+                "fable",
+                "bedtime",
+            ],
+            Genre::Advert => &[
+                "advert",
+                "advertisement",
+                "ad",
+                "commercial",
+                "promo",
+                "jingle",
+                "radio spot",
+            ],
+            Genre::Meditation => &[
+                "meditation",
+                "meditate",
+                "mindfulness",
+                "relaxation exercise",
+                "breathing exercise",
+                "body scan",
+            ],
+        }
+    }
+
+    /// Hints, used only when no format word is there.
+    fn weak_words(self) -> &'static [&'static str] {
+        match self {
+            Genre::News => &["anchor", "breaking", "reports", "reporter", "headline"],
+            Genre::Interview => &["interviewer", "asks"],
+            Genre::Podcast => &["hosts", "co-host", "chat", "talk"],
+            Genre::Story => &[
+                "narrator",
+                "once upon",
+                "adventure",
+                "mystery",
+                "detective",
+                "dragon",
+                "wizard",
+            ],
+            Genre::Advert => &["buy", "sale", "product", "brand", "slogan", "sell"],
+            Genre::Meditation => &["relax", "relaxing", "breathe", "breathing", "mindful"],
+        }
+    }
+}
+
+/// The setting: where the piece takes place, and the ambience that fits it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Setting {
+    /// A short name, e.g. `café`, `mission control`.
+    pub name: &'static str,
+    /// How a line says where someone is: `at the café`.
+    pub place: &'static str,
+    /// The sfx description of its ambience.
+    pub ambience: &'static str,
+    /// A sentence a narrator or guide can use to paint it.
+    pub image: &'static str,
+}
+
+const SETTINGS: &[(&[&str], Setting)] = &[
+    (
+        &[
+            "mission control",
+            "control room",
+            "launch site",
+            "launch pad",
+        ],
+        Setting {
+            name: "mission control",
+            place: "at mission control",
+            ambience: "Busy mission control office background noise",
+            image: "Screens glow in the dark room, and every few seconds a console beeps.",
+        },
+    ),
+    (
+        &[
+            "spaceship",
+            "starship",
+            "space station",
+            "spacecraft",
+            "rocket",
+            "orbit",
+        ],
+        Setting {
+            name: "spaceship",
+            place: "on board the ship",
+            ambience: "Spaceship engine hum",
+            image: "The engines hum softly, and the stars drift past the window.",
+        },
+    ),
+    (
+        &["café", "cafe", "coffee shop", "coffeehouse", "bakery"],
+        Setting {
+            name: "café",
+            place: "at the café",
+            ambience: "Busy café ambience with cups and chatter",
+            image: "Cups clink, the coffee machine hisses, and quiet voices fill the room.",
+        },
+    ),
+    (
+        &["forest", "woods", "woodland", "jungle"],
+        Setting {
+            name: "forest",
+            place: "in the forest",
+            ambience: "Forest ambience with birdsong",
+            image: "Tall trees rise on every side, and birds call somewhere overhead.",
+        },
+    ),
+    (
+        &[
+            "beach",
+            "seaside",
+            "ocean",
+            "sea",
+            "shore",
+            "lighthouse",
+            "harbour",
+            "harbor",
+        ],
+        Setting {
+            name: "beach",
+            place: "on the beach",
+            ambience: "Ocean waves on a beach",
+            image: "Waves roll onto the sand and slide back again, slow and steady.",
+        },
+    ),
+    (
+        &["thunderstorm", "storm", "thunder"],
+        Setting {
+            name: "storm",
+            place: "out in the storm",
+            ambience: "Storm with heavy rain and wind",
+            image: "Thunder rolls across the sky, and the rain comes down hard.",
+        },
+    ),
+    (
+        &["rain", "rainy", "raining"],
+        Setting {
+            name: "rain",
+            place: "out in the rain",
+            ambience: "Steady rain",
+            image: "Rain patters on the roof and runs along the windows.",
+        },
+    ),
+    (
+        &["city", "street", "downtown", "traffic", "town square"],
+        Setting {
+            name: "city street",
+            place: "on a busy city street",
+            ambience: "City street traffic ambience",
+            image: "Cars pass, footsteps hurry along the pavement, and the city never stops.",
+        },
+    ),
+    (
+        &["office", "newsroom", "workplace", "headquarters"],
+        Setting {
+            name: "office",
+            place: "at the office",
+            ambience: "Busy office background noise",
+            image: "Phones ring, keyboards clatter, and people hurry between desks.",
+        },
+    ),
+    (
+        &["river", "stream", "creek", "waterfall", "lake"],
+        Setting {
+            name: "stream",
+            place: "by the stream",
+            ambience: "Gentle stream flowing over stones",
+            image: "Clear water runs over smooth stones, never in a hurry.",
+        },
+    ),
+    (
+        &["campfire", "fireplace", "fireside", "cabin"],
+        Setting {
+            name: "fireside",
+            place: "by the fire",
+            ambience: "Crackling fireplace",
+            image: "The fire crackles, and warm light flickers on the walls.",
+        },
+    ),
+    (
+        &["night", "countryside", "meadow", "farm", "garden", "field"],
+        Setting {
+            name: "countryside at night",
+            place: "out in the countryside",
+            ambience: "Crickets at night in the countryside",
+            image: "Crickets sing in the long grass, and the sky is full of stars.",
+        },
+    ),
+    (
+        &["studio"],
+        Setting {
+            name: "studio",
+            place: "in the studio",
+            ambience: "Quiet room tone",
+            image: "The studio is quiet, and the microphones are ready.",
+        },
+    ),
+];
+
+/// Settings by name, for the genre defaults.
+pub fn setting_named(name: &str) -> Setting {
+    SETTINGS
+        .iter()
+        .map(|(_, s)| *s)
+        .find(|s| s.name == name)
+        .unwrap_or(SETTINGS[0].1)
+}
+
+/// Words about space travel: a news or interview brief on them is set at mission control.
+const SPACE_WORDS: &[&str] = &[
+    "probe",
+    "rocket",
+    "spacecraft",
+    "astronaut",
+    "astronauts",
+    "satellite",
+    "launch",
+    "launched",
+    "mars",
+    "moon",
+    "orbit",
+    "planet",
+    "space",
+];
+
+/// The tone of the piece.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mood {
+    Dramatic,
+    Calm,
+    Upbeat,
+    Eerie,
+    Tense,
+    Sad,
+    Funny,
+    Epic,
+    Warm,
+}
+
+const MOODS: &[(&[&str], Mood)] = &[
+    (
+        &["dramatic", "serious", "urgent", "breaking"],
+        Mood::Dramatic,
+    ),
+    (
+        &[
+            "calm", "gentle", "soothing", "peaceful", "quiet", "relaxing", "soft", "sleepy",
+        ],
+        Mood::Calm,
+    ),
+    (
+        &[
+            "upbeat",
+            "cheerful",
+            "happy",
+            "fun",
+            "energetic",
+            "lively",
+            "bright",
+            "playful",
+        ],
+        Mood::Upbeat,
+    ),
+    (
+        &[
+            "eerie", "spooky", "creepy", "haunted", "ghostly", "scary", "horror",
+        ],
+        Mood::Eerie,
+    ),
+    (
+        &[
+            "tense",
+            "suspense",
+            "suspenseful",
+            "thriller",
+            "mysterious",
+            "mystery",
+        ],
+        Mood::Tense,
+    ),
+    (
+        &["sad", "melancholy", "moving", "bittersweet", "tragic"],
+        Mood::Sad,
+    ),
+    (
+        &["funny", "comic", "comedy", "silly", "humorous"],
+        Mood::Funny,
+    ),
+    (&["epic", "heroic", "grand", "triumphant"], Mood::Epic),
+    (
+        &["warm", "cosy", "cozy", "friendly", "heartwarming"],
+        Mood::Warm,
+    ),
+];
+
+impl Mood {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mood::Dramatic => "dramatic",
+            Mood::Calm => "calm",
+            Mood::Upbeat => "upbeat",
+            Mood::Eerie => "eerie",
+            Mood::Tense => "tense",
+            Mood::Sad => "sad",
+            Mood::Funny => "funny",
+            Mood::Epic => "epic",
+            Mood::Warm => "warm",
+        }
+    }
+}
+
+/// Whether the subject reads as a clause ("humans sent a probe") or a noun phrase ("a new
+/// bridge in Lisbon"): the lines around it differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SubjectKind {
+    Clause,
+    Noun,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Subject {
+    /// As the brief words it, first letter as written (a proper noun keeps its capital).
+    pub text: String,
+    pub kind: SubjectKind,
+    /// The words that led to it: `about`, `for`, `reports that`, `:`.
+    pub cue: &'static str,
+}
+
+/// Someone the brief names: by role, by name, or both.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Person {
+    /// The character column: `Anchor`, `Engineer`, `Dr. Okafor`, `Maya`.
+    pub character: String,
+    /// The role word, e.g. `engineer`.
+    pub role: Option<String>,
+    /// How a line names them in the third person, without an article: `chief engineer`,
+    /// `Dr. Ada Okafor`.
+    pub title: String,
+    /// Whether `title` is a name (no article in front).
+    pub named: bool,
+}
+
+impl Person {
+    pub fn role_person(role: &str) -> Person {
+        Person {
+            character: capitalise(role),
+            role: Some(role.to_owned()),
+            title: role.to_owned(),
+            named: false,
+        }
+    }
+
+    /// `the chief engineer` or `Dr. Ada Okafor`.
+    pub fn the(&self) -> String {
+        if self.named {
+            self.title.clone()
+        } else {
+            format!("the {}", self.title)
+        }
+    }
+
+    /// How others address them: `Dr. Okafor`, `Maya`; `None` for a bare role.
+    pub fn address(&self) -> Option<String> {
+        self.named.then(|| self.character.clone())
+    }
+
+    pub fn is_role(&self, roles: &[&str]) -> bool {
+        self.role.as_deref().is_some_and(|r| roles.contains(&r))
+    }
+}
+
+/// What a brief says.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Analysis {
+    pub genre: Genre,
+    pub subject: Option<Subject>,
+    /// The show or product name, e.g. `Mars News`, `Luna Coffee`.
+    pub show: Option<String>,
+    /// Everyone named, once each, in the order of their first mention.
+    pub people: Vec<Person>,
+    /// The running order: groups of indexes into `people`; a group of two or more talk
+    /// together (an interview, a conversation), one alone speaks alone.
+    pub segments: Vec<Vec<usize>>,
+    pub setting: Option<Setting>,
+    pub mood: Option<Mood>,
+    /// Descriptive words for the music: `science-fiction`, `jazz`, `children's`.
+    pub flavour: Option<&'static str>,
+    /// The requested length, seconds.
+    pub length_s: Option<f64>,
+}
+
+/// Reads a brief.
+pub fn analyse(text: &str) -> Analysis {
+    let words = tokens(text);
+    let lower = text.to_lowercase();
+    let genre = detect_genre(&words);
+    let mentions = mentions(text, &words);
+    let (subject, show) = subject_and_show(text, &words, genre, &mentions);
+    let subject_span = subject
+        .as_ref()
+        .and_then(|s| text.find(&s.text).map(|i| i..i + s.text.len()));
+    // Outside a story, a role inside the subject ("a podcast about a chef who ...") is what
+    // the piece is about, not who speaks in it.
+    let mentions: Vec<Mention> = mentions
+        .into_iter()
+        .filter(|m| {
+            genre == Genre::Story
+                || m.named
+                || !subject_span.as_ref().is_some_and(|s| s.contains(&m.start))
+        })
+        .collect();
+    let (people, segments) = running_order(text, &mentions);
+    // Names ("Orbit Bikes", "Mars News") do not set the scene.
+    let plain: Vec<Word> = words
+        .iter()
+        .enumerate()
+        .filter(|(i, w)| *i == 0 || !w.raw.chars().next().is_some_and(char::is_uppercase))
+        .map(|(_, w)| w.clone())
+        .collect();
+    let setting = SETTINGS
+        .iter()
+        .filter_map(|(keys, s)| first_of(&plain, keys).map(|p| (p, *s)))
+        .min_by_key(|(p, _)| *p)
+        .map(|(_, s)| s)
+        .or_else(|| {
+            (matches!(genre, Genre::News | Genre::Interview | Genre::Podcast)
+                && first_of(&plain, SPACE_WORDS).is_some())
+            .then(|| setting_named("mission control"))
+        });
+    let mood = MOODS
+        .iter()
+        .filter_map(|(keys, m)| first_of(&words, keys).map(|p| (p, *m)))
+        .min_by_key(|(p, _)| *p)
+        .map(|(_, m)| m);
+    let flavour = [
+        ("science-fiction", "science fiction"),
+        ("science fiction", "science fiction"),
+        ("sci-fi", "science fiction"),
+        ("futuristic", "science fiction"),
+        ("jazz", "jazz"),
+        ("children", "children's"),
+        ("kids", "children's"),
+        ("bedtime", "children's"),
+        ("country", "country"),
+        ("retro", "synthwave"),
+        ("fantasy", "fantasy"),
+        ("medieval", "fantasy"),
+        ("western", "country"),
+        ("irish", "celtic"),
+        ("scottish", "celtic"),
+        ("rock", "rock"),
+        ("tech", "electronic"),
+        ("startup", "electronic"),
+    ]
+    .iter()
+    .filter_map(|(k, f)| find_phrase(&lower, k).map(|p| (p, *f)))
+    .min_by_key(|(p, _)| *p)
+    .map(|(_, f)| f);
+    Analysis {
+        genre,
+        subject,
+        show,
+        people,
+        segments,
+        setting,
+        mood,
+        flavour,
+        length_s: requested_length(text),
+    }
+}
+
+/// A word of the brief: its text (lowercase, edge punctuation removed) and byte range.
+#[derive(Clone, Debug)]
+struct Word {
+    lower: String,
+    raw: String,
+    start: usize,
+    end: usize,
+}
+
+fn tokens(text: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        if c.is_whitespace() {
+            if let Some(s) = start.take() {
+                let raw_full = &text[s..i];
+                let lead = raw_full.len()
+                    - raw_full
+                        .trim_start_matches(|c: char| !c.is_alphanumeric())
+                        .len();
+                let trimmed = raw_full.trim_matches(|c: char| {
+                    !c.is_alphanumeric() && c != '&' && c != '\'' && c != '.'
+                });
+                let trimmed = trimmed.trim_end_matches(['.', '\'']);
+                let trimmed = trimmed.trim_start_matches('\'');
+                if !trimmed.is_empty() {
+                    out.push(Word {
+                        lower: trimmed.to_lowercase(),
+                        raw: trimmed.to_owned(),
+                        start: s + lead,
+                        end: s + lead + trimmed.len(),
+                    });
+                }
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    out
+}
+
+/// The index of the first word where one of `keys` (one or more words) starts.
+fn first_of(words: &[Word], keys: &[&str]) -> Option<usize> {
+    keys.iter()
+        .filter_map(|k| {
+            let parts: Vec<&str> = k.split(' ').collect();
+            (0..words.len()).find(|&i| {
+                parts.iter().enumerate().all(|(j, p)| {
+                    words.get(i + j).is_some_and(|w| {
+                        w.lower == *p
+                            || (j + 1 == parts.len() && w.lower.strip_suffix("'s") == Some(p))
+                    })
+                })
+            })
+        })
+        .min()
+}
+
+/// Byte position of `phrase` in `lower` at word boundaries.
+fn find_phrase(lower: &str, phrase: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(phrase) {
+        let at = from + i;
+        let before = lower[..at].chars().next_back();
+        let after = lower[at + phrase.len()..].chars().next();
+        if !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric) {
+            return Some(at);
+        }
+        from = at + phrase.len();
+    }
+    None
+}
+
+fn detect_genre(words: &[Word]) -> Genre {
+    let earliest = |strong: bool| {
+        Genre::ALL
+            .iter()
+            .filter_map(|g| {
+                let keys = if strong {
+                    g.strong_words()
+                } else {
+                    g.weak_words()
+                };
+                first_of(words, keys).map(|p| (p, *g))
+            })
+            .min_by_key(|(p, _)| *p)
+            .map(|(_, g)| g)
+    };
+    earliest(true)
+        .or_else(|| earliest(false))
+        .unwrap_or(Genre::Podcast)
+}
+
+/// Role words the planner knows, as the brief may write them.
+const ROLES: &[&str] = &[
+    "anchor",
+    "newsreader",
+    "presenter",
+    "host",
+    "co-host",
+    "cohost",
+    "reporter",
+    "correspondent",
+    "journalist",
+    "interviewer",
+    "engineer",
+    "scientist",
+    "astronaut",
+    "doctor",
+    "professor",
+    "expert",
+    "researcher",
+    "economist",
+    "historian",
+    "biologist",
+    "physicist",
+    "astronomer",
+    "psychologist",
+    "guest",
+    "narrator",
+    "detective",
+    "captain",
+    "pilot",
+    "commander",
+    "chef",
+    "baker",
+    "farmer",
+    "teacher",
+    "student",
+    "mayor",
+    "witness",
+    "officer",
+    "nurse",
+    "coach",
+    "athlete",
+    "author",
+    "artist",
+    "musician",
+    "inventor",
+    "founder",
+    "announcer",
+    "customer",
+    "shopkeeper",
+    "child",
+    "girl",
+    "boy",
+    "mother",
+    "father",
+    "grandmother",
+    "grandfather",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "knight",
+    "robot",
+    "alien",
+    "ghost",
+    "wizard",
+    "witch",
+    "dragon",
+    "fox",
+    "owl",
+    "rabbit",
+    "keeper",
+    "sailor",
+    "soldier",
+    "spy",
+    "stranger",
+    "traveller",
+    "traveler",
+    "guide",
+    "caller",
+    "neighbour",
+    "neighbor",
+    "friend",
+    "gardener",
+    "driver",
+    "villager",
+    "mechanic",
+    "lawyer",
+    "judge",
+    "designer",
+    "developer",
+    "programmer",
+    "ranger",
+];
+
+/// Titles that start a name: `Dr. Ada Okafor`.
+const TITLES: &[(&str, &str)] = &[
+    ("dr", "Dr."),
+    ("doctor", "Dr."),
+    ("professor", "Professor"),
+    ("prof", "Professor"),
+    ("captain", "Captain"),
+    ("detective", "Detective"),
+    ("inspector", "Inspector"),
+    ("mr", "Mr."),
+    ("mrs", "Mrs."),
+    ("ms", "Ms."),
+    ("miss", "Miss"),
+    ("sir", "Sir"),
+    ("chef", "Chef"),
+    ("agent", "Agent"),
+    ("mayor", "Mayor"),
+    ("commander", "Commander"),
+    ("coach", "Coach"),
+];
+
+/// Words that start a sentence or a phrase and are not names.
+const NOT_NAMES: &[&str] = &[
+    "a", "an", "the", "start", "then", "end", "and", "with", "in", "on", "at", "it", "i", "make",
+    "write", "create", "give", "finally", "first", "after", "before", "he", "she", "they", "we",
+    "you", "his", "her", "their", "our", "this", "that", "one", "two", "three", "news", "today",
+    "tonight", "when", "where", "while", "who",
+];
+
+const STOP: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "with",
+    "then",
+    "and",
+    "end",
+    "start",
+    "by",
+    "of",
+    "to",
+    "our",
+    "their",
+    "his",
+    "her",
+    "its",
+    "who",
+    "that",
+    "from",
+    "in",
+    "on",
+    "at",
+    "for",
+    "as",
+    "is",
+    "are",
+    "two",
+    "three",
+    "one",
+    "finally",
+    "later",
+    "first",
+    "each",
+    "some",
+    "between",
+    "where",
+    "while",
+    "about",
+    "told",
+    "voiced",
+    "featuring",
+    "plus",
+    "asks",
+    "meets",
+    "your",
+    "my",
+    "interviews",
+    "talks",
+    "joins",
+    "named",
+    "called",
+    "but",
+    "or",
+    "both",
+    "segment",
+];
+
+#[derive(Clone, Debug)]
+struct Mention {
+    start: usize,
+    end: usize,
+    role: Option<String>,
+    modifier: Vec<String>,
+    name: Option<String>,
+    /// Address form: `Dr. Okafor`, `Maya`.
+    short: Option<String>,
+    named: bool,
+    plural: bool,
+}
+
+fn is_name_word(w: &Word) -> bool {
+    w.raw.chars().next().is_some_and(char::is_uppercase)
+        && w.raw
+            .chars()
+            .skip(1)
+            .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
+        && !NOT_NAMES.contains(&w.lower.as_str())
+        && !ROLES.contains(&w.lower.as_str())
+}
+
+/// Capitalised words from `i` on (at most three): a name.
+fn name_at(words: &[Word], i: usize) -> Option<(usize, Vec<String>)> {
+    let mut parts = Vec::new();
+    let mut j = i;
+    while j < words.len() && parts.len() < 3 && is_name_word(&words[j]) {
+        parts.push(words[j].raw.clone());
+        j += 1;
+        if words[j - 1].end < words.get(j).map_or(usize::MAX, |w| w.start)
+            && !gap_is_space(words, j - 1)
+        {
+            break;
+        }
+    }
+    (!parts.is_empty()).then_some((j, parts))
+}
+
+/// Whether only a space lies between word `i` and the next.
+fn gap_is_space(words: &[Word], i: usize) -> bool {
+    words
+        .get(i + 1)
+        .is_some_and(|n| n.start == words[i].end + 1)
+}
+
+fn singular(w: &str) -> Option<(String, bool)> {
+    if ROLES.contains(&w) {
+        return Some((w.to_owned(), false));
+    }
+    let s = w.strip_suffix('s')?;
+    ROLES.contains(&s).then(|| (s.to_owned(), true))
+}
+
+fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
+    let _ = text;
+    let mut out: Vec<Mention> = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let w = &words[i];
+        // A title and a name: Dr. Ada Okafor.
+        if let Some((_, title)) = TITLES.iter().find(|(t, _)| *t == w.lower)
+            && w.raw.chars().next().is_some_and(char::is_uppercase)
+            && let Some((j, parts)) = name_at(words, i + 1)
+        {
+            let full = format!("{title} {}", parts.join(" "));
+            let short = format!("{title} {}", parts.last().unwrap());
+            out.push(Mention {
+                start: w.start,
+                end: words[j - 1].end,
+                role: None,
+                modifier: Vec::new(),
+                name: Some(full),
+                short: Some(short),
+                named: true,
+                plural: false,
+            });
+            i = j;
+            continue;
+        }
+        if let Some((role, plural)) = singular(&w.lower) {
+            let mut modifier = Vec::new();
+            let mut k = i;
+            while k > 0 && modifier.len() < 2 {
+                let p = &words[k - 1];
+                let ok = p.end + 1 == words[k].start
+                    && p.raw.chars().all(|c| c.is_alphabetic() || c == '-')
+                    && p.raw.chars().next().is_some_and(char::is_lowercase)
+                    && !STOP.contains(&p.lower.as_str())
+                    && (p.lower == "news" || !p.lower.ends_with('s'))
+                    && !p.lower.ends_with("ly")
+                    && !ROLES.contains(&p.lower.as_str());
+                if !ok {
+                    break;
+                }
+                modifier.insert(0, p.lower.clone());
+                k -= 1;
+            }
+            let mut m = Mention {
+                start: w.start,
+                end: w.end,
+                role: Some(if role == "cohost" {
+                    "co-host".to_owned()
+                } else {
+                    role
+                }),
+                modifier,
+                name: None,
+                short: None,
+                named: false,
+                plural,
+            };
+            // "the host, Maya," / "reporter Sam Lee" / "a fox named Rusty"
+            let mut j = i + 1;
+            if words
+                .get(j)
+                .is_some_and(|n| n.lower == "named" || n.lower == "called")
+            {
+                j += 1;
+            }
+            if let Some((end, parts)) = name_at(words, j) {
+                let name = parts.join(" ");
+                m.end = words[end - 1].end;
+                m.short = Some(parts[0].clone());
+                m.name = Some(name);
+                m.named = true;
+                out.push(m.clone());
+                // "hosts Maya and Tom"
+                if plural
+                    && words.get(end).is_some_and(|n| n.lower == "and")
+                    && let Some((end2, parts2)) = name_at(words, end + 1)
+                {
+                    out.push(Mention {
+                        start: words[end + 1].start,
+                        end: words[end2 - 1].end,
+                        name: Some(parts2.join(" ")),
+                        short: Some(parts2[0].clone()),
+                        plural: false,
+                        ..m.clone()
+                    });
+                    i = end2;
+                } else {
+                    i = end;
+                }
+                continue;
+            }
+            out.push(m);
+            i += 1;
+            continue;
+        }
+        // "Maya, the host," / "Tom (a farmer)"
+        if i > 0
+            && is_name_word(w)
+            && (words[i - 1].lower == "with" || words[i - 1].lower == "and")
+            && let Some((j, parts)) = name_at(words, i)
+            && words
+                .get(j)
+                .is_some_and(|n| ["the", "a", "an", "our"].contains(&n.lower.as_str()))
+            && let Some(r) = words.get(j + 1).and_then(|n| singular(&n.lower))
+        {
+            out.push(Mention {
+                start: w.start,
+                end: words[j + 1].end,
+                role: Some(r.0),
+                modifier: Vec::new(),
+                name: Some(parts.join(" ")),
+                short: Some(parts[0].clone()),
+                named: true,
+                plural: false,
+            });
+            i = j + 2;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// People (each once) and the running order from the mentions.
+fn running_order(text: &str, mentions: &[Mention]) -> (Vec<Person>, Vec<Vec<usize>>) {
+    // A role that gets a name somewhere is that person everywhere.
+    let named_role = |role: &str| {
+        mentions
+            .iter()
+            .find(|m| m.named && m.role.as_deref() == Some(role))
+    };
+    let mut people: Vec<Person> = Vec::new();
+    let mut order: Vec<usize> = Vec::new();
+    // Where each entry of `order` is named in the brief.
+    let mut positions: Vec<(usize, usize)> = Vec::new();
+    for m in mentions {
+        let (start, end) = (m.start, m.end);
+        let m = match (&m.role, m.named) {
+            (Some(r), false) => named_role(r).unwrap_or(m),
+            _ => m,
+        };
+        let person = if m.named {
+            let short = m.short.clone().unwrap();
+            // A titled name speaks as "Dr. Okafor"; a plain one by the first name.
+            Person {
+                character: short,
+                role: m.role.clone(),
+                title: m.name.clone().unwrap(),
+                named: true,
+            }
+        } else {
+            let role = m.role.clone().unwrap();
+            let mut title = m.modifier.clone();
+            title.push(role.clone());
+            Person {
+                character: capitalise(&role),
+                role: Some(role),
+                title: title.join(" "),
+                named: false,
+            }
+        };
+        let idx = match people.iter().position(|p| p.character == person.character) {
+            Some(i) => {
+                // Keep the longest description ("chief engineer" over "engineer").
+                if !people[i].named && person.title.len() > people[i].title.len() {
+                    people[i].title = person.title.clone();
+                }
+                i
+            }
+            None => {
+                people.push(person);
+                people.len() - 1
+            }
+        };
+        order.push(idx);
+        positions.push((start, end));
+        if m.plural && !m.named && m.role.as_deref() != Some("host") {
+            // "two friends": two people of that role, with names to tell them apart.
+            let role = m.role.clone().unwrap();
+            if people[idx].character == capitalise(&role) {
+                people[idx] = Person {
+                    character: "Sam".into(),
+                    role: Some(role.clone()),
+                    title: "Sam".into(),
+                    named: true,
+                };
+                people.push(Person {
+                    character: "Alex".into(),
+                    role: Some(role),
+                    title: "Alex".into(),
+                    named: true,
+                });
+                order.push(people.len() - 1);
+                positions.push((m.end, m.end));
+            }
+        }
+        if m.plural && !m.named && m.role.as_deref() == Some("host") {
+            let co = Person::role_person("co-host");
+            let ci = people
+                .iter()
+                .position(|p| p.character == co.character)
+                .unwrap_or_else(|| {
+                    people.push(co);
+                    people.len() - 1
+                });
+            order.push(ci);
+            positions.push((m.end, m.end));
+        }
+    }
+    // Group: two people named one after the other talk together when the words between
+    // them say so ("a reporter interviews the engineer", "Maya and Tom") and no step of the
+    // running order ("then", "end with") comes between.
+    let mut segments: Vec<Vec<usize>> = Vec::new();
+    for (n, &who) in order.iter().enumerate() {
+        let together = n > 0 && {
+            let between = text[positions[n - 1].1..positions[n].0].to_lowercase();
+            talk_together(&between)
+        };
+        match segments.last_mut() {
+            Some(last) if together => {
+                if !last.contains(&who) {
+                    last.push(who);
+                }
+            }
+            Some(last) if last.len() == 1 && last[0] == who => {}
+            _ => segments.push(vec![who]),
+        }
+    }
+    (people, segments)
+}
+
+fn talk_together(between: &str) -> bool {
+    let breaks = [
+        "then", "end", "finally", "after", "close", "closing", "start", "begin", "later", "next",
+        "back",
+    ];
+    let joins = [
+        "interview",
+        "talk",
+        "speak",
+        "chat",
+        "ask",
+        "question",
+        "debate",
+        "discuss",
+        "meet",
+        "argue",
+        "and",
+        "with",
+        "joined",
+        "versus",
+        "vs",
+        "&",
+    ];
+    let words: Vec<&str> = between
+        .split(|c: char| !c.is_alphanumeric() && c != '&')
+        .filter(|w| !w.is_empty())
+        .collect();
+    if between.contains(['.', ';', '!', '?']) || words.len() > 8 {
+        return false;
+    }
+    if words.iter().any(|w| breaks.contains(w)) {
+        return false;
+    }
+    between.trim().is_empty()
+        || words.iter().any(|w| {
+            joins
+                .iter()
+                .any(|j| w.starts_with(j) && (j.len() > 3 || w == j))
+        })
+}
+
+/// Sentence ends, not counting abbreviations such as `Dr.`.
+fn sentences(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes: Vec<(usize, char)> = text.char_indices().collect();
+    for (n, &(i, c)) in bytes.iter().enumerate() {
+        if !matches!(c, '.' | '!' | '?') {
+            continue;
+        }
+        let next_is_space = bytes.get(n + 1).is_none_or(|(_, c)| c.is_whitespace());
+        if !next_is_space {
+            continue;
+        }
+        let word_before = text[start..i]
+            .rsplit(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        if c == '.'
+            && [
+                "dr", "mr", "mrs", "ms", "prof", "st", "e.g", "i.e", "vs", "jr", "sr",
+            ]
+            .contains(&word_before.as_str())
+        {
+            continue;
+        }
+        out.push((start, &text[start..=i]));
+        start = i + c.len_utf8();
+        while text[start..].starts_with(' ') {
+            start += 1;
+        }
+    }
+    if start < text.len() {
+        out.push((start, &text[start..]));
+    }
+    out
+}
+
+/// Words after which a subject starts, by how sure the rule is.
+const SUBJECT_CUES: &[(&str, SubjectKind)] = &[
+    (" reports that ", SubjectKind::Clause),
+    (" announces that ", SubjectKind::Clause),
+    (" reveals that ", SubjectKind::Clause),
+    (" learns that ", SubjectKind::Clause),
+    (" report that ", SubjectKind::Clause),
+    (" reporting that ", SubjectKind::Clause),
+    (" about ", SubjectKind::Noun),
+    (" in which ", SubjectKind::Clause),
+    (" where ", SubjectKind::Clause),
+    (" on ", SubjectKind::Noun),
+    (" for ", SubjectKind::Noun),
+    (" of ", SubjectKind::Noun),
+];
+
+/// Format nouns after which "on", "for" and "of" start a subject.
+const FORMAT_NOUNS: &[&str] = &[
+    "segment",
+    "report",
+    "bulletin",
+    "episode",
+    "story",
+    "podcast",
+    "interview",
+    "feature",
+    "advert",
+    "ad",
+    "commercial",
+    "advertisement",
+    "meditation",
+    "piece",
+    "show",
+    "spot",
+    "jingle",
+    "drama",
+    "tale",
+    "conversation",
+    "discussion",
+    "exercise",
+    "promo",
+    "session",
+];
+
+fn subject_and_show(
+    text: &str,
+    words: &[Word],
+    genre: Genre,
+    mentions: &[Mention],
+) -> (Option<Subject>, Option<String>) {
+    let mut show = quoted(text).or_else(|| called(words));
+    let mut found: Option<(usize, Subject)> = None;
+    'outer: for (cue, kind) in SUBJECT_CUES {
+        for (s_start, sentence) in sentences(text) {
+            let padded = format!(" {sentence}");
+            let lower = padded.to_lowercase();
+            let Some(at) = lower.find(cue) else {
+                continue;
+            };
+            if matches!(*cue, " on " | " for " | " of ")
+                && !(genre == Genre::Meditation && *cue == " for ")
+            {
+                let before = lower[..at].trim_end();
+                let last = before
+                    .rsplit(|c: char| !c.is_alphanumeric())
+                    .next()
+                    .unwrap_or("");
+                if !FORMAT_NOUNS.contains(&last) {
+                    continue;
+                }
+            }
+            // "Mars News reports that": the show.
+            if *kind == SubjectKind::Clause && show.is_none() {
+                let before = &padded[..at];
+                let before = before.rsplit(':').next().unwrap_or(before).trim();
+                if !before.is_empty()
+                    && before
+                        .split(' ')
+                        .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+                    && before.split(' ').count() <= 4
+                {
+                    show = Some(before.to_owned());
+                }
+            }
+            let from = s_start + at - 1 + cue.len();
+            let rest = &text[from..s_start + sentence.len()];
+            let cut = subject_end(rest, from, mentions);
+            let phrase = rest[..cut]
+                .trim()
+                .trim_end_matches(['.', '!', '?', ',', ';', ':'])
+                .trim();
+            if phrase.split(' ').count() >= 1 && !phrase.is_empty() {
+                let kind = if matches!(*cue, " on " | " for " | " of ") && looks_like_clause(phrase)
+                {
+                    SubjectKind::Clause
+                } else {
+                    *kind
+                };
+                found = Some((
+                    from,
+                    Subject {
+                        text: limit_words(phrase, 18),
+                        kind,
+                        cue: cue.trim(),
+                    },
+                ));
+                break 'outer;
+            }
+        }
+    }
+    // "A news segment: the city opens a new bridge."
+    if found.is_none()
+        && let Some(colon) = text.find(": ")
+    {
+        let from = colon + 2;
+        let first = sentences(&text[from..])
+            .first()
+            .map(|(_, s)| *s)
+            .unwrap_or("");
+        let cut = subject_end(first, from, mentions);
+        let phrase = first[..cut]
+            .trim()
+            .trim_end_matches(['.', '!', '?', ',', ';', ':']);
+        if !phrase.is_empty() {
+            let kind = if looks_like_clause(phrase) {
+                SubjectKind::Clause
+            } else {
+                SubjectKind::Noun
+            };
+            found = Some((
+                from,
+                Subject {
+                    text: limit_words(&lowercase_article(phrase), 18),
+                    kind,
+                    cue: ":",
+                },
+            ));
+        }
+    }
+    let mut subject = found.map(|(_, s)| s);
+    if genre == Genre::Advert {
+        // "an advert for Luna Coffee, a new oat-milk latte": the product is the show.
+        if let Some(s) = &subject
+            && show.is_none()
+        {
+            let name: Vec<&str> = s
+                .text
+                .split(' ')
+                .take_while(|w| w.chars().next().is_some_and(char::is_uppercase))
+                .collect();
+            if !name.is_empty() {
+                show = Some(name.join(" ").trim_end_matches(',').to_owned());
+            }
+        }
+    }
+    if let Some(s) = &mut subject
+        && let Some(name) = &show
+        && let Some(at) = s.text.find(name.as_str())
+        && genre == Genre::Advert
+    {
+        // Keep the description after the product name, if any.
+        let rest = s.text[at + name.len()..]
+            .trim_start_matches([',', ' '])
+            .to_owned();
+        if !rest.is_empty() {
+            s.text = rest;
+            s.kind = SubjectKind::Noun;
+        }
+    }
+    (subject, show)
+}
+
+/// Where a subject phrase ends: at a step of the running order, a comma, or a mention of
+/// someone who takes part ("with Dr. Okafor").
+fn subject_end(rest: &str, offset: usize, mentions: &[Mention]) -> usize {
+    let lower = rest.to_lowercase();
+    // "Luna Coffee, a new oat-milk latte, ...": a name and what it is stay together.
+    let skip = match lower.find(", ") {
+        Some(i)
+            if rest[..i]
+                .split(' ')
+                .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+                && ["a ", "an ", "the "]
+                    .iter()
+                    .any(|a| lower[i + 2..].starts_with(a)) =>
+        {
+            i + 2
+        }
+        _ => 0,
+    };
+    let mut cut = rest.len();
+    for stop in [
+        ", ",
+        "; ",
+        " — ",
+        " - ",
+        " then ",
+        " starting with ",
+        " start with ",
+        " told by ",
+        " hosted by ",
+        " narrated by ",
+        " featuring ",
+        " with music",
+        " with sound",
+        " with an upbeat",
+        " with a jingle",
+        " set in ",
+        " set on ",
+        " set at ",
+    ] {
+        if let Some(i) = lower[skip..].find(stop) {
+            cut = cut.min(skip + i);
+        }
+    }
+    // "in a calm and thoughtful tone"
+    for lead in [" in a ", " in an ", " in the "] {
+        if let Some(i) = lower.find(lead)
+            && lower[i..].split(' ').take(6).any(|w| {
+                ["tone", "style", "voice", "mood", "manner"]
+                    .contains(&w.trim_matches(|c: char| !c.is_alphanumeric()))
+            })
+        {
+            cut = cut.min(i);
+        }
+    }
+    for m in mentions {
+        if m.start > offset && m.start < offset + cut {
+            let before = lower[..m.start - offset].trim_end();
+            for w in [" with", " by", " and", " between", " featuring"] {
+                if before.ends_with(w) {
+                    cut = cut.min(before.len() - w.len());
+                }
+            }
+            if before.ends_with(" with the") || before.ends_with(" with a") {
+                cut = cut.min(before.rfind(" with ").unwrap());
+            }
+        }
+    }
+    // "interviews the chief engineer": a subject ends before the people who talk about it
+    if let Some(i) = lower.find(" with the ").or_else(|| lower.find(" with a ")) {
+        let after = &lower[i + 6..];
+        if after
+            .split(' ')
+            .take(4)
+            .any(|w| singular(w.trim_matches(|c: char| !c.is_alphanumeric())).is_some())
+        {
+            cut = cut.min(i);
+        }
+    }
+    cut
+}
+
+fn looks_like_clause(phrase: &str) -> bool {
+    let words: Vec<String> = phrase
+        .split(' ')
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .collect();
+    // "the keeper finds a message": a verb right after a short noun phrase.
+    if words
+        .first()
+        .is_some_and(|w| ["the", "a", "an"].contains(&w.as_str()))
+        && words
+            .iter()
+            .skip(2)
+            .take(2)
+            .any(|w| w.len() > 3 && (w.ends_with("ed") || (w.ends_with('s') && !w.ends_with("ss"))))
+    {
+        return true;
+    }
+    if words.first().is_some_and(|w| {
+        [
+            "how", "why", "what", "when", "whether", "who", "the", "a", "an",
+        ]
+        .contains(&w.as_str())
+    }) && !words
+        .iter()
+        .skip(1)
+        .any(|w| ["is", "are", "was", "were", "has", "have", "had", "will"].contains(&w.as_str()))
+    {
+        return false;
+    }
+    words.iter().skip(1).any(|w| {
+        [
+            "is",
+            "are",
+            "was",
+            "were",
+            "has",
+            "have",
+            "had",
+            "will",
+            "can",
+            "could",
+            "sent",
+            "found",
+            "won",
+            "wins",
+            "opens",
+            "opened",
+            "finds",
+            "discovers",
+            "learns",
+            "lost",
+            "built",
+            "made",
+            "became",
+            "goes",
+            "went",
+            "gets",
+            "got",
+        ]
+        .contains(&w.as_str())
+            || (w.len() > 4 && w.ends_with("ed"))
+    })
+}
+
+fn lowercase_article(phrase: &str) -> String {
+    for a in ["A ", "An ", "The "] {
+        if let Some(rest) = phrase.strip_prefix(a) {
+            return format!("{}{rest}", a.to_lowercase());
+        }
+    }
+    phrase.to_owned()
+}
+
+fn limit_words(phrase: &str, max: usize) -> String {
+    phrase
+        .split(' ')
+        .take(max)
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end_matches([',', ';', ':'])
+        .to_owned()
+}
+
+/// A name in quotes: `"The Weekend Gardener"`.
+fn quoted(text: &str) -> Option<String> {
+    for (open, close) in [('"', '"'), ('“', '”'), ('\'', '\'')] {
+        if let Some(a) = text.find(open) {
+            let from = a + open.len_utf8();
+            if let Some(b) = text[from..].find(close) {
+                let inner = text[from..from + b].trim();
+                if !inner.is_empty()
+                    && inner.split(' ').count() <= 6
+                    && inner.chars().next().is_some_and(char::is_uppercase)
+                {
+                    return Some(inner.to_owned());
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Nouns whose name is the product of an advert or the show.
+const BUSINESSES: &[&str] = &[
+    "startup",
+    "company",
+    "shop",
+    "store",
+    "brand",
+    "café",
+    "cafe",
+    "restaurant",
+    "app",
+    "product",
+    "bakery",
+    "band",
+    "firm",
+    "business",
+    "service",
+    "game",
+    "book",
+    "drink",
+];
+
+/// A name after "called" or "named" that names the show, not a person.
+fn called(words: &[Word]) -> Option<String> {
+    for (i, w) in words.iter().enumerate() {
+        if (w.lower == "called" || w.lower == "named" || w.lower == "titled")
+            && i > 0
+            && (FORMAT_NOUNS.contains(&words[i - 1].lower.as_str())
+                || BUSINESSES.contains(&words[i - 1].lower.as_str()))
+        {
+            let mut parts = Vec::new();
+            for n in &words[i + 1..] {
+                let cap = n.raw.chars().next().is_some_and(char::is_uppercase);
+                let joiner = ["of", "the", "and", "in", "on"].contains(&n.lower.as_str());
+                if !cap && (!joiner || parts.is_empty()) {
+                    break;
+                }
+                parts.push(n.raw.clone());
+                if parts.len() == 6 {
+                    break;
+                }
+            }
+            while parts
+                .last()
+                .is_some_and(|p| p.chars().next().is_some_and(char::is_lowercase))
+            {
+                parts.pop();
+            }
+            if !parts.is_empty() {
+                return Some(parts.join(" "));
+            }
+        }
+    }
+    // Capitalised words that name a show: "The Morning Hour", "Mars News".
+    let mut i = 0;
+    while i < words.len() {
+        if let Some((_, parts)) = name_at(words, i)
+            && parts.len() >= 2
+            && parts.iter().any(|p| {
+                [
+                    "News", "Show", "Hour", "Radio", "Podcast", "Daily", "Weekly", "Tonight",
+                    "Today", "FM", "Report", "Gazette", "Times", "Hour",
+                ]
+                .contains(&p.as_str())
+            })
+        {
+            return Some(parts.join(" "));
+        } else if let Some((j, _)) = name_at(words, i) {
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A requested length in seconds: "a 2-minute podcast", "90-second", "five minutes",
+/// "30 s", "1.5 min", "2 minutes and 30 seconds", "half an hour".
+pub fn requested_length(text: &str) -> Option<f64> {
+    // "a 24-hour gym" describes something else; a piece is never hours long.
+    let lower = text
+        .to_lowercase()
+        .replace("-hour", " hourlong")
+        .replace(['-', '–'], " ");
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut total = 0.0;
+    let mut found = false;
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i].trim_end_matches(['.', '!', '?', ';', ':']);
+        // "half an hour", "half a minute"
+        if w == "half"
+            && i + 2 < words.len()
+            && ["a", "an"].contains(&words[i + 1])
+            && let Some(u) = unit(words[i + 2].trim_end_matches(['.', ',']))
+        {
+            total += 0.5 * u;
+            found = true;
+            i += 3;
+            continue;
+        }
+        // "90s", "2min", "1.5m"
+        let split = w
+            .find(|c: char| c.is_alphabetic())
+            .filter(|&k| k > 0 && w[..k].chars().all(|c| c.is_ascii_digit() || c == '.'));
+        let (num, unit_word, used) = if let Some(k) = split {
+            (number(&w[..k]), Some(&w[k..]), 1)
+        } else {
+            let n = number(w);
+            // "one and a half minutes", "1 and a half hours"
+            if n.is_some()
+                && words.get(i + 1) == Some(&"and")
+                && words.get(i + 2) == Some(&"a")
+                && words.get(i + 3) == Some(&"half")
+            {
+                (n.map(|x| x + 0.5), words.get(i + 4).copied(), 5)
+            } else {
+                (n, words.get(i + 1).copied(), 2)
+            }
+        };
+        if let (Some(n), Some(u)) = (num, unit_word)
+            && let Some(secs) = unit(u.trim_end_matches(['.', '!', '?', ';', ':']))
+            && n > 0.0
+        {
+            // "a minute" only counts as a length with "long"/"-minute" forms nearby; a
+            // plain article before a unit ("a minute of silence") counts too.
+            total += n * secs;
+            found = true;
+            i += used;
+            continue;
+        }
+        i += 1;
+    }
+    found.then_some(total)
+}
+
+fn unit(w: &str) -> Option<f64> {
+    match w {
+        "s" | "sec" | "secs" | "second" | "seconds" => Some(1.0),
+        "m" | "min" | "mins" | "minute" | "minutes" => Some(60.0),
+        "h" | "hr" | "hrs" | "hour" | "hours" => Some(3600.0),
+        _ => None,
+    }
+}
+
+fn number(w: &str) -> Option<f64> {
+    if let Ok(x) = w.parse::<f64>() {
+        return Some(x);
+    }
+    let words = [
+        ("a", 1.0),
+        ("an", 1.0),
+        ("one", 1.0),
+        ("two", 2.0),
+        ("three", 3.0),
+        ("four", 4.0),
+        ("five", 5.0),
+        ("six", 6.0),
+        ("seven", 7.0),
+        ("eight", 8.0),
+        ("nine", 9.0),
+        ("ten", 10.0),
+        ("eleven", 11.0),
+        ("twelve", 12.0),
+        ("fifteen", 15.0),
+        ("twenty", 20.0),
+        ("thirty", 30.0),
+        ("forty", 40.0),
+        ("forty five", 45.0),
+        ("fifty", 50.0),
+        ("sixty", 60.0),
+        ("ninety", 90.0),
+    ];
+    words.iter().find(|(k, _)| *k == w).map(|(_, v)| *v)
+}
+
+/// `engineer` → `Engineer`, `co-host` → `Co-host`.
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MARS: &str = "A science-fiction news segment: Mars News reports that humans sent a \
+        light-speed probe to Alpha Centauri. Start with the news anchor, then a reporter \
+        interviews the chief engineer, and end with the anchor.";
+
+    fn names(a: &Analysis) -> Vec<String> {
+        a.segments
+            .iter()
+            .map(|s| {
+                s.iter()
+                    .map(|&i| a.people[i].character.clone())
+                    .collect::<Vec<_>>()
+                    .join("+")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn mars_brief_roles_in_order_subject_and_show() {
+        let a = analyse(MARS);
+        assert_eq!(a.genre, Genre::News);
+        assert_eq!(names(&a), ["Anchor", "Reporter+Engineer", "Anchor"]);
+        assert_eq!(a.people[2].the(), "the chief engineer");
+        assert_eq!(a.people[0].the(), "the news anchor");
+        let s = a.subject.unwrap();
+        assert_eq!(s.text, "humans sent a light-speed probe to Alpha Centauri");
+        assert_eq!(s.kind, SubjectKind::Clause);
+        assert_eq!(a.show.as_deref(), Some("Mars News"));
+        assert_eq!(a.flavour, Some("science fiction"));
+        assert_eq!(a.setting.unwrap().name, "mission control");
+        assert_eq!(a.length_s, None);
+    }
+
+    #[test]
+    fn titled_names_and_named_roles() {
+        let a = analyse(
+            "An interview with Dr. Ada Okafor about coral reefs in the Pacific, in a calm tone.",
+        );
+        assert_eq!(a.genre, Genre::Interview);
+        assert_eq!(a.people[0].character, "Dr. Okafor");
+        assert_eq!(a.people[0].the(), "Dr. Ada Okafor");
+        assert_eq!(a.subject.unwrap().text, "coral reefs in the Pacific");
+        assert_eq!(a.mood, Some(Mood::Calm));
+
+        let a =
+            analyse("A podcast where hosts Maya and Tom chat about growing tomatoes on a balcony.");
+        assert_eq!(a.genre, Genre::Podcast);
+        assert_eq!(names(&a), ["Maya+Tom"]);
+        let a = analyse("A bedtime story about a fox named Rusty who gets lost in the forest.");
+        assert_eq!(a.genre, Genre::Story);
+        assert_eq!(a.people[0].character, "Rusty");
+        assert_eq!(a.setting.unwrap().name, "forest");
+    }
+
+    #[test]
+    fn lengths() {
+        for (text, want) in [
+            ("a 2-minute podcast about bees", Some(120.0)),
+            ("A 90-second advert for Luna Coffee", Some(90.0)),
+            ("five minutes of calm", Some(300.0)),
+            ("a 30 s promo", Some(30.0)),
+            ("1.5 min news", Some(90.0)),
+            ("2 minutes and 30 seconds", Some(150.0)),
+            ("half an hour meditation", Some(1800.0)),
+            ("an advert for a 24-hour gym", None),
+            ("a 45s spot", Some(45.0)),
+            ("a one-minute story", Some(60.0)),
+            ("a news segment about Mars", None),
+        ] {
+            assert_eq!(requested_length(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn setting_and_mood() {
+        let a = analyse("An eerie audio drama set in a haunted lighthouse during a storm.");
+        assert_eq!(a.genre, Genre::Story);
+        assert_eq!(a.mood, Some(Mood::Eerie));
+        assert_eq!(a.setting.unwrap().name, "beach");
+        let a = analyse("A calm guided meditation by the ocean for people who cannot sleep.");
+        assert_eq!(a.genre, Genre::Meditation);
+        assert_eq!(a.mood, Some(Mood::Calm));
+        assert_eq!(a.setting.unwrap().name, "beach");
+        let a = analyse("An upbeat podcast recorded in a busy café about street food.");
+        assert_eq!(a.mood, Some(Mood::Upbeat));
+        assert_eq!(a.setting.unwrap().name, "café");
+    }
+
+    #[test]
+    fn genre_by_the_earliest_format_word() {
+        assert_eq!(
+            analyse("A news report on a podcast award").genre,
+            Genre::News
+        );
+        assert_eq!(analyse("A podcast about the news").genre, Genre::Podcast);
+        assert_eq!(
+            analyse("A 30-second commercial for running shoes").genre,
+            Genre::Advert
+        );
+        assert_eq!(
+            analyse("Two friends argue about pizza").genre,
+            Genre::Podcast
+        );
+    }
+}

@@ -1,0 +1,1494 @@
+//! The running order and the lines of each genre.
+//!
+//! Lines are sentences with slots (`{thing}`, `{place}`, `{headline}`, ...) filled from the
+//! brief; each line has several variants, chosen by the seeded random source.
+
+use crate::dsp::rng::Rng;
+
+use super::Draft;
+use super::brief::{
+    Analysis, Genre, Mood, Person, Setting, SubjectKind, capitalise, setting_named,
+};
+
+/// What every line can draw on.
+pub(crate) struct Ctx {
+    pub genre: Genre,
+    pub title: String,
+    pub show: String,
+    pub subject: String,
+    pub kind: SubjectKind,
+    pub cue: &'static str,
+    /// A definite noun phrase for the subject: `the light-speed probe`.
+    pub thing: String,
+    /// A proper name in the subject: `Alpha Centauri`.
+    pub proper: Option<String>,
+    pub setting: Setting,
+    pub mood: Mood,
+    pub flavour: Option<&'static str>,
+    pub cast: Vec<Person>,
+    pub segments: Vec<Vec<usize>>,
+    pub seed: u64,
+}
+
+fn role_of(p: &Person, roles: &[&str]) -> bool {
+    p.is_role(roles)
+}
+
+const LEADS: &[&str] = &["anchor", "newsreader", "presenter", "host"];
+const ASKERS: &[&str] = &[
+    "host",
+    "co-host",
+    "interviewer",
+    "reporter",
+    "correspondent",
+    "journalist",
+    "presenter",
+    "anchor",
+];
+
+impl Ctx {
+    pub fn new(a: &Analysis, seed: u64, warnings: &mut Vec<String>) -> Ctx {
+        let genre = a.genre;
+        let mut cast = a.people.clone();
+        let mut segments = a.segments.clone();
+        let add = |cast: &mut Vec<Person>, p: Person| -> usize {
+            match cast.iter().position(|c| c.character == p.character) {
+                Some(i) => i,
+                None => {
+                    cast.push(p);
+                    cast.len() - 1
+                }
+            }
+        };
+        match genre {
+            Genre::News => {
+                if cast.is_empty() {
+                    let a = add(&mut cast, Person::role_person("anchor"));
+                    let r = add(&mut cast, Person::role_person("reporter"));
+                    let e = add(&mut cast, Person::role_person("expert"));
+                    segments = vec![vec![a], vec![r, e], vec![a]];
+                } else {
+                    let first = &cast[segments[0][0]];
+                    let opener = if segments[0].len() == 1 && role_of(first, LEADS) {
+                        segments[0][0]
+                    } else {
+                        let a = add(&mut cast, Person::role_person("anchor"));
+                        segments.insert(0, vec![a]);
+                        a
+                    };
+                    // Someone to interview when the brief names only the anchor.
+                    if !segments.iter().any(|s| s.len() > 1) && cast.len() == 1 {
+                        let r = add(&mut cast, Person::role_person("reporter"));
+                        let e = add(&mut cast, Person::role_person("expert"));
+                        segments.push(vec![r, e]);
+                    }
+                    if segments.last() != Some(&vec![opener]) {
+                        segments.push(vec![opener]);
+                    }
+                }
+            }
+            Genre::Interview => {
+                let asker = cast.iter().position(|p| role_of(p, ASKERS));
+                let host = match asker {
+                    Some(i) => i,
+                    None => add(&mut cast, Person::role_person("host")),
+                };
+                let guests: Vec<usize> = (0..cast.len()).filter(|&i| i != host).collect();
+                let guests = if guests.is_empty() {
+                    vec![add(&mut cast, Person::role_person("guest"))]
+                } else {
+                    guests
+                };
+                let mut talk = vec![host];
+                talk.extend(guests);
+                segments = vec![vec![host], talk, vec![host]];
+            }
+            Genre::Podcast => {
+                if cast.is_empty() {
+                    add(&mut cast, Person::role_person("host"));
+                }
+                if cast.len() == 1 {
+                    let other = if role_of(&cast[0], &["host"]) {
+                        "co-host"
+                    } else {
+                        "host"
+                    };
+                    if other == "host" {
+                        cast.insert(0, Person::role_person("host"));
+                    } else {
+                        cast.push(Person::role_person(other));
+                    }
+                }
+                let all: Vec<usize> = (0..cast.len().min(4)).collect();
+                segments = vec![all];
+            }
+            Genre::Story => {
+                let narrator = cast
+                    .iter()
+                    .position(|p| role_of(p, &["narrator"]))
+                    .unwrap_or_else(|| {
+                        cast.insert(0, Person::role_person("narrator"));
+                        0
+                    });
+                if narrator != 0 {
+                    let n = cast.remove(narrator);
+                    cast.insert(0, n);
+                }
+                if cast.len() == 1 {
+                    cast.push(Person::role_person("traveller"));
+                }
+                // Someone to talk to: a lone character meets a stranger.
+                if cast.len() == 2 {
+                    cast.push(Person::role_person("stranger"));
+                }
+                let chars: Vec<usize> = (1..cast.len().min(4)).collect();
+                segments = vec![vec![0], chars, vec![0]];
+            }
+            Genre::Advert => {
+                let announcer = cast
+                    .iter()
+                    .position(|p| role_of(p, &["announcer", "narrator", "presenter", "host"]));
+                let a = match announcer {
+                    Some(i) => i,
+                    None => add(&mut cast, Person::role_person("announcer")),
+                };
+                let mut scene: Vec<usize> = (0..cast.len()).filter(|&i| i != a).collect();
+                if scene.is_empty() {
+                    scene.push(add(&mut cast, Person::role_person("customer")));
+                    scene.push(add(&mut cast, Person::role_person("friend")));
+                }
+                scene.truncate(2);
+                segments = vec![scene, vec![a]];
+            }
+            Genre::Meditation => {
+                let guide = cast
+                    .iter()
+                    .find(|p| !role_of(p, &["listener"]))
+                    .cloned()
+                    .unwrap_or_else(|| Person::role_person("guide"));
+                if cast.len() > 1 {
+                    warnings.push(format!(
+                        "a guided meditation has one voice: {} guides it",
+                        guide.the()
+                    ));
+                }
+                cast = vec![guide];
+                segments = vec![vec![0]];
+            }
+        }
+        // At most four voices: more are hard to tell apart.
+        if cast.len() > 4 {
+            warnings.push(format!(
+                "the brief names {} people; the template planner writes parts for the first \
+                 four ({})",
+                cast.len(),
+                cast[..4]
+                    .iter()
+                    .map(|p| p.character.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            cast.truncate(4);
+            for s in &mut segments {
+                s.retain(|&i| i < 4);
+            }
+            segments.retain(|s| !s.is_empty());
+        }
+        let (subject, kind, cue) = match &a.subject {
+            Some(s) => (s.text.clone(), s.kind, s.cue),
+            None => (
+                match genre {
+                    Genre::News => "the day's top stories",
+                    Genre::Interview => "a life's work",
+                    Genre::Podcast => "the small things that make life interesting",
+                    Genre::Story => "a night nobody would forget",
+                    Genre::Advert => "something new",
+                    Genre::Meditation => "rest and calm",
+                }
+                .to_owned(),
+                SubjectKind::Noun,
+                "about",
+            ),
+        };
+        let thing = thing_of(&subject, kind).unwrap_or_else(|| {
+            match genre {
+                Genre::News => "this story",
+                Genre::Story => "the journey",
+                Genre::Advert => "it",
+                _ => "this subject",
+            }
+            .to_owned()
+        });
+        let show = a.show.clone().unwrap_or_else(|| {
+            match genre {
+                Genre::News => "the evening news",
+                Genre::Interview => "In Conversation",
+                Genre::Podcast => "the podcast",
+                Genre::Story => "",
+                Genre::Advert => "",
+                Genre::Meditation => "",
+            }
+            .to_owned()
+        });
+        let show = if genre == Genre::Advert && show.is_empty() {
+            thing.clone()
+        } else {
+            show
+        };
+        let title = match (&a.show, genre) {
+            (Some(s), _) => s.clone(),
+            (None, Genre::Meditation) if cue == "for" => {
+                format!("A guided meditation for {}", short(&subject, 7))
+            }
+            (None, Genre::Meditation) => format!("A guided meditation: {}", short(&subject, 7)),
+            (None, _) => capitalise(&short(&subject, 8)),
+        };
+        let setting = a.setting.unwrap_or_else(|| {
+            setting_named(match genre {
+                Genre::News => "office",
+                Genre::Interview | Genre::Podcast => "studio",
+                Genre::Story => match a.mood {
+                    Some(Mood::Eerie | Mood::Tense) => "storm",
+                    _ => "countryside at night",
+                },
+                Genre::Advert => "city street",
+                Genre::Meditation => "stream",
+            })
+        });
+        let mood = a.mood.unwrap_or(match genre {
+            Genre::News => Mood::Dramatic,
+            Genre::Interview => Mood::Warm,
+            Genre::Podcast | Genre::Advert => Mood::Upbeat,
+            Genre::Story => Mood::Tense,
+            Genre::Meditation => Mood::Calm,
+        });
+        let proper = proper_of(&subject).filter(|p| !show.contains(p.as_str()));
+        Ctx {
+            genre,
+            title,
+            show,
+            subject,
+            kind,
+            cue,
+            thing,
+            proper,
+            setting,
+            mood,
+            flavour: a.flavour,
+            cast,
+            segments,
+            seed,
+        }
+    }
+
+    /// Fills a line's slots.
+    fn fill(&self, line: &str, extra: &[(&str, String)]) -> String {
+        let mut out = line.to_owned();
+        for (k, v) in extra {
+            out = out.replace(&format!("{{{k}}}"), v);
+        }
+        let about = match self.kind {
+            SubjectKind::Clause => format!("how {}", self.subject),
+            SubjectKind::Noun => self.subject.clone(),
+        };
+        let summary = match self.kind {
+            SubjectKind::Clause => self.subject.clone(),
+            SubjectKind::Noun => format!("it is all about {}", self.subject),
+        };
+        let pairs = [
+            ("{show}", self.show.clone()),
+            ("{headline}", self.subject.clone()),
+            ("{summary}", summary),
+            ("{about_cap}", capitalise(&about)),
+            ("{about}", about),
+            ("{thing}", self.thing.clone()),
+            ("{proper}", self.proper.clone().unwrap_or_default()),
+            ("{place}", self.setting.place.to_owned()),
+            ("{image}", self.setting.image.to_owned()),
+        ];
+        for (k, v) in pairs {
+            out = out.replace(k, &v);
+        }
+        out
+    }
+
+    fn music(&self, rng: &mut Rng, part: &str) -> &'static str {
+        let sci = self.flavour == Some("science fiction");
+        let options: &[&str] = match (self.genre, part) {
+            (Genre::News, _) if sci => &[
+                "Dramatic synthwave news theme",
+                "Futuristic electronic news theme",
+            ],
+            (Genre::News, _) if self.mood == Mood::Upbeat => &["Upbeat bright news theme"],
+            (Genre::News, _) => &[
+                "Dramatic orchestral news theme",
+                "Urgent news theme with driving drums",
+            ],
+            (Genre::Interview | Genre::Podcast, "bed") => match self.flavour {
+                Some("jazz") => &["Soft jazz trio bed"],
+                _ => &["Calm lo-fi hip hop bed at 85 bpm", "Mellow lo-fi bed"],
+            },
+            (Genre::Interview, _) => match self.mood {
+                Mood::Calm | Mood::Sad => &["Gentle ambient intro theme"],
+                _ => &["Relaxed jazz trio intro", "Warm corporate intro theme"],
+            },
+            (Genre::Podcast, _) => match (self.flavour, self.mood) {
+                (Some("jazz"), _) => &["Upbeat jazz trio jingle"],
+                (Some("country"), _) => &["Cheerful country jingle"],
+                (Some("science fiction"), _) => &["Bright synthwave jingle"],
+                (_, Mood::Calm) => &["Calm bossa nova intro"],
+                _ => &[
+                    "Upbeat lo-fi hip hop intro jingle",
+                    "Bright funk podcast jingle",
+                    "Happy ukulele podcast jingle",
+                ],
+            },
+            (Genre::Story, _) => match (self.flavour, self.mood) {
+                (Some("children's"), _) => &["Gentle children's lullaby"],
+                (Some("fantasy" | "celtic"), _) => &["Mysterious celtic folk tune"],
+                (Some("science fiction"), _) => &["Slow cinematic synthwave underscore"],
+                (_, Mood::Eerie) => &["Eerie suspense underscore", "Dark ambient suspense drone"],
+                (_, Mood::Tense) => &["Tense thriller underscore", "Suspense underscore"],
+                (_, Mood::Dramatic) => &["Orchestral drama underscore"],
+                (_, Mood::Epic) => &["Epic cinematic orchestral score"],
+                (_, Mood::Sad) => &["Sad solo piano"],
+                (_, Mood::Funny | Mood::Upbeat) => &["Playful children's tune"],
+                _ => &["Gentle cinematic strings", "Calm ambient underscore"],
+            },
+            (Genre::Advert, _) => match (self.flavour, self.mood) {
+                (Some("electronic" | "science fiction"), _) => &["Upbeat electronic jingle"],
+                (Some("country"), _) => &["Cheerful country jingle"],
+                (_, Mood::Calm | Mood::Warm) => &["Relaxed bossa nova jingle"],
+                (_, Mood::Epic | Mood::Dramatic) => &["Epic cinematic trailer music"],
+                _ => &[
+                    "Happy ukulele jingle",
+                    "Upbeat funk jingle",
+                    "Bright corporate jingle",
+                ],
+            },
+            (Genre::Meditation, _) => &[
+                "Slow meditation ambient pad, no drums",
+                "Calm ambient meditation drone, no drums",
+            ],
+        };
+        options[rng.below(options.len())]
+    }
+
+    /// Event subjects ("humans sent a probe") get questions about what happened; topics
+    /// ("coral reefs") questions about the topic.
+    fn facets(&self) -> &'static [Facet] {
+        match (self.kind, self.genre) {
+            (SubjectKind::Clause, _) | (_, Genre::News) => FACETS,
+            _ => TOPIC_FACETS,
+        }
+    }
+
+    fn ambience(&self) -> &'static str {
+        self.setting.ambience
+    }
+}
+
+/// At most `n` words of a phrase.
+fn short(s: &str, n: usize) -> String {
+    let words: Vec<&str> = s.split(' ').collect();
+    let mut out = words[..words.len().min(n)].join(" ");
+    // Do not end on a small word.
+    while let Some((head, last)) = out.rsplit_once(' ') {
+        if [
+            "a", "an", "the", "of", "to", "in", "on", "for", "and", "with", "at", "who", "that",
+        ]
+        .contains(&last.to_lowercase().as_str())
+        {
+            out = head.to_owned();
+        } else {
+            break;
+        }
+    }
+    out
+}
+
+const BREAKS: &[&str] = &[
+    "in", "on", "at", "to", "for", "from", "with", "by", "about", "that", "which", "who", "and",
+    "or", "but", "into", "across", "over", "after", "before", "during", "as", "while", "when",
+    "is", "are", "was", "were", "has", "have",
+];
+
+/// A definite noun phrase from the subject: `a light-speed probe` → `the light-speed probe`.
+fn thing_of(subject: &str, kind: SubjectKind) -> Option<String> {
+    let words: Vec<&str> = subject.split(' ').collect();
+    let det = |i: usize| {
+        ["a", "an", "the", "their", "his", "her", "its", "our"]
+            .contains(&words[i].to_lowercase().as_str())
+    };
+    let start = match kind {
+        SubjectKind::Clause => (1..words.len()).find(|&i| det(i)),
+        SubjectKind::Noun => det(0).then_some(0),
+    };
+    let (start, article) = match start {
+        Some(i) => (i + 1, true),
+        None if kind == SubjectKind::Noun => (0, false),
+        None => return None,
+    };
+    let mut np = Vec::new();
+    for w in &words[start..] {
+        let bare = w.trim_end_matches([',', '.', ';', ':']);
+        let lw = bare.to_lowercase();
+        if BREAKS.contains(&lw.as_str()) || np.len() == 5 {
+            break;
+        }
+        np.push(bare);
+        if bare.len() != w.len() {
+            break;
+        }
+    }
+    if np.is_empty() {
+        return None;
+    }
+    // "life on the space station": one word says too little; keep the short phrase whole.
+    if np.len() == 1 && !article && words.len() <= 6 {
+        return Some(subject.trim_end_matches(['.', ',', ';', ':']).to_owned());
+    }
+    let np = np.join(" ");
+    Some(if article { format!("the {np}") } else { np })
+}
+
+/// The last proper name in the subject, not its first word: `Alpha Centauri`, `the Pacific`.
+fn proper_of(subject: &str) -> Option<String> {
+    let words: Vec<&str> = subject.split(' ').collect();
+    let mut found = None;
+    let mut i = 1;
+    while i < words.len() {
+        let cap = |w: &str| {
+            w.chars().next().is_some_and(char::is_uppercase) && w != "I" && !w.contains('.')
+        };
+        if cap(words[i]) {
+            let mut j = i;
+            while j < words.len() && cap(words[j]) && j - i < 3 {
+                j += 1;
+            }
+            let mut name = words[i..j]
+                .join(" ")
+                .trim_end_matches([',', '.', ';', ':', '!', '?'])
+                .to_owned();
+            if words[i - 1].eq_ignore_ascii_case("the") {
+                name = format!("the {name}");
+            }
+            found = Some(name);
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
+/// Chooses one variant; variants with a `{proper}` slot only when there is a proper name.
+fn pick<'a>(ctx: &Ctx, rng: &mut Rng, options: &[&'a str]) -> &'a str {
+    let ok: Vec<&str> = options
+        .iter()
+        .copied()
+        .filter(|o| ctx.proper.is_some() || !o.contains("{proper}"))
+        .collect();
+    let ok = if ok.is_empty() { options.to_vec() } else { ok };
+    ok[rng.below(ok.len())]
+}
+
+/// One question-and-answer topic of a conversation.
+struct Facet {
+    questions: &'static [&'static str],
+    answers: &'static [&'static str],
+    proper: bool,
+}
+
+const FACETS: &[Facet] = &[
+    Facet {
+        questions: &[
+            "{addr}let's start with the basics. What exactly happened?",
+            "For anyone just tuning in, what is this all about?",
+        ],
+        answers: &[
+            "The short version is this: {summary}. It took years of work, and now it has finally come together.",
+            "Put simply, {summary}. A lot of people said it could not be done.",
+        ],
+        proper: false,
+    },
+    Facet {
+        questions: &[
+            "What should people understand about {thing}?",
+            "What makes {thing} different from anything that came before?",
+        ],
+        answers: &[
+            "{as}I would say it is the care that went into it. Every part of {thing} was tested again and again.",
+            "Mostly the scale of it. Nobody has tried anything quite like {thing} before.",
+        ],
+        proper: false,
+    },
+    Facet {
+        questions: &[
+            "What was the hardest part?",
+            "What nearly went wrong along the way?",
+        ],
+        answers: &[
+            "Honestly, the waiting. Each test raised new questions, and we had to answer every one of them before moving on.",
+            "{as}I can tell you there were nights when we thought it was over. One small fault, found late, cost us months.",
+        ],
+        proper: false,
+    },
+    Facet {
+        questions: &["And why {proper}?", "What does all this mean for {proper}?"],
+        answers: &[
+            "We looked at every option, and {proper} kept coming out on top. It is where we can learn the most.",
+            "A great deal. {proper} has been part of this story from the very first day.",
+        ],
+        proper: true,
+    },
+    Facet {
+        questions: &[
+            "What surprised you most?",
+            "Was there anything you did not expect?",
+        ],
+        answers: &[
+            "How many people care. We expected a few specialists to follow {thing}, and instead we heard from schools, families and complete strangers.",
+            "The speed of it all. Things we planned to take a year happened in a few weeks.",
+        ],
+        proper: false,
+    },
+    Facet {
+        questions: &[
+            "Who made this possible?",
+            "Tell us about the people behind {thing}.",
+        ],
+        answers: &[
+            "A small team that refused to give up, and many more people who helped quietly, year after year.",
+            "Specialists, volunteers, and families who put up with a lot of long nights. It is their work people are talking about today.",
+        ],
+        proper: false,
+    },
+    Facet {
+        questions: &[
+            "Not everyone is convinced. What do you say to the critics?",
+            "Some people say the money would be better spent elsewhere. Are they wrong?",
+        ],
+        answers: &[
+            "Their questions are fair, and the results are public so that anyone can check them. Doubt is part of the work.",
+            "I understand the worry. But what we learn from {thing} will be useful far beyond this one project.",
+        ],
+        proper: false,
+    },
+    Facet {
+        questions: &[
+            "What is the mood like {place} right now?",
+            "Describe the scene {place} for us.",
+        ],
+        answers: &[
+            "{image} And everyone here is talking about {thing}.",
+            "Busy, and a little emotional. {image}",
+        ],
+        proper: false,
+    },
+    Facet {
+        questions: &["What happens next?", "When will we know more?"],
+        answers: &[
+            "The next few months will tell us a lot. Every result will be shared as it comes in, the good and the bad.",
+            "There is a long road ahead. The first real answers should come within the year.",
+        ],
+        proper: false,
+    },
+    Facet {
+        questions: &[
+            "What should our listeners take away from all this?",
+            "If people remember one thing today, what should it be?",
+        ],
+        answers: &[
+            "That big things start small. All of {thing} began as a question someone was brave enough to ask.",
+            "That patience pays off. Keep asking questions, and keep an eye on {thing}, because this is only the beginning.",
+        ],
+        proper: false,
+    },
+    Facet {
+        questions: &[
+            "How do you feel, now that the day has come?",
+            "What does this mean to you personally?",
+        ],
+        answers: &[
+            "Proud, and a little tired. I keep thinking of everyone who worked on {thing} and never got to see this day.",
+            "It is hard to put into words. {as}I have spent a good part of my life on this.",
+        ],
+        proper: false,
+    },
+    Facet {
+        questions: &[
+            "How long has this been in the making?",
+            "Where did the idea come from?",
+        ],
+        answers: &[
+            "Longer than any of us expected. Years of planning, and a few false starts, before anything worked.",
+            "From a conversation over coffee, believe it or not. Someone asked what it would take, and nobody could stop thinking about it.",
+        ],
+        proper: false,
+    },
+];
+
+const TOPIC_FACETS: &[Facet] = &[
+    Facet {
+        questions: &[
+            "{addr}how did you first get into {thing}?",
+            "So, {about}. Where do we even start?",
+        ],
+        answers: &[
+            "By accident, honestly. One small experiment, and I was hooked. {as}I have never looked back.",
+            "Start with why it matters. {about_cap} touches more of our lives than most people think.",
+        ],
+        proper: false,
+    },
+    Facet {
+        questions: &[
+            "What do most people get wrong about {thing}?",
+            "What is the biggest myth about {thing}?",
+        ],
+        answers: &[
+            "They think it is complicated. It is not. It takes patience and a bit of curiosity, that's all.",
+            "That you need to be an expert. Some of the best ideas about {thing} come from complete beginners.",
+        ],
+        proper: false,
+    },
+    Facet {
+        questions: &[
+            "If someone listening wants to start, what is the one thing they should know?",
+            "What would you tell a complete beginner?",
+        ],
+        answers: &[
+            "Start small. Learn one thing properly before you try ten.",
+            "Ask the people who already do it. They are usually happy to share what they know.",
+        ],
+        proper: false,
+    },
+    Facet {
+        questions: &["And why {proper}?", "What makes {proper} special?"],
+        answers: &[
+            "{proper} has something you cannot find anywhere else. Once you have seen it, you understand.",
+            "The people. In {proper}, everyone seems to have an opinion about {thing}, and a story to go with it.",
+        ],
+        proper: true,
+    },
+    Facet {
+        questions: &[
+            "Is there a moment that sums it up for you?",
+            "Tell us a story about {thing}.",
+        ],
+        answers: &[
+            "There is one I always come back to: the first time it all worked, and I realised I had been overthinking it for years.",
+            "A few years ago I got it completely wrong, in front of everyone. It was the best lesson I ever had.",
+        ],
+        proper: false,
+    },
+    Facet {
+        questions: &[
+            "What has changed in the last few years?",
+            "Is {thing} different today from when you started?",
+        ],
+        answers: &[
+            "Almost everything. There is more interest, better information, and many more people willing to share what they know.",
+            "Very. What used to be a niche is now something people talk about over dinner.",
+        ],
+        proper: false,
+    },
+    Facet {
+        questions: &[
+            "What surprised you most?",
+            "What still surprises you about {thing}?",
+        ],
+        answers: &[
+            "How generous people are. Everyone I met wanted to help, and to pass on what they had learned.",
+            "How much there is still to learn. Every time I think I understand {thing}, something new comes along.",
+        ],
+        proper: false,
+    },
+    Facet {
+        questions: &[
+            "What is it like {place} today?",
+            "Describe where we are for the listeners.",
+        ],
+        answers: &[
+            "{image} A good place to talk about {thing}.",
+            "Lovely, really. {image}",
+        ],
+        proper: false,
+    },
+    Facet {
+        questions: &[
+            "What is the most common mistake?",
+            "What should people avoid?",
+        ],
+        answers: &[
+            "Doing too much at once. Pick one thing, do it well, and build from there.",
+            "Giving up too early. The first attempt is rarely the best one, and that is fine.",
+        ],
+        proper: false,
+    },
+    Facet {
+        questions: &[
+            "What do you hope listeners take away from this?",
+            "If people remember one thing today, what should it be?",
+        ],
+        answers: &[
+            "That {about} is for everyone. You do not need to be an expert to enjoy it.",
+            "That curiosity is enough to begin. Everything else about {thing} can be learned along the way.",
+        ],
+        proper: false,
+    },
+    Facet {
+        questions: &["What is next for you?", "Where do you see {thing} going?"],
+        answers: &[
+            "More of the same, I hope. There is always something new to learn about {thing}.",
+            "Further than most people expect. We are only at the beginning.",
+        ],
+        proper: false,
+    },
+];
+
+/// Reactions that open a follow-up question in a conversation.
+const REACTIONS: &[&str] = &[
+    "Right.",
+    "That's fascinating.",
+    "I did not know that.",
+    "Good point.",
+    "Interesting.",
+    "Wow.",
+];
+
+/// The order of facets for a conversation of `n` questions: the basics first, then the rest
+/// in a seeded order, then round again.
+fn facet_order(ctx: &Ctx, rng: &mut Rng, n: usize) -> Vec<(usize, usize)> {
+    let facets = ctx.facets();
+    let mut rest: Vec<usize> = (1..facets.len())
+        .filter(|&i| !facets[i].proper || ctx.proper.is_some())
+        .collect();
+    for i in (1..rest.len()).rev() {
+        let j = rng.below(i + 1);
+        rest.swap(i, j);
+    }
+    let mut order = vec![0];
+    order.extend(rest);
+    (0..n)
+        .map(|k| (order[k % order.len()], k / order.len()))
+        .collect()
+}
+
+fn as_prefix(p: &Person) -> String {
+    match (&p.role, p.named) {
+        (Some(r), _)
+            if ["guest", "friend", "stranger", "customer", "caller"].contains(&r.as_str()) =>
+        {
+            String::new()
+        }
+        (Some(_), false) => format!("As the {}, ", p.title),
+        _ => String::new(),
+    }
+}
+
+/// Questions by the group's first, answered by the others in turn (in a podcast, everyone
+/// asks in turn); `order` from [`facet_order`].
+fn exchange(
+    ctx: &Ctx,
+    d: &mut Draft,
+    group: &[usize],
+    order: &[(usize, usize)],
+    first_k: usize,
+    reactions: bool,
+) {
+    let answerers: Vec<usize> = group[1..].to_vec();
+    let reaction_offset = d.rng.below(REACTIONS.len());
+    let mut askers: Vec<usize> = vec![group[0]];
+    if ctx.genre == Genre::Podcast {
+        askers = group.to_vec();
+    }
+    for (k, &(f, round)) in order.iter().enumerate() {
+        let k = k + first_k;
+        let facet = &ctx.facets()[f];
+        let asker = askers[k % askers.len()];
+        let others: Vec<usize> = if ctx.genre == Genre::Podcast {
+            group.iter().copied().filter(|&i| i != asker).collect()
+        } else {
+            answerers.clone()
+        };
+        let answerer = others[k % others.len()];
+        let a = &ctx.cast[answerer];
+        let addr = match a.address() {
+            Some(n) if k == 0 => format!("{n}, "),
+            _ => String::new(),
+        };
+        let qi = (d.rng.below(facet.questions.len()) + round) % facet.questions.len();
+        let ai = (d.rng.below(facet.answers.len()) + round) % facet.answers.len();
+        let mut q = ctx.fill(facet.questions[qi], &[("addr", addr)]);
+        if reactions && k > 0 {
+            // Never the same reaction twice in a row.
+            let r = (k + reaction_offset) % REACTIONS.len();
+            q = format!("{} {q}", REACTIONS[r]);
+        }
+        let ans = ctx.fill(facet.answers[ai], &[("as", as_prefix(a))]);
+        d.say(&ctx.cast[asker].character, &q);
+        d.say(&a.character, &ans);
+    }
+}
+
+fn speeds(ctx: &Ctx) -> Vec<(String, f64)> {
+    ctx.cast
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let s = if !super::EMIT_VOICES {
+                1.0
+            } else if ctx.genre == Genre::Meditation {
+                0.9
+            } else {
+                super::VOICE_SETTINGS[i % super::VOICE_SETTINGS.len()].1
+            };
+            (p.character.clone(), s)
+        })
+        .collect()
+}
+
+/// Writes the piece with `units` units of body (questions, story beats, breathing cycles).
+pub(crate) fn write(ctx: &Ctx, units: usize) -> Draft {
+    let mut d = Draft::new(ctx.seed, units, speeds(ctx));
+    match ctx.genre {
+        Genre::News | Genre::Interview => news_or_interview(ctx, &mut d, units),
+        Genre::Podcast => podcast(ctx, &mut d, units),
+        Genre::Story => story(ctx, &mut d, units),
+        Genre::Advert => advert(ctx, &mut d, units),
+        Genre::Meditation => meditation(ctx, &mut d, units),
+    }
+    d
+}
+
+fn our(p: &Person) -> String {
+    if p.named {
+        p.title.clone()
+    } else {
+        format!("our {}", p.title)
+    }
+}
+
+fn news_or_interview(ctx: &Ctx, d: &mut Draft, units: usize) {
+    let news = ctx.genre == Genre::News;
+    let segs = &ctx.segments;
+    let talks = segs.iter().filter(|s| s.len() > 1).count().max(1);
+    let opener = segs[0][0];
+    let theme = ctx.music(&mut d.rng, "theme");
+    for (si, seg) in segs.iter().enumerate() {
+        let first = si == 0;
+        let last = si + 1 == segs.len();
+        let next_lead = segs.get(si + 1).map(|s| s[0]);
+        let lead = &ctx.cast[seg[0]];
+        let who = lead.character.clone();
+        if first {
+            d.begin("music", "theme", -28.0, theme);
+            if news {
+                let hello = pick(
+                    ctx,
+                    &mut d.rng,
+                    &[
+                        "Good evening, and welcome to {show}.",
+                        "This is {show}. Good evening.",
+                        "Hello, and welcome to {show}.",
+                    ],
+                );
+                let top = pick(
+                    ctx,
+                    &mut d.rng,
+                    &[
+                        "Our top story tonight: {headline}.",
+                        "Tonight's main story: {headline}.",
+                        "Breaking news tonight: {headline}.",
+                    ],
+                );
+                d.say(&who, &ctx.fill(&format!("{hello} {top}"), &[]));
+                let more = pick(
+                    ctx,
+                    &mut d.rng,
+                    &[
+                        "It is a moment many people thought they would never see. Here is what we know so far.",
+                        "The news has spread quickly, and reactions are still coming in.",
+                        "It is the story everyone is talking about, and we have the people closest to it.",
+                    ],
+                );
+                d.say(&who, &ctx.fill(more, &[]));
+            } else {
+                let guests: Vec<String> = segs
+                    .iter()
+                    .find(|s| s.len() > 1)
+                    .map(|s| s[1..].iter().map(|&i| ctx.cast[i].the()).collect())
+                    .unwrap_or_default();
+                let hello = pick(
+                    ctx,
+                    &mut d.rng,
+                    &[
+                        "Welcome to {show}. I'm your host.",
+                        "Hello, and welcome to {show}.",
+                    ],
+                );
+                let guest_line = if guests.len() == 1
+                    && ctx
+                        .cast
+                        .iter()
+                        .any(|p| p.the() == guests[0] && p.is_role(&["guest"]))
+                {
+                    "I have a very special guest with me today, and we are talking about {about}."
+                        .to_owned()
+                } else {
+                    format!(
+                        "My guest today is {}, and we are talking about {{about}}.",
+                        join_and(&guests)
+                    )
+                };
+                d.say(&who, &ctx.fill(&format!("{hello} {guest_line}"), &[]));
+            }
+            d.end("music", "theme");
+        }
+        if seg.len() > 1 {
+            let guest = &ctx.cast[seg[1]];
+            let handed = si > 0 && segs[si - 1][0] != seg[0];
+            if handed || news {
+                let hi = if handed {
+                    pick(
+                        ctx,
+                        &mut d.rng,
+                        &[
+                            "Thank you. I'm {place}, and with me is {g}.",
+                            "Thanks. I'm here {place} with {g}.",
+                        ],
+                    )
+                } else {
+                    pick(ctx, &mut d.rng, &["Joining me {place} is {g}."])
+                };
+                d.say(&who, &ctx.fill(hi, &[("g", guest.the())]));
+            }
+            if !news || guest.named {
+                let reply = pick(
+                    ctx,
+                    &mut d.rng,
+                    &[
+                        "Thank you for having me.",
+                        "It's a pleasure to be here.",
+                        "Thanks. I have been looking forward to this.",
+                    ],
+                );
+                d.say(&guest.character, reply);
+            }
+            d.begin("sfx", "ambience", -38.0, ctx.ambience());
+            let n = (units / talks).max(1) + usize::from(si == 0 && !units.is_multiple_of(talks));
+            let order = facet_order(ctx, &mut d.rng, n);
+            exchange(ctx, d, seg, &order, 0, !news);
+            if let Some(nl) = next_lead
+                && nl != seg[0]
+            {
+                let back = pick(
+                    ctx,
+                    &mut d.rng,
+                    &[
+                        "{g}thank you. Back to you in the studio.",
+                        "That's all from here {place}. Back to you in the studio.",
+                    ],
+                );
+                let g = guest.address().map_or(String::new(), |n| format!("{n}, "));
+                d.say(&who, &ctx.fill(back, &[("g", g)]));
+            }
+            d.end("sfx", "ambience");
+        } else if !first && !last {
+            // Someone alone in the middle: a short report.
+            let report = pick(
+                ctx,
+                &mut d.rng,
+                &[
+                    "Thank you. The latest on {thing}: {headline}. People {place} are still taking it in.",
+                    "Thanks. Here {place}, the talk is all about {thing}, and the questions keep coming.",
+                ],
+            );
+            d.say(&who, &ctx.fill(report, &[]));
+        }
+        if last && si > 0 {
+            if !news {
+                if segs[si - 1].len() > 1 && segs[si - 1][0] == seg[0] {
+                    let g = &ctx.cast[segs[si - 1][1]];
+                    let name = g.address().map_or(String::new(), |n| format!("{n}, "));
+                    d.say(&who, &format!("{name}thank you so much for joining us."));
+                    d.say(&g.character, "Thank you. I really enjoyed it.");
+                }
+                let bye = pick(
+                    ctx,
+                    &mut d.rng,
+                    &[
+                        "That's all for this edition of {show}. Until next time, goodbye.",
+                        "Thank you for listening to {show}. See you next time.",
+                    ],
+                );
+                d.say(&who, &ctx.fill(bye, &[]));
+            } else {
+                let recap = pick(
+                    ctx,
+                    &mut d.rng,
+                    &[
+                        "What a story. To recap: {headline}.",
+                        "Once more, tonight's top story: {headline}.",
+                        "A remarkable day. In short, {headline}, and we will follow every step.",
+                    ],
+                );
+                let bye = pick(
+                    ctx,
+                    &mut d.rng,
+                    &[
+                        "That's all from {show}. Good night.",
+                        "Thank you for listening to {show}. Good night.",
+                        "From all of us at {show}, good night.",
+                    ],
+                );
+                d.say(&who, &ctx.fill(&format!("{recap} {bye}"), &[]));
+            }
+            d.clip("music", -26.0, &format!("{theme}, short ending sting"), 4.0);
+        } else if let Some(nl) = next_lead
+            && nl != seg[0]
+            && seg.len() == 1
+        {
+            let to = &ctx.cast[nl];
+            let hand = pick(
+                ctx,
+                &mut d.rng,
+                &[
+                    "{to_our} is {place} with the latest. Over to you.",
+                    "For more, we go live to {to_our}, {place}.",
+                ],
+            );
+            d.say(&who, &ctx.fill(hand, &[("to_our", our(to))]));
+            d.clip("sfx", -26.0, "Transition swoosh", 1.2);
+        }
+        let _ = opener;
+    }
+}
+
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+fn self_name(p: &Person) -> String {
+    match (p.named, p.role.as_deref()) {
+        (true, _) => p.character.clone(),
+        (false, Some("host")) => "your host".to_owned(),
+        (false, Some("co-host")) => "your co-host".to_owned(),
+        (false, Some("guest")) => "today's guest".to_owned(),
+        _ => format!("the {}", p.title),
+    }
+}
+
+fn podcast(ctx: &Ctx, d: &mut Draft, units: usize) {
+    let group = &ctx.segments[0];
+    let a = &ctx.cast[group[0]];
+    let jingle = ctx.music(&mut d.rng, "intro");
+    d.clip("music", -22.0, jingle, 6.0);
+    let bed = ctx.music(&mut d.rng, "bed");
+    d.begin("music", "bed", -36.0, bed);
+    let hello = pick(
+        ctx,
+        &mut d.rng,
+        &[
+            "Hello and welcome back to {show}. I'm {me}.",
+            "Hi everyone, and welcome to {show}. I'm {me}.",
+        ],
+    );
+    d.say(&a.character, &ctx.fill(hello, &[("me", self_name(a))]));
+    for (k, &i) in group[1..].iter().enumerate() {
+        let p = &ctx.cast[i];
+        let line = if k == 0 {
+            pick(
+                ctx,
+                &mut d.rng,
+                &[
+                    "And I'm {me}. Today we're talking about {about}.",
+                    "And I'm {me}. This week, it's all about {about}.",
+                ],
+            )
+        } else {
+            "And I'm {me}. Happy to be here."
+        };
+        d.say(&p.character, &ctx.fill(line, &[("me", self_name(p))]));
+    }
+    let warm = pick(
+        ctx,
+        &mut d.rng,
+        &[
+            "I have been looking forward to this one. There is so much to say about {thing}.",
+            "Honestly, I could talk about {thing} all day, so let's get into it.",
+        ],
+    );
+    d.say(&a.character, &ctx.fill(warm, &[]));
+    d.end("music", "bed");
+    d.begin("sfx", "ambience", -40.0, ctx.ambience());
+    let n = units.max(1);
+    let first = n.div_ceil(2);
+    let order = facet_order(ctx, &mut d.rng, n);
+    exchange(ctx, d, group, &order[..first], 0, true);
+    d.end("sfx", "ambience");
+    if n > first {
+        d.clip("sfx", -28.0, "Soft whoosh transition", 1.0);
+        d.begin("sfx", "ambience", -40.0, ctx.ambience());
+        exchange(ctx, d, group, &order[first..], first, true);
+        d.end("sfx", "ambience");
+    }
+    let b = &ctx.cast[group[1]];
+    let bye = pick(
+        ctx,
+        &mut d.rng,
+        &[
+            "That's our show for today. Thanks for listening to {show}.",
+            "And that's all the time we have. Thank you for listening to {show}.",
+        ],
+    );
+    d.say(&a.character, &ctx.fill(bye, &[]));
+    let bye2 = pick(
+        ctx,
+        &mut d.rng,
+        &["See you next time!", "Take care, everyone. Bye for now."],
+    );
+    d.say(&b.character, bye2);
+    d.clip("music", -24.0, jingle, 5.0);
+}
+
+const STORY_TIMES: &[&str] = &[
+    "just after sunset",
+    "on a cold grey morning",
+    "late one night",
+    "on an ordinary afternoon",
+];
+
+const OPENING_BEATS: &[&str] = &[
+    "Nobody noticed it at first.",
+    "{a} was the first to notice that something had changed.",
+    "At first, everything seemed perfectly normal.",
+];
+
+const BEATS: &[&str] = &[
+    "Something was not quite right.",
+    "Then came a sound that nobody expected.",
+    "For a long moment, nobody moved.",
+    "The way ahead grew narrower, and the light began to fade.",
+    "And then, all at once, everything changed.",
+    "{a} pressed on, one careful step at a time.",
+    "Far away, something answered.",
+    "{a} stopped, and listened.",
+    "It was not the end. Not yet.",
+    "{a} thought about home, and how far away it seemed.",
+];
+
+/// Pairs of lines: the first character speaks, the second answers.
+const STORY_LINES: &[(&str, &str)] = &[
+    ("Did you hear that?", "I heard it. It came from over there."),
+    (
+        "Are you sure about this?",
+        "No. But we have come too far to turn back now.",
+    ),
+    (
+        "I never believed the old stories about this place.",
+        "Believe them now. We are standing right in the middle of one.",
+    ),
+    (
+        "What do we do now?",
+        "We wait for the right moment, and then we move.",
+    ),
+    ("Stay close to me.", "I'm right behind you."),
+    ("I'm scared.", "So am I. That's what makes it brave."),
+    (
+        "Look at this place.",
+        "I know. It is nothing like I imagined.",
+    ),
+    (
+        "Do you think anyone else knows?",
+        "If they do, they are keeping it to themselves.",
+    ),
+    (
+        "Wait. Something is moving.",
+        "Don't breathe. Don't make a sound.",
+    ),
+];
+
+fn story(ctx: &Ctx, d: &mut Draft, units: usize) {
+    let narrator = ctx.cast[0].character.clone();
+    let chars: Vec<&Person> = ctx.segments[1].iter().map(|&i| &ctx.cast[i]).collect();
+    let music = ctx.music(&mut d.rng, "theme");
+    d.begin("music", "open", -30.0, music);
+    let open = pick(
+        ctx,
+        &mut d.rng,
+        &[
+            "This is the story of {about}.",
+            "Listen closely. This is the story of {about}.",
+        ],
+    );
+    d.say(&narrator, &ctx.fill(open, &[]));
+    let when = STORY_TIMES[d.rng.below(STORY_TIMES.len())];
+    d.say(
+        &narrator,
+        &ctx.fill(&format!("It begins {{place}}, {when}. {{image}}"), &[]),
+    );
+    d.end("music", "open");
+    d.begin("sfx", "ambience", -36.0, ctx.ambience());
+    let mut lines: Vec<usize> = (0..STORY_LINES.len()).collect();
+    for i in (1..lines.len()).rev() {
+        let j = d.rng.below(i + 1);
+        lines.swap(i, j);
+    }
+    let mut beats: Vec<usize> = (0..BEATS.len()).collect();
+    for i in (1..beats.len()).rev() {
+        let j = d.rng.below(i + 1);
+        beats.swap(i, j);
+    }
+    let name = |p: &Person| capitalise(&p.the());
+    for u in 0..units.max(1) {
+        let a = chars.get(u % chars.len().max(1)).copied();
+        let b = chars.get((u + 1) % chars.len().max(1)).copied();
+        let beat = if u == 0 {
+            OPENING_BEATS[d.rng.below(OPENING_BEATS.len())]
+        } else {
+            BEATS[beats[u % beats.len()]]
+        };
+        let a_name = a.map_or("Nobody".to_owned(), name);
+        let beat = if a.is_none() && beat.contains("{a}") {
+            "The night held its breath."
+        } else {
+            beat
+        };
+        d.say(&narrator, &ctx.fill(beat, &[("a", a_name)]));
+        let (l1, l2) = STORY_LINES[lines[u % lines.len()]];
+        if let Some(a) = a {
+            d.say(&a.character, &ctx.fill(l1, &[]));
+            match b {
+                Some(b) if b.character != a.character => d.say(&b.character, &ctx.fill(l2, &[])),
+                _ => {}
+            }
+        }
+        if u + 1 == units.max(1) / 2 && units >= 4 {
+            d.end("sfx", "ambience");
+            d.clip("music", -28.0, music, 3.0);
+            d.begin("sfx", "ambience", -36.0, ctx.ambience());
+        }
+    }
+    d.end("sfx", "ambience");
+    d.begin("music", "close", -30.0, music);
+    let end = match ctx.kind {
+        SubjectKind::Clause => pick(
+            ctx,
+            &mut d.rng,
+            &[
+                "And that is how {headline}.",
+                "And so, in the end, {headline}.",
+            ],
+        ),
+        SubjectKind::Noun => pick(
+            ctx,
+            &mut d.rng,
+            &[
+                "And that was the story of {about}.",
+                "And so ends the story of {about}.",
+            ],
+        ),
+    };
+    d.say(&narrator, &ctx.fill(&format!("{end} The end."), &[]));
+    d.end("music", "close");
+}
+
+const BENEFITS: &[&str] = &[
+    "Made with care, and made to last.",
+    "It fits right into your day, wherever you are.",
+    "Thousands of people have already made the switch.",
+    "It is simple, it is friendly, and it just works.",
+    "Try {product} once, and you will wonder how you ever managed without it.",
+    "No fuss, no waiting, just {product}.",
+    "Because you deserve something better.",
+    "Ask your friends. They already know.",
+    "Designed for real life, and for real people.",
+    "Ready when you are, every single day.",
+    "Once you try {product}, there is no going back.",
+    "Simple to start, and hard to put down.",
+];
+
+fn advert(ctx: &Ctx, d: &mut Draft, units: usize) {
+    let scene: Vec<&Person> = ctx.segments[0].iter().map(|&i| &ctx.cast[i]).collect();
+    let announcer = ctx.cast[ctx.segments[1][0]].character.clone();
+    let product = ctx.show.clone();
+    let jingle = ctx.music(&mut d.rng, "jingle");
+    d.begin("sfx", "ambience", -38.0, ctx.ambience());
+    let problem = pick(
+        ctx,
+        &mut d.rng,
+        &[
+            "Another long day, and nothing seems to go right.",
+            "I need something better, and I need it today.",
+            "I have tried everything. Nothing works.",
+        ],
+    );
+    d.say(&scene[0].character, problem);
+    let other = scene.get(1).unwrap_or(&scene[0]);
+    let tip = pick(
+        ctx,
+        &mut d.rng,
+        &[
+            "Have you tried {product}?",
+            "You should try {product}. Seriously.",
+        ],
+    );
+    d.say(
+        &other.character,
+        &ctx.fill(tip, &[("product", product.clone())]),
+    );
+    d.say(
+        &scene[0].character,
+        &ctx.fill("{product}? Tell me more.", &[("product", product.clone())]),
+    );
+    d.end("sfx", "ambience");
+    d.begin("music", "jingle", -30.0, jingle);
+    let desc = ctx.subject.as_str();
+    let intro = if let Some(rest) = ["that ", "which ", "who "]
+        .iter()
+        .find_map(|w| desc.strip_prefix(w))
+    {
+        format!("Introducing {product}. {product} {rest}.")
+    } else if desc != product && !desc.is_empty() && desc != "something new" {
+        format!("Introducing {product}: {desc}.")
+    } else {
+        format!("Introducing {product}.")
+    };
+    d.say(&announcer, &intro);
+    let mut order: Vec<usize> = (0..BENEFITS.len()).collect();
+    for i in (1..order.len()).rev() {
+        let j = d.rng.below(i + 1);
+        order.swap(i, j);
+    }
+    for u in 0..units {
+        let b = BENEFITS[order[u % order.len()]];
+        d.say(&announcer, &ctx.fill(b, &[("product", product.clone())]));
+    }
+    let tag = pick(
+        ctx,
+        &mut d.rng,
+        &[
+            "{product}. Life, made better.",
+            "{product}. Try it today.",
+            "{product}. You will love it.",
+        ],
+    );
+    d.say(&announcer, &ctx.fill(tag, &[("product", product.clone())]));
+    d.end("music", "jingle");
+    d.clip(
+        "music",
+        -24.0,
+        &format!("{jingle}, short ending sting"),
+        2.5,
+    );
+}
+
+const BREATHS: &[&str] = &[
+    "Breathe in slowly through your nose, and count to four. Hold it gently, just for a moment. And breathe out through your mouth, letting everything go.",
+    "Take a deep breath in, filling your chest and your belly. And slowly let it out.",
+    "Breathe in calm. Breathe out tension. Let the breath find its own rhythm.",
+    "Once more, a slow breath in. And a long, easy breath out.",
+];
+
+const BODY: &[&str] = &[
+    "Notice your forehead, and let it soften.",
+    "Let your jaw relax, and your tongue rest.",
+    "Let your shoulders drop, away from your ears.",
+    "Feel the weight of your hands, heavy and warm.",
+    "Notice your chest rising and falling, all by itself.",
+    "Let your belly be soft.",
+    "Feel your legs, heavy and still.",
+    "Notice your feet, and the ground beneath them.",
+];
+
+const DRIFT: &[&str] = &[
+    "If a thought comes, notice it, and let it drift away like a cloud.",
+    "There is nowhere you need to be, and nothing you need to do.",
+    "With every breath out, you sink a little deeper.",
+    "Let each sound around you come and go.",
+];
+
+fn meditation(ctx: &Ctx, d: &mut Draft, units: usize) {
+    d.gap = Some(1.2);
+    let g = ctx.cast[0].character.clone();
+    let music = ctx.music(&mut d.rng, "bed");
+    d.clip("sfx", -30.0, "Soft meditation bell", 4.0);
+    d.begin("music", "bed", -34.0, music);
+    d.begin("sfx", "ambience", -38.0, ctx.ambience());
+    let hello = pick(
+        ctx,
+        &mut d.rng,
+        &[
+            "Welcome. Find a comfortable position, and let your eyes gently close.",
+            "Welcome to this guided meditation. Settle in, and let your eyes close.",
+        ],
+    );
+    d.say(&g, hello);
+    let purpose = match (ctx.cue, ctx.kind) {
+        ("for", _) => "This meditation is for {headline}. Give yourself these few minutes.",
+        (_, SubjectKind::Clause) => "Today, we will rest with this thought: {headline}.",
+        _ => "Today, we will turn our attention to {about}.",
+    };
+    d.say(&g, &ctx.fill(purpose, &[]));
+    d.say(&g, &ctx.fill("Imagine you are {place}. {image}", &[]));
+    let off = d.rng.below(BODY.len());
+    for u in 0..units.max(1) {
+        let line = match u % 3 {
+            0 => BREATHS[(u / 3 + off) % BREATHS.len()].to_owned(),
+            1 => BODY[(off + u) % BODY.len()].to_owned(),
+            _ => DRIFT[(off + u) % DRIFT.len()].to_owned(),
+        };
+        d.say(&g, &line);
+    }
+    d.say(
+        &g,
+        "Slowly, bring your attention back to the room around you. Move your fingers and your toes.",
+    );
+    d.say(
+        &g,
+        "When you are ready, open your eyes. Thank you for taking this time for yourself.",
+    );
+    d.end("sfx", "ambience");
+    d.end("music", "bed");
+    d.clip("sfx", -30.0, "Soft meditation bell", 4.0);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn things_and_proper_names() {
+        assert_eq!(
+            thing_of(
+                "humans sent a light-speed probe to Alpha Centauri",
+                SubjectKind::Clause
+            )
+            .as_deref(),
+            Some("the light-speed probe")
+        );
+        assert_eq!(
+            thing_of("a new bridge in Lisbon", SubjectKind::Noun).as_deref(),
+            Some("the new bridge")
+        );
+        assert_eq!(
+            thing_of("coral reefs in the Pacific", SubjectKind::Noun).as_deref(),
+            Some("coral reefs")
+        );
+        assert_eq!(
+            proper_of("humans sent a light-speed probe to Alpha Centauri").as_deref(),
+            Some("Alpha Centauri")
+        );
+        assert_eq!(
+            proper_of("coral reefs in the Pacific").as_deref(),
+            Some("the Pacific")
+        );
+        assert_eq!(proper_of("growing tomatoes"), None);
+    }
+}
