@@ -662,7 +662,10 @@ fn plan_text(brief: &str, args: &PlannerArgs, quiet: bool) -> anyhow::Result<Str
         .iter()
         .map(|v| v.language.clone())
         .collect();
-    warnings.extend(crate::plan::language::voice_warning(brief.text(), &installed));
+    warnings.extend(crate::plan::language::voice_warning(
+        brief.text(),
+        &installed,
+    ));
     let plan = planner.plan(&brief)?;
     warnings.extend(plan.warnings.iter().cloned());
     for w in &warnings {

@@ -83,8 +83,15 @@ fn plan_writes_a_script_that_validates_and_never_overwrites_one() {
     assert_exit(&again, 2);
     assert!(stderr(&again).contains("--force"), "{}", stderr(&again));
     assert_eq!(fs::read_to_string(dir.path("mars.yaml")).unwrap(), text);
-    assert_exit(&dir.onair(&["plan", MARS, "-o", "mars.yaml", "--force", "--seed", "3"]), 0);
-    assert_eq!(fs::read_to_string(dir.path("mars.yaml")).unwrap(), text, "same seed, same script");
+    assert_exit(
+        &dir.onair(&["plan", MARS, "-o", "mars.yaml", "--force", "--seed", "3"]),
+        0,
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path("mars.yaml")).unwrap(),
+        text,
+        "same seed, same script"
+    );
 
     // Standard output, for pipes.
     let piped = dir.onair(&["plan", MARS, "-o", "-", "--seed", "3"]);
@@ -98,7 +105,11 @@ fn an_empty_brief_is_refused() {
     for brief in ["", "   "] {
         let out = dir.onair(&["plan", brief, "-o", "x.yaml"]);
         assert_exit(&out, 2);
-        assert!(stderr(&out).contains("the brief is empty"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("the brief is empty"),
+            "{}",
+            stderr(&out)
+        );
         assert!(!dir.path("x.yaml").exists());
     }
 }
@@ -111,10 +122,17 @@ fn a_ten_thousand_character_brief_is_bounded_with_a_warning() {
     let out = dir.onair(&["plan", &brief, "-o", "bees.yaml"]);
     assert_exit(&out, 0);
     let err = stderr(&out);
-    assert!(err.contains("warning: the brief is 10000 characters long"), "{err}");
+    assert!(
+        err.contains("warning: the brief is 10000 characters long"),
+        "{err}"
+    );
     assert_exit(&dir.onair(&["validate", "bees.yaml"]), 0);
     let text = fs::read_to_string(dir.path("bees.yaml")).unwrap();
-    assert!(text.len() < 40_000, "the plan stays bounded: {} bytes", text.len());
+    assert!(
+        text.len() < 40_000,
+        "the plan stays bounded: {} bytes",
+        text.len()
+    );
 }
 
 #[test]
@@ -144,7 +162,11 @@ fn a_model_file_that_is_not_gguf_is_refused() {
 
     let missing = dir.onair(&["plan", MARS, "--planner", "local", "--model", "nope.gguf"]);
     assert_exit(&missing, 1);
-    assert!(stderr(&missing).contains("scripts/setup"), "{}", stderr(&missing));
+    assert!(
+        stderr(&missing).contains("scripts/setup"),
+        "{}",
+        stderr(&missing)
+    );
 }
 
 #[test]
@@ -158,7 +180,16 @@ fn an_unreachable_endpoint_is_named() {
     let dir = Dir::new();
     let url = format!("http://127.0.0.1:{port}/v1");
     let out = dir
-        .command(&["plan", MARS, "--planner", "http", "--url", &url, "--model", "m"])
+        .command(&[
+            "plan",
+            MARS,
+            "--planner",
+            "http",
+            "--url",
+            &url,
+            "--model",
+            "m",
+        ])
         .env("ONAIR_API_KEY", "sk-test-do-not-print")
         .output()
         .unwrap();
@@ -178,7 +209,11 @@ fn the_planner_comes_from_the_environment_or_the_config_file() {
         .output()
         .unwrap();
     assert_exit(&out, 2);
-    assert!(stderr(&out).contains("ONAIR_PLANNER: unknown planner \"gpt\""), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("ONAIR_PLANNER: unknown planner \"gpt\""),
+        "{}",
+        stderr(&out)
+    );
 
     fs::write(dir.path("config.toml"), "planner = \"template\"\n").unwrap();
     let out = dir
@@ -219,7 +254,9 @@ fn render_brief_renders_every_brief_to_a_mastered_wav_and_keeps_the_script() {
     for (name, brief) in &briefs {
         let wav = format!("{name}.wav");
         let json = format!("{name}.json");
-        let out = dir.onair(&["render", "--brief", brief, "-o", &wav, "--report", &json, "-q"]);
+        let out = dir.onair(&[
+            "render", "--brief", brief, "-o", &wav, "--report", &json, "-q",
+        ]);
         assert_exit(&out, 0);
         let r = report(&dir.path(&json));
         let lufs = r["loudness_lufs"].as_f64().unwrap();
@@ -234,13 +271,20 @@ fn render_brief_renders_every_brief_to_a_mastered_wav_and_keeps_the_script() {
     // The same brief again: the script is unchanged, so it is reused.
     let (name, brief) = &briefs[0];
     let wav = format!("{name}.wav");
-    assert_exit(&dir.onair(&["render", "--brief", brief, "-o", &wav, "-q"]), 0);
+    assert_exit(
+        &dir.onair(&["render", "--brief", brief, "-o", &wav, "-q"]),
+        0,
+    );
     // An edited script is never overwritten.
     let yaml = dir.path(&format!("{name}.yaml"));
     let edited = fs::read_to_string(&yaml).unwrap() + "# my edit\n";
     fs::write(&yaml, &edited).unwrap();
     let out = dir.onair(&["render", "--brief", brief, "-o", &wav, "-q"]);
     assert_exit(&out, 2);
-    assert!(stderr(&out).contains("may hold your edits"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("may hold your edits"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(fs::read_to_string(&yaml).unwrap(), edited);
 }

@@ -519,14 +519,11 @@ const SCALAR_FORMATS: [GgmlDType; 3] = [GgmlDType::Q4_1, GgmlDType::Q5_0, GgmlDT
 /// vector instructions: SmolLM2's Q4_1 file decodes several times faster so. Q8_0 holds every
 /// Q4_1 value to within a 256th of its block's range, and the file on disk is not touched.
 /// Files without such weights are read as they are.
-fn with_vector_kernels<R: Read + Seek>(
+fn with_vector_kernels<R: Read + Seek + 'static>(
     content: gguf_file::Content,
     mut reader: R,
     device: &Device,
-) -> candle_core::Result<(gguf_file::Content, Box<dyn ReadSeek>)>
-where
-    R: 'static,
-{
+) -> candle_core::Result<(gguf_file::Content, Box<dyn ReadSeek>)> {
     let slow = content
         .tensor_infos
         .values()

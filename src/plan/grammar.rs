@@ -773,14 +773,20 @@ mod tests {
     #[test]
     fn a_string_at_its_limit_can_always_close() {
         let mut g = Grammar::new();
-        feed(&mut g, "{\"title\": \"T\", \"rows\": [\n{\"type\": \"speech\", \"character\": \"");
+        feed(
+            &mut g,
+            "{\"title\": \"T\", \"rows\": [\n{\"type\": \"speech\", \"character\": \"",
+        );
         feed(&mut g, "Abcdefghij Klmnopqrstuv");
         // 23 bytes: a space now would leave a name that can neither grow nor end.
         assert!(!g.accepts(b" "));
         assert!(g.accepts(b"w\""));
         feed(&mut g, "w\", \"text\": \"");
         feed(&mut g, &"a".repeat(Field::Words.max_len() as usize - 1));
-        assert!(!g.accepts("\u{e9}".as_bytes()), "a cut character at the limit");
+        assert!(
+            !g.accepts("\u{e9}".as_bytes()),
+            "a cut character at the limit"
+        );
         assert!(g.accepts(b"a\"}"));
     }
 

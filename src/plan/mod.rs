@@ -152,7 +152,10 @@ impl FromStr for Engine {
 
 /// The planner the settings name. Loading the local model or checking the HTTP settings
 /// happens here, so a bad model file or URL fails before any planning.
-pub fn planner(settings: &config::Settings, models_dir: &std::path::Path) -> Result<Box<dyn Planner>> {
+pub fn planner(
+    settings: &config::Settings,
+    models_dir: &std::path::Path,
+) -> Result<Box<dyn Planner>> {
     Ok(match settings.engine {
         Engine::Template => Box::new(template::TemplatePlanner::new()),
         Engine::Local => Box::new(local::LocalPlanner::new(

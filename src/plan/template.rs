@@ -30,11 +30,6 @@ const DEFAULT_LENGTH_S: f64 = 70.0;
 /// The longest piece the template planner writes.
 pub const MAX_LENGTH_S: f64 = 900.0;
 
-/// Whether to write `voices:` entries (pitch and speed per character). Off while the
-/// planner's YAML writer (`plan::yaml`) does not indent the first field of a voice entry:
-/// without entries, onair still gives each character a distinct voice.
-const EMIT_VOICES: bool = false;
-
 /// Voice settings that keep up to four characters apart: (pitch, speed).
 const VOICE_SETTINGS: [(f64, f64); 4] = [(0.0, 1.0), (3.0, 1.05), (-2.5, 0.95), (5.0, 1.0)];
 
@@ -123,7 +118,7 @@ pub fn plan_brief(text: &str, seed: u64) -> Plan {
         } else {
             VOICE_SETTINGS[i % VOICE_SETTINGS.len()]
         };
-        if EMIT_VOICES && draft.speakers.contains(&p.character) {
+        if draft.speakers.contains(&p.character) {
             voices.insert(
                 p.character.clone(),
                 json!({ "pitch": pitch, "speed": speed }),

@@ -837,9 +837,7 @@ fn speeds(ctx: &Ctx) -> Vec<(String, f64)> {
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let s = if !super::EMIT_VOICES {
-                1.0
-            } else if ctx.genre == Genre::Meditation {
+            let s = if ctx.genre == Genre::Meditation {
                 0.9
             } else {
                 super::VOICE_SETTINGS[i % super::VOICE_SETTINGS.len()].1
