@@ -1,7 +1,8 @@
 //! Planner validity and speed: every brief in tests/data/briefs planned by the template
 //! planner (20 seeds each) and by the local planner (200 seeds, briefs in turn, with the model
 //! `scripts/setup` installs); prints how many plans validate, the local model's tokens per
-//! second and where its time goes. Run by `scripts/bench`, or `cargo bench --bench plan`.
+//! second and where its time goes (`PLAN_SEEDS=N` plans N seeds instead). Run by
+//! `scripts/bench`, or `cargo bench --bench plan`.
 //! Run as a test (`cargo test --all-targets`, no `--bench` argument) it plans 2 seeds, to
 //! stay quick.
 
@@ -59,7 +60,12 @@ fn main() {
             return;
         }
     };
-    let seeds = if bench { 200 } else { 2 };
+    // PLAN_SEEDS: fewer seeds, for comparing builds side by side.
+    let seeds: u64 = match std::env::var("PLAN_SEEDS") {
+        Ok(n) => n.parse().expect("PLAN_SEEDS is a number"),
+        Err(_) if bench => 200,
+        Err(_) => 2,
+    };
     let (mut valid, mut tokens, mut sampled) = (0, 0, 0);
     let (mut decode_s, mut mask_s, mut prompt_s, mut prompt_tokens) = (0.0, 0.0, 0.0, 0);
     let mut failures = Vec::new();
@@ -88,7 +94,7 @@ fn main() {
         100.0 * sampled as f64 / tokens.max(1) as f64,
         100.0 * mask_s / decode_s,
         prompt_tokens as f64 / prompt_s,
-        wall / f64::from(seeds as u32),
+        wall / seeds as f64,
     );
     for f in &failures {
         println!("plan       local     {f}");

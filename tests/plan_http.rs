@@ -274,8 +274,12 @@ fn a_valid_reply_is_the_plan_and_the_request_speaks_the_protocol() {
         .iter()
         .map(|m| m["role"].as_str().unwrap())
         .collect();
-    assert_eq!(roles, ["system", "user", "assistant", "user"]);
-    assert_eq!(r.contents()[3], brief.text());
+    let expected: Vec<&str> = onair::plan::prompt::messages(&brief)
+        .iter()
+        .map(|m| m.role)
+        .collect();
+    assert_eq!(roles, expected);
+    assert_eq!(r.contents().last().unwrap(), brief.text());
     let format = &body["response_format"];
     assert_eq!(format["type"], "json_schema");
     assert_eq!(format["json_schema"]["name"], "onair_script");
@@ -311,11 +315,22 @@ fn an_invalid_script_is_repaired_with_the_validation_errors() {
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
     let second = requests[1].contents();
-    assert_eq!(second.len(), 6);
-    assert_eq!(requests[1].json()["messages"][4]["role"], "assistant");
-    assert_eq!(second[4], NEVER_ENDS);
-    assert!(second[5].contains("never ends"), "{}", second[5]);
-    assert!(second[5].contains("row 1"), "{}", second[5]);
+    assert_eq!(second.len(), prompt_len() + 2);
+    assert_eq!(
+        requests[1].json()["messages"][prompt_len()]["role"],
+        "assistant"
+    );
+    assert_eq!(second[prompt_len()], NEVER_ENDS);
+    assert!(
+        second[prompt_len() + 1].contains("never ends"),
+        "{}",
+        second[prompt_len() + 1]
+    );
+    assert!(
+        second[prompt_len() + 1].contains("row 1"),
+        "{}",
+        second[prompt_len() + 1]
+    );
 }
 
 #[test]
@@ -329,7 +344,7 @@ fn a_script_still_invalid_after_three_repairs_is_an_error_quoting_the_problems()
     assert!(message.contains(MODEL), "{message}");
     let requests = server.requests();
     assert_eq!(requests.len(), 4, "the first try and three repairs");
-    assert_eq!(requests[3].contents().len(), 4 + 2 * 3);
+    assert_eq!(requests[3].contents().len(), prompt_len() + 2 * 3);
 }
 
 #[test]
@@ -367,9 +382,9 @@ fn content_that_is_not_json_is_sent_back_and_finally_quoted() {
     );
     let second = server.requests()[1].contents();
     assert!(
-        second[5].starts_with("Your reply was not a JSON object: "),
+        second[prompt_len() + 1].starts_with("Your reply was not a JSON object: "),
         "{}",
-        second[5]
+        second[prompt_len() + 1]
     );
 
     let server = Server::start(|_, _| chat("Title: Bees. Host: hello there."));
@@ -572,4 +587,9 @@ fn the_example_briefs_plan_to_valid_scripts() {
         let sent = server.requests().last().unwrap().contents();
         assert_eq!(sent.last().unwrap(), brief.text(), "{}", path.display());
     }
+}
+
+/// Messages in the first request: the prompt for the test brief.
+fn prompt_len() -> usize {
+    onair::plan::prompt::messages(&brief()).len()
 }

@@ -1,6 +1,7 @@
-//! The chat prompt both model planners send: what an onair script is, one worked example,
-//! then the user's brief. The example is written in exactly the form the local planner's
-//! grammar allows (one row per line, fields in a fixed order), so a small model imitates it.
+//! The chat prompt both model planners send: what an onair script is, two worked examples
+//! (a news report and a podcast conversation), then the user's brief. The examples are written
+//! in exactly the form the local planner's grammar allows (one row per line, fields in a fixed
+//! order), so a small model imitates them.
 
 use super::Brief;
 
@@ -25,33 +26,41 @@ its end. Use two to four characters, and give each the same NAME every time. The
 spoken aloud: write complete sentences about the brief's subject, in the order the brief asks \
 for. Reply with the JSON object only.";
 
-const EXAMPLE_BRIEF: &str = "A short news report: the harbour city of Kiel launches its first \
-solar-powered ferry. The anchor introduces it, a reporter talks to the ferry captain, and the \
-anchor closes.";
+/// Worked examples: a brief and its script, in the grammar's exact form (a test walks each
+/// through the grammar).
+pub(crate) const EXAMPLES: [(&str, &str); 2] = [
+    (
+        "A podcast conversation: hosts Maya and Tom talk about keeping bees on city rooftops.",
+        include_str!("example-podcast.json"),
+    ),
+    (
+        "A short news report: the harbour city of Kiel launches its first solar-powered ferry. \
+         The anchor introduces it, a reporter talks to the ferry captain, and the anchor closes.",
+        include_str!("example-news.json"),
+    ),
+];
 
-/// The example script, in the grammar's exact form (a test walks it through the grammar).
-pub(crate) const EXAMPLE_SCRIPT: &str = include_str!("example.json");
-
-/// The messages for one brief: the format, one example exchange, the brief.
+/// The messages for one brief: the format, the example exchanges, the brief.
 pub fn messages(brief: &Brief) -> Vec<Message> {
-    vec![
-        Message {
-            role: "system",
-            content: SYSTEM.to_owned(),
-        },
-        Message {
+    let mut messages = vec![Message {
+        role: "system",
+        content: SYSTEM.to_owned(),
+    }];
+    for (example_brief, script) in EXAMPLES {
+        messages.push(Message {
             role: "user",
-            content: EXAMPLE_BRIEF.to_owned(),
-        },
-        Message {
+            content: example_brief.to_owned(),
+        });
+        messages.push(Message {
             role: "assistant",
-            content: EXAMPLE_SCRIPT.trim_end().to_owned(),
-        },
-        Message {
-            role: "user",
-            content: brief.text().to_owned(),
-        },
-    ]
+            content: script.trim_end().to_owned(),
+        });
+    }
+    messages.push(Message {
+        role: "user",
+        content: brief.text().to_owned(),
+    });
+    messages
 }
 
 /// The message that asks a model to fix its script: the errors, as the validator words them.
@@ -69,10 +78,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_example_script_is_valid() {
-        let value: serde_json::Value = serde_json::from_str(EXAMPLE_SCRIPT).unwrap();
-        let script = super::super::check(&value).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(script.rows.len(), 11);
+    fn the_example_scripts_are_valid() {
+        for (brief, text) in EXAMPLES {
+            let value: serde_json::Value = serde_json::from_str(text).unwrap();
+            let script = super::super::check(&value).unwrap_or_else(|e| panic!("{brief}: {e}"));
+            assert!(script.rows.len() >= 10, "{brief}");
+        }
     }
 
     #[test]
