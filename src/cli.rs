@@ -676,10 +676,13 @@ fn plan_text(brief: &str, args: &PlannerArgs, quiet: bool) -> anyhow::Result<Str
         .context("the planned script does not validate")?;
     if !quiet {
         eprintln!(
-            "planned \"{}\": {} rows, {} speakers ({})",
+            "planned \"{}\": {} rows, {} ({})",
             script.title,
             script.rows.len(),
-            crate::generate::speech::character_voices(&script).len(),
+            match crate::generate::speech::character_voices(&script).len() {
+                1 => "1 speaker".to_owned(),
+                n => format!("{n} speakers"),
+            },
             plan.summary
         );
     }

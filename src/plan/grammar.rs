@@ -43,7 +43,8 @@ impl Field {
             Field::Title => 80,
             Field::Name => 24,
             Field::Words => 280,
-            Field::Description | Field::BackgroundDescription => 120,
+            // Short, as a sound is described, not narrated.
+            Field::Description | Field::BackgroundDescription => 80,
             Field::Id => 12,
         }
     }

@@ -803,6 +803,7 @@ fn exchange(
     if ctx.genre == Genre::Podcast {
         askers = group.to_vec();
     }
+    let mut previous_answerer = None;
     for (k, &(f, round)) in order.iter().enumerate() {
         let k = k + first_k;
         let facet = &ctx.facets()[f];
@@ -821,7 +822,8 @@ fn exchange(
         let qi = (d.rng.below(facet.questions.len()) + round) % facet.questions.len();
         let ai = (d.rng.below(facet.answers.len()) + round) % facet.answers.len();
         let mut q = ctx.fill(facet.questions[qi], &[("addr", addr)]);
-        if reactions && k > 0 {
+        // A reaction answers someone else's words, never the asker's own last answer.
+        if reactions && k > 0 && previous_answerer != Some(asker) {
             // Never the same reaction twice in a row.
             let r = (k + reaction_offset) % REACTIONS.len();
             q = format!("{} {q}", REACTIONS[r]);
@@ -829,6 +831,7 @@ fn exchange(
         let ans = ctx.fill(facet.answers[ai], &[("as", as_prefix(a))]);
         d.say(&ctx.cast[asker].character, &q);
         d.say(&a.character, &ans);
+        previous_answerer = Some(answerer);
     }
 }
 
