@@ -127,9 +127,10 @@ impl LocalPlanner {
             .collect();
         let (prefix, suffix) = self.loaded.render(&pairs);
         let (forked, prefix_tokens, prefix_s) = self.primed(&prefix)?;
-        let mut unforked = None;
+        // A fork of the primed model, or the one model itself where it cannot be forked.
+        let mut fork = None;
         let model = match forked {
-            Some(m) => unforked.insert(m),
+            Some(m) => fork.insert(m),
             None => &mut self.loaded.model,
         };
         let started = Instant::now();
