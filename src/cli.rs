@@ -59,8 +59,11 @@ pub enum Command {
         #[command(subcommand)]
         command: SfxCommand,
     },
-    /// Change fields of a row, keeping the file's comments and layout:
-    /// `onair set script.yaml 3 volume=-20 "description=Door slam"`; `field=` removes a field.
+    /// Change fields of a row in place; `field=` removes a field.
+    ///
+    /// `onair set script.yaml 3 volume=-20 description="Door slam"`. Comments, blank lines
+    /// and the layout of the rest of the file stay as they were; the edited script is
+    /// validated before it is written.
     Set {
         script: PathBuf,
         /// The row, numbered as `onair table` prints it.
@@ -68,16 +71,19 @@ pub enum Command {
         #[arg(required = true, value_name = "FIELD=VALUE")]
         fields: Vec<String>,
     },
-    /// Insert a row before row AT (one past the last row appends), in the style of its
-    /// neighbours: `onair insert script.yaml 3 type=sfx "description=Door slam" duration=1.5`.
+    /// Insert a row before row AT (one past the last row appends).
+    ///
+    /// `onair insert script.yaml 3 type=sfx description="Door slam" duration=1.5`. The row is
+    /// written in the style (block or `{ … }`) and indentation of its neighbours.
     Insert {
         script: PathBuf,
         at: usize,
         #[arg(required = true, value_name = "FIELD=VALUE")]
         fields: Vec<String>,
     },
-    /// Delete rows, with the comment lines right above them (give a background's begin and
-    /// end rows together).
+    /// Delete rows, with the comment lines right above them.
+    ///
+    /// Give a background's begin and end rows together: `onair delete script.yaml 2 9`.
     Delete {
         script: PathBuf,
         #[arg(required = true)]
@@ -331,7 +337,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             print!("{}", voices(&Registry::default()));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Set { script, row, fields } => edit_command(
+        Command::Set {
+            script,
+            row,
+            fields,
+        } => edit_command(
             &script,
             crate::edit::Edit::Set {
                 row,
@@ -887,7 +897,9 @@ fn edit_command(path: &Path, edit: crate::edit::Edit) -> anyhow::Result<ExitCode
     let text = std::fs::read_to_string(&target).map_err(|e| crate::Error::io(path, e))?;
     let edited = crate::edit::apply(&text, &edit).map_err(|e| {
         let why = match e {
-            crate::Error::Invalid(_) => "not changed; the edit would make it invalid (lines as after the edit)",
+            crate::Error::Invalid(_) => {
+                "not changed; the edit would make it invalid (lines as after the edit)"
+            }
             _ => "not changed",
         };
         anyhow::Error::new(e).context(format!("{} {why}", path.display()))

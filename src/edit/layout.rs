@@ -33,7 +33,10 @@ impl<'a> Text<'a> {
 
     /// Where the line ends, after its line break.
     pub fn end(&self, line: usize) -> usize {
-        self.starts.get(line + 1).copied().unwrap_or(self.text.len())
+        self.starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.text.len())
     }
 
     /// The line without its line break.
@@ -128,7 +131,9 @@ pub(super) fn places(text: &Text<'_>, root: &Node) -> Result<Vec<Place>, Error> 
     // The list ends before the next top-level key, or at the end of the file.
     let bound = top
         .get(rows_index + 1)
-        .map_or(text.line_count(), |(_, pos, _)| pos.line.max(1) as usize - 1);
+        .map_or(text.line_count(), |(_, pos, _)| {
+            pos.line.max(1) as usize - 1
+        });
 
     let mut dashes = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
@@ -150,9 +155,8 @@ pub(super) fn places(text: &Text<'_>, root: &Node) -> Result<Vec<Place>, Error> 
     let mut places: Vec<Place> = Vec::with_capacity(items.len());
     for (i, &(dash_line, dash_col)) in dashes.iter().enumerate() {
         let next = dashes.get(i + 1).map_or(bound, |&(line, _)| line);
-        let content = |l: usize| {
-            !text.is_blank(l) && (!text.is_comment(l) || text.indent(l) > dash_col)
-        };
+        let content =
+            |l: usize| !text.is_blank(l) && (!text.is_comment(l) || text.indent(l) > dash_col);
         let last = (dash_line..next.max(dash_line + 1))
             .rev()
             .find(|&l| l == dash_line || content(l))

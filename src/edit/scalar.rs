@@ -84,7 +84,8 @@ mod tests {
         } else {
             format!("k: {yaml_value}   # a comment\nz: 0\n")
         };
-        let v: serde_json::Value = serde_saphyr::from_str(&doc).unwrap_or_else(|e| panic!("{doc}: {e}"));
+        let v: serde_json::Value =
+            serde_saphyr::from_str(&doc).unwrap_or_else(|e| panic!("{doc}: {e}"));
         v["k"].clone()
     }
 
@@ -152,7 +153,10 @@ mod tests {
             scalar("description", "\"hi\", she said", false),
             "'\"hi\", she said'"
         );
-        assert_eq!(scalar("description", "line\nbreak", false), "\"line\\nbreak\"");
+        assert_eq!(
+            scalar("description", "line\nbreak", false),
+            "\"line\\nbreak\""
+        );
     }
 
     #[test]

@@ -54,8 +54,14 @@ fn diff(before: &str, after: &str) -> (usize, Vec<String>, Vec<String>) {
         .count();
     (
         start,
-        b[start..b.len() - end].iter().map(|s| s.to_string()).collect(),
-        a[start..a.len() - end].iter().map(|s| s.to_string()).collect(),
+        b[start..b.len() - end]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        a[start..a.len() - end]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
     )
 }
 
@@ -86,12 +92,20 @@ fn set_replaces_a_block_scalar() {
     let (_, removed, added) = diff(SCRIPT, &e.text);
     assert_eq!(removed.len(), 3);
     assert_eq!(added, vec!["    description: \"Hi: all\"".to_string()]);
-    assert_eq!(parse_script(&e.text).unwrap().rows[1].description, "Hi: all");
+    assert_eq!(
+        parse_script(&e.text).unwrap().rows[1].description,
+        "Hi: all"
+    );
 }
 
 #[test]
 fn set_on_a_flow_row() {
-    let e = set(SCRIPT, 3, &["description=Door slam", "volume=-30", "duration="]).unwrap();
+    let e = set(
+        SCRIPT,
+        3,
+        &["description=Door slam", "volume=-30", "duration="],
+    )
+    .unwrap();
     assert_eq!(
         e.message,
         "row 3: description changed, volume added, duration removed (4 rows)"
@@ -151,7 +165,11 @@ fn removing_fields() {
     assert_eq!(removed.len(), 6);
     assert_eq!(
         added,
-        vec!["  - type: sfx".to_string(), "    # the words".into(), "    description: Boom".into()]
+        vec![
+            "  - type: sfx".to_string(),
+            "    # the words".into(),
+            "    description: Boom".into()
+        ]
     );
     // The first field: the next one moves up onto the dash line.
     let text = "rows:\n  - id: x\n    type: sfx\n    description: Boom\n";
@@ -262,8 +280,17 @@ fn insert_copies_the_neighbours_style() {
     assert_eq!(SCRIPT.lines().nth(first), Some("  # Section two"));
     // Appended: after the last row's lines, before `voices:`.
     let e = insert(SCRIPT, 5, &["type=sfx", "description=Boom", "duration=1"]).unwrap();
-    assert!(e.text.contains("    action: end\n  - type: sfx\n"), "{}", e.text);
-    assert!(insert(SCRIPT, 6, &["type=sfx"]).unwrap_err().to_string().contains("1 to 5"));
+    assert!(
+        e.text.contains("    action: end\n  - type: sfx\n"),
+        "{}",
+        e.text
+    );
+    assert!(
+        insert(SCRIPT, 6, &["type=sfx"])
+            .unwrap_err()
+            .to_string()
+            .contains("1 to 5")
+    );
     assert!(insert(SCRIPT, 1, &["type="]).is_err());
 }
 
@@ -279,7 +306,9 @@ fn rows_with_wide_dashes_and_blank_separators() {
     )
     .unwrap();
     assert!(
-        e.text.ends_with("Three\n    duration: 1\n\n-   type: sfx\n    duration: 1\n    description: Four\n"),
+        e.text.ends_with(
+            "Three\n    duration: 1\n\n-   type: sfx\n    duration: 1\n    description: Four\n"
+        ),
         "{}",
         e.text
     );

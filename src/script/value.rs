@@ -35,7 +35,7 @@ pub struct Node {
     /// Byte range of the node in the text, as the parser reports it (for editing the text in
     /// place): a scalar's whole text, quotes included, except that a block scalar's (`|`, `>`)
     /// starts at its content, after the header, and may run on over the blank and indentation
-    /// that follow; a null's is empty, right after its key's `:`; a flow mapping or list's is
+    /// that follow; a null's is empty, at its key's `:`; a flow mapping or list's is
     /// its opening bracket only, a block one's is empty.
     pub span: Range<usize>,
 }
@@ -253,8 +253,8 @@ mod tests {
             panic!("not a map")
         };
         assert_eq!(&text[inner[0].2.span.clone()], "plain text");
-        // A null's span is empty, right after the colon.
-        assert_eq!(top[2].2.span, text.len() - 1..text.len() - 1);
+        // A null's span is empty, at the colon.
+        assert_eq!(top[2].2.span, text.len() - 2..text.len() - 2);
     }
 
     #[test]
