@@ -59,6 +59,42 @@ pub enum Command {
         #[command(subcommand)]
         command: SfxCommand,
     },
+    /// Change fields of a row in place; `field=` removes a field.
+    ///
+    /// `onair set script.yaml 3 volume=-20 description="Door slam"`. Comments, blank lines
+    /// and the layout of the rest of the file stay as they were; the edited script is
+    /// validated before it is written.
+    Set {
+        script: PathBuf,
+        /// The row, numbered as `onair table` prints it.
+        row: usize,
+        #[arg(required = true, value_name = "FIELD=VALUE")]
+        fields: Vec<String>,
+    },
+    /// Insert a row before row AT (one past the last row appends).
+    ///
+    /// `onair insert script.yaml 3 type=sfx description="Door slam" duration=1.5`. The row is
+    /// written in the style (block or `{ … }`) and indentation of its neighbours.
+    Insert {
+        script: PathBuf,
+        at: usize,
+        #[arg(required = true, value_name = "FIELD=VALUE")]
+        fields: Vec<String>,
+    },
+    /// Delete rows, with the comment lines right above them.
+    ///
+    /// Give a background's begin and end rows together: `onair delete script.yaml 2 9`.
+    Delete {
+        script: PathBuf,
+        #[arg(required = true)]
+        rows: Vec<usize>,
+    },
+    /// Move row ROW so that it becomes row TO.
+    Move {
+        script: PathBuf,
+        row: usize,
+        to: usize,
+    },
     /// Write the script format's JSON Schema.
     Schema {
         /// Where to write it; `-` for standard output.
@@ -300,6 +336,30 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Voices => {
             print!("{}", voices(&Registry::default()));
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Set {
+            script,
+            row,
+            fields,
+        } => edit_command(
+            &script,
+            crate::edit::Edit::Set {
+                row,
+                fields: assignments(&fields)?,
+            },
+        ),
+        Command::Insert { script, at, fields } => edit_command(
+            &script,
+            crate::edit::Edit::Insert {
+                at,
+                fields: assignments(&fields)?,
+            },
+        ),
+        Command::Delete { script, rows } => {
+            edit_command(&script, crate::edit::Edit::Delete { rows })
+        }
+        Command::Move { script, row, to } => {
+            edit_command(&script, crate::edit::Edit::Move { row, to })
         }
         Command::Schema { output } => {
             let schema = crate::script::schema::json_schema();
@@ -820,4 +880,33 @@ fn write_text(path: &Path, text: &str) -> anyhow::Result<()> {
 /// Writes a whole file or nothing: a temporary file beside it, renamed over it.
 fn write_bytes(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     crate::fsutil::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn assignments(args: &[String]) -> anyhow::Result<Vec<crate::edit::Assignment>> {
+    Ok(args
+        .iter()
+        .map(|a| a.parse())
+        .collect::<Result<_, crate::Error>>()?)
+}
+
+/// `set`, `insert`, `delete`, `move`: edit the script's text, validate the result, and write
+/// it atomically — or leave the file as it was and say why.
+fn edit_command(path: &Path, edit: crate::edit::Edit) -> anyhow::Result<ExitCode> {
+    // A link is followed, so the file it points to is edited and the link stays.
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    let text = std::fs::read_to_string(&target).map_err(|e| crate::Error::io(path, e))?;
+    let edited = crate::edit::apply(&text, &edit).map_err(|e| {
+        let why = match e {
+            crate::Error::Invalid(_) => {
+                "not changed; the edit would make it invalid (lines as after the edit)"
+            }
+            _ => "not changed",
+        };
+        anyhow::Error::new(e).context(format!("{} {why}", path.display()))
+    })?;
+    if edited.text != text {
+        write_text(&target, &edited.text)?;
+    }
+    println!("{}", edited.message);
+    Ok(ExitCode::SUCCESS)
 }

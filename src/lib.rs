@@ -9,6 +9,7 @@ pub mod assets;
 pub mod audio;
 pub mod cli;
 pub mod dsp;
+pub mod edit;
 pub mod error;
 pub mod fsutil;
 pub mod generate;

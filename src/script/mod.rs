@@ -3,7 +3,7 @@
 mod model;
 mod parse;
 pub mod schema;
-mod value;
+pub(crate) mod value;
 
 pub use model::*;
 pub use parse::{

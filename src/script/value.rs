@@ -5,6 +5,7 @@
 //! problems at once, and suggest the closest field name for a typo.
 
 use std::fmt;
+use std::ops::Range;
 
 use serde::Deserialize;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
@@ -31,6 +32,12 @@ impl Pos {
 pub struct Node {
     pub value: Value,
     pub pos: Pos,
+    /// Byte range of the node in the text, as the parser reports it (for editing the text in
+    /// place): a scalar's whole text, quotes included, except that a block scalar's (`|`, `>`)
+    /// starts at its content, after the header, and may run on over the blank and indentation
+    /// that follow; a null's is empty, at its key's `:`; a flow mapping or list's is
+    /// its opening bracket only, a block one's is empty.
+    pub span: Range<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -154,9 +161,13 @@ impl<'de> Visitor<'de> for RawVisitor {
 
 fn node(s: Spanned<RawValue>) -> Node {
     let pos = Pos::of(&s);
+    let span = s.referenced.span();
+    let start = span.byte_offset().unwrap_or(0) as usize;
+    let len = span.byte_len().unwrap_or(0) as usize;
     Node {
         value: s.value.0,
         pos,
+        span: start..start + len,
     }
 }
 
@@ -223,6 +234,27 @@ mod tests {
             }
         );
         assert_eq!(vol.value.as_f64(), Some(-30.0));
+    }
+
+    #[test]
+    fn scalars_know_their_bytes() {
+        let text = "a: \"é, x\"   # c\nb: [1, {c: plain text}]\nd:\n";
+        let root = parse_yaml(text).unwrap();
+        let Value::Map(top) = &root.value else {
+            panic!("not a map")
+        };
+        assert_eq!(&text[top[0].2.span.clone()], "\"é, x\"");
+        let Value::List(items) = &top[1].2.value else {
+            panic!("not a list")
+        };
+        assert_eq!(&text[items[0].span.clone()], "1");
+        assert_eq!(&text[items[1].span.clone()], "{");
+        let Value::Map(inner) = &items[1].value else {
+            panic!("not a map")
+        };
+        assert_eq!(&text[inner[0].2.span.clone()], "plain text");
+        // A null's span is empty, at the colon.
+        assert_eq!(top[2].2.span, text.len() - 2..text.len() - 2);
     }
 
     #[test]
