@@ -55,6 +55,13 @@ pub struct Rendered {
     pub render_ms: u64,
 }
 
+/// What a render produces besides the mix and the bus stems.
+#[derive(Clone, Debug, Default)]
+pub struct RenderOptions {
+    /// Each row's own part of the mix ([`crate::mix::Mixed::row_stems`]).
+    pub row_stems: bool,
+}
+
 /// Renders every row of the script and mixes them.
 pub struct Renderer<'a> {
     pub registry: &'a Registry,
@@ -156,6 +163,11 @@ impl Renderer<'_> {
 
     /// Renders the whole script.
     pub fn render(&self, script: &Script) -> Result<Rendered> {
+        self.render_with(script, &RenderOptions::default())
+    }
+
+    /// Renders the whole script, with what `options` asks for besides the mix.
+    pub fn render_with(&self, script: &Script, options: &RenderOptions) -> Result<Rendered> {
         let started = Instant::now();
         let voices = character_voices(script);
         let (timeline, mut clips) = self.foreground(script, &voices)?;
@@ -208,6 +220,7 @@ impl Renderer<'_> {
             sample_rate_hz: script.sample_rate_hz,
             loudness_lufs: script.loudness_lufs,
             true_peak_dbtp: TRUE_PEAK_CEILING_DBTP,
+            row_stems: options.row_stems,
             ..MixSettings::default()
         };
         let mixed = mix::mix(items, &settings)?;
@@ -392,7 +405,15 @@ mod tests {
             ("character", String::new()),
         ]);
         assert_eq!(row_seed(7, &row), seed_of(&old));
-        let take = |n| row_seed(7, &Row { take: n, ..row.clone() });
+        let take = |n| {
+            row_seed(
+                7,
+                &Row {
+                    take: n,
+                    ..row.clone()
+                },
+            )
+        };
         assert_eq!(take(1), row_seed(7, &row));
         assert_ne!(take(2), take(1));
         assert_ne!(take(3), take(2));

@@ -103,11 +103,7 @@ fn switching_back_to_take_1_is_reported_as_cached() {
             .env("ONAIR_CACHE", dir.path().join("cache"))
             .output()
             .unwrap();
-        assert!(
-            o.status.success(),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let text = std::fs::read_to_string(dir.path().join("s.json")).unwrap();
         serde_json::from_str(&text).unwrap()
     };
