@@ -32,8 +32,8 @@ pub struct Args {
 pub enum Command {
     /// Write a script from a one-line brief.
     Plan(PlanArgs),
-    /// Render a script (or a brief, with --brief) to a mastered WAV file.
-    Render(RenderArgs),
+    /// Render a script (or a brief, with --brief) to a mastered WAV (or FLAC) file.
+    Render(Box<RenderArgs>),
     /// Check scripts and print every problem found.
     Validate {
         /// Script files (YAML).
@@ -283,7 +283,8 @@ pub struct RenderArgs {
     pub brief: Option<String>,
     #[command(flatten)]
     pub planner: PlannerArgs,
-    /// Output WAV. Default: out/<script name>.wav (out/brief.wav with --brief).
+    /// Output WAV, or FLAC when the name ends in .flac. Default: out/<script name>.wav
+    /// (out/brief.wav with --brief).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Write a JSON report: loudness, and per row its times, engine, source and cache use.
@@ -298,6 +299,13 @@ pub struct RenderArgs {
     /// Write one full-length WAV per bus (speech, music, sfx) into this folder.
     #[arg(long, value_name = "DIR")]
     pub stems: Option<PathBuf>,
+    /// Write one full-length WAV per row into this folder (row-03-<id or type>.wav): the
+    /// row alone, where it plays, as in the mix before the limiter.
+    #[arg(long, value_name = "DIR")]
+    pub stems_rows: Option<PathBuf>,
+    /// Write an Audacity label track: one line per row, start, end and what it is.
+    #[arg(long, value_name = "FILE")]
+    pub labels: Option<PathBuf>,
     /// Write each music row's notes as a Standard MIDI File into this folder
     /// (row-<N>[-<id>].mid), with the tempo, meter, key and instruments of the render.
     #[arg(long, value_name = "DIR")]
@@ -566,13 +574,17 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
         a.report.as_ref(),
         a.srt.as_ref(),
         a.vtt.as_ref(),
+        a.labels.as_ref(),
     ]
     .into_iter()
     .flatten()
     {
         create_parent(path)?;
     }
-    for dir in [a.stems.as_ref(), a.midi.as_ref()].into_iter().flatten() {
+    for dir in [a.stems.as_ref(), a.midi.as_ref(), a.stems_rows.as_ref()]
+        .into_iter()
+        .flatten()
+    {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let registry = Registry::new(sound_effects(
@@ -624,13 +636,26 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
         cache: &cache,
         progress: &progress,
     };
-    let rendered = renderer.render(&script)?;
+    let options = crate::render::RenderOptions {
+        row_stems: a.stems_rows.is_some(),
+    };
+    let rendered = renderer.render_with(&script, &options)?;
 
-    write_wav(&output, &rendered.mixed.master, bits)?;
+    crate::output::write_master(&output, &rendered.mixed.master, bits)?;
     if let Some(dir) = &a.stems {
         for (bus, audio) in &rendered.mixed.stems {
             write_wav(&dir.join(format!("{}.wav", bus.name())), audio, bits)?;
         }
+    }
+    if let Some(dir) = &a.stems_rows {
+        let frames = rendered.mixed.master.frames();
+        for stem in &rendered.mixed.row_stems {
+            let name = crate::output::row_stem_file_name(&script.rows[stem.row_index - 1]);
+            write_wav(&dir.join(name), &stem.full_length(frames), bits)?;
+        }
+    }
+    if let Some(path) = &a.labels {
+        write_text(path, &crate::output::labels(&script, &rendered))?;
     }
     if let Some(dir) = &a.midi {
         let files = renderer.midi(&script, &rendered.timeline)?;

@@ -1,9 +1,14 @@
-//! What a render writes besides the WAV: the JSON report and subtitles.
+//! What a render writes besides the WAV: the JSON report, subtitles, Audacity labels, and
+//! the names of per-row stems; and the master as WAV or FLAC.
+
+use std::path::Path;
 
 use serde::Serialize;
 
+use crate::audio::AudioBuffer;
+use crate::audio::wav::BitDepth;
 use crate::render::Rendered;
-use crate::script::{Action, RowType, Script};
+use crate::script::{Action, Row, RowType, Script};
 
 /// The render report, in the shape DESIGN.md gives.
 #[derive(Debug, Serialize)]
@@ -136,9 +141,97 @@ pub fn subtitles(script: &Script, r: &Rendered, format: Subtitles) -> String {
     out
 }
 
+/// Writes the master: FLAC when `path` ends in `.flac` (any case), else WAV. Both are
+/// written to a temporary file and renamed.
+pub fn write_master(path: &Path, audio: &AudioBuffer, bits: BitDepth) -> crate::Result<()> {
+    let flac = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("flac"));
+    if flac {
+        crate::audio::flac::write_flac(path, audio, bits)
+    } else {
+        crate::audio::wav::write_wav(path, audio, bits)
+    }
+}
+
+/// Longest label text in an Audacity label track, characters.
+const LABEL_CHARS: usize = 60;
+
+/// An Audacity label track (File › Import › Labels): one line per placed row,
+/// `start<TAB>end<TAB>label`, times in seconds with 6 decimals, the label
+/// `row N type: character: words` or `row N type: description`, cut to about 60 characters.
+pub fn labels(script: &Script, r: &Rendered) -> String {
+    let mut out = String::new();
+    for p in &r.timeline.placements {
+        let row = &script.rows[p.row - 1];
+        if row.action == Some(Action::End) {
+            continue;
+        }
+        let what = match &row.character {
+            Some(c) => format!("{c}: {}", row.description),
+            None => row.description.clone(),
+        };
+        let label = format!("row {} {}: {what}", row.index, row.row_type);
+        // One line per label: tabs and line breaks would split it.
+        let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
+        out.push_str(&format!(
+            "{:.6}\t{:.6}\t{}\n",
+            p.start_s,
+            p.end_s,
+            shorten(&label, LABEL_CHARS)
+        ));
+    }
+    out
+}
+
+/// `text` cut to at most `max` characters at a word, with an ellipsis when cut.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    let at_word = match cut.rfind(' ') {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => &cut,
+    };
+    format!("{}…", at_word.trim_end_matches([' ', ',', ';', ':', '.']))
+}
+
+/// The file name of a row's stem: `row-03-theme.wav` (its id), else `row-03-speech.wav`.
+pub fn row_stem_file_name(row: &Row) -> String {
+    let name = row.id.as_deref().unwrap_or(row.row_type.as_str());
+    let name: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("row-{:02}-{name}.wav", row.index)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_are_shortened_at_a_word() {
+        let long =
+            "row 12 speech: Host: Good evening and welcome to a very long news bulletin about Mars";
+        let s = shorten(long, LABEL_CHARS);
+        assert!(s.chars().count() <= LABEL_CHARS, "{s}");
+        let kept = s.strip_suffix('…').expect("an ellipsis");
+        assert!(long.starts_with(kept), "{s}");
+        assert_eq!(
+            long[kept.len()..].chars().next(),
+            Some(' '),
+            "cut inside a word: {s}"
+        );
+        assert_eq!(shorten("row 1 sfx: boom", LABEL_CHARS), "row 1 sfx: boom");
+    }
 
     #[test]
     fn stamps_use_the_format_separator() {

@@ -55,6 +55,13 @@ pub struct Rendered {
     pub render_ms: u64,
 }
 
+/// What a render produces besides the mix and the bus stems.
+#[derive(Clone, Debug, Default)]
+pub struct RenderOptions {
+    /// Each row's own part of the mix ([`crate::mix::Mixed::row_stems`]).
+    pub row_stems: bool,
+}
+
 /// Renders every row of the script and mixes them.
 pub struct Renderer<'a> {
     pub registry: &'a Registry,
@@ -63,7 +70,8 @@ pub struct Renderer<'a> {
 }
 
 /// The seed of a row: from the script seed and what the row says, not where it stands, so
-/// inserting a row does not re-roll the others.
+/// inserting a row does not re-roll the others. Take 1 is the seed rows have always had;
+/// take N > 1 is derived from it and N, so each take is its own sound (and cache entry).
 pub fn row_seed(script_seed: u64, row: &Row) -> u64 {
     let key = CacheKey::new([
         ("seed", script_seed.to_string()),
@@ -71,6 +79,17 @@ pub fn row_seed(script_seed: u64, row: &Row) -> u64 {
         ("description", row.description.clone()),
         ("character", row.character.clone().unwrap_or_default()),
     ]);
+    let seed = seed_of(&key);
+    if row.take <= 1 {
+        return seed;
+    }
+    seed_of(&CacheKey::new([
+        ("row_seed", seed.to_string()),
+        ("take", row.take.to_string()),
+    ]))
+}
+
+fn seed_of(key: &CacheKey) -> u64 {
     u64::from_str_radix(&key.as_str()[..16], 16).expect("hex digest")
 }
 
@@ -144,6 +163,11 @@ impl Renderer<'_> {
 
     /// Renders the whole script.
     pub fn render(&self, script: &Script) -> Result<Rendered> {
+        self.render_with(script, &RenderOptions::default())
+    }
+
+    /// Renders the whole script, with what `options` asks for besides the mix.
+    pub fn render_with(&self, script: &Script, options: &RenderOptions) -> Result<Rendered> {
         let started = Instant::now();
         let voices = character_voices(script);
         let (timeline, mut clips) = self.foreground(script, &voices)?;
@@ -196,6 +220,7 @@ impl Renderer<'_> {
             sample_rate_hz: script.sample_rate_hz,
             loudness_lufs: script.loudness_lufs,
             true_peak_dbtp: TRUE_PEAK_CEILING_DBTP,
+            row_stems: options.row_stems,
             ..MixSettings::default()
         };
         let mixed = mix::mix(items, &settings)?;
@@ -359,4 +384,39 @@ fn cache_key(engine: &str, version: u32, salt: &str, r: &Request<'_>) -> CacheKe
 pub fn load_script(path: &Path) -> Result<Script> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     Ok(crate::script::parse_script(&text)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn take_1_keeps_the_old_seed_and_other_takes_re_roll() {
+        let script =
+            crate::script::parse_script("rows:\n  - {type: sfx, description: boom, duration: 1}\n")
+                .unwrap();
+        let row = script.rows[0].clone();
+        assert_eq!(row.take, 1);
+        // The seed every row had before takes existed: existing renders and cache keys hold.
+        let old = CacheKey::new([
+            ("seed", "7".to_owned()),
+            ("type", "sfx".to_owned()),
+            ("description", "boom".to_owned()),
+            ("character", String::new()),
+        ]);
+        assert_eq!(row_seed(7, &row), seed_of(&old));
+        let take = |n| {
+            row_seed(
+                7,
+                &Row {
+                    take: n,
+                    ..row.clone()
+                },
+            )
+        };
+        assert_eq!(take(1), row_seed(7, &row));
+        assert_ne!(take(2), take(1));
+        assert_ne!(take(3), take(2));
+        assert_eq!(take(2), take(2));
+    }
 }

@@ -2,6 +2,7 @@
 
 mod buffer;
 pub mod decode;
+pub mod flac;
 pub mod loudness;
 pub mod resample;
 pub mod wav;

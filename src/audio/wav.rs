@@ -17,7 +17,7 @@ pub enum BitDepth {
 }
 
 impl BitDepth {
-    fn bits(self) -> u16 {
+    pub(crate) fn bits(self) -> u16 {
         match self {
             BitDepth::Int16 => 16,
             BitDepth::Int24 => 24,
@@ -64,7 +64,7 @@ pub fn write_wav(path: &Path, buf: &AudioBuffer, bits: BitDepth) -> Result<()> {
     {
         let mut writer =
             hound::WavWriter::new(BufWriter::new(tmp.as_file_mut()), spec).map_err(hound_err)?;
-        let mut rng = Rng::new(DITHER_SEED);
+        let mut dither = Dither::new();
         for frame in 0..buf.frames() {
             for ch in &buf.channels {
                 let x = ch[frame];
@@ -72,11 +72,11 @@ pub fn write_wav(path: &Path, buf: &AudioBuffer, bits: BitDepth) -> Result<()> {
                     BitDepth::Float32 => writer.write_sample(x).map_err(hound_err)?,
                     BitDepth::Int16 => {
                         writer
-                            .write_sample(quantise(x, 16, &mut rng) as i16)
+                            .write_sample(dither.quantise(x, 16) as i16)
                             .map_err(hound_err)?;
                     }
                     BitDepth::Int24 => writer
-                        .write_sample(quantise(x, 24, &mut rng))
+                        .write_sample(dither.quantise(x, 24))
                         .map_err(hound_err)?,
                 }
             }
@@ -86,12 +86,27 @@ pub fn write_wav(path: &Path, buf: &AudioBuffer, bits: BitDepth) -> Result<()> {
     crate::fsutil::persist(tmp, path).map_err(|e| Error::io(path, e))
 }
 
-/// `x` (nominally -1..1) as a `bits`-bit integer with TPDF dither, clamped to the range.
-fn quantise(x: f32, bits: u32, rng: &mut Rng) -> i32 {
-    let scale = (1i64 << (bits - 1)) as f64;
-    let dither = f64::from(rng.next_f32()) - f64::from(rng.next_f32());
-    let v = (f64::from(x) * scale + dither).round();
-    v.clamp(-scale, scale - 1.0) as i32
+/// The seeded TPDF dither of integer output. Samples taken in file order (frame by frame,
+/// channel by channel) from a new `Dither` give the same integers whatever the container,
+/// so a FLAC holds exactly the samples of the WAV of the same depth.
+pub(crate) struct Dither {
+    rng: Rng,
+}
+
+impl Dither {
+    pub(crate) fn new() -> Dither {
+        Dither {
+            rng: Rng::new(DITHER_SEED),
+        }
+    }
+
+    /// `x` (nominally -1..1) as a `bits`-bit integer with TPDF dither, clamped to the range.
+    pub(crate) fn quantise(&mut self, x: f32, bits: u32) -> i32 {
+        let scale = (1i64 << (bits - 1)) as f64;
+        let dither = f64::from(self.rng.next_f32()) - f64::from(self.rng.next_f32());
+        let v = (f64::from(x) * scale + dither).round();
+        v.clamp(-scale, scale - 1.0) as i32
+    }
 }
 
 /// Reads any WAV file hound understands (8/16/24/32-bit integer, 32-bit float).

@@ -147,6 +147,30 @@ pub fn sum_into(bus: &mut AudioBuffer, clip: &PreparedClip, duck: Option<&[f32]>
     let frames = clip
         .frames()
         .min(bus.frames().saturating_sub(clip.start_frame));
+    add(bus, clip.start_frame, clip, duck, frames);
+}
+
+/// What `clip` alone adds to a bus of `bus_frames` ([`sum_into`]), over its own span only:
+/// frame 0 is the clip's `start_frame`. Summed into a bus at that frame, it gives the same
+/// bus, bit for bit, as [`sum_into`].
+pub fn alone(clip: &PreparedClip, duck: Option<&[f32]>, bus_frames: usize) -> AudioBuffer {
+    let frames = clip
+        .frames()
+        .min(bus_frames.saturating_sub(clip.start_frame));
+    let mut out = AudioBuffer::silence(clip.audio.sample_rate_hz, 2, frames);
+    add(&mut out, 0, clip, duck, frames);
+    out
+}
+
+/// Adds `frames` frames of `clip`, gained, faded and ducked, into `out` from frame `at`.
+fn add(
+    out: &mut AudioBuffer,
+    out_start: usize,
+    clip: &PreparedClip,
+    duck: Option<&[f32]>,
+    frames: usize,
+) {
+    let bus = out;
     let mut gains = vec![0.0f32; BLOCK_FRAMES];
     for block_start in (0..frames).step_by(BLOCK_FRAMES) {
         let block_len = BLOCK_FRAMES.min(frames - block_start);
@@ -158,7 +182,7 @@ pub fn sum_into(bus: &mut AudioBuffer, clip: &PreparedClip, duck: Option<&[f32]>
                 *g *= duck[clip.start_frame + i];
             }
         }
-        let at = clip.start_frame + block_start;
+        let at = out_start + block_start;
         for (out, src) in bus.channels.iter_mut().zip(&clip.audio.channels) {
             let out = &mut out[at..at + block_len];
             let src = &src[block_start..block_start + block_len];

@@ -84,6 +84,8 @@ pub struct MixSettings {
     pub duck_attack_s: f64,
     /// Default: 0.4 s.
     pub duck_release_s: f64,
+    /// Also return each item's own part of the mix ([`Mixed::row_stems`]). Default: false.
+    pub row_stems: bool,
 }
 
 impl Default for MixSettings {
@@ -95,6 +97,7 @@ impl Default for MixSettings {
             duck_db: 8.0,
             duck_attack_s: 0.05,
             duck_release_s: 0.4,
+            row_stems: false,
         }
     }
 }
@@ -107,10 +110,36 @@ pub struct Mixed {
     /// One per bus in [`Bus::ALL`] order, full length, with the master's gain but before
     /// the limiter (so stems sum to the master wherever the limiter was idle).
     pub stems: Vec<(Bus, AudioBuffer)>,
+    /// With [`MixSettings::row_stems`]: each item's part of its bus stem (faded, panned,
+    /// ducked, with the master's gain, before the limiter), over the item's span only, in
+    /// item order. Summed at their start frames, they give the bus stems.
+    pub row_stems: Vec<RowStem>,
     /// Measured on the final master; `-inf` when it is silent.
     pub loudness_lufs: f64,
     /// Measured on the final master; `-inf` when it is silent.
     pub true_peak_dbtp: f64,
+}
+
+/// One item's part of the mix, from `start_frame` of the track.
+#[derive(Clone, Debug)]
+pub struct RowStem {
+    pub row_index: usize,
+    pub start_frame: usize,
+    /// Stereo, as long as the item's span (within the track).
+    pub audio: AudioBuffer,
+}
+
+impl RowStem {
+    /// The stem over the whole track: silence before and after the item.
+    pub fn full_length(&self, total_frames: usize) -> AudioBuffer {
+        let mut out = AudioBuffer::silence(self.audio.sample_rate_hz, 2, total_frames);
+        for (o, s) in out.channels.iter_mut().zip(&self.audio.channels) {
+            let end = (self.start_frame + s.len()).min(total_frames);
+            let start = self.start_frame.min(end);
+            o[start..end].copy_from_slice(&s[..end - start]);
+        }
+        out
+    }
 }
 
 /// Mixes and masters `items`. The track is as long as the latest item end. Deterministic:
@@ -121,7 +150,7 @@ pub fn mix(items: Vec<MixItem>, settings: &MixSettings) -> Result<Mixed> {
     drop(items);
     let total_frames = prepared
         .iter()
-        .map(|(_, _, c)| c.end_frame())
+        .map(|(_, _, c, _)| c.end_frame())
         .max()
         .unwrap_or(0);
 
@@ -130,17 +159,38 @@ pub fn mix(items: Vec<MixItem>, settings: &MixSettings) -> Result<Mixed> {
         .map(|_| AudioBuffer::silence(rate_hz, 2, total_frames))
         .collect();
 
+    let mut row_stems = Vec::new();
+    // With row stems, each item is first mixed alone and then added to its bus, which
+    // gives the same bus as summing it in directly.
+    let mut sum_into =
+        |bus: &mut AudioBuffer, row_index: usize, c: &clip::PreparedClip, env: Option<&[f32]>| {
+            if !settings.row_stems {
+                clip::sum_into(bus, c, env);
+                return;
+            }
+            let audio = clip::alone(c, env, total_frames);
+            for (out, ch) in bus.channels.iter_mut().zip(&audio.channels) {
+                for (o, s) in out[c.start_frame..].iter_mut().zip(ch) {
+                    *o += s;
+                }
+            }
+            row_stems.push(RowStem {
+                row_index,
+                start_frame: c.start_frame,
+                audio,
+            });
+        };
     // Speech first: it drives the ducking of everything else.
-    for (_, _, c) in prepared.iter().filter(|(bus, _, _)| *bus == Bus::Speech) {
-        clip::sum_into(&mut buses[Bus::Speech.index()], c, None);
+    for (bus, _, c, row) in prepared.iter().filter(|p| p.0 == Bus::Speech) {
+        sum_into(&mut buses[bus.index()], *row, c, None);
     }
     let any_ducked = prepared
         .iter()
-        .any(|(bus, duck, _)| *duck && *bus != Bus::Speech);
+        .any(|(bus, duck, _, _)| *duck && *bus != Bus::Speech);
     let duck_env = any_ducked.then(|| duck::envelope(&buses[Bus::Speech.index()], settings));
-    for (bus, duck, c) in prepared.iter().filter(|(bus, _, _)| *bus != Bus::Speech) {
+    for (bus, duck, c, row) in prepared.iter().filter(|p| p.0 != Bus::Speech) {
         let env = if *duck { duck_env.as_deref() } else { None };
-        clip::sum_into(&mut buses[bus.index()], c, env);
+        sum_into(&mut buses[bus.index()], *row, c, env);
     }
 
     let mut sum = AudioBuffer::silence(rate_hz, 2, total_frames);
@@ -164,18 +214,28 @@ pub fn mix(items: Vec<MixItem>, settings: &MixSettings) -> Result<Mixed> {
             (bus, audio)
         })
         .collect();
+    for stem in &mut row_stems {
+        for ch in &mut stem.audio.channels {
+            ch.iter_mut().for_each(|s| *s *= stem_gain);
+        }
+    }
+    row_stems.sort_by_key(|s| s.row_index);
     Ok(Mixed {
         master: mastered.audio,
         stems,
+        row_stems,
         loudness_lufs: mastered.loudness_lufs,
         true_peak_dbtp: mastered.true_peak_dbtp,
     })
 }
 
 /// Prepares every item (resampling and loudness metering dominate), spread over the cores.
-fn prepare_all(items: &[MixItem], rate_hz: u32) -> Result<Vec<(Bus, bool, clip::PreparedClip)>> {
+fn prepare_all(
+    items: &[MixItem],
+    rate_hz: u32,
+) -> Result<Vec<(Bus, bool, clip::PreparedClip, usize)>> {
     crate::parallel::try_map(items, |item| {
-        clip::prepare(item, rate_hz).map(|c| (item.bus, item.duck, c))
+        clip::prepare(item, rate_hz).map(|c| (item.bus, item.duck, c, item.row_index))
     })
 }
 

@@ -208,3 +208,66 @@ fn deterministic_and_silence_safe() {
     .unwrap();
     assert_eq!(silent.master.peak(), 0.0);
 }
+
+#[test]
+fn row_stems_sum_to_the_bus_stems_and_leave_the_mix_as_it_was() {
+    let items = || {
+        let mut bed = item(Bus::Music, music_bed(6.0), 0.0);
+        bed.duck = true;
+        bed.fade_in_s = 1.0;
+        bed.fade_out_s = 1.0;
+        bed.row_index = 1;
+        let mut a = item(Bus::Speech, speech_like(2.0, 1), 0.5);
+        a.row_index = 2;
+        a.pan = -0.5;
+        let mut b = item(Bus::Speech, speech_like(2.0, 2), 3.0);
+        b.row_index = 3;
+        let mut hit = item(Bus::Sfx, clicks_and_noise(1.0, 3), 2.6);
+        hit.row_index = 4;
+        vec![bed, a, b, hit]
+    };
+    let plain = mix(items(), &settings()).unwrap();
+    assert!(plain.row_stems.is_empty());
+    let s = MixSettings {
+        row_stems: true,
+        ..settings()
+    };
+    let with_rows = mix(items(), &s).unwrap();
+    assert_eq!(with_rows.master, plain.master);
+    for ((_, a), (_, b)) in with_rows.stems.iter().zip(&plain.stems) {
+        assert_eq!(a, b);
+    }
+    let total = plain.master.frames();
+    let rows: Vec<usize> = with_rows.row_stems.iter().map(|r| r.row_index).collect();
+    assert_eq!(rows, [1, 2, 3, 4]);
+    let mut sum = AudioBuffer::silence(RATE_HZ, 2, total);
+    for r in &with_rows.row_stems {
+        let full = r.full_length(total);
+        assert_eq!(full.frames(), total);
+        let end = r.start_frame + r.audio.frames();
+        for ch in &full.channels {
+            assert!(ch[..r.start_frame].iter().all(|s| *s == 0.0));
+            assert!(ch[end..].iter().all(|s| *s == 0.0));
+        }
+        for (o, ch) in sum.channels.iter_mut().zip(&full.channels) {
+            o.iter_mut().zip(ch).for_each(|(o, s)| *o += s);
+        }
+    }
+    let mut buses = AudioBuffer::silence(RATE_HZ, 2, total);
+    for (_, stem) in &plain.stems {
+        for (o, ch) in buses.channels.iter_mut().zip(&stem.channels) {
+            o.iter_mut().zip(ch).for_each(|(o, s)| *o += s);
+        }
+    }
+    let worst = sum
+        .channels
+        .iter()
+        .zip(&buses.channels)
+        .fold(0.0f32, |m, (a, b)| {
+            a.iter().zip(b).fold(m, |m, (x, y)| m.max((x - y).abs()))
+        });
+    assert!(
+        worst < 1e-6,
+        "row stems differ from the bus stems by {worst}"
+    );
+}

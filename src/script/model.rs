@@ -158,6 +158,9 @@ pub struct Row {
     pub pan: f64,
     /// Whether a background is ducked under foreground speech; `None`: the default.
     pub duck: Option<bool>,
+    /// Which take of this row's sound (1 = the first): another number re-rolls the row's
+    /// seed, and so its sound, leaving every other row as it was.
+    pub take: u32,
 }
 
 impl Row {

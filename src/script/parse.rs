@@ -33,6 +33,7 @@ pub const ROW_FIELDS: &[&str] = &[
     "fade_out",
     "pan",
     "duck",
+    "take",
 ];
 /// Fields an entry of `voices` accepts.
 pub const VOICE_FIELDS: &[&str] = &[
@@ -53,6 +54,8 @@ pub const SAMPLE_RATES_HZ: &[u32] = &[
 ];
 /// The longest duration a row may ask for, seconds.
 pub const MAX_DURATION_S: f64 = 3600.0;
+/// The highest `take` a row may ask for.
+pub const MAX_TAKE: u32 = 1000;
 
 /// One problem in a script.
 #[derive(Clone, Debug, PartialEq)]
@@ -649,6 +652,24 @@ impl Validator {
         let fade_in_s = self.number(&f, "fade_in", 0.0, MAX_DURATION_S, "seconds, 0 or more");
         let fade_out_s = self.number(&f, "fade_out", 0.0, MAX_DURATION_S, "seconds, 0 or more");
         let duck = self.boolean(&f, "duck");
+        let take = match f.get("take") {
+            None => 1,
+            Some(node) => match node.value {
+                Value::Int(i) if (1..=i64::from(MAX_TAKE)).contains(&i) => i as u32,
+                _ => {
+                    let found = node.value.to_string();
+                    self.field_error(
+                        &f,
+                        "take",
+                        node.pos,
+                        format!(
+                            "expected a whole number from 1 to {MAX_TAKE} (1 is the first take; another number re-rolls this row), found {found}"
+                        ),
+                    );
+                    1
+                }
+            },
+        };
         let duration = match f.get("duration") {
             None => Duration::Auto,
             Some(node) => match &node.value {
@@ -807,6 +828,7 @@ impl Validator {
             fade_out_s,
             pan,
             duck,
+            take,
         })
     }
 
@@ -969,6 +991,30 @@ mod tests {
         );
         assert!(e[0].message.contains("never ends"), "{}", e[0].message);
         assert_eq!(e[0].row, Some(1));
+    }
+
+    #[test]
+    fn take_defaults_to_1_and_is_checked() {
+        let s = parse_script(
+            "rows:\n  - {type: sfx, description: boom, duration: 1}\n  - {type: sfx, description: boom, duration: 1, take: 3}\n",
+        )
+        .unwrap();
+        assert_eq!((s.rows[0].take, s.rows[1].take), (1, 3));
+        for bad in ["0", "1001", "1.5", "two", "-2"] {
+            let e = errors(&format!(
+                "rows:\n  - {{type: sfx, description: boom, duration: 1}}\n  - {{type: sfx, description: boom, duration: 1, take: {bad}}}\n"
+            ));
+            assert_eq!(e.len(), 1, "take: {bad}: {e:?}");
+            assert_eq!(e[0].row, Some(2));
+            assert_eq!(e[0].field.as_deref(), Some("take"));
+            assert_eq!(e[0].line, 3);
+            assert!(e[0].message.contains("1 to 1000"), "{}", e[0].message);
+        }
+        // An `end` row has no sound of its own to re-roll.
+        let e = errors(
+            "rows:\n  - {type: music, id: a, action: begin, description: x}\n  - {type: speech, character: H, text: Hi}\n  - {type: music, id: a, action: end, take: 2}\n",
+        );
+        assert_eq!(e[0].field.as_deref(), Some("take"));
     }
 
     #[test]

@@ -180,6 +180,10 @@ pub struct RowFile {
     /// Duck this background under foreground speech. Default: true for background music, false otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duck: Option<bool>,
+    /// Which take of this row's sound: 1 (the default) is the first; another number re-rolls this row only, and earlier takes stay cached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 1000))]
+    pub take: Option<u32>,
 }
 
 /// The JSON Schema of the script format, as `onair schema` writes it.
