@@ -462,8 +462,14 @@ pub fn load(path: &Path) -> Result<LoadedModel> {
         stop.push(eos);
     }
     let device = Device::Cpu;
-    let (content, mut reader) = with_vector_kernels(content, reader, &device)
-        .map_err(|e| Error::engine(ENGINE, format!("{}: {e}", path.display())))?;
+    // ONAIR_LLM_CONVERT=0 keeps the file's formats: half the memory for Q4_1, slower.
+    let convert = std::env::var("ONAIR_LLM_CONVERT").as_deref() != Ok("0");
+    let (content, mut reader): (gguf_file::Content, Box<dyn ReadSeek>) = if convert {
+        with_vector_kernels(content, reader, &device)
+            .map_err(|e| Error::engine(ENGINE, format!("{}: {e}", path.display())))?
+    } else {
+        (content, Box::new(reader))
+    };
     let failed = |e: candle_core::Error| {
         Error::engine(
             ENGINE,
@@ -518,7 +524,8 @@ const SCALAR_FORMATS: [GgmlDType; 3] = [GgmlDType::Q4_1, GgmlDType::Q5_0, GgmlDT
 /// Converts the weights in [`SCALAR_FORMATS`] to Q8_0, whose dot products candle runs with
 /// vector instructions: SmolLM2's Q4_1 file decodes several times faster so. Q8_0 holds every
 /// Q4_1 value to within a 256th of its block's range, and the file on disk is not touched.
-/// Files without such weights are read as they are.
+/// Files without such weights are read as they are, and so is every file when
+/// `ONAIR_LLM_CONVERT=0` (the converted weights take about twice the memory of Q4_1).
 fn with_vector_kernels<R: Read + Seek + 'static>(
     content: gguf_file::Content,
     mut reader: R,
