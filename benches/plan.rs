@@ -6,24 +6,19 @@
 //! Run as a test (`cargo test --all-targets`, no `--bench` argument) it plans 2 seeds, to
 //! stay quick.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use onair::plan::local::LocalPlanner;
 use onair::plan::template::TemplatePlanner;
 use onair::plan::{Brief, Planner, check};
 
+#[path = "../tests/support/briefs.rs"]
+mod support;
+
 fn briefs() -> Vec<String> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/briefs");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("tests/data/briefs")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .map(|p| std::fs::read_to_string(p).expect("brief"))
+    support::briefs()
+        .into_iter()
+        .map(|(_, text)| text)
         .collect()
 }
 

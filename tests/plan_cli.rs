@@ -12,9 +12,9 @@ const MARS: &str = "A science-fiction news segment: Mars News reports that human
 light-speed probe to Alpha Centauri. Start with the news anchor, then a reporter interviews \
 the chief engineer, and end with the anchor.";
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+#[path = "support/briefs.rs"]
+mod support;
+use support::briefs;
 
 struct Dir {
     tmp: tempfile::TempDir,
@@ -223,23 +223,6 @@ fn the_planner_comes_from_the_environment_or_the_config_file() {
         .unwrap();
     assert_exit(&out, 0);
     assert!(stderr(&out).contains("config.toml"), "{}", stderr(&out));
-}
-
-fn briefs() -> Vec<(String, String)> {
-    let dir = repo().join("tests/data/briefs");
-    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|p| {
-            let name = p.file_stem().unwrap().to_string_lossy().into_owned();
-            (name, fs::read_to_string(&p).unwrap())
-        })
-        .collect()
 }
 
 fn report(path: &Path) -> Value {

@@ -14,6 +14,9 @@ use onair::plan::http::{HttpConfig, HttpPlanner};
 use onair::plan::{Brief, Planner, check, to_yaml};
 use serde_json::{Value, json};
 
+#[path = "support/briefs.rs"]
+mod support;
+
 /// Every test that reads or writes the process environment (building an HTTP agent reads the
 /// proxy variables) holds this lock while it does.
 static ENV: Mutex<()> = Mutex::new(());
@@ -555,37 +558,28 @@ fn the_api_key_from_the_environment_is_sent_and_never_shown() {
     assert!(!text.contains(KEY), "{text}");
 }
 
-/// Each brief in tests/data/briefs/ (when present) plans to a valid script, and the brief
+/// Each brief in tests/data/briefs/ plans to a valid script, and the brief
 /// is the last message the server sees.
 #[test]
 fn the_example_briefs_plan_to_valid_scripts() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/briefs");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!("skipped: {} does not exist", dir.display());
-        return;
-    };
-    let mut paths: Vec<_> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    paths.sort();
+    let briefs = support::briefs();
+    assert!(briefs.len() >= 12, "{} briefs", briefs.len());
     let server = Server::start(|_, _| chat(VALID));
     let mut planner = planner(server.config());
-    for (i, path) in paths.iter().enumerate() {
-        let raw = std::fs::read_to_string(path).unwrap();
-        let brief = match Brief::new(&raw, i as u64) {
+    for (i, (name, raw)) in briefs.iter().enumerate() {
+        let brief = match Brief::new(raw, i as u64) {
             Ok((brief, _)) => brief,
             Err(e) => {
-                assert!(e.is_invalid_input(), "{}: {e}", path.display());
+                assert!(e.is_invalid_input(), "{name}: {e}");
                 continue;
             }
         };
         let plan = planner
             .plan(&brief)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        check(&plan.script).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        check(&plan.script).unwrap_or_else(|e| panic!("{name}: {e}"));
         let sent = server.requests().last().unwrap().contents();
-        assert_eq!(sent.last().unwrap(), brief.text(), "{}", path.display());
+        assert_eq!(sent.last().unwrap(), brief.text(), "{name}");
     }
 }
 

@@ -2,8 +2,6 @@
 //! its decoding is constrained by the script grammar, so every seed gives a script that
 //! validates, and the same seed gives the same script.
 
-use std::path::PathBuf;
-
 use onair::plan::local::LocalPlanner;
 use onair::plan::{Brief, Planner, check, to_yaml};
 use onair::script::parse_script;
@@ -13,23 +11,9 @@ fn planner() -> LocalPlanner {
         .unwrap_or_else(|e| panic!("{e} (run scripts/setup)"))
 }
 
-/// The briefs of tests/data/briefs, in file-name order.
-fn briefs() -> Vec<(String, String)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/briefs");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|p| {
-            let name = p.file_stem().unwrap().to_string_lossy().into_owned();
-            (name, std::fs::read_to_string(&p).unwrap())
-        })
-        .collect()
-}
+#[path = "support/briefs.rs"]
+mod support;
+use support::briefs;
 
 /// Rows without their line and column, which differ between the JSON and the YAML text.
 fn without_places(mut rows: Vec<onair::script::Row>) -> Vec<onair::script::Row> {

@@ -11,25 +11,12 @@ use onair::plan::{Brief, Plan, Planner, check, to_yaml};
 use onair::script::{Row, parse_script};
 use serde_json::Value;
 
+#[path = "support/briefs.rs"]
+mod support;
+use support::briefs;
+
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Every brief file: (file stem, text).
-fn briefs() -> Vec<(String, String)> {
-    let mut files: Vec<_> = fs::read_dir(repo().join("tests/data/briefs"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|p| {
-            let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
-            (stem, fs::read_to_string(&p).unwrap().trim().to_owned())
-        })
-        .collect()
 }
 
 fn brief(name: &str) -> String {

@@ -3,48 +3,13 @@
 
 use serde_json::{Map, Value};
 
-/// Top-level fields, then row fields, then voice fields, in documented order. Unknown keys
-/// (which validation rejects anyway) follow in their own order.
-const SCRIPT_ORDER: &[&str] = &[
-    "title",
-    "loudness",
-    "seed",
-    "sample_rate",
-    "gap",
-    "library",
-    "voices",
-    "rows",
-];
-const ROW_ORDER: &[&str] = &[
-    "type",
-    "layout",
-    "id",
-    "character",
-    "volume",
-    "action",
-    "description",
-    "text",
-    "duration",
-    "fade_in",
-    "fade_out",
-    "pan",
-    "duck",
-];
-const VOICE_ORDER: &[&str] = &[
-    "engine",
-    "voice",
-    "speaker",
-    "pitch",
-    "speed",
-    "noise_scale",
-    "noise_w",
-];
+use crate::script::{ROW_FIELDS, SCRIPT_FIELDS, VOICE_FIELDS};
 
 /// The script as YAML text (no header comment).
 pub fn to_yaml_text(script: &Value) -> String {
     let mut out = String::new();
     match script {
-        Value::Object(map) => write_map(&mut out, map, SCRIPT_ORDER, 0, false),
+        Value::Object(map) => write_map(&mut out, map, SCRIPT_FIELDS, 0, false),
         other => {
             out.push_str(&scalar(other));
             out.push('\n');
@@ -53,6 +18,8 @@ pub fn to_yaml_text(script: &Value) -> String {
     out
 }
 
+/// The entries of `map` in the order of `order` (the parser's field lists, which are the
+/// documented order); unknown keys, which validation rejects anyway, follow in their own order.
 fn ordered<'a>(map: &'a Map<String, Value>, order: &[&str]) -> Vec<(&'a String, &'a Value)> {
     let rank = |k: &str| order.iter().position(|o| *o == k).unwrap_or(order.len());
     let mut entries: Vec<_> = map.iter().collect();
@@ -76,9 +43,9 @@ fn write_map(
         out.push_str(&string(key));
         out.push(':');
         let child_order = match key.as_str() {
-            "rows" => ROW_ORDER,
+            "rows" => ROW_FIELDS,
             "voices" => &[],
-            _ => VOICE_ORDER,
+            _ => VOICE_FIELDS,
         };
         match value {
             Value::Object(child) if !child.is_empty() => {
@@ -92,7 +59,7 @@ fn write_map(
                         match voice {
                             Value::Object(settings) if !settings.is_empty() => {
                                 out.push('\n');
-                                write_map(out, settings, VOICE_ORDER, indent + 4, false);
+                                write_map(out, settings, VOICE_FIELDS, indent + 4, false);
                             }
                             other => {
                                 out.push(' ');
