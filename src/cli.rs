@@ -873,19 +873,7 @@ fn say(a: &SayArgs) -> anyhow::Result<ExitCode> {
 /// letters, digits, `-` and `_` become `_`).
 fn midi_file_name(index: usize, id: Option<&str>) -> String {
     match id {
-        Some(id) => {
-            let id: String = id
-                .chars()
-                .map(|c| {
-                    if c.is_alphanumeric() || c == '-' || c == '_' {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
-            format!("row-{index:02}-{id}.mid")
-        }
+        Some(id) => format!("row-{index:02}-{}.mid", crate::output::file_safe(id)),
         None => format!("row-{index:02}.mid"),
     }
 }

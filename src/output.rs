@@ -199,9 +199,13 @@ fn shorten(text: &str, max: usize) -> String {
 
 /// The file name of a row's stem: `row-03-theme.wav` (its id), else `row-03-speech.wav`.
 pub fn row_stem_file_name(row: &Row) -> String {
-    let name = row.id.as_deref().unwrap_or(row.row_type.as_str());
-    let name: String = name
-        .chars()
+    let name = file_safe(row.id.as_deref().unwrap_or(row.row_type.as_str()));
+    format!("row-{:02}-{name}.wav", row.index)
+}
+
+/// `name` for use in a file name: characters other than letters, digits, `-` and `_` become `_`.
+pub fn file_safe(name: &str) -> String {
+    name.chars()
         .map(|c| {
             if c.is_alphanumeric() || c == '-' || c == '_' {
                 c
@@ -209,8 +213,7 @@ pub fn row_stem_file_name(row: &Row) -> String {
                 '_'
             }
         })
-        .collect();
-    format!("row-{:02}-{name}.wav", row.index)
+        .collect()
 }
 
 #[cfg(test)]
