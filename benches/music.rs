@@ -32,6 +32,7 @@ fn request(text: &str, seconds: f64) -> Request<'_> {
         voice: None,
         duration_s: Some(seconds),
         background: true,
+        loop_period_s: None,
         sample_rate_hz: RATE,
         seed: 7,
     }

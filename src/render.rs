@@ -354,6 +354,7 @@ fn request<'s>(
         voice,
         duration_s,
         background: !row.is_foreground(),
+        loop_period_s: None,
         sample_rate_hz: script.sample_rate_hz,
         seed: row_seed(script.seed, row),
     }

@@ -29,11 +29,20 @@ pub struct Request<'a> {
     /// True for a background bed that plays under other rows for its whole span
     /// (a loop-friendly, steady sound); false for a one-shot.
     pub background: bool,
+    /// A long background bed that the mixer loops rather than holding it whole: the clip
+    /// (still exactly `duration_s` long) is played with this period, its last
+    /// [`LOOP_CROSSFADE_S`] crossfaded over its start. Engines make the part after the
+    /// period continue the sound as its start does (music: the opening bars again; no
+    /// intro and no ending), so the seam is not heard. `None`: played once.
+    pub loop_period_s: Option<f64>,
     /// The mix rate. Engines that can render at any rate should use it.
     pub sample_rate_hz: u32,
     /// Seed for every random choice; derived from the script seed and the row.
     pub seed: u64,
 }
+
+/// The crossfade at a looped bed's seam, seconds: a looped clip is its period plus this.
+pub const LOOP_CROSSFADE_S: f64 = 2.0;
 
 /// A generated clip.
 #[derive(Clone, Debug)]

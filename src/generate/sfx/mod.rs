@@ -326,6 +326,7 @@ mod tests {
             voice: None,
             duration_s,
             background: false,
+            loop_period_s: None,
             sample_rate_hz,
             seed,
         }
