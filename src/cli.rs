@@ -7,10 +7,12 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::audio::sink::{AudioSink, FileFormat, FileSink};
 use crate::audio::wav::{BitDepth, write_wav};
 use crate::generate::Registry;
 use crate::generate::cache::Cache;
 use crate::generate::sfx::{SfxOptions, SoundEffects};
+use crate::mix::Bus;
 use crate::output::{Report, Subtitles, subtitles};
 use crate::plan::{Brief, Engine};
 use crate::render::{Progress, Renderer, load_script};
@@ -313,6 +315,17 @@ pub struct RenderArgs {
     /// Bits per sample of the WAV files.
     #[arg(long, value_enum, default_value = "24")]
     pub bits: Bits,
+    /// Render only these rows (e.g. 3,5-7), with the backgrounds they sit in, for a quick
+    /// listen. Characters keep the voices they have in the whole script.
+    #[arg(long, value_name = "ROWS", value_parser = parse_rows)]
+    pub only: Option<Vec<usize>>,
+    /// Mix only the timeline from this time on (e.g. 00:45, 1:02:03.5 or 45.5), mastered
+    /// on its own.
+    #[arg(long, value_name = "TIME", value_parser = parse_clock)]
+    pub from: Option<f64>,
+    /// Mix only the timeline up to this time.
+    #[arg(long, value_name = "TIME", value_parser = parse_clock)]
+    pub to: Option<f64>,
     /// Print only warnings, errors and the summary.
     #[arg(short, long)]
     pub quiet: bool,
@@ -320,6 +333,52 @@ pub struct RenderArgs {
     pub library: LibraryArgs,
     #[command(flatten)]
     pub cache: CacheArgs,
+}
+
+/// Row numbers and ranges: `3,5-7` → 3, 5, 6, 7.
+fn parse_rows(s: &str) -> Result<Vec<usize>, String> {
+    let mut rows = Vec::new();
+    for part in s.split(',').map(str::trim) {
+        let number = |n: &str| {
+            n.trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| n > 0)
+                .ok_or_else(|| format!("`{part}` is not a row number or a range like 5-7"))
+        };
+        match part.split_once('-') {
+            Some((a, b)) => {
+                let (a, b) = (number(a)?, number(b)?);
+                if a > b {
+                    return Err(format!("the range `{part}` runs backwards; write {b}-{a}"));
+                }
+                rows.extend(a..=b);
+            }
+            None => rows.push(number(part)?),
+        }
+    }
+    rows.sort_unstable();
+    rows.dedup();
+    Ok(rows)
+}
+
+/// A time on the timeline: seconds (`45.5`), `m:ss` (`00:45`) or `h:mm:ss` (`1:02:03.5`).
+fn parse_clock(s: &str) -> Result<f64, String> {
+    let bad = || format!("`{s}` is not a time; write seconds (45.5), m:ss (00:45) or h:mm:ss");
+    let parts: Vec<&str> = s.trim().split(':').collect();
+    if parts.len() > 3 {
+        return Err(bad());
+    }
+    let mut seconds = 0.0;
+    for (i, p) in parts.iter().enumerate() {
+        let v: f64 = p.parse().map_err(|_| bad())?;
+        let last = i + 1 == parts.len();
+        if !v.is_finite() || v < 0.0 || (!last && v.fract() != 0.0) || (i > 0 && v >= 60.0) {
+            return Err(bad());
+        }
+        seconds = seconds * 60.0 + v;
+    }
+    Ok(seconds)
 }
 
 /// Runs a command. Errors that are the user's input carry [`crate::Error::Invalid`], which
@@ -508,7 +567,7 @@ fn timeline(path: &Path, library: &LibraryArgs, cache: &CacheArgs) -> anyhow::Re
         "#", "start", "end", "layout", "length"
     );
     for p in &timeline.placements {
-        let row = &script.rows[p.row - 1];
+        let row = script.row(p.row).expect("placed rows are in the script");
         let what = match &row.character {
             Some(c) => format!("{c}: {}", row.description),
             None => format!("{} {}", row.row_type, row.description),
@@ -558,7 +617,7 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
         }
         (None, None) => unreachable!("clap requires a script or --brief"),
     };
-    let script = load(&script_path)?;
+    let whole = load(&script_path)?;
     let output = a.output.clone().unwrap_or_else(|| {
         let stem = script_path.file_stem().unwrap_or_default();
         Path::new("out").join(stem).with_extension("wav")
@@ -566,6 +625,17 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
     let bits = match a.bits {
         Bits::Sixteen => BitDepth::Int16,
         Bits::TwentyFour => BitDepth::Int24,
+    };
+    let (script, voices) = match &a.only {
+        Some(rows) => (
+            crate::render::only_rows(&whole, rows)?,
+            Some(crate::generate::speech::character_voices(&whole)),
+        ),
+        None => (whole.clone(), None),
+    };
+    let window_s = match (a.from, a.to) {
+        (None, None) => None,
+        (from, to) => Some((from.unwrap_or(0.0), to.unwrap_or(f64::INFINITY))),
     };
     // Folders for every output are made before the work, so a bad path fails at once
     // rather than after minutes of rendering.
@@ -638,19 +708,56 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
     };
     let options = crate::render::RenderOptions {
         row_stems: a.stems_rows.is_some(),
+        window_s,
+        voices,
+        scratch_dir: output
+            .parent()
+            .map(Path::to_path_buf)
+            .filter(|p| !p.as_os_str().is_empty()),
     };
-    let rendered = renderer.render_with(&script, &options)?;
-
-    crate::output::write_master(&output, &rendered.mixed.master, bits)?;
-    if let Some(dir) = &a.stems {
-        for (bus, audio) in &rendered.mixed.stems {
-            write_wav(&dir.join(format!("{}.wav", bus.name())), audio, bits)?;
-        }
+    // The audio streams into its files as it is mastered; they appear (renamed into place)
+    // only once all is done, and an error or a kill leaves none behind.
+    let rate = script.sample_rate_hz;
+    let mut master = FileSink::create(&output, FileFormat::for_path(&output, bits), rate, 2)?;
+    let mut stems = match &a.stems {
+        Some(dir) => Some(
+            Bus::ALL
+                .iter()
+                .map(|bus| {
+                    let path = dir.join(format!("{}.wav", bus.name()));
+                    FileSink::create(&path, FileFormat::Wav(bits), rate, 2).map(|s| (path, s))
+                })
+                .collect::<crate::Result<Vec<_>>>()?,
+        ),
+        None => None,
+    };
+    let stem_sinks = stems.as_mut().map(|s| {
+        let mut it = s.iter_mut().map(|(_, sink)| sink as &mut dyn AudioSink);
+        [
+            it.next().expect("three buses"),
+            it.next().expect("three buses"),
+            it.next().expect("three buses"),
+        ]
+    });
+    let rendered = renderer.render_to(
+        &script,
+        &options,
+        crate::render::Sinks {
+            master: &mut master,
+            stems: stem_sinks,
+        },
+    )?;
+    master.finish()?;
+    for (_, sink) in stems.into_iter().flatten() {
+        sink.finish()?;
     }
     if let Some(dir) = &a.stems_rows {
-        let frames = rendered.mixed.master.frames();
-        for stem in &rendered.mixed.row_stems {
-            let name = crate::output::row_stem_file_name(&script.rows[stem.row_index - 1]);
+        let frames = rendered.mix.frames;
+        for stem in &rendered.mix.row_stems {
+            let row = script
+                .row(stem.row_index)
+                .expect("stems are of rows in the script");
+            let name = crate::output::row_stem_file_name(row);
             write_wav(&dir.join(name), &stem.full_length(frames), bits)?;
         }
     }
@@ -660,7 +767,9 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
     if let Some(dir) = &a.midi {
         let files = renderer.midi(&script, &rendered.timeline)?;
         for (index, bytes) in &files {
-            let row = &script.rows[index - 1];
+            let row = script
+                .row(*index)
+                .expect("MIDI files are of rows in the script");
             write_bytes(&dir.join(midi_file_name(*index, row.id.as_deref())), bytes)?;
         }
         if !a.quiet {
@@ -860,12 +969,23 @@ fn say(a: &SayArgs) -> anyhow::Result<ExitCode> {
         cache: &cache,
         progress: &quiet,
     };
-    let rendered = renderer.render(&script)?;
+    create_parent(&a.output)?;
+    let mut out = FileSink::create(
+        &a.output,
+        FileFormat::Wav(BitDepth::Int16),
+        script.sample_rate_hz,
+        2,
+    )?;
+    let options = crate::render::RenderOptions::default();
+    let sinks = crate::render::Sinks {
+        master: &mut out,
+        stems: None,
+    };
+    let rendered = renderer.render_to(&script, &options, sinks)?;
+    out.finish()?;
     for w in rendered.rows.values().flat_map(|r| &r.warnings) {
         eprintln!("warning: {w}");
     }
-    create_parent(&a.output)?;
-    write_wav(&a.output, &rendered.mixed.master, BitDepth::Int16)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,12 +1,9 @@
-//! What a render writes besides the WAV: the JSON report, subtitles, Audacity labels, and
-//! the names of per-row stems; and the master as WAV or FLAC.
-
-use std::path::Path;
+//! What a render writes besides the audio: the JSON report, subtitles, Audacity labels, and
+//! the names of per-row stems. Times are those of the mixed window (all of the timeline
+//! unless a window was asked for).
 
 use serde::Serialize;
 
-use crate::audio::AudioBuffer;
-use crate::audio::wav::BitDepth;
 use crate::render::Rendered;
 use crate::script::{Action, Row, RowType, Script};
 
@@ -50,11 +47,10 @@ fn db(x: f64) -> f64 {
 impl Report {
     pub fn new(script: &Script, r: &Rendered) -> Report {
         let rows = r
-            .timeline
-            .placements
-            .iter()
+            .placements()
+            .into_iter()
             .filter_map(|p| {
-                let row = &script.rows[p.row - 1];
+                let row = script.row(p.row).expect("placed rows are in the script");
                 let result = r.rows.get(&p.row)?;
                 Some(ReportRow {
                     index: p.row,
@@ -71,11 +67,11 @@ impl Report {
             })
             .collect();
         Report {
-            duration_s: ms(r.mixed.master.duration_s()),
-            sample_rate: r.mixed.master.sample_rate_hz,
-            channels: r.mixed.master.channel_count(),
-            loudness_lufs: db(r.mixed.loudness_lufs),
-            true_peak_dbtp: db(r.mixed.true_peak_dbtp),
+            duration_s: ms(r.mix.duration_s()),
+            sample_rate: r.mix.sample_rate_hz,
+            channels: 2,
+            loudness_lufs: db(r.mix.loudness_lufs),
+            true_peak_dbtp: db(r.mix.true_peak_dbtp),
             render_ms: r.render_ms,
             rows,
         }
@@ -85,6 +81,21 @@ impl Report {
         let mut s = serde_json::to_string_pretty(self).expect("the report serialises");
         s.push('\n');
         s
+    }
+}
+
+/// A time as `m:ss.s`, or `h:mm:ss.s` from an hour on, for messages.
+pub fn clock(t_s: f64) -> String {
+    if !t_s.is_finite() {
+        return format!("{t_s} s");
+    }
+    let tenths = (t_s.abs() * 10.0).round() as u64;
+    let sign = if t_s < 0.0 { "-" } else { "" };
+    let (h, m, s) = (tenths / 36_000, tenths / 600 % 60, tenths % 600);
+    if h > 0 {
+        format!("{sign}{h}:{m:02}:{:02}.{}", s / 10, s % 10)
+    } else {
+        format!("{sign}{m}:{:02}.{}", s / 10, s % 10)
     }
 }
 
@@ -112,8 +123,9 @@ pub fn subtitles(script: &Script, r: &Rendered, format: Subtitles) -> String {
     if format == Subtitles::Vtt {
         out.push_str("WEBVTT\n\n");
     }
-    let cues = r.timeline.placements.iter().filter_map(|p| {
-        let row = &script.rows[p.row - 1];
+    let placements = r.placements();
+    let cues = placements.iter().filter_map(|p| {
+        let row = script.row(p.row).expect("placed rows are in the script");
         (row.row_type == RowType::Speech && row.action != Some(Action::End)).then_some((p, row))
     });
     for (n, (p, row)) in cues.enumerate() {
@@ -141,19 +153,6 @@ pub fn subtitles(script: &Script, r: &Rendered, format: Subtitles) -> String {
     out
 }
 
-/// Writes the master: FLAC when `path` ends in `.flac` (any case), else WAV. Both are
-/// written to a temporary file and renamed.
-pub fn write_master(path: &Path, audio: &AudioBuffer, bits: BitDepth) -> crate::Result<()> {
-    let flac = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("flac"));
-    if flac {
-        crate::audio::flac::write_flac(path, audio, bits)
-    } else {
-        crate::audio::wav::write_wav(path, audio, bits)
-    }
-}
-
 /// Longest label text in an Audacity label track, characters.
 const LABEL_CHARS: usize = 60;
 
@@ -162,8 +161,8 @@ const LABEL_CHARS: usize = 60;
 /// `row N type: character: words` or `row N type: description`, cut to about 60 characters.
 pub fn labels(script: &Script, r: &Rendered) -> String {
     let mut out = String::new();
-    for p in &r.timeline.placements {
-        let row = &script.rows[p.row - 1];
+    for p in &r.placements() {
+        let row = script.row(p.row).expect("placed rows are in the script");
         if row.action == Some(Action::End) {
             continue;
         }

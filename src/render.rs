@@ -4,16 +4,18 @@
 //! the files. The library prints nothing: progress goes through a callback.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::audio::loudness::clip_lufs;
 use crate::audio::resample::resample;
+use crate::audio::sink::AudioSink;
 use crate::generate::cache::{Cache, CacheKey, Entry};
 use crate::generate::speech::character_voices;
-use crate::generate::{Clip, Registry, Request};
-use crate::mix::{self, Bus, MixItem, MixSettings, Mixed};
-use crate::script::{Row, RowType, Script, Voice};
+use crate::generate::{LOOP_CROSSFADE_S, Registry, Request};
+use crate::mix::{self, Bus, MixItem, MixReport, MixSettings, Source};
+use crate::script::{Action, Row, RowType, Script, Voice};
 use crate::timeline::{self, Placement, Timeline};
 use crate::{Error, Result};
 
@@ -46,20 +48,52 @@ pub enum Progress<'a> {
     Mixing,
 }
 
-/// A finished render.
+/// A finished render. The audio went to the [`Sinks`] it was given.
 pub struct Rendered {
     pub timeline: Timeline,
     /// By row index; `end` rows have none.
     pub rows: BTreeMap<usize, RowResult>,
-    pub mixed: Mixed,
+    pub mix: MixReport,
+    /// The stretch of the timeline that was mixed (all of it unless a window was asked for).
+    pub window_s: (f64, f64),
     pub render_ms: u64,
 }
 
-/// What a render produces besides the mix and the bus stems.
+impl Rendered {
+    /// The placements that sound in the mixed window, in its time (0 s is the window's
+    /// start), cut to it.
+    pub fn placements(&self) -> Vec<Placement> {
+        let (from, to) = self.window_s;
+        self.timeline
+            .placements
+            .iter()
+            .filter(|p| {
+                overlaps(p, self.window_s)
+                    || (p.start_s == p.end_s && p.start_s >= from && p.start_s < to)
+            })
+            .map(|p| Placement {
+                start_s: p.start_s.max(from) - from,
+                end_s: p.end_s.min(to) - from,
+                ..p.clone()
+            })
+            .collect()
+    }
+}
+
+/// What a render produces besides the mix and the bus stems, and what part of the script.
 #[derive(Clone, Debug, Default)]
 pub struct RenderOptions {
-    /// Each row's own part of the mix ([`crate::mix::Mixed::row_stems`]).
+    /// Each row's own part of the mix ([`crate::mix::MixReport::row_stems`]).
     pub row_stems: bool,
+    /// Mix only this stretch of the timeline, seconds (mastered on its own).
+    pub window_s: Option<(f64, f64)>,
+    /// The characters' voices, when the script is a selection of rows from a larger one
+    /// ([`only_rows`]): the automatic voices of the whole script, so a character sounds the
+    /// same in both. Default: the script's own.
+    pub voices: Option<BTreeMap<String, Voice>>,
+    /// Where the mix keeps its scratch file (next to the output is best: same disk, and not
+    /// a memory-backed /tmp). Default: the system's temporary folder.
+    pub scratch_dir: Option<PathBuf>,
 }
 
 /// Renders every row of the script and mixes them.
@@ -93,31 +127,94 @@ fn seed_of(key: &CacheKey) -> u64 {
     u64::from_str_radix(&key.as_str()[..16], 16).expect("hex digest")
 }
 
-/// A row's clip, its measured loudness, and how it was made.
+/// Beds longer than this are looped rather than generated whole, seconds.
+pub const LOOP_OVER_S: f64 = 90.0;
+/// The period of a looped bed, seconds.
+pub const LOOP_PERIOD_S: f64 = 60.0;
+
+/// A row's clip, ready for the mixer: where to load it from, and what is known of it.
 pub struct Generated {
-    pub clip: Clip,
+    /// The clip's length.
+    pub duration_s: f64,
     pub loudness_lufs: f64,
+    /// Reads the clip back from the cache when the mix reaches it.
+    pub audio: Source,
     pub result: RowResult,
 }
 
 /// Generated clips by row index.
 pub type Clips = BTreeMap<usize, Generated>;
 
+/// What one row asks its engine for.
+#[derive(Clone, Copy, Debug)]
 struct Job<'s> {
     row: &'s Row,
     duration_s: Option<f64>,
+    loop_period_s: Option<f64>,
+}
+
+impl<'s> Job<'s> {
+    /// A placed row's job: a foreground row's own `duration` (`None`: its natural length,
+    /// which placed it); a background row's whole span, or for a long bed one loop.
+    fn placed(row: &'s Row, placement: &Placement) -> Job<'s> {
+        if row.is_foreground() {
+            return Job::foreground(row);
+        }
+        let span_s = placement.length_s();
+        if span_s > LOOP_OVER_S {
+            Job {
+                row,
+                duration_s: Some(LOOP_PERIOD_S + LOOP_CROSSFADE_S),
+                loop_period_s: Some(LOOP_PERIOD_S),
+            }
+        } else {
+            Job {
+                row,
+                duration_s: Some(span_s),
+                loop_period_s: None,
+            }
+        }
+    }
+
+    /// The timeline is not known yet: a foreground row's length is its own.
+    fn foreground(row: &'s Row) -> Job<'s> {
+        Job {
+            row,
+            duration_s: row.duration.seconds(),
+            loop_period_s: None,
+        }
+    }
+}
+
+/// Where the audio of a render goes.
+pub struct Sinks<'a> {
+    pub master: &'a mut dyn AudioSink,
+    /// One per bus, in [`Bus::ALL`] order.
+    pub stems: Option<[&'a mut dyn AudioSink; 3]>,
 }
 
 impl Renderer<'_> {
     /// Generates the foreground rows and fixes the timeline.
     pub fn timeline(&self, script: &Script) -> Result<(Timeline, Clips)> {
-        self.foreground(script, &character_voices(script))
+        let cache = self.working_cache()?;
+        self.foreground(script, &character_voices(script), &cache)
+    }
+
+    /// The cache clips go through: the user's, or for `--no-cache` one for this render only
+    /// (the mix reads clips back as it reaches them rather than holding them all).
+    fn working_cache(&self) -> Result<Cache> {
+        if self.cache.is_enabled() {
+            Ok(self.cache.clone())
+        } else {
+            Cache::scratch()
+        }
     }
 
     fn foreground(
         &self,
         script: &Script,
         voices: &BTreeMap<String, Voice>,
+        cache: &Cache,
     ) -> Result<(Timeline, Clips)> {
         let total = script
             .rows
@@ -128,14 +225,10 @@ impl Renderer<'_> {
             .rows
             .iter()
             .filter(|r| r.is_foreground())
-            .map(|row| Job {
-                row,
-                // The timeline is not known yet: a foreground row's length is its own.
-                duration_s: row.duration.seconds(),
-            })
+            .map(Job::foreground)
             .collect();
-        let clips = self.generate_all(script, voices, &jobs, 0, total)?;
-        let timeline = timeline::build(script, |row| clips[&row.index].clip.audio.duration_s());
+        let clips = self.generate_all(script, voices, cache, &jobs, 0, total)?;
+        let timeline = timeline::build(script, |row| clips[&row.index].duration_s);
         Ok((timeline, clips))
     }
 
@@ -144,7 +237,7 @@ impl Renderer<'_> {
     pub fn midi(&self, script: &Script, timeline: &Timeline) -> Result<Vec<(usize, Vec<u8>)>> {
         let mut files = Vec::new();
         for p in &timeline.placements {
-            let row = &script.rows[p.row - 1];
+            let row = script.row(p.row).expect("placed rows are in the script");
             if row.row_type == RowType::Speech {
                 continue;
             }
@@ -153,7 +246,7 @@ impl Renderer<'_> {
                 .registry
                 .generator(row.row_type, None)
                 .map_err(in_row)?;
-            let request = request(script, row, None, wanted_length_s(row, p));
+            let request = request(script, &Job::placed(row, p), None);
             if let Some(bytes) = generator.midi(&request).map_err(in_row)? {
                 files.push((row.index, bytes));
             }
@@ -161,42 +254,50 @@ impl Renderer<'_> {
         Ok(files)
     }
 
-    /// Renders the whole script.
-    pub fn render(&self, script: &Script) -> Result<Rendered> {
-        self.render_with(script, &RenderOptions::default())
-    }
-
-    /// Renders the whole script, with what `options` asks for besides the mix.
-    pub fn render_with(&self, script: &Script, options: &RenderOptions) -> Result<Rendered> {
+    /// Renders the script into `sinks`, with what `options` asks for besides the mix.
+    pub fn render_to(
+        &self,
+        script: &Script,
+        options: &RenderOptions,
+        sinks: Sinks<'_>,
+    ) -> Result<Rendered> {
         let started = Instant::now();
-        let voices = character_voices(script);
-        let (timeline, mut clips) = self.foreground(script, &voices)?;
+        let cache = self.working_cache()?;
+        let voices = match &options.voices {
+            Some(v) => v.clone(),
+            None => character_voices(script),
+        };
+        let (timeline, mut clips) = self.foreground(script, &voices, &cache)?;
+        let window_s = match options.window_s {
+            Some((from, to)) => check_window(from, to, timeline.duration_s)?,
+            None => (0.0, timeline.duration_s),
+        };
         let total = timeline.placements.len();
-        let jobs: Vec<Job<'_>> = script
-            .rows
+        // Backgrounds outside the window are not needed.
+        let jobs: Vec<Job<'_>> = timeline
+            .placements
             .iter()
-            .filter(|r| !r.is_foreground())
-            .filter_map(|row| {
-                let p = timeline.placement(row.index)?;
-                Some(Job {
-                    row,
-                    duration_s: wanted_length_s(row, p),
-                })
-            })
+            .map(|p| (script.row(p.row).expect("placed rows are in the script"), p))
+            .filter(|(row, p)| !row.is_foreground() && overlaps(p, window_s))
+            .map(|(row, p)| Job::placed(row, p))
             .collect();
         let done = clips.len();
-        clips.extend(self.generate_all(script, &voices, &jobs, done, total)?);
+        clips.extend(self.generate_all(script, &voices, &cache, &jobs, done, total)?);
 
         (self.progress)(Progress::Mixing);
         let mut rows = BTreeMap::new();
         let mut items = Vec::new();
         for p in &timeline.placements {
-            let row = &script.rows[p.row - 1];
-            let Generated {
-                clip,
+            let row = script.row(p.row).expect("placed rows are in the script");
+            let Some(Generated {
                 loudness_lufs,
+                audio,
                 result,
-            } = clips.remove(&p.row).expect("every placed row has a clip");
+                ..
+            }) = clips.remove(&p.row)
+            else {
+                continue;
+            };
             rows.insert(p.row, result);
             items.push(MixItem {
                 row_index: p.row,
@@ -205,7 +306,7 @@ impl Renderer<'_> {
                     RowType::Music => Bus::Music,
                     RowType::Sfx => Bus::Sfx,
                 },
-                audio: clip.audio,
+                audio,
                 start_s: p.start_s,
                 length_s: p.length_s(),
                 volume_lufs: row.volume_lufs,
@@ -214,6 +315,7 @@ impl Renderer<'_> {
                 fade_out_s: p.fade_out_s,
                 duck: row.ducks(),
                 loudness_lufs: Some(loudness_lufs),
+                loop_period_s: Job::placed(row, p).loop_period_s,
             });
         }
         let settings = MixSettings {
@@ -221,13 +323,23 @@ impl Renderer<'_> {
             loudness_lufs: script.loudness_lufs,
             true_peak_dbtp: TRUE_PEAK_CEILING_DBTP,
             row_stems: options.row_stems,
+            window_s: options.window_s.map(|_| window_s),
+            scratch_dir: options.scratch_dir.clone(),
             ..MixSettings::default()
         };
-        let mixed = mix::mix(items, &settings)?;
+        let mix = mix::mix_into(
+            items,
+            &settings,
+            mix::Sinks {
+                master: sinks.master,
+                stems: sinks.stems,
+            },
+        )?;
         Ok(Rendered {
             timeline,
             rows,
-            mixed,
+            mix,
+            window_s,
             render_ms: started.elapsed().as_millis() as u64,
         })
     }
@@ -238,20 +350,21 @@ impl Renderer<'_> {
         &self,
         script: &Script,
         voices: &BTreeMap<String, Voice>,
+        cache: &Cache,
         jobs: &[Job<'_>],
         done_before: usize,
         total: usize,
     ) -> Result<Clips> {
         let done = std::sync::atomic::AtomicUsize::new(done_before);
         let generated = crate::parallel::try_map(jobs, |job| {
-            let g = self.generate_row(script, voices, job)?;
+            let g = self.generate_row(script, voices, cache, job)?;
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             (self.progress)(Progress::Row {
                 done: n,
                 total,
                 row: job.row,
                 result: &g.result,
-                length_s: g.clip.audio.duration_s(),
+                length_s: g.duration_s,
             });
             Ok::<_, Error>(g)
         })?;
@@ -262,6 +375,7 @@ impl Renderer<'_> {
         &self,
         script: &Script,
         voices: &BTreeMap<String, Voice>,
+        cache: &Cache,
         job: &Job<'_>,
     ) -> Result<Generated> {
         let row = job.row;
@@ -272,10 +386,10 @@ impl Renderer<'_> {
             .registry
             .generator(row.row_type, voice)
             .map_err(in_row)?;
-        let request = request(script, row, voice, job.duration_s);
+        let request = request(script, job, voice);
         let salt = generator.cache_salt(&request).map_err(in_row)?;
         let key = cache_key(generator.engine(), generator.version(), &salt, &request);
-        let (entry, cached) = match self.cache.get(&key) {
+        let (entry, cached) = match cache.get(&key) {
             Some(entry) => (entry, true),
             None => {
                 let mut clip = generator.generate(&request).map_err(in_row)?;
@@ -293,7 +407,7 @@ impl Renderer<'_> {
                     loudness_lufs: clip_lufs(&clip.audio)?,
                     clip,
                 };
-                self.cache.put(&key, &entry)?;
+                cache.put(&key, &entry)?;
                 (entry, false)
             }
         };
@@ -312,12 +426,119 @@ impl Renderer<'_> {
                 .chain(clip.warnings.iter().cloned())
                 .collect(),
         };
+        let (cache, index, line) = (cache.clone(), row.index, row.line);
         Ok(Generated {
-            clip,
+            duration_s: clip.audio.duration_s(),
             loudness_lufs,
+            audio: Source::Load(Arc::new(move || {
+                cache
+                    .get(&key)
+                    .map(|e| e.clip.audio)
+                    .ok_or_else(|| Error::Row {
+                        row: index,
+                        line,
+                        error: Box::new(Error::Audio(
+                            "its clip vanished from the cache during the render (was the cache \
+                         cleared meanwhile?); render again"
+                                .into(),
+                        )),
+                    })
+            })),
             result,
         })
     }
+}
+
+/// Whether a placement sounds in the window.
+fn overlaps(p: &Placement, (from, to): (f64, f64)) -> bool {
+    p.end_s > from && p.start_s < to
+}
+
+/// A window within a timeline of `duration_s`: it must start before the end and end after
+/// it starts; an end past the timeline's end is taken to the end.
+fn check_window(from: f64, to: f64, duration_s: f64) -> Result<(f64, f64)> {
+    let fmt = crate::output::clock;
+    if !(from.is_finite() && to.is_finite()) || from < 0.0 || to <= from {
+        return Err(Error::BadInput(format!(
+            "--from {} --to {}: the window must end after it starts",
+            fmt(from),
+            fmt(to)
+        )));
+    }
+    if from >= duration_s {
+        return Err(Error::BadInput(format!(
+            "--from {}: the timeline is only {} long; start the window before its end",
+            fmt(from),
+            fmt(duration_s)
+        )));
+    }
+    Ok((from, to.min(duration_s)))
+}
+
+/// The rows `wanted` (1-based indices) of `script`, with the backgrounds they sit in: each
+/// `begin` whose span holds a wanted foreground row (with its `end`), and each one-shot
+/// background that starts with one. Rows keep their indices, so messages, labels and stems
+/// name them as in the whole script. Render it with the whole script's voices
+/// ([`RenderOptions::voices`]).
+pub fn only_rows(script: &Script, wanted: &[usize]) -> Result<Script> {
+    let count = script.rows.len();
+    if let Some(&bad) = wanted.iter().find(|&&i| i == 0 || i > count) {
+        return Err(Error::BadInput(format!(
+            "--only: there is no row {bad} (the script has rows 1 to {count})"
+        )));
+    }
+    let wanted_fg = |i: usize| {
+        let row = &script.rows[i];
+        row.is_foreground() && wanted.contains(&row.index)
+    };
+    if !(0..count).any(wanted_fg) {
+        return Err(Error::BadInput(
+            "--only selects no foreground row (speech, or music and sfx with layout: \
+             foreground); backgrounds play only under those, so add one"
+                .into(),
+        ));
+    }
+    let mut keep = vec![false; count];
+    for (i, row) in script.rows.iter().enumerate() {
+        if row.is_foreground() {
+            keep[i] = wanted_fg(i);
+            continue;
+        }
+        match row.action {
+            Some(Action::Begin) => {
+                let end = script.rows[i + 1..]
+                    .iter()
+                    .position(|r| r.action == Some(Action::End) && r.id == row.id)
+                    .map_or(count, |k| i + 1 + k);
+                if (i + 1..end).any(wanted_fg) {
+                    keep[i] = true;
+                    if end < count {
+                        keep[end] = true;
+                    }
+                }
+            }
+            Some(Action::End) => {}
+            None => {
+                let next_fg = (i + 1..count).find(|&k| script.rows[k].is_foreground());
+                keep[i] = next_fg.is_some_and(wanted_fg);
+            }
+        }
+    }
+    if let Some(&unused) = wanted.iter().find(|&&i| !keep[i - 1]) {
+        return Err(Error::BadInput(format!(
+            "--only: row {unused} is a background that plays under none of the selected \
+             rows; select a foreground row it plays under too"
+        )));
+    }
+    let mut selection = script.clone();
+    selection.rows = script
+        .rows
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(r, _)| r.clone())
+        .collect();
+    Ok(selection)
 }
 
 /// An error in generating `row`, naming it.
@@ -329,32 +550,18 @@ fn in_row(row: &Row, error: Error) -> Error {
     }
 }
 
-/// The length a placed row's engine is asked for: a foreground row's own `duration` (`None`:
-/// its natural length, which placed it), a background row's whole span.
-fn wanted_length_s(row: &Row, placement: &Placement) -> Option<f64> {
-    if row.is_foreground() {
-        row.duration.seconds()
-    } else {
-        Some(placement.length_s())
-    }
-}
-
-/// What a row asks its engine for, at the length the timeline gives it.
-fn request<'s>(
-    script: &'s Script,
-    row: &'s Row,
-    voice: Option<&'s Voice>,
-    duration_s: Option<f64>,
-) -> Request<'s> {
+/// What a row's job asks its engine for.
+fn request<'s>(script: &'s Script, job: &Job<'s>, voice: Option<&'s Voice>) -> Request<'s> {
+    let row = job.row;
     Request {
         row_index: row.index,
         row_type: row.row_type,
         text: &row.description,
         character: row.character.as_deref(),
         voice,
-        duration_s,
+        duration_s: job.duration_s,
         background: !row.is_foreground(),
-        loop_period_s: None,
+        loop_period_s: job.loop_period_s,
         sample_rate_hz: script.sample_rate_hz,
         seed: row_seed(script.seed, row),
     }
@@ -362,23 +569,30 @@ fn request<'s>(
 
 /// Everything about a request that changes its sound.
 fn cache_key(engine: &str, version: u32, salt: &str, r: &Request<'_>) -> CacheKey {
-    CacheKey::new([
-        ("engine", engine.to_owned()),
-        ("version", version.to_string()),
-        ("salt", salt.to_owned()),
-        ("type", r.row_type.to_string()),
-        ("text", r.text.to_owned()),
-        ("voice", format!("{:?}", r.voice)),
-        (
-            "frames",
-            r.duration_s.map_or("auto".into(), |d| {
-                ((d * f64::from(r.sample_rate_hz)).round() as u64).to_string()
-            }),
-        ),
-        ("background", r.background.to_string()),
-        ("sample_rate", r.sample_rate_hz.to_string()),
-        ("seed", r.seed.to_string()),
-    ])
+    // A looped bed is another sound than a clip of the same length; keys of everything
+    // else are as they were before loops existed.
+    let looped = r.loop_period_s.map(|p| ("loop_period", p.to_string()));
+    CacheKey::new(
+        [
+            ("engine", engine.to_owned()),
+            ("version", version.to_string()),
+            ("salt", salt.to_owned()),
+            ("type", r.row_type.to_string()),
+            ("text", r.text.to_owned()),
+            ("voice", format!("{:?}", r.voice)),
+            (
+                "frames",
+                r.duration_s.map_or("auto".into(), |d| {
+                    ((d * f64::from(r.sample_rate_hz)).round() as u64).to_string()
+                }),
+            ),
+            ("background", r.background.to_string()),
+            ("sample_rate", r.sample_rate_hz.to_string()),
+            ("seed", r.seed.to_string()),
+        ]
+        .into_iter()
+        .chain(looped),
+    )
 }
 
 /// Reads and validates a script file.

@@ -46,7 +46,7 @@ fn clips(registry: &Registry, cache: &Cache, yaml: &str) -> Vec<(AudioBuffer, bo
     let (_, clips) = renderer.timeline(&script).unwrap();
     clips
         .into_values()
-        .map(|g| (g.clip.audio, g.result.cached))
+        .map(|g| (g.audio.load().unwrap(), g.result.cached))
         .collect()
 }
 

@@ -85,6 +85,70 @@ pub fn clip_lufs(buf: &AudioBuffer) -> Result<f64> {
     integrated_lufs(&tiled)
 }
 
+/// Integrated loudness and true peak of audio that arrives block by block (a master being
+/// streamed to its file). The two meters run on two threads: the true-peak oversampler costs
+/// as much as the loudness filters.
+pub struct StreamMeter {
+    loudness: EbuR128,
+    peak: Option<EbuR128>,
+    channel_count: usize,
+    frames: usize,
+}
+
+impl StreamMeter {
+    /// A meter of integrated loudness, and of true peak when `true_peak` is set.
+    pub fn new(sample_rate_hz: u32, channel_count: usize, true_peak: bool) -> Result<StreamMeter> {
+        let new = |mode| {
+            EbuR128::new(channel_count.max(1) as u32, sample_rate_hz, mode)
+                .map_err(|e| Error::Audio(format!("loudness meter: {e}")))
+        };
+        Ok(StreamMeter {
+            loudness: new(Mode::I)?,
+            peak: if true_peak {
+                Some(new(Mode::TRUE_PEAK)?)
+            } else {
+                None
+            },
+            channel_count,
+            frames: 0,
+        })
+    }
+
+    pub fn add(&mut self, channels: &[&[f32]]) -> Result<()> {
+        if channels.first().is_none_or(|c| c.is_empty()) {
+            return Ok(());
+        }
+        self.frames += channels[0].len();
+        let add = |m: &mut EbuR128| {
+            m.add_frames_planar_f32(channels)
+                .map_err(|e| Error::Audio(format!("loudness meter: {e}")))
+        };
+        let (loudness, peak) = (&mut self.loudness, &mut self.peak);
+        std::thread::scope(|s| {
+            let peak = peak.as_mut().map(|p| s.spawn(|| add(p)));
+            add(loudness)?;
+            peak.map_or(Ok(()), |h| h.join().expect("true-peak meter panicked"))
+        })
+    }
+
+    /// Integrated loudness (LUFS) and true peak (dBTP; `-inf` when not metered), `-inf` for
+    /// silence or nothing at all.
+    pub fn finish(&self) -> Result<(f64, f64)> {
+        if self.frames == 0 || self.channel_count == 0 {
+            return Ok((f64::NEG_INFINITY, f64::NEG_INFINITY));
+        }
+        let lufs = self
+            .loudness
+            .loudness_global()
+            .map_err(|e| Error::Audio(format!("loudness: {e}")))?;
+        let peak = match &self.peak {
+            Some(p) => max_true_peak_dbtp(p, self.channel_count)?,
+            None => f64::NEG_INFINITY,
+        };
+        Ok((lufs, peak))
+    }
+}
+
 /// True peak in dBTP (4x oversampled, as ebur128 measures it); `f64::NEG_INFINITY` for silence.
 pub fn true_peak_dbtp(buf: &AudioBuffer) -> Result<f64> {
     if buf.channel_count() == 0 || buf.frames() == 0 {

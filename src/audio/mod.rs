@@ -2,9 +2,9 @@
 
 mod buffer;
 pub mod decode;
-pub mod flac;
 pub mod loudness;
 pub mod resample;
+pub mod sink;
 pub mod wav;
 
 pub use buffer::AudioBuffer;

@@ -1,7 +1,7 @@
 //! WAV files: atomic writing (temporary file + rename) and reading, including the streamed
 //! WAV that `espeak-ng --stdout` produces (its size fields are placeholders).
 
-use std::io::{BufWriter, Cursor, Read};
+use std::io::{Cursor, Read};
 use std::path::Path;
 
 use crate::audio::AudioBuffer;
@@ -34,56 +34,7 @@ const DITHER_SEED: u64 = 0x0A1D_D17E;
 /// Integer formats get seeded TPDF dither (±1 LSB), so quiet fades do not turn into
 /// correlated distortion, while output stays bit-identical from run to run.
 pub fn write_wav(path: &Path, buf: &AudioBuffer, bits: BitDepth) -> Result<()> {
-    let channel_count = buf.channel_count();
-    if channel_count == 0 || channel_count > usize::from(u16::MAX) {
-        return Err(Error::Audio(format!(
-            "{}: cannot write {channel_count} channels",
-            path.display()
-        )));
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".onair-")
-        .suffix(".wav.part")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(path, e))?;
-
-    let spec = hound::WavSpec {
-        channels: channel_count as u16,
-        sample_rate: buf.sample_rate_hz,
-        bits_per_sample: bits.bits(),
-        sample_format: match bits {
-            BitDepth::Float32 => hound::SampleFormat::Float,
-            _ => hound::SampleFormat::Int,
-        },
-    };
-    let hound_err = |e: hound::Error| Error::Audio(format!("{}: {e}", path.display()));
-    {
-        let mut writer =
-            hound::WavWriter::new(BufWriter::new(tmp.as_file_mut()), spec).map_err(hound_err)?;
-        let mut dither = Dither::new();
-        for frame in 0..buf.frames() {
-            for ch in &buf.channels {
-                let x = ch[frame];
-                match bits {
-                    BitDepth::Float32 => writer.write_sample(x).map_err(hound_err)?,
-                    BitDepth::Int16 => {
-                        writer
-                            .write_sample(dither.quantise(x, 16) as i16)
-                            .map_err(hound_err)?;
-                    }
-                    BitDepth::Int24 => writer
-                        .write_sample(dither.quantise(x, 24))
-                        .map_err(hound_err)?,
-                }
-            }
-        }
-        writer.finalize().map_err(hound_err)?;
-    }
-    crate::fsutil::persist(tmp, path).map_err(|e| Error::io(path, e))
+    crate::audio::sink::write_file(path, buf, crate::audio::sink::FileFormat::Wav(bits))
 }
 
 /// The seeded TPDF dither of integer output. Samples taken in file order (frame by frame,

@@ -63,6 +63,8 @@ struct Header {
 #[derive(Clone, Debug)]
 pub struct Cache {
     dir: Option<PathBuf>,
+    /// A scratch cache's folder, removed when the last clone is dropped.
+    _scratch: Option<std::sync::Arc<tempfile::TempDir>>,
 }
 
 impl Cache {
@@ -70,11 +72,35 @@ impl Cache {
     pub fn open(dir: impl Into<PathBuf>) -> Result<Cache> {
         let dir = dir.into();
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        Ok(Cache { dir: Some(dir) })
+        Ok(Cache {
+            dir: Some(dir),
+            _scratch: None,
+        })
     }
 
     pub fn disabled() -> Cache {
-        Cache { dir: None }
+        Cache {
+            dir: None,
+            _scratch: None,
+        }
+    }
+
+    /// A cache for one render only, in a new temporary folder that is removed with it: where
+    /// a render that must not use the real cache keeps its clips until the mix reads them.
+    pub fn scratch() -> Result<Cache> {
+        let tmp = tempfile::Builder::new()
+            .prefix("onair-clips-")
+            .tempdir()
+            .map_err(|e| Error::io(std::env::temp_dir(), e))?;
+        Ok(Cache {
+            dir: Some(tmp.path().to_path_buf()),
+            _scratch: Some(std::sync::Arc::new(tmp)),
+        })
+    }
+
+    /// Whether it stores anything.
+    pub fn is_enabled(&self) -> bool {
+        self.dir.is_some()
     }
 
     /// The default place: `$ONAIR_CACHE`, else `$XDG_CACHE_HOME/onair`, else `~/.cache/onair`.

@@ -7,15 +7,18 @@ use crate::audio::resample::resample;
 use crate::mix::MixItem;
 use crate::{Error, Result};
 
-/// Frames processed per block when summing into a bus.
-pub const BLOCK_FRAMES: usize = 4096;
-
-/// A clip ready to sum: stereo at the mix rate, exactly its span long, with its gains.
+/// A clip ready to sum: stereo at the mix rate, panned, with its gain and fades. A looped
+/// clip holds one period (its start already crossfaded with the segment's tail) and the
+/// segment's first crossfade's worth, which plays once, at the very start.
 #[derive(Clone, Debug)]
 pub struct PreparedClip {
     pub start_frame: usize,
-    /// Stereo, panned, not yet gained or faded.
-    pub audio: AudioBuffer,
+    /// The span on the timeline.
+    pub frames: usize,
+    /// Stereo, panned, not yet gained or faded: the whole span, or one loop period.
+    audio: AudioBuffer,
+    /// For a looped clip: the segment's start, played before the first seam.
+    head: Option<AudioBuffer>,
     /// Linear gain that brings the clip to its loudness target.
     pub gain: f32,
     pub fade_in_frames: usize,
@@ -24,11 +27,11 @@ pub struct PreparedClip {
 
 impl PreparedClip {
     pub fn frames(&self) -> usize {
-        self.audio.frames()
+        self.frames
     }
 
     pub fn end_frame(&self) -> usize {
-        self.start_frame + self.frames()
+        self.start_frame + self.frames
     }
 
     /// Gain at frame `i` of the clip from its fades alone.
@@ -47,6 +50,20 @@ impl PreparedClip {
         }
         g as f32
     }
+
+    /// The longest run of source samples from clip frame `i` (at most `len`): the buffer and
+    /// the index in it.
+    fn run(&self, i: usize, len: usize) -> (&AudioBuffer, usize, usize) {
+        match &self.head {
+            Some(head) if i < head.frames() => (head, i, len.min(head.frames() - i)),
+            Some(_) => {
+                let period = self.audio.frames();
+                let at = i % period;
+                (&self.audio, at, len.min(period - at))
+            }
+            None => (&self.audio, i, len),
+        }
+    }
 }
 
 fn raised_cosine(x: f64) -> f64 {
@@ -57,8 +74,8 @@ fn frames_for(seconds: f64, rate_hz: u32) -> usize {
     (seconds * f64::from(rate_hz)).round().max(0.0) as usize
 }
 
-/// Resamples, fits, pans and measures `item` for a mix at `rate_hz`.
-pub fn prepare(item: &MixItem, rate_hz: u32) -> Result<PreparedClip> {
+/// Checks an item's placement numbers before anything is loaded.
+pub fn check(item: &MixItem) -> Result<()> {
     let row = item.row_index;
     for (name, v) in [
         ("start_s", item.start_s),
@@ -67,6 +84,7 @@ pub fn prepare(item: &MixItem, rate_hz: u32) -> Result<PreparedClip> {
         ("pan", item.pan),
         ("fade_in_s", item.fade_in_s),
         ("fade_out_s", item.fade_out_s),
+        ("loop_period_s", item.loop_period_s.unwrap_or(1.0)),
     ] {
         if !v.is_finite() {
             return Err(Error::Audio(format!("row {row}: {name} is {v}")));
@@ -78,23 +96,50 @@ pub fn prepare(item: &MixItem, rate_hz: u32) -> Result<PreparedClip> {
             item.start_s, item.length_s
         )));
     }
-    let channel_count = item.audio.channel_count();
+    Ok(())
+}
+
+/// The frames `item` covers on a timeline at `rate_hz`.
+pub fn span(item: &MixItem, rate_hz: u32) -> (usize, usize) {
+    let start = frames_for(item.start_s, rate_hz);
+    (start, start + frames_for(item.length_s, rate_hz))
+}
+
+/// Loads, resamples, fits (or loops), pans and measures `item` for a mix at `rate_hz`.
+pub fn prepare(item: &MixItem, rate_hz: u32) -> Result<PreparedClip> {
+    check(item)?;
+    let row = item.row_index;
+    let in_row = |e: Error| Error::Audio(format!("row {row}: {e}"));
+    let source = item.audio.load().map_err(in_row)?;
+    let channel_count = source.channel_count();
     if channel_count == 0 {
         return Err(Error::Audio(format!("row {row}: clip has no channels")));
     }
-
-    let mut audio =
-        resample(&item.audio, rate_hz).map_err(|e| Error::Audio(format!("row {row}: {e}")))?;
-    let frames = frames_for(item.length_s, rate_hz);
+    let (start_frame, end_frame) = span(item, rate_hz);
+    let frames = end_frame - start_frame;
+    let source_rate_hz = source.sample_rate_hz;
+    let source_frames = source.frames();
+    let mut audio = resample(&source, rate_hz).map_err(in_row)?;
+    drop(source);
+    // Looped only when the span is longer than the segment; a shorter one is a plain clip.
+    let period = item
+        .loop_period_s
+        .map(|p| frames_for(p, rate_hz))
+        .filter(|&p| p > 0 && p <= audio.frames() && frames > audio.frames());
+    let fitted_frames = if period.is_some() {
+        audio.frames()
+    } else {
+        frames
+    };
     // A known loudness still holds when the clip reaches the bus unchanged: centre pan keeps
     // a stereo clip as it is and spreads a mono one at equal power (the same loudness).
     let known_lufs = item.loudness_lufs.filter(|_| {
-        item.audio.sample_rate_hz == rate_hz
-            && item.audio.frames() == frames
+        source_rate_hz == rate_hz
+            && source_frames == fitted_frames
             && channel_count <= 2
             && item.pan == 0.0
     });
-    audio.set_frames(frames);
+    audio.set_frames(fitted_frames);
     if channel_count > 2 {
         audio = audio.into_stereo();
     }
@@ -104,19 +149,58 @@ pub fn prepare(item: &MixItem, rate_hz: u32) -> Result<PreparedClip> {
     // not move gated loudness.
     let gain_db = match known_lufs {
         Some(lufs) => gain_from_lufs(lufs, item.volume_lufs),
-        None => gain_to_lufs(&audio, item.volume_lufs)
-            .map_err(|e| Error::Audio(format!("row {row}: {e}")))?,
+        None => gain_to_lufs(&audio, item.volume_lufs).map_err(in_row)?,
+    };
+    let (audio, head) = match period {
+        Some(period) => {
+            let (body, head) = looped(audio, period);
+            (body, Some(head))
+        }
+        None => (audio, None),
     };
 
     // Each fade gets at most half the clip, so fade-in and fade-out never overlap.
     let half = frames / 2;
     Ok(PreparedClip {
-        start_frame: frames_for(item.start_s, rate_hz),
+        start_frame,
+        frames,
         audio,
+        head,
         gain: db_to_gain(gain_db) as f32,
         fade_in_frames: frames_for(item.fade_in_s, rate_hz).min(half),
         fade_out_frames: frames_for(item.fade_out_s, rate_hz).min(half),
     })
+}
+
+/// One period of a looped segment, and the segment's start. The segment runs on past the
+/// period by a crossfade's length, continuing the sound as its start does (music: the
+/// opening bars again); that tail is faded out over the start of the period as the start
+/// fades in, with raised-cosine gains that sum to one (the two are alike), so the period
+/// plays seamlessly after itself and after the head.
+fn looped(segment: AudioBuffer, period: usize) -> (AudioBuffer, AudioBuffer) {
+    let crossfade = segment.frames() - period;
+    let rate_hz = segment.sample_rate_hz;
+    let mut body = Vec::with_capacity(2);
+    let mut head = Vec::with_capacity(2);
+    for ch in segment.channels {
+        let mut b = ch[..period].to_vec();
+        for (j, s) in b[..crossfade].iter_mut().enumerate() {
+            let fade_in = raised_cosine((j as f64 + 0.5) / crossfade as f64);
+            *s = (f64::from(*s) * fade_in + f64::from(ch[period + j]) * (1.0 - fade_in)) as f32;
+        }
+        head.push(ch[..crossfade].to_vec());
+        body.push(b);
+    }
+    (
+        AudioBuffer {
+            sample_rate_hz: rate_hz,
+            channels: body,
+        },
+        AudioBuffer {
+            sample_rate_hz: rate_hz,
+            channels: head,
+        },
+    )
 }
 
 /// Constant-power pan to stereo. A mono source is placed with gains cos/sin of
@@ -141,62 +225,46 @@ fn pan(audio: AudioBuffer, pan: f64) -> AudioBuffer {
     )
 }
 
-/// Adds `clip` (gained, faded, and multiplied by `duck` when given) into the stereo `bus`,
-/// [`BLOCK_FRAMES`] at a time. `duck` is a per-frame gain over the whole bus.
-pub fn sum_into(bus: &mut AudioBuffer, clip: &PreparedClip, duck: Option<&[f32]>) {
-    let frames = clip
-        .frames()
-        .min(bus.frames().saturating_sub(clip.start_frame));
-    add(bus, clip.start_frame, clip, duck, frames);
-}
-
-/// What `clip` alone adds to a bus of `bus_frames` ([`sum_into`]), over its own span only:
-/// frame 0 is the clip's `start_frame`. Summed into a bus at that frame, it gives the same
-/// bus, bit for bit, as [`sum_into`].
-pub fn alone(clip: &PreparedClip, duck: Option<&[f32]>, bus_frames: usize) -> AudioBuffer {
-    let frames = clip
-        .frames()
-        .min(bus_frames.saturating_sub(clip.start_frame));
-    let mut out = AudioBuffer::silence(clip.audio.sample_rate_hz, 2, frames);
-    add(&mut out, 0, clip, duck, frames);
-    out
-}
-
-/// Adds `frames` frames of `clip`, gained, faded and ducked, into `out` from frame `at`.
-fn add(
-    out: &mut AudioBuffer,
-    out_start: usize,
+/// Adds what `clip` plays in the block of the timeline that starts at frame `block_start`
+/// (gained, faded, and multiplied by `duck` when given: a gain per frame of the block) into
+/// the stereo `block`.
+pub fn add_block(
+    block: &mut [Vec<f32>],
+    block_start: usize,
     clip: &PreparedClip,
     duck: Option<&[f32]>,
-    frames: usize,
 ) {
-    let bus = out;
-    let mut gains = vec![0.0f32; BLOCK_FRAMES];
-    for block_start in (0..frames).step_by(BLOCK_FRAMES) {
-        let block_len = BLOCK_FRAMES.min(frames - block_start);
-        let gains = &mut gains[..block_len];
-        for (k, g) in gains.iter_mut().enumerate() {
-            let i = block_start + k;
-            *g = clip.gain * clip.fade_gain(i);
+    let block_len = block.first().map_or(0, Vec::len);
+    let from = clip.start_frame.max(block_start);
+    let to = clip.end_frame().min(block_start + block_len);
+    let mut gains = Vec::new();
+    let mut i = from - clip.start_frame;
+    let end = to.saturating_sub(clip.start_frame);
+    while i < end {
+        let (source, at, len) = clip.run(i, end - i);
+        gains.clear();
+        gains.extend((0..len).map(|k| {
+            let mut g = clip.gain * clip.fade_gain(i + k);
             if let Some(duck) = duck {
-                *g *= duck[clip.start_frame + i];
+                g *= duck[clip.start_frame + i + k - block_start];
             }
-        }
-        let at = out_start + block_start;
-        for (out, src) in bus.channels.iter_mut().zip(&clip.audio.channels) {
-            let out = &mut out[at..at + block_len];
-            let src = &src[block_start..block_start + block_len];
-            for ((o, s), g) in out.iter_mut().zip(src).zip(gains.iter()) {
+            g
+        }));
+        let out_at = clip.start_frame + i - block_start;
+        for (out, src) in block.iter_mut().zip(&source.channels) {
+            let out = &mut out[out_at..out_at + len];
+            for ((o, s), g) in out.iter_mut().zip(&src[at..at + len]).zip(&gains) {
                 *o += s * g;
             }
         }
+        i += len;
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mix::Bus;
+    use crate::mix::{Bus, clip};
 
     fn item(audio: AudioBuffer, start_s: f64, length_s: f64) -> MixItem {
         MixItem {
@@ -208,6 +276,56 @@ mod tests {
     fn noise(rate_hz: u32, frames: usize, seed: u64) -> AudioBuffer {
         let mut rng = crate::dsp::rng::Rng::new(seed);
         AudioBuffer::from_mono(rate_hz, (0..frames).map(|_| 0.3 * rng.bipolar()).collect())
+    }
+
+    /// Sums `clip` into `bus` in blocks of uneven sizes, as the mixer does.
+    fn sum_into(bus: &mut AudioBuffer, clip: &PreparedClip, duck: Option<&[f32]>) {
+        let total = bus.frames();
+        let mut start = 0;
+        for len in [1usize, 4095, 10_007].into_iter().cycle() {
+            if start >= total {
+                break;
+            }
+            let len = len.min(total - start);
+            let mut block = vec![vec![0.0f32; len]; 2];
+            clip::add_block(
+                &mut block,
+                start,
+                clip,
+                duck.map(|d| &d[start..start + len]),
+            );
+            for (out, b) in bus.channels.iter_mut().zip(&block) {
+                for (o, s) in out[start..start + len].iter_mut().zip(b) {
+                    *o += s;
+                }
+            }
+            start += len;
+        }
+    }
+
+    #[test]
+    fn a_looped_clip_continues_seamlessly() {
+        // A tone with a whole number of cycles per period, rendered a crossfade past it:
+        // looped, it must be the same tone for the whole span.
+        let (period, crossfade, span) = (4_800usize, 960usize, 20_000usize);
+        let tone =
+            |i: usize| (std::f64::consts::TAU * 10.0 * i as f64 / period as f64).sin() as f32 * 0.5;
+        let segment = AudioBuffer::from_mono(48_000, (0..period + crossfade).map(tone).collect());
+        let mut it = item(segment, 0.0, span as f64 / 48_000.0);
+        it.loop_period_s = Some(0.1);
+        let clip = prepare(&it, 48_000).unwrap();
+        assert_eq!(clip.frames(), span);
+        let mut bus = AudioBuffer::silence(48_000, 2, span);
+        sum_into(&mut bus, &clip, None);
+        for (i, s) in bus.channels[0].iter().enumerate() {
+            // Centre pan puts a mono source at -3 dB in each channel.
+            let want = tone(i) * std::f32::consts::FRAC_1_SQRT_2 * clip.gain;
+            assert!((s - want).abs() < 1e-5, "frame {i}: {s} vs {want}");
+        }
+        // A span no longer than the clip plays it once.
+        let mut once = it.clone();
+        once.length_s = 0.1;
+        assert!(prepare(&once, 48_000).unwrap().head.is_none());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! does not pump, and anticipated by the attack time (we render offline, so the envelope
 //! can look ahead) so the bed is already down when the first syllable lands.
 
+#[cfg(test)]
 use crate::audio::AudioBuffer;
 use crate::mix::MixSettings;
 
@@ -20,62 +21,156 @@ const ACTIVITY_THRESHOLD_DB: f64 = -45.0;
 const HOLD_S: f64 = 0.2;
 
 /// Per-frame linear gains (1.0 = untouched) for ducked items, as long as `speech`.
+#[cfg(test)]
 pub fn envelope(speech: &AudioBuffer, settings: &MixSettings) -> Vec<f32> {
-    let rate_hz = f64::from(speech.sample_rate_hz);
     let frames = speech.frames();
-    let window = ((WINDOW_S * rate_hz).round() as usize).max(1);
-    let windows = frames.div_ceil(window);
+    let mut activity = Activity::new(speech.sample_rate_hz, 0, frames);
+    let channels: Vec<&[f32]> = speech.channels.iter().map(Vec::as_slice).collect();
+    activity.add(0, &channels);
+    let mut envelope = activity.envelope(settings);
+    let mut out = vec![0.0f32; frames];
+    envelope.fill(&mut out);
+    out
+}
 
-    let threshold_power = 10f64.powf(ACTIVITY_THRESHOLD_DB / 10.0);
-    let active: Vec<bool> = (0..windows)
-        .map(|w| {
-            let range = w * window..((w + 1) * window).min(frames);
-            let n = (range.len() * speech.channel_count()).max(1);
-            let power: f64 = speech
-                .channels
-                .iter()
-                .flat_map(|ch| ch[range.clone()].iter())
-                .map(|&s| f64::from(s) * f64::from(s))
-                .sum::<f64>()
-                / n as f64;
-            power > threshold_power
-        })
-        .collect();
+/// Speech power per 10 ms window over a stretch of the timeline, gathered from blocks of
+/// the speech bus as the mixer makes them.
+pub struct Activity {
+    rate_hz: u32,
+    window: usize,
+    /// The first window's index on the whole timeline.
+    first_window: usize,
+    end_frame: usize,
+    /// Sum of squares per window, all channels.
+    energy: Vec<f64>,
+    channel_count: usize,
+}
 
-    // Hold after activity, and start early by the attack time: a window is "ducked" when
-    // there was activity up to `hold` windows before it or up to `lead` windows after it.
-    let hold = (HOLD_S / WINDOW_S).round() as usize;
-    let lead = (settings.duck_attack_s.max(0.0) / WINDOW_S).round() as usize;
-    let mut ducked = vec![false; windows];
-    for (w, _) in active.iter().enumerate().filter(|(_, a)| **a) {
-        let from = w.saturating_sub(lead);
-        let to = (w + hold).min(windows.saturating_sub(1));
-        ducked[from..=to].iter_mut().for_each(|d| *d = true);
+impl Activity {
+    /// For frames `from..to` of the timeline; `from` is taken back to a window's start.
+    pub fn new(rate_hz: u32, from: usize, to: usize) -> Activity {
+        let window = ((WINDOW_S * f64::from(rate_hz)).round() as usize).max(1);
+        let first_window = from / window;
+        let windows = to.div_ceil(window).saturating_sub(first_window);
+        Activity {
+            rate_hz,
+            window,
+            first_window,
+            end_frame: to,
+            energy: vec![0.0; windows],
+            channel_count: 1,
+        }
     }
 
-    // One-pole smoothing in dB. Time constants are a third of the stated times, so the
-    // gain covers ~95% of the distance within attack_s / release_s.
-    let coef = |time_s: f64| {
-        let tau_frames = (time_s.max(1e-4) / 3.0) * rate_hz;
-        1.0 - (-1.0 / tau_frames).exp()
-    };
-    let (attack, release) = (coef(settings.duck_attack_s), coef(settings.duck_release_s));
-    let depth_db = -settings.duck_db.abs();
-    let mut gain_db = 0.0f64;
-    // Most of the time the gain sits at 0 dB or at the full depth: recompute the linear gain
-    // only when the dB value has moved, which keeps `powf` off the common path.
-    let mut last = (f64::NAN, 1.0f32);
-    (0..frames)
-        .map(|i| {
-            let target_db = if ducked[i / window] { depth_db } else { 0.0 };
-            let c = if target_db < gain_db { attack } else { release };
-            gain_db += (target_db - gain_db) * c;
-            if (gain_db - last.0).abs() > 1e-7 || last.0.is_nan() {
-                last = (gain_db, 10f64.powf(gain_db / 20.0) as f32);
+    /// The first frame it covers.
+    pub fn start_frame(&self) -> usize {
+        self.first_window * self.window
+    }
+
+    /// Adds a block of the speech bus that starts at timeline frame `start`.
+    pub fn add(&mut self, start: usize, channels: &[&[f32]]) {
+        self.channel_count = channels.len().max(1);
+        for ch in channels {
+            for (i, &s) in ch.iter().enumerate() {
+                let Some(w) = ((start + i) / self.window).checked_sub(self.first_window) else {
+                    continue;
+                };
+                if let Some(e) = self.energy.get_mut(w) {
+                    *e += f64::from(s) * f64::from(s);
+                }
             }
-            last.1
-        })
-        .collect()
+        }
+    }
+
+    /// The ducking gain from here on.
+    pub fn envelope(&self, settings: &MixSettings) -> Envelope {
+        let threshold_power = 10f64.powf(ACTIVITY_THRESHOLD_DB / 10.0);
+        let windows = self.energy.len();
+        let active = self.energy.iter().enumerate().map(|(w, e)| {
+            let from = (self.first_window + w) * self.window;
+            let to = (from + self.window).min(self.end_frame);
+            let n = (to.saturating_sub(from) * self.channel_count).max(1);
+            e / n as f64 > threshold_power
+        });
+        // Hold after activity, and start early by the attack time: a window is "ducked" when
+        // there was activity up to `hold` windows before it or up to `lead` windows after it.
+        let hold = (HOLD_S / WINDOW_S).round() as usize;
+        let lead = (settings.duck_attack_s.max(0.0) / WINDOW_S).round() as usize;
+        let mut ducked = vec![false; windows];
+        for (w, _) in active.enumerate().filter(|(_, a)| *a) {
+            let from = w.saturating_sub(lead);
+            let to = (w + hold).min(windows.saturating_sub(1));
+            ducked[from..=to].iter_mut().for_each(|d| *d = true);
+        }
+        // One-pole smoothing in dB. Time constants are a third of the stated times, so the
+        // gain covers ~95% of the distance within attack_s / release_s.
+        let rate_hz = f64::from(self.rate_hz);
+        let coef = |time_s: f64| {
+            let tau_frames = (time_s.max(1e-4) / 3.0) * rate_hz;
+            1.0 - (-1.0 / tau_frames).exp()
+        };
+        Envelope {
+            window: self.window,
+            first_window: self.first_window,
+            ducked,
+            attack: coef(settings.duck_attack_s),
+            release: coef(settings.duck_release_s),
+            depth_db: -settings.duck_db.abs(),
+            gain_db: 0.0,
+            last: (f64::NAN, 1.0),
+            frame: self.start_frame(),
+        }
+    }
+}
+
+/// The ducking gain, frame by frame from the start of its [`Activity`].
+pub struct Envelope {
+    window: usize,
+    first_window: usize,
+    ducked: Vec<bool>,
+    attack: f64,
+    release: f64,
+    depth_db: f64,
+    gain_db: f64,
+    /// The last dB value and its linear gain: most of the time the gain sits at 0 dB or at
+    /// the full depth, and `powf` stays off the common path.
+    last: (f64, f32),
+    /// The timeline frame of the next gain.
+    frame: usize,
+}
+
+impl Envelope {
+    /// The gains of the next `out.len()` frames.
+    pub fn fill(&mut self, out: &mut [f32]) {
+        for o in out {
+            let ducked = (self.frame / self.window)
+                .checked_sub(self.first_window)
+                .and_then(|w| self.ducked.get(w))
+                .copied()
+                .unwrap_or(false);
+            let target_db = if ducked { self.depth_db } else { 0.0 };
+            let c = if target_db < self.gain_db {
+                self.attack
+            } else {
+                self.release
+            };
+            self.gain_db += (target_db - self.gain_db) * c;
+            if (self.gain_db - self.last.0).abs() > 1e-7 || self.last.0.is_nan() {
+                self.last = (self.gain_db, 10f64.powf(self.gain_db / 20.0) as f32);
+            }
+            *o = self.last.1;
+            self.frame += 1;
+        }
+    }
+
+    /// Runs the envelope on to timeline frame `frame`.
+    pub fn skip_to(&mut self, frame: usize) {
+        let mut scratch = vec![0.0f32; 4096];
+        while self.frame < frame {
+            let n = (frame - self.frame).min(scratch.len());
+            self.fill(&mut scratch[..n]);
+        }
+    }
 }
 
 #[cfg(test)]

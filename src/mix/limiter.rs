@@ -8,6 +8,9 @@
 //! ramp that still finishes before the peak). Both channels share one gain, so the stereo
 //! image does not move.
 
+use std::collections::VecDeque;
+
+#[cfg(test)]
 use crate::audio::AudioBuffer;
 
 /// Lookahead (and attack ramp) length.
@@ -38,23 +41,43 @@ fn kernels() -> [[f32; 2 * HALF_TAPS]; OVERSAMPLE - 1] {
 
 /// Per frame, the largest absolute value of the signal within half a sample either side,
 /// over all channels, 4x oversampled.
+#[cfg(test)]
 pub fn true_peak_envelope(buf: &AudioBuffer) -> Vec<f32> {
-    let frames = buf.frames();
+    let padded: Vec<Vec<f32>> = buf
+        .channels
+        .iter()
+        .map(|ch| {
+            let mut p = vec![0.0f32; HALF_TAPS];
+            p.extend_from_slice(ch);
+            p.resize(ch.len() + 2 * HALF_TAPS, 0.0);
+            p
+        })
+        .collect();
+    let refs: Vec<&[f32]> = padded.iter().map(Vec::as_slice).collect();
+    envelope_block(&refs, buf.frames())
+}
+
+/// Samples of context [`envelope_block`] needs on each side of its frames: `HALF_TAPS`
+/// before and after.
+pub const ENVELOPE_CONTEXT: usize = HALF_TAPS;
+
+/// The true-peak envelope of `frames` frames, from channels that hold those frames with
+/// [`ENVELOPE_CONTEXT`] samples of context before and after (zeros beyond the track). One
+/// channel per thread.
+pub fn envelope_block(channels: &[&[f32]], frames: usize) -> Vec<f32> {
     let kernels = kernels();
-    // Peak of each interval [n, n+1] (sample n and the interpolated points after it), one
-    // channel per thread.
+    // Peaks of the intervals from the frame before the block to its last frame.
     let per_channel: Vec<Vec<f32>> = std::thread::scope(|s| {
-        let handles: Vec<_> = buf
-            .channels
+        let handles: Vec<_> = channels
             .iter()
-            .map(|ch| s.spawn(|| interval_peaks(ch, &kernels)))
+            .map(|ch| s.spawn(|| interval_peaks(ch, frames + 1, &kernels)))
             .collect();
         handles
             .into_iter()
             .map(|h| h.join().expect("limiter thread panicked"))
             .collect()
     });
-    let mut interval = vec![0.0f32; frames];
+    let mut interval = vec![0.0f32; frames + 1];
     for peaks in &per_channel {
         for (m, p) in interval.iter_mut().zip(peaks) {
             *m = m.max(*p);
@@ -62,39 +85,38 @@ pub fn true_peak_envelope(buf: &AudioBuffer) -> Vec<f32> {
     }
     // A sample's envelope covers the intervals on both sides of it.
     (0..frames)
-        .map(|n| {
-            let before = if n > 0 { interval[n - 1] } else { 0.0 };
-            interval[n].max(before)
-        })
+        .map(|n| interval[n + 1].max(interval[n]))
         .collect()
 }
 
-/// Limits `buf` in place so that its (estimated) true peak is at most `ceiling_dbtp`, where
-/// `buf` = `envelope_gain` × the signal whose [`true_peak_envelope`] is `envelope`. The
-/// envelope scales with gain, so the master's passes (which differ only in gain) compute it
-/// once.
 /// Block length for [`interval_peaks`]: small enough that a block and its outputs stay in
 /// the L1/L2 cache.
 const PEAK_BLOCK: usize = 2048;
 
-/// For each sample n, the largest magnitude among x[n] and the interpolated points between
-/// n and n + 1. The convolution runs tap by tap over a block (an `a*x + y` loop the compiler
-/// vectorises) rather than as a dot product per output, which it cannot.
-fn interval_peaks(ch: &[f32], kernels: &[[f32; 2 * HALF_TAPS]; OVERSAMPLE - 1]) -> Vec<f32> {
-    let frames = ch.len();
-    // Zero-padded copy, so the inner loops need no bounds logic at the edges.
-    let mut padded = vec![0.0f32; frames + 2 * HALF_TAPS];
-    padded[HALF_TAPS..HALF_TAPS + frames].copy_from_slice(ch);
-    let mut out: Vec<f32> = ch.iter().map(|s| s.abs()).collect();
+/// For `count` samples, the largest magnitude among the sample and the interpolated points
+/// between it and the next. Output k is about `xs[k + HALF_TAPS - 1]`: `xs` holds
+/// `HALF_TAPS - 1` samples of context before the first and `HALF_TAPS` after the last. The convolution runs tap
+/// by tap over a block (an `a*x + y` loop the compiler vectorises) rather than as a dot
+/// product per output, which it cannot.
+fn interval_peaks(
+    xs: &[f32],
+    count: usize,
+    kernels: &[[f32; 2 * HALF_TAPS]; OVERSAMPLE - 1],
+) -> Vec<f32> {
+    debug_assert!(xs.len() + 1 >= count + 2 * HALF_TAPS);
+    let mut out: Vec<f32> = xs[HALF_TAPS - 1..HALF_TAPS - 1 + count]
+        .iter()
+        .map(|s| s.abs())
+        .collect();
     let mut y = [0.0f32; PEAK_BLOCK];
-    for start in (0..frames).step_by(PEAK_BLOCK) {
-        let len = PEAK_BLOCK.min(frames - start);
+    for start in (0..count).step_by(PEAK_BLOCK) {
+        let len = PEAK_BLOCK.min(count - start);
         for kernel in kernels {
             let y = &mut y[..len];
             y.fill(0.0);
-            // Tap t multiplies x[n - HALF_TAPS + 1 + t], which is padded[n + 1 + t].
+            // Tap t multiplies the sample HALF_TAPS - 1 - t before the output's, xs[k + t].
             for (t, &c) in kernel.iter().enumerate() {
-                let x = &padded[start + 1 + t..start + 1 + t + len];
+                let x = &xs[start + t..start + t + len];
                 for (acc, &v) in y.iter_mut().zip(x) {
                     *acc += c * v;
                 }
@@ -107,95 +129,104 @@ fn interval_peaks(ch: &[f32], kernels: &[[f32; 2 * HALF_TAPS]; OVERSAMPLE - 1]) 
     out
 }
 
-pub fn limit_with_envelope(
-    buf: &mut AudioBuffer,
-    envelope: &[f32],
-    envelope_gain: f64,
-    ceiling_dbtp: f64,
-) {
-    let frames = buf.frames();
-    if frames == 0 {
-        return;
+/// The limiter's gain, computed as the required gains stream in.
+///
+/// With `a[n] = min(required[n-L..=n])` (the lookahead seen from the gain's point of view),
+/// `r[n] = min(a[n], release toward 1 from r[n-1])` and `g[n] = mean(r[n..=n+L])`: every
+/// `r[k]` in that mean has frame `n` inside its window, so `r[k] ≤ required[n]`, hence
+/// `g[n] ≤ required[n]`. The gain of frame `n` is known once `required[n + L]` is: the
+/// curve runs `L` frames behind its input.
+pub struct GainCurve {
+    lookahead: usize,
+    release_coef: f64,
+    /// Values pushed so far, counting the `L` leading 1.0s that precede the audio.
+    pushed: usize,
+    /// Monotonic deque of (index, value) for the sliding minimum.
+    window: VecDeque<(usize, f64)>,
+    released: f64,
+    /// The last `L + 1` released values and their sum.
+    recent: VecDeque<f64>,
+    sum: f64,
+    /// Required gains of frames whose gain is not out yet.
+    waiting: VecDeque<f64>,
+}
+
+impl GainCurve {
+    pub fn new(lookahead: usize, release_coef: f64) -> GainCurve {
+        let lookahead = lookahead.max(1);
+        let mut curve = GainCurve {
+            lookahead,
+            release_coef,
+            pushed: 0,
+            window: VecDeque::new(),
+            released: 1.0,
+            recent: VecDeque::with_capacity(lookahead + 2),
+            sum: 0.0,
+            waiting: VecDeque::new(),
+        };
+        for _ in 0..lookahead {
+            curve.advance(1.0, &mut |_| {});
+        }
+        curve
     }
-    debug_assert_eq!(envelope.len(), frames);
-    let rate_hz = f64::from(buf.sample_rate_hz);
-    let ceiling = 10f64.powf(ceiling_dbtp / 20.0);
-    // The gain each frame needs, from the envelope; computed where used, not stored.
-    let required = |i: usize| {
-        let p = f64::from(envelope[i]) * envelope_gain;
-        if p > ceiling { ceiling / p } else { 1.0 }
-    };
-    let gain = gain_curve(
-        required,
-        frames,
-        (LOOKAHEAD_S * rate_hz).round() as usize,
-        1.0 - (-1.0 / (RELEASE_S * rate_hz)).exp(),
-    );
-    for ch in &mut buf.channels {
-        for (s, g) in ch.iter_mut().zip(&gain) {
-            *s = (f64::from(*s) * g) as f32;
+
+    /// The limiter's curve for `rate_hz`.
+    pub fn for_rate(rate_hz: u32) -> GainCurve {
+        let rate_hz = f64::from(rate_hz);
+        GainCurve::new(
+            (LOOKAHEAD_S * rate_hz).round() as usize,
+            1.0 - (-1.0 / (RELEASE_S * rate_hz)).exp(),
+        )
+    }
+
+    /// Takes the next frame's required gain (≤ 1); `out` gets each gain that is now known,
+    /// in frame order.
+    pub fn push(&mut self, required: f64, out: &mut impl FnMut(f64)) {
+        self.waiting.push_back(required);
+        self.advance(required, out);
+    }
+
+    /// Ends the input: `out` gets the gains of the last `L` frames.
+    pub fn finish(&mut self, out: &mut impl FnMut(f64)) {
+        // Past the end nothing is required; 1.0 never lowers a minimum of values ≤ 1.
+        while !self.waiting.is_empty() {
+            self.advance(1.0, out);
+        }
+    }
+
+    fn advance(&mut self, value: f64, out: &mut impl FnMut(f64)) {
+        let l = self.lookahead;
+        let e = self.pushed;
+        self.pushed += 1;
+        while self.window.back().is_some_and(|&(_, b)| b >= value) {
+            self.window.pop_back();
+        }
+        self.window.push_back((e, value));
+        let Some(j) = e.checked_sub(l) else { return };
+        while self.window.front().is_some_and(|&(i, _)| i < j) {
+            self.window.pop_front();
+        }
+        let minimum = self.window.front().map_or(1.0, |&(_, v)| v);
+        self.released = (self.released + (1.0 - self.released) * self.release_coef).min(minimum);
+        self.recent.push_back(self.released);
+        self.sum += self.released;
+        if self.recent.len() > l + 1 {
+            self.sum -= self.recent.pop_front().expect("not empty");
+        }
+        if self.recent.len() == l + 1 && j >= l {
+            let required = self
+                .waiting
+                .pop_front()
+                .expect("a frame waits for its gain");
+            // Rounding in the running sum must not break the proof.
+            out((self.sum / (l + 1) as f64).min(required));
         }
     }
 }
 
-/// A smooth gain curve over `n` frames that never exceeds `required(i)` at any frame.
-///
-/// With `a[n] = min(required[n..=n+L])`, `r[n] = min(a[n], release toward 1 from r[n-1])`
-/// and `g[n] = mean(r[n-L..=n])`: every `r[k]` in that mean has `n` inside its lookahead
-/// window, so `r[k] ≤ required[n]`, hence `g[n] ≤ required[n]`.
-///
-/// One working buffer holds the sliding minimum and then, in place, the released curve;
-/// the mean is a running sum. The master calls this on every pass over the whole track.
-fn gain_curve(
-    required: impl Fn(usize) -> f64,
-    n: usize,
-    lookahead: usize,
-    release_coef: f64,
-) -> Vec<f64> {
-    let l = lookahead.max(1);
-    // Index j of the extended arrays is frame j - l; the first l entries precede the audio.
-    let req_ext = |j: usize| if j < l { 1.0 } else { required(j - l) };
-    let ext_len = n + l;
-
-    // Sliding minimum over [j, j + l] with a monotonic deque of (index, value).
-    let mut curve = vec![1.0f64; ext_len];
-    let mut deque: std::collections::VecDeque<(usize, f64)> = std::collections::VecDeque::new();
-    let mut next = 0usize;
-    for (j, m) in curve.iter_mut().enumerate() {
-        let last = (j + l).min(ext_len - 1);
-        while next <= last {
-            let v = req_ext(next);
-            while deque.back().is_some_and(|&(_, b)| b >= v) {
-                deque.pop_back();
-            }
-            deque.push_back((next, v));
-            next += 1;
-        }
-        while deque.front().is_some_and(|&(f, _)| f < j) {
-            deque.pop_front();
-        }
-        *m = deque.front().map_or(1.0, |&(_, v)| v);
-    }
-
-    // Release toward 1, never above the sliding minimum (in place).
-    let mut r = 1.0f64;
-    for c in curve.iter_mut() {
-        r = (r + (1.0 - r) * release_coef).min(*c);
-        *c = r;
-    }
-
-    // Moving average of the l + 1 values ending at frame f (extended index f + l).
-    let width = (l + 1) as f64;
-    let mut sum: f64 = curve[..=l.min(ext_len - 1)].iter().sum();
-    let mut out = Vec::with_capacity(n);
-    for f in 0..n {
-        // Rounding in the running sum (~1e-10 over an hour) must not break the proof.
-        out.push((sum / width).min(required(f)));
-        if f + l + 1 < ext_len {
-            sum += curve[f + l + 1] - curve[f];
-        }
-    }
-    out
+/// The gain a frame needs so that its envelope value `peak` stays under `ceiling` (linear).
+pub fn required_gain(peak: f64, ceiling: f64) -> f64 {
+    if peak > ceiling { ceiling / peak } else { 1.0 }
 }
 
 #[cfg(test)]
@@ -217,6 +248,17 @@ mod tests {
         assert!((mid - 1.0).abs() < 0.02, "{mid}");
     }
 
+    /// The curve over a whole signal.
+    fn gain_curve(required: &[f64], lookahead: usize, release_coef: f64) -> Vec<f64> {
+        let mut curve = GainCurve::new(lookahead, release_coef);
+        let mut out = Vec::new();
+        for &r in required {
+            curve.push(r, &mut |g| out.push(g));
+        }
+        curve.finish(&mut |g| out.push(g));
+        out
+    }
+
     #[test]
     fn gain_curve_never_exceeds_required() {
         let mut required = vec![1.0f64; 2000];
@@ -224,7 +266,8 @@ mod tests {
         required[503] = 0.3;
         required[1990] = 0.1;
         required[0] = 0.7;
-        let g = gain_curve(|i| required[i], required.len(), 50, 0.01);
+        let g = gain_curve(&required, 50, 0.01);
+        assert_eq!(g.len(), required.len());
         for (i, (g, r)) in g.iter().zip(&required).enumerate() {
             assert!(g <= r, "frame {i}: gain {g} > required {r}");
         }
@@ -232,6 +275,29 @@ mod tests {
         assert!(g[470] < 0.9 && g[470] > 0.3);
         // And it recovers.
         assert!(g[1500] > 0.99);
+        // Shorter than the lookahead.
+        assert_eq!(gain_curve(&[0.5, 1.0, 0.25], 50, 0.01).len(), 3);
+        assert!(gain_curve(&[], 50, 0.01).is_empty());
+    }
+
+    #[test]
+    fn envelope_in_blocks_equals_the_whole() {
+        let mut rng = crate::dsp::rng::Rng::new(3);
+        let s: Vec<f32> = (0..10_000).map(|_| 0.5 * rng.bipolar()).collect();
+        let buf = AudioBuffer::from_stereo(48_000, s.clone(), s.iter().map(|x| -x).collect());
+        let whole = true_peak_envelope(&buf);
+        let c = ENVELOPE_CONTEXT;
+        let padded: Vec<Vec<f32>> = buf
+            .channels
+            .iter()
+            .map(|ch| [vec![0.0; c], ch.clone(), vec![0.0; c]].concat())
+            .collect();
+        let mut blocks = Vec::new();
+        for (a, b) in [(0, 1), (1, 4097), (4097, 9000), (9000, 10_000)] {
+            let chans: Vec<&[f32]> = padded.iter().map(|p| &p[a..b + 2 * c]).collect();
+            blocks.extend(envelope_block(&chans, b - a));
+        }
+        assert_eq!(whole, blocks);
     }
 
     #[test]
@@ -243,7 +309,18 @@ mod tests {
         }
         let mut buf = AudioBuffer::from_stereo(48_000, s.clone(), s);
         let envelope = true_peak_envelope(&buf);
-        limit_with_envelope(&mut buf, &envelope, 1.0, -1.0);
+        let ceiling = 10f64.powf(-1.0 / 20.0);
+        let required: Vec<f64> = envelope
+            .iter()
+            .map(|&p| required_gain(f64::from(p), ceiling))
+            .collect();
+        let curve = GainCurve::for_rate(48_000);
+        let gains = gain_curve(&required, curve.lookahead, curve.release_coef);
+        for ch in &mut buf.channels {
+            for (s, g) in ch.iter_mut().zip(&gains) {
+                *s = (f64::from(*s) * g) as f32;
+            }
+        }
         let tp = crate::audio::loudness::true_peak_dbtp(&buf).unwrap();
         assert!(tp <= -0.9, "true peak {tp}");
     }

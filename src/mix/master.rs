@@ -1,9 +1,10 @@
-//! Mastering: loudness normalisation plus true-peak limiting, iterated until both hold.
+//! Mastering: loudness normalisation plus true-peak limiting, iterated until both hold,
+//! streamed from the scratch file so a track of any length is mastered in bounded memory.
 
 use crate::Result;
-use crate::audio::AudioBuffer;
-use crate::audio::loudness::{db_to_gain, integrated_lufs, loudness_and_true_peak, true_peak_dbtp};
-use crate::mix::limiter::{limit_with_envelope, true_peak_envelope};
+use crate::audio::loudness::{StreamMeter, db_to_gain};
+use crate::mix::limiter::{ENVELOPE_CONTEXT, GainCurve, envelope_block, required_gain};
+use crate::mix::scratch::Scratch;
 
 /// Stop iterating once this close to the loudness target (the promise is ±0.3 LU).
 const AIM_LU: f64 = 0.1;
@@ -12,97 +13,171 @@ const MAX_PASSES: usize = 6;
 /// estimate and ebur128's meter interpolate differently.
 const PEAK_MARGIN_DB: f64 = 0.1;
 
-/// The mastered bus sum, the gain applied before the limiter, and the final measurements.
-#[derive(Clone, Debug)]
+/// What the master did: the gain before the limiter, and the final measurements.
+#[derive(Clone, Copy, Debug)]
 pub struct Mastered {
-    pub audio: AudioBuffer,
     pub gain_db: f64,
     pub loudness_lufs: f64,
     pub true_peak_dbtp: f64,
 }
 
-fn gained(buf: &AudioBuffer, gain_db: f64) -> AudioBuffer {
-    let g = db_to_gain(gain_db) as f32;
-    AudioBuffer {
-        sample_rate_hz: buf.sample_rate_hz,
-        channels: buf
-            .channels
-            .iter()
-            .map(|ch| ch.iter().map(|s| s * g).collect())
-            .collect(),
-    }
-}
+/// Frames per block of a mastering pass.
+const BLOCK_FRAMES: usize = 1 << 16;
 
-/// Brings `sum` to `target_lufs` integrated with true peak at most `ceiling_dbtp`.
+/// Masters the bus sum in the first two channels of `scratch` (integrated loudness
+/// `sum_lufs`) to `target_lufs` with true peak at most `ceiling_dbtp`, and hands the result
+/// to `write` block by block.
 ///
 /// Limiting lowers loudness, so each pass re-measures and raises the pre-limiter gain by the
 /// shortfall, and lowers the limiter's internal ceiling if the meter still reads over. If
 /// the target cannot be met (a very peaky signal), the closest result that respects the
-/// ceiling wins: the ceiling is never traded for loudness. Silence passes through.
-pub fn master(sum: &AudioBuffer, target_lufs: f64, ceiling_dbtp: f64) -> Result<Mastered> {
-    let lufs = integrated_lufs(sum)?;
-    if !lufs.is_finite() {
-        let true_peak_dbtp = true_peak_dbtp(sum)?;
+/// ceiling wins: the ceiling is never traded for loudness. Silence passes through. The
+/// passes only measure; the chosen one runs once more to write.
+pub fn master(
+    scratch: &mut Scratch,
+    rate_hz: u32,
+    sum_lufs: f64,
+    target_lufs: f64,
+    ceiling_dbtp: f64,
+    write: &mut dyn FnMut(&[&[f32]]) -> Result<()>,
+) -> Result<Mastered> {
+    if !sum_lufs.is_finite() {
+        let mut meter = StreamMeter::new(rate_hz, 2, true)?;
+        for start in (0..scratch.frames()).step_by(BLOCK_FRAMES) {
+            let len = BLOCK_FRAMES.min(scratch.frames() - start);
+            let block = scratch.read(start as i64, len, 0..2)?;
+            let block = [block[0].as_slice(), block[1].as_slice()];
+            meter.add(&block)?;
+            write(&block)?;
+        }
+        let (_, true_peak_dbtp) = meter.finish()?;
         return Ok(Mastered {
-            audio: sum.clone(),
             gain_db: 0.0,
-            loudness_lufs: lufs,
+            loudness_lufs: sum_lufs,
             true_peak_dbtp,
         });
     }
-    let mut gain_db = target_lufs - lufs;
-    let max_gain_db = gain_db + 20.0;
-    let mut limiter_ceiling_db = ceiling_dbtp - PEAK_MARGIN_DB;
-    let envelope = true_peak_envelope(sum);
-    let mut best: Option<Mastered> = None;
-    let mut last: Option<Mastered> = None;
+    let measure = |scratch: &mut Scratch, pass: &Pass| -> Result<(f64, f64)> {
+        let mut meter = StreamMeter::new(rate_hz, 2, true)?;
+        pass.run(scratch, rate_hz, &mut |block| meter.add(block))?;
+        meter.finish()
+    };
+    let mut pass = Pass {
+        gain_db: target_lufs - sum_lufs,
+        limiter_ceiling_db: ceiling_dbtp - PEAK_MARGIN_DB,
+        trim_db: 0.0,
+    };
+    let max_gain_db = pass.gain_db + 20.0;
+    let mut best: Option<(Pass, f64, f64)> = None;
+    let mut last = None;
     for _ in 0..MAX_PASSES {
-        let mut audio = gained(sum, gain_db);
-        limit_with_envelope(
-            &mut audio,
-            &envelope,
-            db_to_gain(gain_db),
-            limiter_ceiling_db,
-        );
-        let (lufs, tp) = loudness_and_true_peak(&audio)?;
-        let pass = Mastered {
-            audio,
-            gain_db,
-            loudness_lufs: lufs,
-            true_peak_dbtp: tp,
-        };
+        let ran = pass;
+        let (lufs, tp) = measure(scratch, &ran)?;
+        last = Some((ran, tp));
         let error_lu = (lufs - target_lufs).abs();
         if tp <= ceiling_dbtp {
             let better = best
                 .as_ref()
-                .is_none_or(|b| error_lu < (b.loudness_lufs - target_lufs).abs());
+                .is_none_or(|b| error_lu < (b.1 - target_lufs).abs());
             if better {
-                best = Some(pass.clone());
+                best = Some((ran, lufs, tp));
             }
             if error_lu <= AIM_LU {
                 break;
             }
         } else {
-            limiter_ceiling_db -= tp - ceiling_dbtp + 0.05;
+            pass.limiter_ceiling_db -= tp - ceiling_dbtp + 0.05;
         }
         // Only ever push harder by what the limiter took away; cap the total push so a
         // pathological signal is not driven into a wall of limiting.
-        gain_db = (gain_db + target_lufs - lufs).min(max_gain_db);
-        last = Some(pass);
+        pass.gain_db = (pass.gain_db + target_lufs - lufs).min(max_gain_db);
     }
-    if let Some(best) = best {
-        return Ok(best);
-    }
-    // No pass met the ceiling: take the last one down by the overshoot. True peak scales
-    // with gain, so this meets the ceiling (with a small margin for meter rounding).
-    let last = last.expect("at least one pass ran");
-    let trim_db = ceiling_dbtp - last.true_peak_dbtp - 0.05;
-    let audio = gained(&last.audio, trim_db);
-    let (lufs, tp) = loudness_and_true_peak(&audio)?;
+    let (chosen, measured) = match (best, last) {
+        (Some((p, lufs, tp)), _) => (p, Some((lufs, tp))),
+        // No pass met the ceiling: take the last one down by the overshoot. True peak
+        // scales with gain, so this meets the ceiling (with a small margin for meter
+        // rounding).
+        (None, Some((mut p, tp))) => {
+            p.trim_db = ceiling_dbtp - tp - 0.05;
+            (p, None)
+        }
+        (None, None) => unreachable!("at least one pass ran"),
+    };
+    let (loudness_lufs, true_peak_dbtp) = match measured {
+        Some(m) => {
+            chosen.run(scratch, rate_hz, write)?;
+            m
+        }
+        None => {
+            let mut meter = StreamMeter::new(rate_hz, 2, true)?;
+            chosen.run(scratch, rate_hz, &mut |block| {
+                meter.add(block)?;
+                write(block)
+            })?;
+            meter.finish()?
+        }
+    };
     Ok(Mastered {
-        audio,
-        gain_db: last.gain_db + trim_db,
-        loudness_lufs: lufs,
-        true_peak_dbtp: tp,
+        gain_db: chosen.gain_db + chosen.trim_db,
+        loudness_lufs,
+        true_peak_dbtp,
     })
+}
+
+/// One mastering pass: gain, the true-peak limiter, and a final trim.
+#[derive(Clone, Copy, Debug)]
+struct Pass {
+    gain_db: f64,
+    limiter_ceiling_db: f64,
+    trim_db: f64,
+}
+
+impl Pass {
+    /// Streams the mastered sum to `out`. The limiter's gain runs [`GainCurve`]'s lookahead
+    /// behind the envelope, so each block of output is read back once its gains are known.
+    fn run(
+        &self,
+        scratch: &mut Scratch,
+        rate_hz: u32,
+        out: &mut dyn FnMut(&[&[f32]]) -> Result<()>,
+    ) -> Result<()> {
+        let frames = scratch.frames();
+        let gain = db_to_gain(self.gain_db);
+        let ceiling = db_to_gain(self.limiter_ceiling_db);
+        let trim = (self.trim_db != 0.0).then(|| db_to_gain(self.trim_db) as f32);
+        let mut curve = GainCurve::for_rate(rate_hz);
+        let mut gains: Vec<f64> = Vec::with_capacity(BLOCK_FRAMES + 1024);
+        let mut done = 0usize;
+        let mut flush = |scratch: &mut Scratch, gains: &mut Vec<f64>| -> Result<()> {
+            if gains.is_empty() {
+                return Ok(());
+            }
+            let mut block = scratch.read(done as i64, gains.len(), 0..2)?;
+            for ch in &mut block {
+                for (s, g) in ch.iter_mut().zip(gains.iter()) {
+                    *s = (f64::from(*s * gain as f32) * g) as f32;
+                    if let Some(t) = trim {
+                        *s *= t;
+                    }
+                }
+            }
+            done += gains.len();
+            gains.clear();
+            out(&[&block[0], &block[1]])
+        };
+        let context = ENVELOPE_CONTEXT as i64;
+        for start in (0..frames).step_by(BLOCK_FRAMES) {
+            let len = BLOCK_FRAMES.min(frames - start);
+            let around = scratch.read(start as i64 - context, len + 2 * ENVELOPE_CONTEXT, 0..2)?;
+            let envelope = envelope_block(&[&around[0], &around[1]], len);
+            for &p in &envelope {
+                curve.push(required_gain(f64::from(p) * gain, ceiling), &mut |g| {
+                    gains.push(g)
+                });
+            }
+            flush(scratch, &mut gains)?;
+        }
+        curve.finish(&mut |g| gains.push(g));
+        flush(scratch, &mut gains)
+    }
 }

@@ -12,7 +12,7 @@ pub(super) fn item(bus: Bus, audio: AudioBuffer, start_s: f64) -> MixItem {
     MixItem {
         row_index: 0,
         bus,
-        audio,
+        audio: audio.into(),
         start_s,
         length_s,
         volume_lufs: -20.0,
@@ -21,6 +21,7 @@ pub(super) fn item(bus: Bus, audio: AudioBuffer, start_s: f64) -> MixItem {
         fade_out_s: 0.0,
         duck: false,
         loudness_lufs: None,
+        loop_period_s: None,
     }
 }
 
@@ -168,7 +169,9 @@ fn items_land_on_their_frames_in_any_order() {
 #[test]
 fn resamples_and_stems_carry_master_gain() {
     let mut it = item(Bus::Music, music_bed(3.0), 0.0);
-    it.audio = crate::audio::resample::resample(&it.audio, 22_050).unwrap();
+    it.audio = crate::audio::resample::resample(&music_bed(3.0), 22_050)
+        .unwrap()
+        .into();
     it.volume_lufs = -30.0;
     let mixed = mix(vec![it], &settings()).unwrap();
     assert_eq!(mixed.master.frames(), 144_000);

@@ -193,6 +193,16 @@ pub struct Script {
     pub rows: Vec<Row>,
 }
 
+impl Script {
+    /// The row with this 1-based index (rows keep their index in a selection of rows).
+    pub fn row(&self, index: usize) -> Option<&Row> {
+        self.rows
+            .binary_search_by_key(&index, |r| r.index)
+            .ok()
+            .map(|i| &self.rows[i])
+    }
+}
+
 /// A `library:` folder as the script names it (relative paths are relative to the script).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Library {
