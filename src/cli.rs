@@ -318,7 +318,7 @@ pub struct RenderArgs {
     /// Render only these rows (e.g. 3,5-7), with the backgrounds they sit in, for a quick
     /// listen. Characters keep the voices they have in the whole script.
     #[arg(long, value_name = "ROWS", value_parser = parse_rows)]
-    pub only: Option<Vec<usize>>,
+    pub only: Option<RowList>,
     /// Mix only the timeline from this time on (e.g. 00:45, 1:02:03.5 or 45.5), mastered
     /// on its own.
     #[arg(long, value_name = "TIME", value_parser = parse_clock)]
@@ -335,8 +335,12 @@ pub struct RenderArgs {
     pub cache: CacheArgs,
 }
 
+/// Row numbers, sorted, without repeats.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowList(pub Vec<usize>);
+
 /// Row numbers and ranges: `3,5-7` → 3, 5, 6, 7.
-fn parse_rows(s: &str) -> Result<Vec<usize>, String> {
+fn parse_rows(s: &str) -> Result<RowList, String> {
     let mut rows = Vec::new();
     for part in s.split(',').map(str::trim) {
         let number = |n: &str| {
@@ -359,7 +363,7 @@ fn parse_rows(s: &str) -> Result<Vec<usize>, String> {
     }
     rows.sort_unstable();
     rows.dedup();
-    Ok(rows)
+    Ok(RowList(rows))
 }
 
 /// A time on the timeline: seconds (`45.5`), `m:ss` (`00:45`) or `h:mm:ss` (`1:02:03.5`).
@@ -627,7 +631,7 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
         Bits::TwentyFour => BitDepth::Int24,
     };
     let (script, voices) = match &a.only {
-        Some(rows) => (
+        Some(RowList(rows)) => (
             crate::render::only_rows(&whole, rows)?,
             Some(crate::generate::speech::character_voices(&whole)),
         ),

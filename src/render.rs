@@ -136,6 +136,8 @@ pub const LOOP_PERIOD_S: f64 = 60.0;
 pub struct Generated {
     /// The clip's length.
     pub duration_s: f64,
+    /// A looped bed's period ([`crate::generate::Clip::loop_frames`]).
+    pub loop_period_s: Option<f64>,
     pub loudness_lufs: f64,
     /// Reads the clip back from the cache when the mix reaches it.
     pub audio: Source,
@@ -293,6 +295,7 @@ impl Renderer<'_> {
                 loudness_lufs,
                 audio,
                 result,
+                loop_period_s,
                 ..
             }) = clips.remove(&p.row)
             else {
@@ -315,7 +318,7 @@ impl Renderer<'_> {
                 fade_out_s: p.fade_out_s,
                 duck: row.ducks(),
                 loudness_lufs: Some(loudness_lufs),
-                loop_period_s: Job::placed(row, p).loop_period_s,
+                loop_period_s,
             });
         }
         let settings = MixSettings {
@@ -395,9 +398,21 @@ impl Renderer<'_> {
                 let mut clip = generator.generate(&request).map_err(in_row)?;
                 // Cached at the mix rate, so a re-render does not resample again.
                 if clip.audio.sample_rate_hz != script.sample_rate_hz {
+                    let ratio = f64::from(script.sample_rate_hz) / f64::from(clip.audio.sample_rate_hz);
+                    clip.loop_frames = clip.loop_frames.map(|f| (f as f64 * ratio).round() as usize);
                     clip.audio = resample(&clip.audio, script.sample_rate_hz)?;
                 }
-                if let Some(d) = job.duration_s {
+                if job.loop_period_s.is_some() {
+                    let period = clip.loop_frames.unwrap_or(clip.audio.frames());
+                    if period == 0 || period > clip.audio.frames() {
+                        return Err(in_row(Error::Audio(format!(
+                            "the {} engine made a loop of {period} frames from a clip of {}",
+                            generator.engine(),
+                            clip.audio.frames()
+                        ))));
+                    }
+                    clip.loop_frames = Some(period);
+                } else if let Some(d) = job.duration_s {
                     // Engines are asked for exact lengths; a sample either way from rounding
                     // must not change the timeline.
                     let frames = (d * f64::from(clip.audio.sample_rate_hz)).round() as usize;
@@ -427,8 +442,10 @@ impl Renderer<'_> {
                 .collect(),
         };
         let (cache, index, line) = (cache.clone(), row.index, row.line);
+        let rate_hz = f64::from(clip.audio.sample_rate_hz);
         Ok(Generated {
             duration_s: clip.audio.duration_s(),
+            loop_period_s: clip.loop_frames.map(|f| f as f64 / rate_hz),
             loudness_lufs,
             audio: Source::Load(Arc::new(move || {
                 cache

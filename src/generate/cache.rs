@@ -57,6 +57,9 @@ struct Header {
     sample_rate_hz: u32,
     channels: usize,
     frames: usize,
+    /// A looped bed's period (entries from before loops have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    loop_frames: Option<usize>,
 }
 
 /// The clip cache. A disabled cache (`--no-cache`) neither reads nor writes.
@@ -174,6 +177,7 @@ fn encode(entry: &Entry) -> Vec<u8> {
         sample_rate_hz: clip.audio.sample_rate_hz,
         channels: clip.audio.channel_count(),
         frames: clip.audio.frames(),
+        loop_frames: clip.loop_frames,
     };
     let header = serde_json::to_vec(&header).expect("header serialises");
     let mut out = Vec::with_capacity(
@@ -231,6 +235,7 @@ fn decode(bytes: &[u8]) -> Option<Entry> {
             },
             source: header.source,
             warnings: header.warnings,
+            loop_frames: header.loop_frames,
         },
         loudness_lufs: header.loudness_lufs.unwrap_or(f64::NEG_INFINITY),
     })
@@ -246,6 +251,7 @@ mod tests {
                 audio: AudioBuffer::from_stereo(48_000, vec![0.1, -0.2, 0.3], vec![1.0, 0.0, -1.0]),
                 source: "recipe:test".into(),
                 warnings: vec!["a warning".into()],
+                loop_frames: None,
             },
             loudness_lufs: -20.5,
         }

@@ -29,11 +29,12 @@ pub struct Request<'a> {
     /// True for a background bed that plays under other rows for its whole span
     /// (a loop-friendly, steady sound); false for a one-shot.
     pub background: bool,
-    /// A long background bed that the mixer loops rather than holding it whole: the clip
-    /// (still exactly `duration_s` long) is played with this period, its last
-    /// [`LOOP_CROSSFADE_S`] crossfaded over its start. Engines make the part after the
-    /// period continue the sound as its start does (music: the opening bars again; no
-    /// intro and no ending), so the seam is not heard. `None`: played once.
+    /// A long background bed that the mixer loops rather than holding it whole: the engine
+    /// makes a clip of about this period plus [`LOOP_CROSSFADE_S`] (`duration_s` says the
+    /// same), states the period it made in [`Clip::loop_frames`], and makes the part after
+    /// the period continue the sound as its start does (music: the same chords and phrase
+    /// position, no intro and no ending), so the crossfaded seam is not heard. `None`:
+    /// played once.
     pub loop_period_s: Option<f64>,
     /// The mix rate. Engines that can render at any rate should use it.
     pub sample_rate_hz: u32,
@@ -52,6 +53,10 @@ pub struct Clip {
     pub source: String,
     /// Things the user should know (a default used, a word skipped). Printed, not fatal.
     pub warnings: Vec<String>,
+    /// For a request with [`Request::loop_period_s`]: the period the engine made, frames at
+    /// the clip's rate (music keeps to whole bars, so it is near the one asked for). The
+    /// clip is that period plus [`LOOP_CROSSFADE_S`].
+    pub loop_frames: Option<usize>,
 }
 
 /// A sound source for one or more row types.

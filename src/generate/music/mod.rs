@@ -131,9 +131,27 @@ fn load_soundfont(path: &Path) -> Result<Arc<SoundFont>> {
     Ok(Arc::new(font))
 }
 
+/// A looped bed starts this many bars into its piece: after the intro bar and one phrase,
+/// so it starts where a phrase and the chord progression start.
+const LOOP_START_BAR: u32 = 5;
+/// A loop period is a whole number of these bars: two phrases of four, so the progression
+/// and the melody's phrase (which alternates in beds) are where they were at the start.
+const LOOP_BARS: u32 = 8;
+
+/// Where the loop of a looped bed lies in its piece, seconds.
+#[derive(Clone, Copy, Debug)]
+pub struct LoopWindow {
+    pub start_s: f64,
+    pub period_s: f64,
+}
+
 impl Composer {
-    /// The style and the notes of a request: everything but the sound.
-    pub fn compose(&self, request: &Request<'_>) -> Result<(style::Choice, arrange::Arrangement)> {
+    /// The style and the notes of a request: everything but the sound. For a looped bed,
+    /// also where in the piece its loop lies.
+    pub fn compose(
+        &self,
+        request: &Request<'_>,
+    ) -> Result<(style::Choice, arrange::Arrangement, Option<LoopWindow>)> {
         if let Some(d) = request.duration_s
             && !(d.is_finite() && d > 0.0)
         {
@@ -143,9 +161,31 @@ impl Composer {
             ));
         }
         let choice = self.styles()?.choose(request.text)?;
+        if let Some(period_s) = request.loop_period_s.filter(|p| p.is_finite() && *p > 0.0) {
+            // A piece long enough to hold the loop and the crossfade after it, at the
+            // style's own tempo; the loop is whole bars from a phrase start.
+            let style = &choice.style;
+            let bar_s = f64::from(style.beats_per_bar) * 60.0 / style.tempo_bpm;
+            let blocks = (period_s / (f64::from(LOOP_BARS) * bar_s)).round().max(1.0) as u32;
+            let loop_bars = blocks * LOOP_BARS;
+            let tail_bars = (super::LOOP_CROSSFADE_S / bar_s).ceil() as u32 + 1;
+            let body_bars = LOOP_START_BAR + loop_bars + tail_bars + 1;
+            let plan = arrange::Plan {
+                body_bars,
+                tempo_bpm: style.tempo_bpm,
+                length_s: f64::from(body_bars) * bar_s + 3.0,
+                pickup: false,
+            };
+            let arrangement = arrange::arrange(style, &plan, request.seed, true);
+            let window = LoopWindow {
+                start_s: f64::from(LOOP_START_BAR) * bar_s,
+                period_s: f64::from(loop_bars) * bar_s,
+            };
+            return Ok((choice, arrangement, Some(window)));
+        }
         let plan = arrange::plan_with(&choice.style, request.duration_s, choice.max_tempo_bend());
         let arrangement = arrange::arrange(&choice.style, &plan, request.seed, request.background);
-        Ok((choice, arrangement))
+        Ok((choice, arrangement, None))
     }
 }
 
@@ -176,25 +216,38 @@ impl Generator for Composer {
     }
 
     fn generate(&self, request: &Request<'_>) -> Result<Clip> {
-        let (choice, arrangement) = self.compose(request)?;
+        let (choice, arrangement, window) = self.compose(request)?;
         let rate_hz =
             if (render::MIN_RATE_HZ..=render::MAX_RATE_HZ).contains(&request.sample_rate_hz) {
                 request.sample_rate_hz
             } else {
                 FALLBACK_RATE_HZ
             };
-        let frames = (arrangement.length_s * f64::from(rate_hz)).round() as usize;
+        let at = |s: f64| (s * f64::from(rate_hz)).round() as usize;
+        let frames = at(arrangement.length_s);
         let font = self.font()?;
-        let audio = render::render(&font, &arrangement, rate_hz, frames)?;
+        let mut audio = render::render(&font, &arrangement, rate_hz, frames)?;
+        let loop_frames = window.map(|w| {
+            // The loop and the crossfade after it: the bars that follow the loop are the
+            // ones it started with, harmonically and in phrase.
+            let (start, period) = (at(w.start_s), at(w.period_s));
+            let end = (start + period + at(super::LOOP_CROSSFADE_S)).min(audio.frames());
+            for ch in &mut audio.channels {
+                ch.truncate(end);
+                ch.drain(..start);
+            }
+            period
+        });
         Ok(Clip {
             audio,
             source: choice.source(),
             warnings: choice.warnings,
+            loop_frames,
         })
     }
 
     fn midi(&self, request: &Request<'_>) -> Result<Option<Vec<u8>>> {
-        let (choice, arrangement) = self.compose(request)?;
+        let (choice, arrangement, _) = self.compose(request)?;
         let title = format!("onair row {}: {}", request.row_index, choice.source());
         midi::to_smf(&arrangement, &title).map(Some)
     }

@@ -286,7 +286,7 @@ fn a_95_second_bed_ends_with_its_ending() {
         let req = request(text, Some(95.0), 11);
         let clip = composer.generate(&req).unwrap();
         assert_eq!(clip.audio.frames(), 95 * 48_000, "{text}");
-        let (_, a) = composer.compose(&req).unwrap();
+        let (_, a, _) = composer.compose(&req).unwrap();
         let final_s = f64::from(a.final_beat) * a.seconds_per_beat();
         assert!(final_s <= 94.0, "{text}: ending starts at {final_s:.2} s");
         assert!(

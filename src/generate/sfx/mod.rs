@@ -286,6 +286,10 @@ impl Generator for SoundEffects {
             audio,
             source: decision.item.source(),
             warnings,
+            // Recipes and looped samples run on past the period as they ran before it.
+            loop_frames: request
+                .loop_period_s
+                .map(|p| (p * f64::from(sample_rate_hz)).round() as usize),
         })
     }
 }

@@ -262,6 +262,7 @@ impl Generator for Espeak {
             audio,
             source: format!("espeak:{espeak_voice} pitch {pitch} rate {rate_wpm}"),
             warnings: Vec::new(),
+            loop_frames: None,
         })
     }
 }

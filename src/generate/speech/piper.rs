@@ -319,6 +319,7 @@ impl Generator for Piper {
             audio: AudioBuffer::from_mono(rate_hz, samples),
             source,
             warnings,
+            loop_frames: None,
         })
     }
 }
