@@ -7,11 +7,13 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::audio::id3::Id3Tags;
+use crate::audio::mp3::{Mp3Bitrate, Mp3Options, mp3_sample_rate_hz};
 use crate::audio::wav::{BitDepth, write_wav};
 use crate::generate::Registry;
 use crate::generate::cache::Cache;
 use crate::generate::sfx::{SfxOptions, SoundEffects};
-use crate::output::{Report, Subtitles, subtitles};
+use crate::output::{MasterFormat, Report, Subtitles, chapters, subtitles};
 use crate::plan::{Brief, Engine};
 use crate::render::{Progress, Renderer, load_script};
 use crate::script::{Action, Duration, Script, ValidationError, ValidationErrors};
@@ -32,7 +34,7 @@ pub struct Args {
 pub enum Command {
     /// Write a script from a one-line brief.
     Plan(PlanArgs),
-    /// Render a script (or a brief, with --brief) to a mastered WAV (or FLAC) file.
+    /// Render a script (or a brief, with --brief) to a mastered WAV, FLAC or MP3 file.
     Render(Box<RenderArgs>),
     /// Check scripts and print every problem found.
     Validate {
@@ -210,6 +212,15 @@ pub enum Bits {
     TwentyFour,
 }
 
+/// MP3 bitrates, kbps (constant bitrate).
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Bitrate {
+    #[value(name = "128")]
+    Kbps128,
+    #[value(name = "192")]
+    Kbps192,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct SayArgs {
     /// The words.
@@ -283,8 +294,9 @@ pub struct RenderArgs {
     pub brief: Option<String>,
     #[command(flatten)]
     pub planner: PlannerArgs,
-    /// Output WAV, or FLAC when the name ends in .flac. Default: out/<script name>.wav
-    /// (out/brief.wav with --brief).
+    /// Output WAV; FLAC when the name ends in .flac, MP3 (with the title and chapters in
+    /// its ID3 tag) when it ends in .mp3. Default: out/<script name>.wav (out/brief.wav
+    /// with --brief).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Write a JSON report: loudness, and per row its times, engine, source and cache use.
@@ -310,9 +322,13 @@ pub struct RenderArgs {
     /// (row-<N>[-<id>].mid), with the tempo, meter, key and instruments of the render.
     #[arg(long, value_name = "DIR")]
     pub midi: Option<PathBuf>,
-    /// Bits per sample of the WAV files.
+    /// Bits per sample of the WAV and FLAC files (the master and stems; an MP3 master has a
+    /// bitrate instead).
     #[arg(long, value_enum, default_value = "24")]
     pub bits: Bits,
+    /// Bitrate of an MP3 master, kbps, constant. Default: 192.
+    #[arg(long, value_enum, value_name = "KBPS")]
+    pub bitrate: Option<Bitrate>,
     /// Print only warnings, errors and the summary.
     #[arg(short, long)]
     pub quiet: bool,
@@ -567,6 +583,20 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
         Bits::Sixteen => BitDepth::Int16,
         Bits::TwentyFour => BitDepth::Int24,
     };
+    let format = MasterFormat::of(&output);
+    if format == MasterFormat::Mp3 {
+        mp3_sample_rate_hz(script.sample_rate_hz).context(script_path.display().to_string())?;
+    } else if a.bitrate.is_some() {
+        let kind = if format == MasterFormat::Flac {
+            "FLAC"
+        } else {
+            "WAV"
+        };
+        return Err(anyhow::Error::new(crate::Error::BadInput(format!(
+            "--bitrate applies to MP3 output only, and {} is written as {kind}; name the output NAME.mp3, or remove --bitrate ({kind} is lossless; --bits sets its depth)",
+            output.display(),
+        ))));
+    }
     // Folders for every output are made before the work, so a bad path fails at once
     // rather than after minutes of rendering.
     for path in [
@@ -641,7 +671,18 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
     };
     let rendered = renderer.render_with(&script, &options)?;
 
-    crate::output::write_master(&output, &rendered.mixed.master, bits)?;
+    let mp3 = Mp3Options {
+        bitrate: match a.bitrate {
+            Some(Bitrate::Kbps128) => Mp3Bitrate::Kbps128,
+            Some(Bitrate::Kbps192) | None => Mp3Bitrate::Kbps192,
+        },
+        tags: Id3Tags {
+            title: script.title.clone(),
+            chapters: chapters(&script, &rendered.timeline),
+            encoder: String::new(),
+        },
+    };
+    crate::output::write_master(&output, &rendered.mixed.master, bits, &mp3)?;
     if let Some(dir) = &a.stems {
         for (bus, audio) in &rendered.mixed.stems {
             write_wav(&dir.join(format!("{}.wav", bus.name())), audio, bits)?;

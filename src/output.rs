@@ -1,14 +1,17 @@
-//! What a render writes besides the WAV: the JSON report, subtitles, Audacity labels, and
-//! the names of per-row stems; and the master as WAV or FLAC.
+//! What a render writes besides the WAV: the JSON report, chapters, subtitles, Audacity
+//! labels, and the names of per-row stems; and the master as WAV, FLAC or MP3.
 
 use std::path::Path;
 
 use serde::Serialize;
 
 use crate::audio::AudioBuffer;
+pub use crate::audio::Chapter;
+use crate::audio::mp3::Mp3Options;
 use crate::audio::wav::BitDepth;
 use crate::render::Rendered;
 use crate::script::{Action, Row, RowType, Script};
+use crate::timeline::Timeline;
 
 /// The render report, in the shape DESIGN.md gives.
 #[derive(Debug, Serialize)]
@@ -20,6 +23,8 @@ pub struct Report {
     pub true_peak_dbtp: f64,
     pub render_ms: u64,
     pub rows: Vec<ReportRow>,
+    /// The script's chapters (none when no row has `chapter:`).
+    pub chapters: Vec<Chapter>,
 }
 
 #[derive(Debug, Serialize)]
@@ -78,6 +83,14 @@ impl Report {
             true_peak_dbtp: db(r.mixed.true_peak_dbtp),
             render_ms: r.render_ms,
             rows,
+            chapters: chapters(script, &r.timeline)
+                .into_iter()
+                .map(|c| Chapter {
+                    start_s: ms(c.start_s),
+                    end_s: ms(c.end_s),
+                    ..c
+                })
+                .collect(),
         }
     }
 
@@ -86,6 +99,38 @@ impl Report {
         s.push('\n');
         s
     }
+}
+
+/// The chapters of a render: one per row with `chapter:`, from that row's start on the
+/// timeline to the next chapter's start, the last one to the end of the track. Validation
+/// keeps two chapters from starting together; should the timeline still place them so, the
+/// later row's chapter is the one kept.
+pub fn chapters(script: &Script, timeline: &Timeline) -> Vec<Chapter> {
+    let mut starts: Vec<(f64, &str)> = timeline
+        .placements
+        .iter()
+        .filter_map(|p| {
+            let title = script.rows[p.row - 1].chapter.as_deref()?;
+            Some((p.start_s, title))
+        })
+        .collect();
+    // Rows are placed in time order already; a stable sort keeps script order for ties.
+    starts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out: Vec<Chapter> = Vec::with_capacity(starts.len());
+    for (i, (start_s, title)) in starts.iter().enumerate() {
+        let end_s = starts
+            .get(i + 1)
+            .map_or(timeline.duration_s, |next| next.0)
+            .max(*start_s);
+        if end_s > *start_s || i + 1 == starts.len() {
+            out.push(Chapter {
+                title: (*title).to_owned(),
+                start_s: *start_s,
+                end_s,
+            });
+        }
+    }
+    out
 }
 
 /// Subtitle formats for speech rows.
@@ -141,16 +186,41 @@ pub fn subtitles(script: &Script, r: &Rendered, format: Subtitles) -> String {
     out
 }
 
-/// Writes the master: FLAC when `path` ends in `.flac` (any case), else WAV. Both are
-/// written to a temporary file and renamed.
-pub fn write_master(path: &Path, audio: &AudioBuffer, bits: BitDepth) -> crate::Result<()> {
-    let flac = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("flac"));
-    if flac {
-        crate::audio::flac::write_flac(path, audio, bits)
-    } else {
-        crate::audio::wav::write_wav(path, audio, bits)
+/// The master's file format, chosen by the output name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MasterFormat {
+    Wav,
+    Flac,
+    Mp3,
+}
+
+impl MasterFormat {
+    /// FLAC for names ending in `.flac`, MP3 for `.mp3` (any case), else WAV.
+    pub fn of(path: &Path) -> MasterFormat {
+        let ext = path.extension().unwrap_or_default();
+        if ext.eq_ignore_ascii_case("flac") {
+            MasterFormat::Flac
+        } else if ext.eq_ignore_ascii_case("mp3") {
+            MasterFormat::Mp3
+        } else {
+            MasterFormat::Wav
+        }
+    }
+}
+
+/// Writes the master in the format its name asks for ([`MasterFormat::of`]): WAV and FLAC
+/// with `bits` per sample, MP3 with `mp3`'s bitrate and tags. Each is written to a temporary
+/// file and renamed.
+pub fn write_master(
+    path: &Path,
+    audio: &AudioBuffer,
+    bits: BitDepth,
+    mp3: &Mp3Options,
+) -> crate::Result<()> {
+    match MasterFormat::of(path) {
+        MasterFormat::Wav => crate::audio::wav::write_wav(path, audio, bits),
+        MasterFormat::Flac => crate::audio::flac::write_flac(path, audio, bits),
+        MasterFormat::Mp3 => crate::audio::mp3::write_mp3(path, audio, mp3),
     }
 }
 
@@ -234,6 +304,57 @@ mod tests {
             "cut inside a word: {s}"
         );
         assert_eq!(shorten("row 1 sfx: boom", LABEL_CHARS), "row 1 sfx: boom");
+    }
+
+    #[test]
+    fn chapters_run_from_their_row_to_the_next_chapter() {
+        let script = crate::script::parse_script(
+            "rows:
+  - {type: music, id: bed, action: begin, description: theme, chapter: Opening}
+  - {type: speech, character: A, text: One.}
+  - {type: speech, character: A, text: Two., chapter: \" Second part \"}
+  - {type: music, id: bed, action: end}
+  - {type: sfx, description: swoosh, duration: 1.5}
+  - {type: sfx, layout: background, description: knock, duration: 0.5, chapter: Last}
+  - {type: speech, character: B, text: Three.}
+",
+        )
+        .unwrap();
+        let timeline = crate::timeline::build(&script, |r| match r.row_type {
+            RowType::Speech => 2.0,
+            _ => r.duration.seconds().unwrap(),
+        });
+        let got: Vec<(String, f64, f64)> = chapters(&script, &timeline)
+            .into_iter()
+            .map(|c| (c.title, c.start_s, c.end_s))
+            .collect();
+        // Speech 0-2, gap, 2.3-4.3; swoosh 4.3-5.8; knock starts with row 7 at 5.8.
+        assert_eq!(
+            got,
+            [
+                ("Opening".to_owned(), 0.0, 2.3),
+                ("Second part".to_owned(), 2.3, 5.8),
+                ("Last".to_owned(), 5.8, 7.8),
+            ]
+        );
+        let plain =
+            crate::script::parse_script("rows:\n  - {type: speech, character: A, text: One.}\n")
+                .unwrap();
+        let timeline = crate::timeline::build(&plain, |_| 1.0);
+        assert!(chapters(&plain, &timeline).is_empty());
+    }
+
+    #[test]
+    fn master_format_follows_the_extension_in_any_case() {
+        for (name, format) in [
+            ("a.wav", MasterFormat::Wav),
+            ("a", MasterFormat::Wav),
+            ("a.FLAC", MasterFormat::Flac),
+            ("dir.mp3/a.Mp3", MasterFormat::Mp3),
+            ("a.mp3.wav", MasterFormat::Wav),
+        ] {
+            assert_eq!(MasterFormat::of(Path::new(name)), format, "{name}");
+        }
     }
 
     #[test]
