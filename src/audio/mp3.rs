@@ -71,7 +71,7 @@ pub fn mp3_sample_rate_hz(sample_rate_hz: u32) -> Result<u32> {
     MP3_SAMPLE_RATES_HZ
         .iter()
         .rev()
-        .find(|r| sample_rate_hz % **r == 0)
+        .find(|r| sample_rate_hz.is_multiple_of(**r))
         .copied()
         .ok_or_else(|| {
             let rates: Vec<String> = MP3_SAMPLE_RATES_HZ.iter().map(u32::to_string).collect();
