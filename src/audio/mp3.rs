@@ -315,7 +315,7 @@ mod tests {
     }
 
     #[test]
-    fn a_writer_dropped_before_finish_leaves_nothing() {
+    fn unfinished_writers_leave_nothing_and_empty_ones_finish() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.mp3");
         let mut w = Mp3Writer::create(&path, 44_100, &Mp3Options::default()).unwrap();
@@ -323,6 +323,14 @@ mod tests {
         assert!(w.write(&[0.1; 10], &[0.1; 9]).is_err());
         drop(w);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+
+        // No samples at all: still a whole file (LAME's delay and padding, all trimmed).
+        let empty = dir.path().join("empty.mp3");
+        Mp3Writer::create(&empty, 44_100, &Mp3Options::default())
+            .unwrap()
+            .finish()
+            .unwrap();
+        assert!(decode_file(&empty).unwrap().frames() <= 2 * 1152 + 576);
     }
 
     #[test]
