@@ -1,9 +1,15 @@
 #!/usr/bin/env python3
 """Writes examples/long-episode.yaml: a one-hour, two-host episode in twelve chapters, the
 script that scripts/bench renders to measure memory on long episodes. Deterministic: the
-same file every time. Run it again after changing it: python3 scripts/long-episode.py"""
+same file every time. Run it again after changing it: python3 scripts/long-episode.py.
+With --chapters and --rows-per-chapter it writes shorter scripts of the same kind
+(scripts/bench makes its 60-row script this way)."""
+import argparse
 import pathlib
 import random
+
+# Body rows per chapter: twelve chapters of these make about an hour.
+ROWS_PER_CHAPTER = 41
 
 TOPICS = [
     ("the first radio stations", "a garage transmitter", "amateur operators"),
@@ -74,6 +80,13 @@ def q(text):
 
 
 def main():
+    global ROWS_PER_CHAPTER
+    args = argparse.ArgumentParser(description=__doc__)
+    args.add_argument("--chapters", type=int, default=len(TOPICS))
+    args.add_argument("--rows-per-chapter", type=int, default=ROWS_PER_CHAPTER)
+    args.add_argument("--out", help="default: examples/long-episode.yaml")
+    args = args.parse_args()
+    ROWS_PER_CHAPTER = args.rows_per_chapter
     rng = random.Random(60)
     out = [
         "# yaml-language-server: $schema=../schemas/script.schema.json",
@@ -94,21 +107,27 @@ def main():
             parts.append(f"{k}: {q(v) if isinstance(v, str) and k in ('description',) else v}")
         out.append("  - { " + ", ".join(parts) + " }")
 
-    for n, (topic, thing, people) in enumerate(TOPICS, start=1):
-        row(type="music", volume=-22, duration=5, description=q(f"short bright sting, chapter {n}")[1:-1])
+    for n, (topic, thing, people) in enumerate(TOPICS[: args.chapters], start=1):
+        row(type="music", volume=-22, duration=5, description=f"short bright sting, chapter {n}",
+            chapter=q(f"{n}. {topic[0].upper()}{topic[1:]}"))
         row(type="music", id="bed", action="begin", volume=-34, description=BEDS[n % len(BEDS)])
         row(type="sfx", id="room", action="begin", volume=-40, description=AMBIENCES[n % len(AMBIENCES)])
         words = dict(topic=topic, thing=thing, people=people, n=n)
         row(type="speech", character="Ada",
             description=f"Chapter {n}. " + rng.choice(OPENERS).format(**words))
         lines = LINES[:]
-        for k in range(27):
+        for k in range(ROWS_PER_CHAPTER):
             if k % 3 == 2:
                 row(type="speech", character="Ben",
-                    description=rng.choice(REPLIES).format(**words) + f" (That was point {k // 3 + 1}.)")
+                    description=rng.choice(REPLIES).format(**words))
             else:
+                # A year in every line keeps each row its own (and its own cache entry).
                 rng.shuffle(lines)
-                text = " ".join(l.format(**words) for l in lines[:2])
+                year = 1900 + 6 * n + k
+                first, second = (l.format(**words) for l in lines[:2])
+                if not first.startswith("I "):
+                    first = first[0].lower() + first[1:]
+                text = f"By {year}, {first} {second}"
                 who = "Ada" if (k // 3) % 2 == 0 else "Ben"
                 row(type="speech", character=who, description=text)
         row(type="speech", character="Ben",
@@ -116,7 +135,8 @@ def main():
         row(type="sfx", id="room", action="end")
         row(type="music", id="bed", action="end")
     row(type="music", volume=-24, duration=8, description="warm outro theme")
-    path = pathlib.Path(__file__).resolve().parent.parent / "examples" / "long-episode.yaml"
+    default = pathlib.Path(__file__).resolve().parent.parent / "examples" / "long-episode.yaml"
+    path = pathlib.Path(args.out) if args.out else default
     path.write_text("\n".join(out) + "\n")
     print(f"wrote {path}")
 

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::audio::mp3::{Mp3Bitrate, mp3_sample_rate_hz};
 use crate::audio::sink::{AudioSink, FileFormat, FileSink};
 use crate::audio::wav::{BitDepth, write_wav};
 use crate::generate::Registry;
@@ -34,7 +35,7 @@ pub struct Args {
 pub enum Command {
     /// Write a script from a one-line brief.
     Plan(PlanArgs),
-    /// Render a script (or a brief, with --brief) to a mastered WAV (or FLAC) file.
+    /// Render a script (or a brief, with --brief) to a mastered WAV, FLAC or MP3 file.
     Render(Box<RenderArgs>),
     /// Check scripts and print every problem found.
     Validate {
@@ -212,6 +213,15 @@ pub enum Bits {
     TwentyFour,
 }
 
+/// MP3 bitrates, kbps (constant bitrate).
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Bitrate {
+    #[value(name = "128")]
+    Kbps128,
+    #[value(name = "192")]
+    Kbps192,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct SayArgs {
     /// The words.
@@ -285,8 +295,9 @@ pub struct RenderArgs {
     pub brief: Option<String>,
     #[command(flatten)]
     pub planner: PlannerArgs,
-    /// Output WAV, or FLAC when the name ends in .flac. Default: out/<script name>.wav
-    /// (out/brief.wav with --brief).
+    /// Output WAV; FLAC when the name ends in .flac, MP3 (with the title and chapters in
+    /// its ID3 tag) when it ends in .mp3. Default: out/<script name>.wav (out/brief.wav
+    /// with --brief).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Write a JSON report: loudness, and per row its times, engine, source and cache use.
@@ -312,7 +323,8 @@ pub struct RenderArgs {
     /// (row-<N>[-<id>].mid), with the tempo, meter, key and instruments of the render.
     #[arg(long, value_name = "DIR")]
     pub midi: Option<PathBuf>,
-    /// Bits per sample of the WAV files.
+    /// Bits per sample of the WAV and FLAC files (the master and stems; an MP3 master has a
+    /// bitrate instead).
     #[arg(long, value_enum, default_value = "24")]
     pub bits: Bits,
     /// Render only these rows (e.g. 3,5-7), with the backgrounds they sit in, for a quick
@@ -326,6 +338,9 @@ pub struct RenderArgs {
     /// Mix only the timeline up to this time.
     #[arg(long, value_name = "TIME", value_parser = parse_clock)]
     pub to: Option<f64>,
+    /// Bitrate of an MP3 master, kbps, constant. Default: 192.
+    #[arg(long, value_enum, value_name = "KBPS")]
+    pub bitrate: Option<Bitrate>,
     /// Print only warnings, errors and the summary.
     #[arg(short, long)]
     pub quiet: bool,
@@ -641,6 +656,24 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
         (None, None) => None,
         (from, to) => Some((from.unwrap_or(0.0), to.unwrap_or(f64::INFINITY))),
     };
+    let bitrate = match a.bitrate {
+        Some(Bitrate::Kbps128) => Mp3Bitrate::Kbps128,
+        Some(Bitrate::Kbps192) | None => Mp3Bitrate::Kbps192,
+    };
+    let format = FileFormat::for_path(&output, bits, bitrate);
+    if let FileFormat::Mp3(_) = format {
+        mp3_sample_rate_hz(script.sample_rate_hz).context(script_path.display().to_string())?;
+    } else if a.bitrate.is_some() {
+        let kind = if let FileFormat::Flac(_) = format {
+            "FLAC"
+        } else {
+            "WAV"
+        };
+        return Err(anyhow::Error::new(crate::Error::BadInput(format!(
+            "--bitrate applies to MP3 output only, and {} is written as {kind}; name the output NAME.mp3, or remove --bitrate ({kind} is lossless; --bits sets its depth)",
+            output.display(),
+        ))));
+    }
     // Folders for every output are made before the work, so a bad path fails at once
     // rather than after minutes of rendering.
     for path in [
@@ -722,7 +755,7 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
     // The audio streams into its files as it is mastered; they appear (renamed into place)
     // only once all is done, and an error or a kill leaves none behind.
     let rate = script.sample_rate_hz;
-    let mut master = FileSink::create(&output, FileFormat::for_path(&output, bits), rate, 2)?;
+    let mut master = FileSink::create(&output, format, rate, 2)?;
     let mut stems = match &a.stems {
         Some(dir) => Some(
             Bus::ALL

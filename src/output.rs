@@ -1,11 +1,13 @@
-//! What a render writes besides the audio: the JSON report, subtitles, Audacity labels, and
-//! the names of per-row stems. Times are those of the mixed window (all of the timeline
-//! unless a window was asked for).
+//! What a render writes besides the audio: the JSON report, chapters, subtitles, Audacity
+//! labels, and the names of per-row stems. Times are those of the mixed window (all of the
+//! timeline unless a window was asked for).
 
 use serde::Serialize;
 
+pub use crate::audio::Chapter;
 use crate::render::Rendered;
 use crate::script::{Action, Row, RowType, Script};
+use crate::timeline::Placement;
 
 /// The render report, in the shape DESIGN.md gives.
 #[derive(Debug, Serialize)]
@@ -17,6 +19,8 @@ pub struct Report {
     pub true_peak_dbtp: f64,
     pub render_ms: u64,
     pub rows: Vec<ReportRow>,
+    /// The script's chapters (none when no row has `chapter:`).
+    pub chapters: Vec<Chapter>,
 }
 
 #[derive(Debug, Serialize)]
@@ -74,6 +78,14 @@ impl Report {
             true_peak_dbtp: db(r.mix.true_peak_dbtp),
             render_ms: r.render_ms,
             rows,
+            chapters: chapters(script, &r.placements(), r.mix.duration_s())
+                .into_iter()
+                .map(|c| Chapter {
+                    start_s: ms(c.start_s),
+                    end_s: ms(c.end_s),
+                    ..c
+                })
+                .collect(),
         }
     }
 
@@ -97,6 +109,37 @@ pub fn clock(t_s: f64) -> String {
     } else {
         format!("{sign}{m}:{:02}.{}", s / 10, s % 10)
     }
+}
+
+/// The chapters of a render: one per row with `chapter:`, from that row's start on the
+/// timeline to the next chapter's start, the last one to the end of the track. Validation
+/// keeps two chapters from starting together; should the timeline still place them so, the
+/// later row's chapter is the one kept.
+pub fn chapters(script: &Script, placements: &[Placement], duration_s: f64) -> Vec<Chapter> {
+    let mut starts: Vec<(f64, &str)> = placements
+        .iter()
+        .filter_map(|p| {
+            let title = script.row(p.row)?.chapter.as_deref()?;
+            Some((p.start_s, title))
+        })
+        .collect();
+    // Rows are placed in time order already; a stable sort keeps script order for ties.
+    starts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out: Vec<Chapter> = Vec::with_capacity(starts.len());
+    for (i, (start_s, title)) in starts.iter().enumerate() {
+        let end_s = starts
+            .get(i + 1)
+            .map_or(duration_s, |next| next.0)
+            .max(*start_s);
+        if end_s > *start_s || i + 1 == starts.len() {
+            out.push(Chapter {
+                title: (*title).to_owned(),
+                start_s: *start_s,
+                end_s,
+            });
+        }
+    }
+    out
 }
 
 /// Subtitle formats for speech rows.
@@ -233,6 +276,45 @@ mod tests {
             "cut inside a word: {s}"
         );
         assert_eq!(shorten("row 1 sfx: boom", LABEL_CHARS), "row 1 sfx: boom");
+    }
+
+    #[test]
+    fn chapters_run_from_their_row_to_the_next_chapter() {
+        let script = crate::script::parse_script(
+            "rows:
+  - {type: music, id: bed, action: begin, description: theme, chapter: Opening}
+  - {type: speech, character: A, text: One.}
+  - {type: speech, character: A, text: Two., chapter: \" Second part \"}
+  - {type: music, id: bed, action: end}
+  - {type: sfx, description: swoosh, duration: 1.5}
+  - {type: sfx, layout: background, description: knock, duration: 0.5, chapter: Last}
+  - {type: speech, character: B, text: Three.}
+",
+        )
+        .unwrap();
+        let timeline = crate::timeline::build(&script, |r| match r.row_type {
+            RowType::Speech => 2.0,
+            _ => r.duration.seconds().unwrap(),
+        });
+        let got: Vec<(String, f64, f64)> =
+            chapters(&script, &timeline.placements, timeline.duration_s)
+                .into_iter()
+                .map(|c| (c.title, c.start_s, c.end_s))
+                .collect();
+        // Speech 0-2, gap, 2.3-4.3; swoosh 4.3-5.8; knock starts with row 7 at 5.8.
+        assert_eq!(
+            got,
+            [
+                ("Opening".to_owned(), 0.0, 2.3),
+                ("Second part".to_owned(), 2.3, 5.8),
+                ("Last".to_owned(), 5.8, 7.8),
+            ]
+        );
+        let plain =
+            crate::script::parse_script("rows:\n  - {type: speech, character: A, text: One.}\n")
+                .unwrap();
+        let timeline = crate::timeline::build(&plain, |_| 1.0);
+        assert!(chapters(&plain, &timeline.placements, timeline.duration_s).is_empty());
     }
 
     #[test]

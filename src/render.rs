@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use crate::audio::loudness::clip_lufs;
 use crate::audio::resample::resample;
-use crate::audio::sink::AudioSink;
+use crate::audio::sink::{AudioSink, Track};
 use crate::generate::cache::{Cache, CacheKey, Entry};
 use crate::generate::speech::character_voices;
 use crate::generate::{LOOP_CROSSFADE_S, Registry, Request};
@@ -63,21 +63,24 @@ impl Rendered {
     /// The placements that sound in the mixed window, in its time (0 s is the window's
     /// start), cut to it.
     pub fn placements(&self) -> Vec<Placement> {
-        let (from, to) = self.window_s;
-        self.timeline
-            .placements
-            .iter()
-            .filter(|p| {
-                overlaps(p, self.window_s)
-                    || (p.start_s == p.end_s && p.start_s >= from && p.start_s < to)
-            })
-            .map(|p| Placement {
-                start_s: p.start_s.max(from) - from,
-                end_s: p.end_s.min(to) - from,
-                ..p.clone()
-            })
-            .collect()
+        window_placements(&self.timeline, self.window_s)
     }
+}
+
+/// The placements that sound in `window_s`, in its time, cut to it.
+fn window_placements(timeline: &Timeline, (from, to): (f64, f64)) -> Vec<Placement> {
+    timeline
+        .placements
+        .iter()
+        .filter(|p| {
+            overlaps(p, (from, to)) || (p.start_s == p.end_s && p.start_s >= from && p.start_s < to)
+        })
+        .map(|p| Placement {
+            start_s: p.start_s.max(from) - from,
+            end_s: p.end_s.min(to) - from,
+            ..p.clone()
+        })
+        .collect()
 }
 
 /// What a render produces besides the mix and the bus stems, and what part of the script.
@@ -330,12 +333,26 @@ impl Renderer<'_> {
             scratch_dir: options.scratch_dir.clone(),
             ..MixSettings::default()
         };
+        // Files with tags write them before the audio.
+        let track = Track {
+            title: script.title.clone(),
+            chapters: crate::output::chapters(
+                script,
+                &window_placements(&timeline, window_s),
+                window_s.1 - window_s.0,
+            ),
+        };
+        sinks.master.begin(&track)?;
+        let mut stems = sinks.stems;
+        for stem in stems.iter_mut().flatten() {
+            stem.begin(&track)?;
+        }
         let mix = mix::mix_into(
             items,
             &settings,
             mix::Sinks {
                 master: sinks.master,
-                stems: sinks.stems,
+                stems,
             },
         )?;
         Ok(Rendered {
@@ -398,8 +415,11 @@ impl Renderer<'_> {
                 let mut clip = generator.generate(&request).map_err(in_row)?;
                 // Cached at the mix rate, so a re-render does not resample again.
                 if clip.audio.sample_rate_hz != script.sample_rate_hz {
-                    let ratio = f64::from(script.sample_rate_hz) / f64::from(clip.audio.sample_rate_hz);
-                    clip.loop_frames = clip.loop_frames.map(|f| (f as f64 * ratio).round() as usize);
+                    let ratio =
+                        f64::from(script.sample_rate_hz) / f64::from(clip.audio.sample_rate_hz);
+                    clip.loop_frames = clip
+                        .loop_frames
+                        .map(|f| (f as f64 * ratio).round() as usize);
                     clip.audio = resample(&clip.audio, script.sample_rate_hz)?;
                 }
                 if job.loop_period_s.is_some() {

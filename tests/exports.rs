@@ -1,4 +1,6 @@
-//! What a render writes besides the WAV: FLAC, an Audacity label track, per-row stems.
+//! What a render writes besides the WAV: FLAC, MP3 (with its ID3 title and chapters), an
+//! Audacity label track, per-row stems. MP3 and FLAC files are checked with ffmpeg and
+//! ffprobe, which scripts/setup installs: a decoder that is not onair's own.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -29,14 +31,17 @@ impl Dir {
         self.0.path().join(name)
     }
 
-    fn render(&self, args: &[&str]) {
-        let o = Command::new(env!("CARGO_BIN_EXE_onair"))
-            .args(["render", "s.yaml", "--no-system-library"])
+    fn onair(&self, args: &[&str]) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_onair"))
             .args(args)
             .current_dir(self.0.path())
             .env("ONAIR_CACHE", self.path("cache"))
             .output()
-            .unwrap();
+            .unwrap()
+    }
+
+    fn render(&self, args: &[&str]) {
+        let o = self.onair(&[&["render", "s.yaml", "--no-system-library"], args].concat());
         assert!(
             o.status.success(),
             "onair render {args:?}: {}",
@@ -198,4 +203,239 @@ fn labels_and_row_stems_follow_the_report() {
         worst <= 12.0 * lsb,
         "row stems differ from the bus stems by {worst}"
     );
+}
+
+/// `ffmpeg` or `ffprobe`, which the MP3 and FLAC checks need. Missing, the test fails and
+/// says how to install it (CI runs scripts/setup first, so a skip would only hide a gap).
+fn ffmpeg_tool(name: &str) -> Command {
+    match Command::new(name).arg("-version").output() {
+        Ok(o) if o.status.success() => Command::new(name),
+        _ => panic!(
+            "`{name}` is not installed: run scripts/setup, which installs Debian's ffmpeg package (ffmpeg and ffprobe) for these tests"
+        ),
+    }
+}
+
+/// What ffprobe says about a file: format, streams and chapters.
+fn ffprobe(path: &Path) -> Value {
+    let o = ffmpeg_tool("ffprobe")
+        .args(["-v", "error", "-print_format", "json"])
+        .args(["-show_format", "-show_streams", "-show_chapters"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "ffprobe {}: {}",
+        path.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// The file decoded by ffmpeg: interleaved stereo 32-bit float samples, as a player gets
+/// them (for MP3, with the encoder delay and padding that LAME's Info frame states removed).
+fn ffmpeg_decode(path: &Path) -> Vec<f32> {
+    let o = ffmpeg_tool("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(path)
+        .args(["-f", "f32le", "-"])
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "ffmpeg {}: {}",
+        path.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o.stdout
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
+}
+
+/// Signal-to-error ratio of `decoded` against `reference`, dB, with `decoded` shifted by
+/// `shift` frames (interleaved stereo).
+fn snr_db(reference: &[f32], decoded: &[f32], shift: isize) -> f64 {
+    let (mut signal, mut error) = (0.0f64, 0.0f64);
+    for i in 4..reference.len().min(decoded.len()) - 4 {
+        let r = f64::from(reference[i]);
+        let d = f64::from(decoded[(i as isize + 2 * shift) as usize]);
+        signal += r * r;
+        error += (d - r) * (d - r);
+    }
+    10.0 * (signal / error).log10()
+}
+
+#[test]
+fn mp3_and_flac_decode_with_ffmpeg_to_the_length_of_the_wav() {
+    let (dir, report) = rendered();
+    let wav = ffmpeg_decode(&dir.path("out.wav"));
+    let frames = wav.len() / 2;
+    assert!(
+        (frames as f64 / 48_000.0 - f(&report["duration_s"])).abs() <= 0.001,
+        "{frames} frames"
+    );
+
+    // FLAC: the WAV's samples, as ffmpeg decodes them too.
+    dir.render(&["-o", "out.flac"]);
+    let flac = ffmpeg_decode(&dir.path("out.flac"));
+    assert_eq!(flac.len() / 2, frames, "FLAC length in frames");
+    assert!(
+        flac == wav,
+        "ffmpeg decodes the FLAC to other samples than the WAV"
+    );
+
+    for (name, args, kbps) in [
+        ("o128.mp3", &["--bitrate", "128"][..], 128),
+        ("O192.MP3", &[][..], 192),
+    ] {
+        dir.render(&[&["-o", name][..], args].concat());
+        let path = dir.path(name);
+        let info = ffprobe(&path);
+        let stream = &info["streams"][0];
+        assert_eq!(info["format"]["format_name"], "mp3", "{name}: {info:#}");
+        assert_eq!(stream["codec_name"], "mp3");
+        assert_eq!(stream["sample_rate"], "48000");
+        assert_eq!(stream["channels"], 2);
+        // Constant bitrate: every frame header says it.
+        assert_eq!(stream["bit_rate"], (kbps * 1000).to_string(), "{name}");
+        assert_eq!(
+            info["format"]["tags"]["title"], "Exports",
+            "{name}: {info:#}"
+        );
+        assert!(
+            info["format"]["tags"]["encoder"]
+                .as_str()
+                .is_some_and(|e| e.contains(&format!("LAME 3.100, {kbps} kbps CBR"))),
+            "{name}: {info:#}"
+        );
+        assert_eq!(info["chapters"].as_array().map(Vec::len), Some(0));
+        let bytes = fs::metadata(&path).unwrap().len() as f64;
+        let expected = f64::from(kbps) * 1000.0 / 8.0 * frames as f64 / 48_000.0;
+        assert!(
+            (bytes - expected).abs() < 0.03 * expected + 1000.0,
+            "{name}: {bytes} bytes, expected about {expected}"
+        );
+
+        // Decoded length: LAME's Info frame states its encoder delay (576 + 529 decoder
+        // samples) and the padding of the last frame, and ffmpeg drops both, so the MP3 is
+        // exactly as long as the WAV: not within a frame (1152 samples, 24 ms), but to the
+        // sample.
+        let mp3 = ffmpeg_decode(&path);
+        assert_eq!(mp3.len() / 2, frames, "{name}: length in frames");
+        // And in step with it: lossy, but much closer to the WAV as it is than shifted by a
+        // single sample either way (measured: 24 dB at 128 kbps, 29 dB at 192, about 17 dB
+        // one sample off).
+        let aligned = snr_db(&wav, &mp3, 0);
+        let (early, late) = (snr_db(&wav, &mp3, -1), snr_db(&wav, &mp3, 1));
+        assert!(aligned > 20.0, "{name}: {aligned:.1} dB");
+        assert!(
+            aligned > early.max(late) + 3.0,
+            "{name}: {aligned:.1} dB aligned, {early:.1} / {late:.1} dB a sample off"
+        );
+    }
+}
+
+/// The script above with three chapters: on the bed's begin row (so at the first speech),
+/// on a foreground effect, and on the closing sound.
+const CHAPTERED: &str = "title: \"Chapters: Café – Über\"
+seed: 4
+rows:
+  - {type: music, id: bed, action: begin, volume: -30, description: calm ambient pad, chapter: \"Opening – Café\"}
+  - {type: speech, character: A, text: Here is the first line of the show.}
+  - {type: sfx, volume: -30, duration: 1.5, pan: -0.7, description: door knock, chapter: Knock knock}
+  - {type: speech, character: B, text: And the second line answers it.}
+  - {type: music, id: bed, action: end}
+  - {type: sfx, duration: 1.2, description: transition swoosh, chapter: \"  Outro  \"}
+";
+
+#[test]
+fn mp3_chapters_follow_the_timeline() {
+    let dir = Dir(tempfile::tempdir().unwrap());
+    fs::write(dir.path("s.yaml"), CHAPTERED).unwrap();
+    dir.render(&["-o", "out.mp3", "--report", "out.json"]);
+    let report: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path("out.json")).unwrap()).unwrap();
+    let start = |row: u64| {
+        let r = rows(&report).iter().find(|r| r["index"] == row).unwrap();
+        f(&r["start_s"])
+    };
+    let duration_s = f(&report["duration_s"]);
+    let expected = [
+        ("Opening – Café", start(1), start(3)),
+        ("Knock knock", start(3), start(6)),
+        ("Outro", start(6), duration_s),
+    ];
+    assert_eq!(start(1), 0.0, "the bed starts with the first speech row");
+
+    // The report lists them as the timeline places them.
+    let listed = report["chapters"].as_array().unwrap();
+    assert_eq!(listed.len(), 3, "{report:#}");
+    for (c, (title, from, to)) in listed.iter().zip(expected) {
+        assert_eq!(c["title"], title);
+        assert_eq!((f(&c["start_s"]), f(&c["end_s"])), (from, to));
+    }
+
+    // ffprobe reads the CHAP frames, with their titles, to the millisecond.
+    let info = ffprobe(&dir.path("out.mp3"));
+    assert_eq!(info["format"]["tags"]["title"], "Chapters: Café – Über");
+    let chapters = info["chapters"].as_array().unwrap();
+    assert_eq!(chapters.len(), 3, "{info:#}");
+    for (c, (title, from, to)) in chapters.iter().zip(expected) {
+        assert_eq!(c["tags"]["title"], title, "{c}");
+        let time = |k: &str| c[k].as_str().unwrap().parse::<f64>().unwrap();
+        assert!((time("start_time") - from).abs() <= 0.001, "{c} vs {from}");
+        assert!((time("end_time") - to).abs() <= 0.001, "{c} vs {to}");
+    }
+}
+
+#[test]
+fn bad_chapters_and_bitrates_are_input_errors() {
+    let dir = Dir(tempfile::tempdir().unwrap());
+    let bad = "rows:
+  - {type: music, id: bed, action: begin, description: pad}
+  - {type: speech, character: A, text: Hi., chapter: [One, Two]}
+  - {type: music, id: bed, action: end, chapter: End}
+";
+    fs::write(dir.path("bad.yaml"), bad).unwrap();
+    let o = dir.onair(&["validate", "bad.yaml"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("row 2, field `chapter`, line 3, column 54: expected a chapter title (text), found a list"),
+        "{err}"
+    );
+    assert!(
+        err.contains("row 3, field `chapter`, line 4, column 41: an `end` row has no place"),
+        "{err}"
+    );
+
+    // --bitrate is for MP3 only, and only 128 or 192; refused before any rendering.
+    fs::write(dir.path("s.yaml"), SCRIPT).unwrap();
+    for (args, says) in [
+        (
+            &["-o", "out.flac", "--bitrate", "128"][..],
+            "--bitrate applies to MP3 output only",
+        ),
+        (
+            &["-o", "out.wav", "--bitrate", "192"][..],
+            "out.wav is written as WAV",
+        ),
+        (
+            &["-o", "out.mp3", "--bitrate", "160"][..],
+            "possible values: 128, 192",
+        ),
+    ] {
+        let o = dir.onair(&[&["render", "s.yaml", "--no-cache"][..], args].concat());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(!err.contains("generated"), "{args:?} rendered: {err}");
+    }
+    let left: Vec<_> = fs::read_dir(dir.0.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 2, "files were written: {left:?}");
 }

@@ -304,3 +304,40 @@ fn odd_briefs_still_give_valid_plans() {
         }
     }
 }
+
+#[test]
+fn news_interview_and_podcast_plans_have_chapters() {
+    for (stem, text) in briefs() {
+        let genre = stem.split('-').next().unwrap();
+        for seed in 0..5 {
+            let script = check(&plan(&text, seed).0.script).unwrap();
+            let titles: Vec<&str> = script
+                .rows
+                .iter()
+                .filter_map(|r| r.chapter.as_deref())
+                .collect();
+            if !["news", "interview", "podcast"].contains(&genre) {
+                assert!(titles.is_empty(), "{stem}: {titles:?}");
+                continue;
+            }
+            let opening = if genre == "news" {
+                "Headlines"
+            } else {
+                "Welcome"
+            };
+            assert_eq!(titles.first(), Some(&opening), "{stem} seed {seed}");
+            assert_eq!(titles.last(), Some(&"Goodbye"), "{stem} seed {seed}");
+            assert!(titles.len() >= 3, "{stem} seed {seed}: {titles:?}");
+            // Each starts later than the one before, so none is empty.
+            let timeline = onair::timeline::build(&script, |_| 1.0);
+            let chapters =
+                onair::output::chapters(&script, &timeline.placements, timeline.duration_s);
+            assert_eq!(chapters.len(), titles.len(), "{stem} seed {seed}");
+            assert_eq!(chapters[0].start_s, 0.0, "{stem} seed {seed}");
+            assert!(
+                chapters.iter().all(|c| c.end_s > c.start_s),
+                "{stem} seed {seed}: {chapters:?}"
+            );
+        }
+    }
+}

@@ -1,4 +1,4 @@
-//! Where rendered audio goes, block by block: memory, or a WAV or FLAC file written to a
+//! Where rendered audio goes, block by block: memory, or a WAV, FLAC or MP3 file written to a
 //! temporary name and renamed into place by [`FileSink::finish`]. A sink dropped unfinished
 //! (an error, a kill) deletes its temporary file, so no partial output is ever left at the
 //! destination.
@@ -14,12 +14,27 @@ use flacenc::error::Verify;
 use flacenc::source::{Context, Fill, FrameBuf};
 use tempfile::NamedTempFile;
 
-use crate::audio::AudioBuffer;
+use crate::audio::id3::Id3Tags;
+use crate::audio::mp3::{Mp3Bitrate, Mp3Options, Mp3Writer};
 use crate::audio::wav::{BitDepth, Dither};
+use crate::audio::{AudioBuffer, Chapter};
 use crate::{Error, Result};
+
+/// What a track is, told to its sinks before its audio: a file with tags writes them from
+/// this.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Track {
+    pub title: String,
+    pub chapters: Vec<Chapter>,
+}
 
 /// Takes audio a block at a time: one slice per channel, all the same length.
 pub trait AudioSink {
+    /// Called once before the first block. Default: nothing to do.
+    fn begin(&mut self, _track: &Track) -> Result<()> {
+        Ok(())
+    }
+
     fn write(&mut self, channels: &[&[f32]]) -> Result<()>;
 }
 
@@ -59,16 +74,18 @@ pub enum FileFormat {
     Wav(BitDepth),
     /// 16 or 24 bits.
     Flac(BitDepth),
+    /// Stereo, with an ID3 tag of the [`Track`].
+    Mp3(Mp3Bitrate),
 }
 
 impl FileFormat {
-    /// FLAC when `path` ends in `.flac` (any case), else WAV.
-    pub fn for_path(path: &Path, bits: BitDepth) -> FileFormat {
-        let flac = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("flac"));
-        if flac {
+    /// FLAC when `path` ends in `.flac`, MP3 for `.mp3` (any case), else WAV.
+    pub fn for_path(path: &Path, bits: BitDepth, bitrate: Mp3Bitrate) -> FileFormat {
+        let ext = path.extension().unwrap_or_default();
+        if ext.eq_ignore_ascii_case("flac") {
             FileFormat::Flac(bits)
+        } else if ext.eq_ignore_ascii_case("mp3") {
+            FileFormat::Mp3(bitrate)
         } else {
             FileFormat::Wav(bits)
         }
@@ -84,6 +101,7 @@ pub struct FileSink {
 enum Inner {
     Wav(WavFile),
     Flac(Box<FlacFile>),
+    Mp3(Box<Mp3Writer>),
 }
 
 impl FileSink {
@@ -94,6 +112,22 @@ impl FileSink {
         sample_rate_hz: u32,
         channel_count: usize,
     ) -> Result<FileSink> {
+        if let FileFormat::Mp3(bitrate) = format {
+            if channel_count != 2 {
+                return Err(Error::Audio(format!(
+                    "{}: MP3 output is stereo, not {channel_count} channels",
+                    path.display()
+                )));
+            }
+            let options = Mp3Options {
+                bitrate,
+                tags: Id3Tags::default(),
+            };
+            return Ok(FileSink {
+                path: path.to_path_buf(),
+                inner: Inner::Mp3(Box::new(Mp3Writer::create(path, sample_rate_hz, &options)?)),
+            });
+        }
         let tmp = temporary_beside(path)?;
         let inner = match format {
             FileFormat::Wav(bits) => Inner::Wav(WavFile::new(
@@ -110,6 +144,7 @@ impl FileSink {
                 sample_rate_hz,
                 channel_count,
             )?)),
+            FileFormat::Mp3(_) => unreachable!("made above"),
         };
         Ok(FileSink {
             path: path.to_path_buf(),
@@ -123,16 +158,30 @@ impl FileSink {
         let tmp = match self.inner {
             Inner::Wav(w) => w.finish(&path)?,
             Inner::Flac(f) => f.finish(&path)?,
+            // It renames its own file into place.
+            Inner::Mp3(m) => return m.finish(),
         };
         crate::fsutil::persist(tmp, &path).map_err(|e| Error::io(&path, e))
     }
 }
 
 impl AudioSink for FileSink {
+    fn begin(&mut self, track: &Track) -> Result<()> {
+        match &mut self.inner {
+            Inner::Mp3(m) => m.set_tags(&track.title, track.chapters.clone()),
+            // WAV and FLAC files carry no tags here; the report lists the chapters.
+            Inner::Wav(_) | Inner::Flac(_) => Ok(()),
+        }
+    }
+
     fn write(&mut self, channels: &[&[f32]]) -> Result<()> {
         match &mut self.inner {
             Inner::Wav(w) => w.write(&self.path, channels),
             Inner::Flac(f) => f.write(&self.path, channels),
+            Inner::Mp3(m) => {
+                check_channels(&self.path, 2, channels)?;
+                m.write(channels[0], channels[1])
+            }
         }
     }
 }
@@ -459,6 +508,24 @@ mod tests {
                 std::fs::read(&whole).unwrap(),
                 std::fs::read(&pieces).unwrap(),
                 "{format:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_format_follows_the_extension_in_any_case() {
+        let (bits, rate) = (BitDepth::Int16, Mp3Bitrate::Kbps128);
+        for (name, format) in [
+            ("a.wav", FileFormat::Wav(bits)),
+            ("a", FileFormat::Wav(bits)),
+            ("a.FLAC", FileFormat::Flac(bits)),
+            ("dir.mp3/a.Mp3", FileFormat::Mp3(rate)),
+            ("a.mp3.wav", FileFormat::Wav(bits)),
+        ] {
+            assert_eq!(
+                FileFormat::for_path(Path::new(name), bits, rate),
+                format,
+                "{name}"
             );
         }
     }

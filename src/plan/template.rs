@@ -211,6 +211,23 @@ impl Draft {
             .push(json!({ "type": kind, "id": id, "action": "end" }));
     }
 
+    /// Makes the row at `at` (the first row of a part, when it was written) the start of a
+    /// chapter: `chapter:` on it. Nothing when no row was written there.
+    pub fn chapter_at(&mut self, at: usize, title: &str) {
+        // Subjects can be long; a chapter title stays short enough to read in a player.
+        const MAX_CHARS: usize = 60;
+        let title = if title.chars().count() > MAX_CHARS {
+            let cut: String = title.chars().take(MAX_CHARS).collect();
+            let at_word = cut.rfind(' ').map_or(cut.as_str(), |i| &cut[..i]);
+            format!("{}…", at_word.trim_end_matches([',', ';', ':', ' ']))
+        } else {
+            title.to_owned()
+        };
+        if let Some(row) = self.rows.get_mut(at) {
+            row["chapter"] = json!(title);
+        }
+    }
+
     /// A foreground music or sfx clip of `duration` seconds.
     pub fn clip(&mut self, kind: &str, volume: f64, description: &str, duration: f64) {
         let mut row = json!({

@@ -159,7 +159,7 @@ mod tests {
     fn fields_come_in_documented_order_and_strings_read_back_unchanged() {
         let script = json!({
             "rows": [
-                {"description": "Welcome: it's 7 # not a comment", "character": "Anchor", "type": "speech"},
+                {"description": "Welcome: it's 7 # not a comment", "character": "Anchor", "type": "speech", "chapter": "Top: stories"},
                 {"type": "music", "action": "begin", "id": "theme", "description": "- yes", "volume": -30},
                 {"type": "speech", "character": "Anchor", "text": "true"},
                 {"type": "music", "id": "theme", "action": "end"},
@@ -179,7 +179,14 @@ mod tests {
             text.contains("  - type: music\n    id: theme\n    volume: -30\n    action: begin\n"),
             "{text}"
         );
+        assert!(
+            text.contains(
+                "  - type: speech\n    chapter: \"Top: stories\"\n    character: Anchor\n"
+            ),
+            "{text}"
+        );
         let parsed = parse_script(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(parsed.rows[0].chapter.as_deref(), Some("Top: stories"));
         let direct = parse_script(&script.to_string()).unwrap();
         assert_eq!(parsed.rows.len(), 6);
         for (a, b) in parsed.rows.iter().zip(&direct.rows) {

@@ -7,6 +7,6 @@ pub(crate) mod value;
 
 pub use model::*;
 pub use parse::{
-    MAX_DURATION_S, ROW_FIELDS, SCRIPT_FIELDS, VOICE_FIELDS, ValidationError, ValidationErrors,
-    did_you_mean, parse_script,
+    MAX_CHAPTER_CHARS, MAX_DURATION_S, ROW_FIELDS, SCRIPT_FIELDS, VOICE_FIELDS, ValidationError,
+    ValidationErrors, did_you_mean, parse_script,
 };

@@ -161,6 +161,9 @@ pub struct Row {
     /// Which take of this row's sound (1 = the first): another number re-rolls the row's
     /// seed, and so its sound, leaving every other row as it was.
     pub take: u32,
+    /// The title of a chapter that starts where this row starts and runs until the next
+    /// chapter (the last one to the end); trimmed, never blank. Never on `end` rows.
+    pub chapter: Option<String>,
 }
 
 impl Row {

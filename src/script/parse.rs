@@ -21,6 +21,7 @@ pub const SCRIPT_FIELDS: &[&str] = &[
 /// Fields a row accepts. `text` is an alias of `description`.
 pub const ROW_FIELDS: &[&str] = &[
     "type",
+    "chapter",
     "layout",
     "id",
     "character",
@@ -56,6 +57,8 @@ pub const SAMPLE_RATES_HZ: &[u32] = &[
 pub const MAX_DURATION_S: f64 = 3600.0;
 /// The highest `take` a row may ask for.
 pub const MAX_TAKE: u32 = 1000;
+/// The longest chapter title, characters.
+pub const MAX_CHAPTER_CHARS: usize = 200;
 
 /// One problem in a script.
 #[derive(Clone, Debug, PartialEq)]
@@ -155,6 +158,8 @@ fn one_of(accepted: &[&str]) -> String {
 #[derive(Default)]
 struct Validator {
     errors: Vec<ValidationError>,
+    /// Where each row's `chapter:` value is, by row index, for the checks across rows.
+    chapter_at: BTreeMap<usize, Pos>,
 }
 
 /// A row's fields by name, each with its value node and the key's position.
@@ -556,6 +561,7 @@ impl Validator {
             return None;
         }
         self.spans(&rows);
+        self.chapters(&rows);
         Some(rows)
     }
 
@@ -625,6 +631,7 @@ impl Validator {
             );
         }
         let character = self.text(&f, "character").map(|s| s.trim().to_owned());
+        let chapter = self.chapter(&f);
         let description = match (f.get("description"), f.get("text")) {
             (Some(_), Some(t)) => {
                 self.field_error(
@@ -703,6 +710,15 @@ impl Validator {
         let at = |name: &str| f.map.get(name).map_or(f.pos, |(key_pos, _)| *key_pos);
         if action == Some(Action::End) {
             for name in f.map.keys().filter(|k| !END_ROW_FIELDS.contains(k)) {
+                if *name == "chapter" {
+                    self.error(
+                        row,
+                        Some(name),
+                        at(name),
+                        "an `end` row has no place of its own on the timeline, so no chapter can start there; put `chapter:` on the row the chapter starts with".into(),
+                    );
+                    continue;
+                }
                 self.error(
                     row,
                     Some(name),
@@ -829,7 +845,78 @@ impl Validator {
             pan,
             duck,
             take,
+            chapter,
         })
+    }
+
+    /// `chapter:` — a chapter title: text, trimmed, not blank, at most
+    /// [`MAX_CHAPTER_CHARS`] characters.
+    fn chapter(&mut self, f: &Fields<'_>) -> Option<String> {
+        let node = f.get("chapter")?;
+        let example = "e.g. `chapter: Headlines`";
+        let problem = match &node.value {
+            Value::Str(s) => {
+                let title = s.trim();
+                let chars = title.chars().count();
+                if title.is_empty() {
+                    format!("is blank; give the chapter a title, {example}, or remove the field")
+                } else if chars > MAX_CHAPTER_CHARS {
+                    format!(
+                        "is {chars} characters long; a chapter title may have at most {MAX_CHAPTER_CHARS}"
+                    )
+                } else {
+                    self.chapter_at.insert(f.row.unwrap_or(0), node.pos);
+                    return Some(title.to_owned());
+                }
+            }
+            Value::Null => {
+                format!("is empty; give the chapter a title, {example}, or remove the field")
+            }
+            // A number could be a title, but `chapter: 2` more likely means a chapter number.
+            Value::Int(_) | Value::Float(_) => format!(
+                "expected a chapter title, found the number {}; write the title in words, or quote it (`chapter: \"{}\"`) if the title is that number",
+                node.value, node.value
+            ),
+            other => format!(
+                "expected a chapter title (text), found {}; write the title, {example}",
+                match other {
+                    Value::Bool(b) => b.to_string(),
+                    _ => other.kind().to_string(),
+                }
+            ),
+        };
+        self.field_error(f, "chapter", node.pos, problem);
+        None
+    }
+
+    /// Chapters start where their rows start, and a background row starts with the next
+    /// foreground row: two chapters on rows that start together would leave one empty.
+    fn chapters(&mut self, rows: &[Row]) {
+        // (the foreground row a chapter starts with, the chapter's row)
+        let mut previous: Option<(Option<usize>, usize)> = None;
+        for (i, r) in rows.iter().enumerate() {
+            if r.chapter.is_none() {
+                continue;
+            }
+            let starts_with = rows[i..].iter().position(Row::is_foreground).map(|k| i + k);
+            if let Some((before, row)) = previous
+                && before == starts_with
+            {
+                let pos = self.chapter_at.get(&r.index).copied().unwrap_or(Pos {
+                    line: r.line,
+                    column: r.column,
+                });
+                self.error(
+                    Some(r.index),
+                    Some("chapter"),
+                    pos,
+                    format!(
+                        "starts at the same moment as the chapter of row {row} (a background row starts with the next foreground row), so that one would be empty; keep one of the two `chapter:` fields"
+                    ),
+                );
+            }
+            previous = Some((starts_with, r.index));
+        }
     }
 
     /// Pairs every `begin` with its `end`, and checks that each background has foreground
@@ -1015,6 +1102,81 @@ mod tests {
             "rows:\n  - {type: music, id: a, action: begin, description: x}\n  - {type: speech, character: H, text: Hi}\n  - {type: music, id: a, action: end, take: 2}\n",
         );
         assert_eq!(e[0].field.as_deref(), Some("take"));
+    }
+
+    #[test]
+    fn chapters_are_trimmed_titles() {
+        let s = parse_script(
+            "rows:\n  - {type: speech, character: H, text: Hi., chapter: \"  Headlines \"}\n  - {type: speech, character: H, text: Bye.}\n  - {type: sfx, description: boom, duration: 1, chapter: \"2\"}\n",
+        )
+        .unwrap();
+        assert_eq!(s.rows[0].chapter.as_deref(), Some("Headlines"));
+        assert_eq!(s.rows[1].chapter, None);
+        assert_eq!(s.rows[2].chapter.as_deref(), Some("2"));
+    }
+
+    #[test]
+    fn bad_chapters_name_the_row_and_field() {
+        let long = "x".repeat(MAX_CHAPTER_CHARS + 1);
+        for (value, expected) in [
+            ("[a, b]", "expected a chapter title (text), found a list"),
+            ("true", "found true"),
+            (
+                "3",
+                "found the number 3; write the title in words, or quote it",
+            ),
+            ("\"   \"", "is blank; give the chapter a title"),
+            ("", "is empty; give the chapter a title"),
+            (
+                long.as_str(),
+                "is 201 characters long; a chapter title may have at most 200",
+            ),
+        ] {
+            let e = errors(&format!(
+                "rows:\n  - type: speech\n    character: H\n    text: Hi.\n  - type: sfx\n    duration: 1\n    chapter: {value}\n"
+            ));
+            assert_eq!(e.len(), 1, "chapter: {value}: {e:?}");
+            let text = e[0].to_string();
+            assert!(
+                text.starts_with("row 2, field `chapter`, line 7, column "),
+                "{text}"
+            );
+            assert!(text.contains(expected), "chapter: {value}: {text}");
+        }
+        let e = errors(
+            "rows:\n  - {type: music, id: a, action: begin, description: x}\n  - {type: speech, character: H, text: Hi}\n  - {type: music, id: a, action: end, chapter: Outro}\n",
+        );
+        assert_eq!(e.len(), 1, "{e:?}");
+        let text = e[0].to_string();
+        assert!(text.starts_with("row 3, field `chapter`, line 4"), "{text}");
+        assert!(
+            text.contains("put `chapter:` on the row the chapter starts with"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn two_chapters_that_start_together_are_refused() {
+        // The bed starts with row 2, so chapters on both would leave one empty.
+        let e = errors(
+            "rows:\n  - {type: music, id: a, action: begin, description: x, chapter: One}\n  - {type: speech, character: H, text: Hi, chapter: Two}\n  - {type: music, id: a, action: end}\n",
+        );
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(
+            (e[0].row, e[0].field.as_deref()),
+            (Some(2), Some("chapter"))
+        );
+        assert_eq!(e[0].line, 3);
+        assert!(
+            e[0].message.contains("chapter of row 1"),
+            "{}",
+            e[0].message
+        );
+        // A foreground row in between: fine.
+        parse_script(
+            "rows:\n  - {type: sfx, layout: background, duration: 1, description: x, chapter: One}\n  - {type: speech, character: H, text: Hi}\n  - {type: speech, character: H, text: Ho, chapter: Two}\n",
+        )
+        .unwrap();
     }
 
     #[test]

@@ -140,6 +140,10 @@ pub struct RowFile {
     /// speech | music | sfx.
     #[serde(rename = "type")]
     pub row_type: Option<RowTypeFile>,
+    /// Title of a chapter that starts where this row starts and runs until the next one (the last to the end). Written as MP3 chapters and in the report; not on `end` rows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 200))]
+    pub chapter: Option<String>,
     /// foreground (default; rows play one after another) or background (plays under them). A row with an `action` is a background.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub layout: Option<LayoutFile>,

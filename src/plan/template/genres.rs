@@ -885,6 +885,8 @@ fn news_or_interview(ctx: &Ctx, d: &mut Draft, units: usize) {
         let who = lead.character.clone();
         if first {
             d.begin("music", "theme", -28.0, theme);
+            let at = d.rows.len() - 1;
+            d.chapter_at(at, if news { "Headlines" } else { "Welcome" });
             if news {
                 let hello = pick(
                     ctx,
@@ -949,6 +951,7 @@ fn news_or_interview(ctx: &Ctx, d: &mut Draft, units: usize) {
         }
         if seg.len() > 1 {
             let guest = &ctx.cast[seg[1]];
+            let at = d.rows.len();
             let handed = si > 0 && segs[si - 1][0] != seg[0];
             if handed || news {
                 let hi = if handed {
@@ -978,6 +981,7 @@ fn news_or_interview(ctx: &Ctx, d: &mut Draft, units: usize) {
                 d.say(&guest.character, reply);
             }
             d.begin("sfx", "ambience", -38.0, ctx.ambience());
+            d.chapter_at(at, &capitalise(&format!("with {}", guest.the())));
             let n = (units / talks).max(1) + usize::from(si == 0 && !units.is_multiple_of(talks));
             let order = facet_order(ctx, &mut d.rng, n);
             exchange(ctx, d, seg, &order, 0, !news);
@@ -1009,6 +1013,7 @@ fn news_or_interview(ctx: &Ctx, d: &mut Draft, units: usize) {
             d.say(&who, &ctx.fill(report, &[]));
         }
         if last && si > 0 {
+            let at = d.rows.len();
             if !news {
                 if segs[si - 1].len() > 1 && segs[si - 1][0] == seg[0] {
                     let g = &ctx.cast[segs[si - 1][1]];
@@ -1046,6 +1051,7 @@ fn news_or_interview(ctx: &Ctx, d: &mut Draft, units: usize) {
                 );
                 d.say(&who, &ctx.fill(&format!("{recap} {bye}"), &[]));
             }
+            d.chapter_at(at, "Goodbye");
             d.clip("music", -26.0, &format!("{theme}, short ending sting"), 4.0);
         } else if let Some(nl) = next_lead
             && nl != seg[0]
@@ -1090,6 +1096,7 @@ fn podcast(ctx: &Ctx, d: &mut Draft, units: usize) {
     let a = &ctx.cast[group[0]];
     let jingle = ctx.music(&mut d.rng, "intro");
     d.clip("music", -22.0, jingle, 6.0);
+    d.chapter_at(0, "Welcome");
     let bed = ctx.music(&mut d.rng, "bed");
     d.begin("music", "bed", -36.0, bed);
     let hello = pick(
@@ -1128,6 +1135,8 @@ fn podcast(ctx: &Ctx, d: &mut Draft, units: usize) {
     d.say(&a.character, &ctx.fill(warm, &[]));
     d.end("music", "bed");
     d.begin("sfx", "ambience", -40.0, ctx.ambience());
+    let at = d.rows.len() - 1;
+    d.chapter_at(at, &ctx.fill("{about_cap}", &[]));
     let n = units.max(1);
     let first = n.div_ceil(2);
     let order = facet_order(ctx, &mut d.rng, n);
@@ -1140,6 +1149,7 @@ fn podcast(ctx: &Ctx, d: &mut Draft, units: usize) {
         d.end("sfx", "ambience");
     }
     let b = &ctx.cast[group[1]];
+    let at = d.rows.len();
     let bye = pick(
         ctx,
         &mut d.rng,
@@ -1155,6 +1165,7 @@ fn podcast(ctx: &Ctx, d: &mut Draft, units: usize) {
         &["See you next time!", "Take care, everyone. Bye for now."],
     );
     d.say(&b.character, bye2);
+    d.chapter_at(at, "Goodbye");
     d.clip("music", -24.0, jingle, 5.0);
 }
 
