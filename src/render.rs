@@ -495,7 +495,8 @@ fn overlaps(p: &Placement, (from, to): (f64, f64)) -> bool {
 /// it starts; an end past the timeline's end is taken to the end.
 fn check_window(from: f64, to: f64, duration_s: f64) -> Result<(f64, f64)> {
     let fmt = crate::output::clock;
-    if !(from.is_finite() && to.is_finite()) || from < 0.0 || to <= from {
+    // `to` may be infinite: to the end.
+    if !from.is_finite() || to.is_nan() || from < 0.0 || to <= from {
         return Err(Error::BadInput(format!(
             "--from {} --to {}: the window must end after it starts",
             fmt(from),
