@@ -31,8 +31,8 @@ const BLOCK_FRAMES: usize = 1 << 16;
 /// Limiting lowers loudness, so each pass re-measures and raises the pre-limiter gain by the
 /// shortfall, and lowers the limiter's internal ceiling if the meter still reads over. If
 /// the target cannot be met (a very peaky signal), the closest result that respects the
-/// ceiling wins: the ceiling is never traded for loudness. Silence passes through. The
-/// passes only measure; the chosen one runs once more to write.
+/// ceiling wins: the ceiling is never traded for loudness. Silence passes through. Each
+/// pass keeps its output in a scratch file of its own; the chosen one is copied out.
 pub fn master(
     scratch: &mut Scratch,
     rate_hz: u32,
@@ -57,79 +57,91 @@ pub fn master(
             true_peak_dbtp,
         });
     }
-    let measure = |scratch: &mut Scratch, pass: &Pass| -> Result<(f64, f64)> {
+    // The true-peak envelope scales with the gain, so it is found once for every pass.
+    let mut envelope = scratch.sibling(1)?;
+    let context = ENVELOPE_CONTEXT as i64;
+    for start in (0..scratch.frames()).step_by(BLOCK_FRAMES) {
+        let len = BLOCK_FRAMES.min(scratch.frames() - start);
+        let around = scratch.read(start as i64 - context, len + 2 * ENVELOPE_CONTEXT, 0..2)?;
+        envelope.append(&[&envelope_block(&[&around[0], &around[1]], len)])?;
+    }
+    // Each pass keeps what it made, so the chosen one is copied out rather than made again.
+    let mut measure = |pass: &Pass| -> Result<(f64, f64, Scratch)> {
         let mut meter = StreamMeter::new(rate_hz, 2, true)?;
-        pass.run(scratch, rate_hz, &mut |block| meter.add(block))?;
-        meter.finish()
+        let mut out = scratch.sibling(2)?;
+        pass.run(scratch, &mut envelope, rate_hz, &mut |block| {
+            meter.add(block)?;
+            out.append(block)
+        })?;
+        let (lufs, tp) = meter.finish()?;
+        Ok((lufs, tp, out))
     };
     let mut pass = Pass {
         gain_db: target_lufs - sum_lufs,
         limiter_ceiling_db: ceiling_dbtp - PEAK_MARGIN_DB,
-        trim_db: 0.0,
     };
     let max_gain_db = pass.gain_db + 20.0;
-    let mut best: Option<(Pass, f64, f64)> = None;
-    let mut last = None;
+    let mut best: Option<(Pass, f64, f64, Scratch)> = None;
+    let mut last: Option<(Pass, f64, f64, Scratch)> = None;
     for _ in 0..MAX_PASSES {
         let ran = pass;
-        let (lufs, tp) = measure(scratch, &ran)?;
-        last = Some((ran, tp));
+        let (lufs, tp, out) = measure(&ran)?;
         let error_lu = (lufs - target_lufs).abs();
-        if tp <= ceiling_dbtp {
-            let better = best
+        let met = tp <= ceiling_dbtp;
+        if met {
+            if best
                 .as_ref()
-                .is_none_or(|b| error_lu < (b.1 - target_lufs).abs());
-            if better {
-                best = Some((ran, lufs, tp));
+                .is_none_or(|b| error_lu < (b.1 - target_lufs).abs())
+            {
+                best = Some((ran, lufs, tp, out));
             }
             if error_lu <= AIM_LU {
                 break;
             }
         } else {
+            last = Some((ran, lufs, tp, out));
             pass.limiter_ceiling_db -= tp - ceiling_dbtp + 0.05;
         }
         // Only ever push harder by what the limiter took away; cap the total push so a
         // pathological signal is not driven into a wall of limiting.
         pass.gain_db = (pass.gain_db + target_lufs - lufs).min(max_gain_db);
     }
-    let (chosen, measured) = match (best, last) {
-        (Some((p, lufs, tp)), _) => (p, Some((lufs, tp))),
-        // No pass met the ceiling: take the last one down by the overshoot. True peak
-        // scales with gain, so this meets the ceiling (with a small margin for meter
-        // rounding).
-        (None, Some((mut p, tp))) => {
-            p.trim_db = ceiling_dbtp - tp - 0.05;
-            (p, None)
-        }
-        (None, None) => unreachable!("at least one pass ran"),
-    };
-    let (loudness_lufs, true_peak_dbtp) = match measured {
-        Some(m) => {
-            chosen.run(scratch, rate_hz, write)?;
-            m
-        }
-        None => {
-            let mut meter = StreamMeter::new(rate_hz, 2, true)?;
-            chosen.run(scratch, rate_hz, &mut |block| {
-                meter.add(block)?;
-                write(block)
-            })?;
-            meter.finish()?
-        }
-    };
+    if let Some((chosen, loudness_lufs, true_peak_dbtp, mut out)) = best {
+        out.for_each_block(BLOCK_FRAMES, 0..2, write)?;
+        return Ok(Mastered {
+            gain_db: chosen.gain_db,
+            loudness_lufs,
+            true_peak_dbtp,
+        });
+    }
+    // No pass met the ceiling: take the last one down by the overshoot. True peak scales
+    // with gain, so this meets the ceiling (with a small margin for meter rounding).
+    let (last, _, tp, mut out) = last.expect("a pass that missed the ceiling");
+    let trim_db = ceiling_dbtp - tp - 0.05;
+    let trim = db_to_gain(trim_db) as f32;
+    let mut meter = StreamMeter::new(rate_hz, 2, true)?;
+    out.for_each_block(BLOCK_FRAMES, 0..2, &mut |block| {
+        let trimmed: Vec<Vec<f32>> = block
+            .iter()
+            .map(|ch| ch.iter().map(|s| s * trim).collect())
+            .collect();
+        let trimmed = [trimmed[0].as_slice(), trimmed[1].as_slice()];
+        meter.add(&trimmed)?;
+        write(&trimmed)
+    })?;
+    let (loudness_lufs, true_peak_dbtp) = meter.finish()?;
     Ok(Mastered {
-        gain_db: chosen.gain_db + chosen.trim_db,
+        gain_db: last.gain_db + trim_db,
         loudness_lufs,
         true_peak_dbtp,
     })
 }
 
-/// One mastering pass: gain, the true-peak limiter, and a final trim.
+/// One mastering pass: gain and the true-peak limiter.
 #[derive(Clone, Copy, Debug)]
 struct Pass {
     gain_db: f64,
     limiter_ceiling_db: f64,
-    trim_db: f64,
 }
 
 impl Pass {
@@ -138,13 +150,13 @@ impl Pass {
     fn run(
         &self,
         scratch: &mut Scratch,
+        envelope: &mut Scratch,
         rate_hz: u32,
         out: &mut dyn FnMut(&[&[f32]]) -> Result<()>,
     ) -> Result<()> {
         let frames = scratch.frames();
         let gain = db_to_gain(self.gain_db);
         let ceiling = db_to_gain(self.limiter_ceiling_db);
-        let trim = (self.trim_db != 0.0).then(|| db_to_gain(self.trim_db) as f32);
         let mut curve = GainCurve::for_rate(rate_hz);
         let mut gains: Vec<f64> = Vec::with_capacity(BLOCK_FRAMES + 1024);
         let mut done = 0usize;
@@ -156,21 +168,16 @@ impl Pass {
             for ch in &mut block {
                 for (s, g) in ch.iter_mut().zip(gains.iter()) {
                     *s = (f64::from(*s * gain as f32) * g) as f32;
-                    if let Some(t) = trim {
-                        *s *= t;
-                    }
                 }
             }
             done += gains.len();
             gains.clear();
             out(&[&block[0], &block[1]])
         };
-        let context = ENVELOPE_CONTEXT as i64;
         for start in (0..frames).step_by(BLOCK_FRAMES) {
             let len = BLOCK_FRAMES.min(frames - start);
-            let around = scratch.read(start as i64 - context, len + 2 * ENVELOPE_CONTEXT, 0..2)?;
-            let envelope = envelope_block(&[&around[0], &around[1]], len);
-            for &p in &envelope {
+            let peaks = envelope.read(start as i64, len, 0..1)?;
+            for &p in &peaks[0] {
                 curve.push(required_gain(f64::from(p) * gain, ceiling), &mut |g| {
                     gains.push(g)
                 });

@@ -5,11 +5,12 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::ops::Range;
 use std::os::unix::fs::FileExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::{Error, Result};
 
 pub struct Scratch {
+    dir: PathBuf,
     file: File,
     writer: Option<BufWriter<File>>,
     channel_count: usize,
@@ -24,11 +25,33 @@ impl Scratch {
         let file = tempfile::tempfile_in(&dir).map_err(|e| Error::io(&dir, e))?;
         let writer = file.try_clone().map_err(|e| Error::io(&dir, e))?;
         Ok(Scratch {
+            dir,
             file,
             writer: Some(BufWriter::with_capacity(1 << 20, writer)),
             channel_count,
             frames: 0,
         })
+    }
+
+    /// Another scratch file in the same folder.
+    pub fn sibling(&self, channel_count: usize) -> Result<Scratch> {
+        Scratch::new(Some(&self.dir), channel_count)
+    }
+
+    /// Streams every frame of `channels`, a block at a time.
+    pub fn for_each_block(
+        &mut self,
+        block_frames: usize,
+        channels: Range<usize>,
+        f: &mut dyn FnMut(&[&[f32]]) -> Result<()>,
+    ) -> Result<()> {
+        for start in (0..self.frames).step_by(block_frames) {
+            let len = block_frames.min(self.frames - start);
+            let block = self.read(start as i64, len, channels.clone())?;
+            let refs: Vec<&[f32]> = block.iter().map(Vec::as_slice).collect();
+            f(&refs)?;
+        }
+        Ok(())
     }
 
     pub fn frames(&self) -> usize {
