@@ -12,9 +12,18 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir)?;
-    let mut tmp = NamedTempFile::new_in(dir)?;
+    let mut tmp = temp_beside(dir, "")?;
     std::io::Write::write_all(&mut tmp, bytes)?;
     persist(tmp, path)
+}
+
+/// A temporary file in `dir` for an atomic write: `.onair-XXXXXX{ext}.part`, hidden, and named
+/// so that one a killed process left behind is plainly not a finished file.
+pub fn temp_beside(dir: &Path, ext: &str) -> std::io::Result<NamedTempFile> {
+    tempfile::Builder::new()
+        .prefix(".onair-")
+        .suffix(&format!("{ext}.part"))
+        .tempfile_in(dir)
 }
 
 /// Flushes `tmp` to disk and renames it to `path`. Output files get the usual `rw-r--r--`

@@ -45,11 +45,7 @@ pub fn write_wav(path: &Path, buf: &AudioBuffer, bits: BitDepth) -> Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".onair-")
-        .suffix(".wav.part")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(path, e))?;
+    let mut tmp = crate::fsutil::temp_beside(dir, ".wav").map_err(|e| Error::io(path, e))?;
 
     let spec = hound::WavSpec {
         channels: channel_count as u16,
