@@ -98,6 +98,11 @@ pub enum Command {
         row: usize,
         to: usize,
     },
+    /// Check the clip cache.
+    Cache {
+        #[command(subcommand)]
+        command: CacheCommand,
+    },
     /// Write the script format's JSON Schema.
     Schema {
         /// Where to write it; `-` for standard output.
@@ -122,6 +127,20 @@ pub enum SfxCommand {
     },
     /// List the procedural recipes by group.
     Recipes,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Check every entry's checksum and list the damaged ones (a render generates them
+    /// again), and the files that interrupted writes left. Exits 1 if an entry is damaged.
+    Verify {
+        /// Delete the damaged entries and the left-over files (then exit 0).
+        #[arg(long)]
+        remove: bool,
+        /// Clip cache folder. Default: $ONAIR_CACHE, else ~/.cache/onair.
+        #[arg(long, value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -447,6 +466,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Move { script, row, to } => {
             edit_command(&script, crate::edit::Edit::Move { row, to })
         }
+        Command::Cache {
+            command: CacheCommand::Verify { remove, cache_dir },
+        } => cache_verify(&cache_dir.unwrap_or_else(Cache::default_dir), remove),
         Command::Schema { output } => {
             let schema = crate::script::schema::json_schema();
             if output == Path::new("-") {
@@ -480,6 +502,49 @@ fn validate(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(2)
+    })
+}
+
+/// `onair cache verify`: what is damaged or left over in the cache, optionally removed.
+fn cache_verify(dir: &Path, remove: bool) -> anyhow::Result<ExitCode> {
+    if !dir.is_dir() {
+        println!("{}: no cache here, nothing to check", dir.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let found = Cache::open(dir)?.verify()?;
+    println!(
+        "{}: {} entries, {} damaged, {} left over from interrupted writes",
+        dir.display(),
+        found.entries,
+        found.damaged.len(),
+        found.stale.len()
+    );
+    for path in &found.damaged {
+        println!("damaged: {}", path.display());
+    }
+    for path in &found.stale {
+        println!("left over: {}", path.display());
+    }
+    if remove {
+        for path in found.damaged.iter().chain(&found.stale) {
+            match std::fs::remove_file(path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(e).with_context(|| format!("cannot remove {}", path.display()));
+                }
+                _ => {}
+            }
+        }
+        let n = found.damaged.len() + found.stale.len();
+        if n > 0 {
+            let s = if n == 1 { "" } else { "s" };
+            println!("removed {n} file{s}; the next render generates what was damaged");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    Ok(if found.damaged.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     })
 }
 

@@ -147,11 +147,7 @@ impl Mp3Writer {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
-        let tmp = tempfile::Builder::new()
-            .prefix(".onair-")
-            .suffix(".mp3.part")
-            .tempfile_in(dir)
-            .map_err(|e| Error::io(path, e))?;
+        let tmp = crate::fsutil::temp_beside(dir, ".mp3").map_err(|e| Error::io(path, e))?;
         Ok(Mp3Writer {
             path: path.to_owned(),
             encoder,

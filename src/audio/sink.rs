@@ -92,10 +92,15 @@ impl FileFormat {
     }
 }
 
-/// An audio file being written. Nothing appears at its path until [`FileSink::finish`].
+/// An audio file being written. Nothing appears at its path until [`FileSink::finish`], and
+/// not even its temporary file until the audio starts ([`AudioSink::begin`] or the first
+/// block): a render stopped while it generates leaves nothing in the output folder.
 pub struct FileSink {
     path: PathBuf,
-    inner: Inner,
+    format: FileFormat,
+    sample_rate_hz: u32,
+    channel_count: usize,
+    inner: Option<Inner>,
 }
 
 enum Inner {
@@ -105,57 +110,76 @@ enum Inner {
 }
 
 impl FileSink {
-    /// Starts a file of `channel_count` channels at `sample_rate_hz`.
+    /// A file of `channel_count` channels at `sample_rate_hz`, to be written.
     pub fn create(
         path: &Path,
         format: FileFormat,
         sample_rate_hz: u32,
         channel_count: usize,
     ) -> Result<FileSink> {
-        if let FileFormat::Mp3(bitrate) = format {
-            if channel_count != 2 {
-                return Err(Error::Audio(format!(
-                    "{}: MP3 output is stereo, not {channel_count} channels",
-                    path.display()
-                )));
-            }
-            let options = Mp3Options {
-                bitrate,
-                tags: Id3Tags::default(),
-            };
-            return Ok(FileSink {
-                path: path.to_path_buf(),
-                inner: Inner::Mp3(Box::new(Mp3Writer::create(path, sample_rate_hz, &options)?)),
-            });
-        }
-        let tmp = temporary_beside(path)?;
-        let inner = match format {
-            FileFormat::Wav(bits) => Inner::Wav(WavFile::new(
-                path,
-                tmp,
-                bits,
-                sample_rate_hz,
-                channel_count,
-            )?),
-            FileFormat::Flac(bits) => Inner::Flac(Box::new(FlacFile::new(
-                path,
-                tmp,
-                bits,
-                sample_rate_hz,
-                channel_count,
-            )?)),
-            FileFormat::Mp3(_) => unreachable!("made above"),
+        let channels_ok = match format {
+            FileFormat::Mp3(_) => channel_count == 2,
+            FileFormat::Flac(_) => (1..=8).contains(&channel_count),
+            FileFormat::Wav(_) => (1..=usize::from(u16::MAX)).contains(&channel_count),
         };
+        if !channels_ok {
+            return Err(Error::Audio(format!(
+                "{}: cannot write {channel_count} channels as {format:?}",
+                path.display()
+            )));
+        }
+        if let FileFormat::Flac(BitDepth::Float32) = format {
+            return Err(Error::Audio(format!(
+                "{}: FLAC holds 16- or 24-bit samples, not floats",
+                path.display()
+            )));
+        }
         Ok(FileSink {
             path: path.to_path_buf(),
-            inner,
+            format,
+            sample_rate_hz,
+            channel_count,
+            inner: None,
         })
     }
 
+    /// The encoder and its temporary file, made on first use.
+    fn inner(&mut self) -> Result<&mut Inner> {
+        if self.inner.is_none() {
+            let (path, rate, channels) = (&self.path, self.sample_rate_hz, self.channel_count);
+            let inner = match self.format {
+                FileFormat::Mp3(bitrate) => {
+                    let options = Mp3Options {
+                        bitrate,
+                        tags: Id3Tags::default(),
+                    };
+                    Inner::Mp3(Box::new(Mp3Writer::create(path, rate, &options)?))
+                }
+                FileFormat::Wav(bits) => Inner::Wav(WavFile::new(
+                    path,
+                    temporary_beside(path)?,
+                    bits,
+                    rate,
+                    channels,
+                )?),
+                FileFormat::Flac(bits) => Inner::Flac(Box::new(FlacFile::new(
+                    path,
+                    temporary_beside(path)?,
+                    bits,
+                    rate,
+                    channels,
+                )?)),
+            };
+            self.inner = Some(inner);
+        }
+        Ok(self.inner.as_mut().expect("made above"))
+    }
+
     /// Completes the file and renames it into place.
-    pub fn finish(self) -> Result<()> {
+    pub fn finish(mut self) -> Result<()> {
+        self.inner()?;
         let path = self.path;
-        let tmp = match self.inner {
+        let tmp = match self.inner.expect("made above") {
             Inner::Wav(w) => w.finish(&path)?,
             Inner::Flac(f) => f.finish(&path)?,
             // It renames its own file into place.
@@ -167,7 +191,7 @@ impl FileSink {
 
 impl AudioSink for FileSink {
     fn begin(&mut self, track: &Track) -> Result<()> {
-        match &mut self.inner {
+        match self.inner()? {
             Inner::Mp3(m) => m.set_tags(&track.title, track.chapters.clone()),
             // WAV and FLAC files carry no tags here; the report lists the chapters.
             Inner::Wav(_) | Inner::Flac(_) => Ok(()),
@@ -175,11 +199,12 @@ impl AudioSink for FileSink {
     }
 
     fn write(&mut self, channels: &[&[f32]]) -> Result<()> {
-        match &mut self.inner {
-            Inner::Wav(w) => w.write(&self.path, channels),
-            Inner::Flac(f) => f.write(&self.path, channels),
+        let path = self.path.clone();
+        match self.inner()? {
+            Inner::Wav(w) => w.write(&path, channels),
+            Inner::Flac(f) => f.write(&path, channels),
             Inner::Mp3(m) => {
-                check_channels(&self.path, 2, channels)?;
+                check_channels(&path, 2, channels)?;
                 m.write(channels[0], channels[1])
             }
         }
@@ -204,11 +229,7 @@ fn temporary_beside(path: &Path) -> Result<NamedTempFile> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    tempfile::Builder::new()
-        .prefix(".onair-")
-        .suffix(".part")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(path, e))
+    crate::fsutil::temp_beside(dir, "").map_err(|e| Error::io(path, e))
 }
 
 fn check_channels(path: &Path, expected: usize, channels: &[&[f32]]) -> Result<usize> {

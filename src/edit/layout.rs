@@ -6,7 +6,8 @@ use std::ops::Range;
 use crate::Error;
 use crate::script::value::{Node, Pos, Value};
 
-/// The text with an index of its lines. A line includes its line break.
+/// The text with an index of its lines. A line includes its line break: `\n`, `\r\n`, or a
+/// lone `\r`, as YAML breaks lines, so that line numbers agree with the parser's positions.
 pub(super) struct Text<'a> {
     pub text: &'a str,
     starts: Vec<usize>,
@@ -14,10 +15,14 @@ pub(super) struct Text<'a> {
 
 impl<'a> Text<'a> {
     pub fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
         starts.extend(
-            text.match_indices('\n')
-                .map(|(i, _)| i + 1)
+            (0..bytes.len())
+                .filter(|&i| {
+                    bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+                })
+                .map(|i| i + 1)
                 .filter(|&i| i < text.len()),
         );
         Text { text, starts }
@@ -76,10 +81,12 @@ impl<'a> Text<'a> {
         self.content(line).trim_start().starts_with('#')
     }
 
-    /// `\r\n` when the file uses it.
+    /// `\r\n` when the file uses it, `\r` in a file with no `\n` (classic Mac OS).
     pub fn eol(&self) -> &'static str {
         if self.text.contains("\r\n") {
             "\r\n"
+        } else if self.text.contains('\r') && !self.text.contains('\n') {
+            "\r"
         } else {
             "\n"
         }

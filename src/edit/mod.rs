@@ -402,7 +402,7 @@ fn with_final_eol(
     text: &str,
     edit: impl FnOnce(&str) -> Result<String, Error>,
 ) -> Result<String, Error> {
-    if text.is_empty() || text.ends_with('\n') {
+    if text.is_empty() || text.ends_with(['\n', '\r']) {
         return edit(text);
     }
     let eol = Text::new(text).eol();

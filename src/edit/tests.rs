@@ -381,3 +381,40 @@ fn crlf_files_stay_crlf() {
         "rows:\r\n  - type: sfx\r\n    duration: 2\r\n    description: Bang\r\n"
     );
 }
+
+/// Found by fuzzing: YAML also breaks lines at a lone `\r`, and the row commands took the
+/// parser's line numbers for lines split at `\n` only (an index out of bounds).
+#[test]
+fn cr_files_are_edited_by_the_parsers_lines() {
+    let text = "rows:\r  - type: sfx\r    duration: 1\r    description: Boom\r  - {type: sfx, duration: 2, description: Bang}\r";
+    let e = set(text, 1, &["duration=3"]).unwrap();
+    assert_eq!(e.text, text.replace("duration: 1", "duration: 3"));
+    let e = apply(text, &Edit::Move { row: 2, to: 1 }).unwrap();
+    assert_eq!(
+        e.text,
+        "rows:\r  - {type: sfx, duration: 2, description: Bang}\r  - type: sfx\r    duration: 1\r    description: Boom\r"
+    );
+    let e = apply(text, &Edit::Delete { rows: vec![1] }).unwrap();
+    assert_eq!(
+        e.text,
+        "rows:\r  - {type: sfx, duration: 2, description: Bang}\r"
+    );
+    let e = apply(
+        text,
+        &Edit::Insert {
+            at: 3,
+            fields: vec![a("type=sfx"), a("duration=4"), a("description=Knock")],
+        },
+    )
+    .unwrap();
+    assert!(
+        e.text
+            .ends_with("Bang}\r  - {type: sfx, duration: 4, description: Knock}\r"),
+        "{:?}",
+        e.text
+    );
+    // The parser's line numbers for a row on the lines after lone `\r`s: once an index out
+    // of bounds.
+    let e = apply("\nrows:\n-\r\r\r:", &Edit::Delete { rows: vec![1] });
+    assert!(e.is_err(), "{e:?}");
+}

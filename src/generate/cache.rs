@@ -5,10 +5,17 @@
 //! written to a temporary name and renamed into place, and ends with a checksum of its
 //! contents: a reader never sees a partial entry, and an entry damaged on disk is treated as
 //! missing and regenerated rather than played.
+//!
+//! A write killed half-way (power cut, `kill -9`) leaves its temporary file behind. Those
+//! are named `.put-*.part`, never `*.clip`, so they are never read as entries; the writer
+//! holds a lock on its temporary file, which tells a stale one (nobody holds it) from one
+//! being written right now. [`Cache::verify`] lists the stale ones (`onair cache verify
+//! --remove` deletes them).
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use super::Clip;
 use crate::audio::AudioBuffer;
@@ -16,6 +23,12 @@ use crate::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"ONAIRCL1";
 const CHECKSUM_LEN: usize = 32;
+/// Temporary files of entries being written: `.put-XXXXXX.part`.
+const TEMP_PREFIX: &str = ".put-";
+const TEMP_SUFFIX: &str = ".part";
+/// A temporary file younger than this may be between its creation and its writer's lock on
+/// it, so it is not called stale yet.
+const TEMP_GRACE: Duration = Duration::from_secs(2);
 
 /// The identity of a clip: a hash of labelled parts.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -60,6 +73,18 @@ struct Header {
     /// A looped bed's period (entries from before loops have none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     loop_frames: Option<usize>,
+}
+
+/// What [`Cache::verify`] found.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Verified {
+    /// Entries checked, damaged ones included.
+    pub entries: usize,
+    /// Entries whose checksum or layout is wrong: a render treats them as missing.
+    pub damaged: Vec<PathBuf>,
+    /// Temporary files of writes that were interrupted (nobody is writing them): harmless,
+    /// never read, safe to delete.
+    pub stale: Vec<PathBuf>,
 }
 
 /// The clip cache. A disabled cache (`--no-cache`) neither reads nor writes.
@@ -136,36 +161,86 @@ impl Cache {
         };
         let dir = path.parent().expect("entry paths have a parent");
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-        tmp.write_all(&encode(entry))
+        let mut tmp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
+            .tempfile_in(dir)
+            .map_err(|e| Error::io(dir, e))?;
+        // Held until the rename: `verify` leaves a locked temporary file alone. The lock
+        // goes with the process, so a killed writer's file is seen as stale.
+        tmp.as_file()
+            .lock()
+            .and_then(|()| tmp.write_all(&encode(entry)))
             .and_then(|()| tmp.as_file().sync_all())
             .map_err(|e| Error::io(tmp.path(), e))?;
         tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
         Ok(())
     }
 
-    /// Checks every entry; returns the paths of damaged ones.
-    pub fn verify(&self) -> Result<Vec<PathBuf>> {
+    /// Checks every entry's checksum, and finds the temporary files that interrupted writes
+    /// left. Entries being written by another render at the same time are not disturbed.
+    pub fn verify(&self) -> Result<Verified> {
+        let mut found = Verified::default();
         let Some(dir) = &self.dir else {
-            return Ok(Vec::new());
+            return Ok(found);
         };
-        let mut bad = Vec::new();
         for shard in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
             let shard = shard.map_err(|e| Error::io(dir, e))?.path();
-            if !shard.is_dir() {
+            if !is_shard(&shard) {
                 continue;
             }
             for entry in fs::read_dir(&shard).map_err(|e| Error::io(&shard, e))? {
                 let path = entry.map_err(|e| Error::io(&shard, e))?.path();
-                if path.extension().is_some_and(|e| e == "clip")
-                    && fs::read(&path).ok().and_then(|b| decode(&b)).is_none()
-                {
-                    bad.push(path);
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if name.ends_with(".clip") {
+                    found.entries += 1;
+                    // An entry that vanished since the listing (replaced by a rename)
+                    // is not damaged.
+                    let damaged = match fs::read(&path) {
+                        Ok(bytes) => decode(&bytes).is_none(),
+                        Err(e) => e.kind() != std::io::ErrorKind::NotFound,
+                    };
+                    if damaged {
+                        found.damaged.push(path);
+                    }
+                } else if is_temp(name) && is_stale(&path) {
+                    found.stale.push(path);
                 }
             }
         }
-        Ok(bad)
+        found.damaged.sort();
+        found.stale.sort();
+        Ok(found)
     }
+}
+
+/// A shard folder: the first two hex digits of its entries' keys.
+fn is_shard(path: &Path) -> bool {
+    path.is_dir()
+        && path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.len() == 2 && n.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// A temporary file of a write: ours, or `.tmpXXXXXX` from versions before the lock.
+fn is_temp(name: &str) -> bool {
+    (name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)) || name.starts_with(".tmp")
+}
+
+/// Whether no one is writing the temporary file at `path`: nobody holds its lock, and it is
+/// older than the moment between its creation and its writer's lock.
+fn is_stale(path: &Path) -> bool {
+    let Ok(file) = fs::File::open(path) else {
+        return false;
+    };
+    let old = file
+        .metadata()
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| SystemTime::now().duration_since(t).ok())
+        .is_some_and(|age| age >= TEMP_GRACE);
+    old && file.try_lock().is_ok()
 }
 
 fn encode(entry: &Entry) -> Vec<u8> {
@@ -268,7 +343,13 @@ mod tests {
         assert_eq!(back.clip.audio, clip().clip.audio);
         assert_eq!(back.clip.source, "recipe:test");
         assert_eq!(back.loudness_lufs, -20.5);
-        assert!(cache.verify().unwrap().is_empty());
+        assert_eq!(
+            cache.verify().unwrap(),
+            Verified {
+                entries: 1,
+                ..Verified::default()
+            }
+        );
 
         // Flip one sample byte: the entry is no longer served, and verify names it.
         let path = cache.path(&key).unwrap();
@@ -277,10 +358,45 @@ mod tests {
         bytes[n - CHECKSUM_LEN - 2] ^= 0x40;
         fs::write(&path, &bytes).unwrap();
         assert!(cache.get(&key).is_none());
-        assert_eq!(cache.verify().unwrap(), vec![path.clone()]);
+        assert_eq!(cache.verify().unwrap().damaged, vec![path.clone()]);
         // A truncated entry too.
         fs::write(&path, &bytes[..10]).unwrap();
         assert!(cache.get(&key).is_none());
+        assert_eq!(cache.verify().unwrap().damaged, vec![path.clone()]);
+    }
+
+    #[test]
+    fn stale_temporary_files_are_found_and_live_ones_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(dir.path()).unwrap();
+        let key = CacheKey::new([("engine", "x".to_string())]);
+        cache.put(&key, &clip()).unwrap();
+        let shard = cache.path(&key).unwrap().parent().unwrap().to_owned();
+        let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
+        let temp = |name: &str| {
+            let path = shard.join(name);
+            let file = fs::File::create(&path).unwrap();
+            file.set_modified(an_hour_ago).unwrap();
+            (path, file)
+        };
+        // Left by a killed writer: no lock.
+        let (stale, _) = temp(".put-abc123.part");
+        let (old_style, _) = temp(".tmpXYZ789");
+        // Being written: its writer holds the lock.
+        let (_, live) = temp(".put-live00.part");
+        live.lock().unwrap();
+        // Just created: its writer may not have locked it yet.
+        fs::write(shard.join(".put-new000.part"), b"").unwrap();
+        // Not ours.
+        let (other, _) = temp("notes.txt");
+
+        let found = cache.verify().unwrap();
+        assert_eq!(found.entries, 1);
+        assert!(found.damaged.is_empty());
+        assert_eq!(found.stale, vec![stale, old_style]);
+        assert!(other.exists());
+        // Nothing that is not an entry is read as one.
+        assert!(cache.get(&key).is_some());
     }
 
     #[test]

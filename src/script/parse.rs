@@ -375,7 +375,10 @@ impl Validator {
         let sample_rate_hz = match top.get("sample_rate") {
             None => crate::audio::DEFAULT_SAMPLE_RATE_HZ,
             Some(node) => match node.value {
-                Value::Int(i) if SAMPLE_RATES_HZ.contains(&(i as u32)) && i > 0 => i as u32,
+                // Compared as written: `i as u32` would read 2^32 + 48000 as 48000.
+                Value::Int(i) if u32::try_from(i).is_ok_and(|r| SAMPLE_RATES_HZ.contains(&r)) => {
+                    i as u32
+                }
                 _ => {
                     let rates: Vec<String> = SAMPLE_RATES_HZ.iter().map(u32::to_string).collect();
                     let found = node.value.to_string();
@@ -1177,6 +1180,21 @@ mod tests {
             "rows:\n  - {type: sfx, layout: background, duration: 1, description: x, chapter: One}\n  - {type: speech, character: H, text: Hi}\n  - {type: speech, character: H, text: Ho, chapter: Two}\n",
         )
         .unwrap();
+    }
+
+    #[test]
+    fn sample_rate_is_one_of_the_list_as_written() {
+        let s =
+            parse_script("sample_rate: 44100\nrows: [{type: sfx, description: x, duration: 1}]\n");
+        assert_eq!(s.unwrap().sample_rate_hz, 44_100);
+        // 2^32 + 48000 once wrapped around to 48000 and was accepted.
+        for bad in ["4295015296", "-4294919296", "0", "48001"] {
+            let e = errors(&format!(
+                "sample_rate: {bad}\nrows: [{{type: sfx, description: x, duration: 1}}]\n"
+            ));
+            assert_eq!(e[0].field.as_deref(), Some("sample_rate"), "{bad}");
+            assert!(e[0].message.contains(bad), "{}", e[0].message);
+        }
     }
 
     #[test]
