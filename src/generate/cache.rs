@@ -194,7 +194,7 @@ impl Cache {
                 let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
                 if name.ends_with(".clip") {
                     found.entries += 1;
-                    // An entry that vanished since the listing (replaced by a rename)
+                    // An entry deleted since the listing (by another `verify --remove`)
                     // is not damaged.
                     let damaged = match fs::read(&path) {
                         Ok(bytes) => decode(&bytes).is_none(),
