@@ -123,8 +123,13 @@ impl FileSink {
             FileFormat::Wav(_) => (1..=usize::from(u16::MAX)).contains(&channel_count),
         };
         if !channels_ok {
+            let what = match format {
+                FileFormat::Mp3(_) => "MP3 output is stereo",
+                FileFormat::Flac(_) => "FLAC holds 1 to 8 channels",
+                FileFormat::Wav(_) => "WAV holds 1 to 65535 channels",
+            };
             return Err(Error::Audio(format!(
-                "{}: cannot write {channel_count} channels as {format:?}",
+                "{}: {what}, not {channel_count}",
                 path.display()
             )));
         }
@@ -264,12 +269,7 @@ impl WavFile {
         sample_rate_hz: u32,
         channel_count: usize,
     ) -> Result<WavFile> {
-        if channel_count == 0 || channel_count > usize::from(u16::MAX) {
-            return Err(Error::Audio(format!(
-                "{}: cannot write {channel_count} channels",
-                path.display()
-            )));
-        }
+        // FileSink::create checked the channel count.
         let spec = hound::WavSpec {
             channels: channel_count as u16,
             sample_rate: sample_rate_hz,
@@ -344,15 +344,8 @@ impl FlacFile {
         sample_rate_hz: u32,
         channel_count: usize,
     ) -> Result<FlacFile> {
+        // FileSink::create checked the depth and the channel count.
         let fail = |what: String| Error::Audio(format!("{}: {what}", path.display()));
-        if bits == BitDepth::Float32 {
-            return Err(fail("FLAC holds 16- or 24-bit samples, not floats".into()));
-        }
-        if !(1..=8).contains(&channel_count) {
-            return Err(fail(format!(
-                "FLAC holds 1 to 8 channels, not {channel_count}"
-            )));
-        }
         let config = flacenc::config::Encoder::default()
             .into_verified()
             .map_err(|(_, e)| fail(format!("FLAC encoder settings: {e}")))?;
