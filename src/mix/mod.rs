@@ -339,9 +339,9 @@ pub fn mix_into(
                 if (item.bus == Bus::Speech) != speech_pass {
                     continue;
                 }
-                let duck = (item.duck && item.bus != Bus::Speech)
-                    .then(|| &duck_gain[..len])
-                    .filter(|_| envelope.is_some());
+                // The envelope exists exactly when some non-speech item ducks.
+                let ducked = item.duck && item.bus != Bus::Speech;
+                let duck = ducked.then(|| &duck_gain[..len]);
                 match stem {
                     Some((_, stem)) => {
                         // Mixed alone, then added: the same bus as summing it in directly.
