@@ -640,7 +640,9 @@ pub fn load_script(path: &Path) -> Result<Script> {
         let Some(file) = &mut row.file else {
             continue;
         };
-        file.path = folder.join(&file.written);
+        let joined = folder.join(&file.written);
+        // Absolute, so that a message names the very file looked for.
+        file.path = std::path::absolute(&joined).unwrap_or(joined);
         if !file.path.is_file() {
             let what = if file.path.is_dir() {
                 "is a folder, not an audio file"
