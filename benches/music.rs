@@ -35,6 +35,7 @@ fn request(text: &str, seconds: f64) -> Request<'_> {
         loop_period_s: None,
         sample_rate_hz: RATE,
         seed: 7,
+        file: None,
     }
 }
 

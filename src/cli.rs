@@ -646,6 +646,9 @@ fn timeline(path: &Path, library: &LibraryArgs, cache: &CacheArgs) -> anyhow::Re
         progress: &quiet,
     };
     let (timeline, _) = renderer.timeline(&script)?;
+    for w in &timeline.warnings {
+        eprintln!("warning: {w}");
+    }
     println!(
         "{:>3}  {:<9}  {:<9}  {:<9}  {:>8}  what",
         "#", "start", "end", "layout", "length"
@@ -849,6 +852,9 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
             stems: stem_sinks,
         },
     )?;
+    for w in &rendered.timeline.warnings {
+        eprintln!("warning: {w}");
+    }
     master.finish()?;
     for (_, sink) in stems.into_iter().flatten() {
         sink.finish()?;
@@ -1130,7 +1136,7 @@ fn edit_command(path: &Path, edit: crate::edit::Edit) -> anyhow::Result<ExitCode
     // A link is followed, so the file it points to is edited and the link stays.
     let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
     let text = std::fs::read_to_string(&target).map_err(|e| crate::Error::io(path, e))?;
-    let edited = crate::edit::apply(&text, &edit).map_err(|e| {
+    let edited = crate::edit::apply_to(path, &text, &edit).map_err(|e| {
         let why = match e {
             crate::Error::Invalid(_) => {
                 "not changed; the edit would make it invalid (lines as after the edit)"

@@ -15,7 +15,7 @@ use crate::generate::cache::{Cache, CacheKey, Entry};
 use crate::generate::speech::character_voices;
 use crate::generate::{LOOP_CROSSFADE_S, Registry, Request};
 use crate::mix::{self, Bus, MixItem, MixReport, MixSettings, Source};
-use crate::script::{Action, Row, RowType, Script, Voice};
+use crate::script::{Action, Row, RowType, Script, ValidationError, ValidationErrors, Voice};
 use crate::timeline::{self, Placement, Timeline};
 use crate::{Error, Result};
 
@@ -247,10 +247,7 @@ impl Renderer<'_> {
                 continue;
             }
             let in_row = |e| in_row(row, e);
-            let (generator, _) = self
-                .registry
-                .generator(row.row_type, None)
-                .map_err(in_row)?;
+            let (generator, _) = self.registry.generator_for(row, None).map_err(in_row)?;
             let request = request(script, &Job::placed(row, p), None);
             if let Some(bytes) = generator.midi(&request).map_err(in_row)? {
                 files.push((row.index, bytes));
@@ -319,7 +316,7 @@ impl Renderer<'_> {
                 pan: row.pan,
                 fade_in_s: p.fade_in_s,
                 fade_out_s: p.fade_out_s,
-                duck: row.ducks(),
+                duck_db: row.duck_db,
                 loudness_lufs: Some(loudness_lufs),
                 loop_period_s,
             });
@@ -402,10 +399,7 @@ impl Renderer<'_> {
         let started = Instant::now();
         let voice = row.character.as_ref().and_then(|c| voices.get(c));
         let in_row = |e| in_row(row, e);
-        let (generator, fallback) = self
-            .registry
-            .generator(row.row_type, voice)
-            .map_err(in_row)?;
+        let (generator, fallback) = self.registry.generator_for(row, voice).map_err(in_row)?;
         let request = request(script, job, voice);
         let salt = generator.cache_salt(&request).map_err(in_row)?;
         let key = cache_key(generator.engine(), generator.version(), &salt, &request);
@@ -602,6 +596,7 @@ fn request<'s>(script: &'s Script, job: &Job<'s>, voice: Option<&'s Voice>) -> R
         loop_period_s: job.loop_period_s,
         sample_rate_hz: script.sample_rate_hz,
         seed: row_seed(script.seed, row),
+        file: row.file.as_ref(),
     }
 }
 
@@ -633,10 +628,44 @@ fn cache_key(engine: &str, version: u32, salt: &str, r: &Request<'_>) -> CacheKe
     )
 }
 
-/// Reads and validates a script file.
+/// Reads and validates a script file, and finds the files its rows play (`file:`, relative
+/// to the script's folder): a file that is not there is a validation error naming the row,
+/// the field, its place and the path looked for.
 pub fn load_script(path: &Path) -> Result<Script> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    Ok(crate::script::parse_script(&text)?)
+    let mut script = crate::script::parse_script(&text)?;
+    let folder = path.parent().unwrap_or(Path::new(""));
+    let mut missing = Vec::new();
+    for row in &mut script.rows {
+        let Some(file) = &mut row.file else {
+            continue;
+        };
+        let joined = folder.join(&file.written);
+        // Absolute, so that a message names the very file looked for.
+        file.path = std::path::absolute(&joined).unwrap_or(joined);
+        if !file.path.is_file() {
+            let what = if file.path.is_dir() {
+                "is a folder, not an audio file"
+            } else {
+                "does not exist"
+            };
+            missing.push(ValidationError {
+                row: Some(row.index),
+                field: Some("file".into()),
+                line: file.line,
+                column: file.column,
+                message: format!(
+                    "\"{}\" {what} (looked for {}); give the path of an audio file (WAV, FLAC, MP3, OGG) relative to the script's folder",
+                    file.written,
+                    file.path.display()
+                ),
+            });
+        }
+    }
+    if !missing.is_empty() {
+        return Err(Error::Invalid(ValidationErrors(missing)));
+    }
+    Ok(script)
 }
 
 #[cfg(test)]

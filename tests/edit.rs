@@ -287,11 +287,48 @@ fn invalid_edits_exit_2_and_leave_the_file_alone() {
         &["insert", "2", "type=speech"],
         &["row 2, field `character`"],
     );
-    refused(&s, &["delete", "1"], &["no open `begin`", "theme"]);
+    // Once it said the `end` of `theme` had no open `begin`, about a row left in the file.
+    refused(
+        &s,
+        &["delete", "1"],
+        &[
+            "s.yaml not changed: row 1 begins background `theme`, which row 4 ends; delete both with `onair delete s.yaml 1 4`",
+        ],
+    );
+    refused(
+        &s,
+        &["delete", "13", "14"],
+        &[
+            "row 13 ends background `office`, which row 7 begins; delete them together with `onair delete s.yaml 7 13 14`",
+        ],
+    );
     refused(&s, &["delete", "0"], &["row 0 does not exist"]);
     refused(&s, &["move", "4", "1"], &["no open `begin`"]);
     let bad = Script::new("rows:\n  - type: [\n");
     refused(&bad, &["set", "1", "type=sfx"], &["YAML syntax"]);
+}
+
+#[test]
+fn set_and_insert_write_whole_numbers_as_numbers() {
+    // `take` was once written as the text "2", which the script refuses.
+    let s = Script::new(&commented_script());
+    let (line, _, after) = s.edit(&["set", "14", "take=2"]);
+    assert_eq!(line, "row 14: take added (14 rows)");
+    assert!(after.contains("    take: 2\n"), "{after}");
+    let (line, _, after) = s.edit(&["insert", "3", "type=sfx", "duration=1", "take=3"]);
+    assert_eq!(line, "inserted row 3 (15 rows)");
+    assert!(after.contains("    take: 3\n"), "{after}");
+    let (_, _, after) = s.edit(&["set", "2", "take=4", "chapter=2"]);
+    assert!(after.contains("    take: 4\n"), "{after}");
+    assert!(after.contains("    chapter: \"2\"\n"), "{after}");
+    let (_, _, after) = s.edit(&["set", "3", "gap=-0.5"]);
+    assert!(after.contains("gap: -0.5"), "{after}");
+    // Row 2 is the first foreground row: validation refuses the gap, by its name.
+    refused(
+        &s,
+        &["set", "2", "gap=1"],
+        &["row 2, field `gap`", "the first foreground row"],
+    );
 }
 
 #[test]

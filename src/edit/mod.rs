@@ -12,11 +12,12 @@ mod layout;
 mod scalar;
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::str::FromStr;
 
 use crate::Error;
 use crate::script::value::{Node, Value, parse_yaml};
-use crate::script::{ROW_FIELDS, did_you_mean, parse_script};
+use crate::script::{Action, ROW_FIELD_NAMES, did_you_mean, parse_script, row_field_rank};
 use layout::{Entry, Text, entries, is_flow, places, rows};
 use scalar::scalar;
 
@@ -68,10 +69,16 @@ pub struct Edited {
 /// not: [`Error::BadInput`] for a bad row number or field name, [`Error::Invalid`] with
 /// every problem of the edited script (its lines are those of the edited text).
 pub fn apply(text: &str, edit: &Edit) -> Result<Edited, Error> {
+    apply_to(Path::new("SCRIPT"), text, edit)
+}
+
+/// [`apply`] to the text of the script at `path`, which messages name in the commands they
+/// suggest (`onair delete PATH 3 9`).
+pub fn apply_to(path: &Path, text: &str, edit: &Edit) -> Result<Edited, Error> {
     let (new_text, what) = match edit {
         Edit::Set { row, fields } => set(text, *row, fields)?,
         Edit::Insert { at, fields } => insert(text, *at, fields)?,
-        Edit::Delete { rows } => delete(text, rows)?,
+        Edit::Delete { rows } => delete(path, text, rows)?,
         Edit::Move { row, to } => move_row(text, *row, *to)?,
     };
     let script = parse_script(&new_text).map_err(Error::Invalid)?;
@@ -113,12 +120,12 @@ fn check_row(row: usize, n: usize) -> Result<(), Error> {
 
 /// A field name the command may set, with a suggestion for a typo.
 fn check_field(row: usize, field: &str) -> Result<(), Error> {
-    if ROW_FIELDS.contains(&field) {
+    if ROW_FIELD_NAMES.contains(&field) {
         return Ok(());
     }
-    let hint = match did_you_mean(field, ROW_FIELDS) {
+    let hint = match did_you_mean(field, &ROW_FIELD_NAMES) {
         Some(s) => format!("did you mean `{s}`?"),
-        None => format!("rows take {}", ROW_FIELDS.join(", ")),
+        None => format!("rows take {}", ROW_FIELD_NAMES.join(", ")),
     };
     Err(Error::BadInput(format!(
         "row {row}: unknown field `{field}`; {hint}"
@@ -130,28 +137,9 @@ fn same_field(a: &str, b: &str) -> bool {
     a == b || (matches!(a, "description" | "text") && matches!(b, "description" | "text"))
 }
 
-/// The order a new field takes among a row's fields, as the examples write them.
-const FIELD_ORDER: &[&str] = &[
-    "type",
-    "layout",
-    "id",
-    "action",
-    "character",
-    "volume",
-    "duration",
-    "fade_in",
-    "fade_out",
-    "pan",
-    "duck",
-    "description",
-    "text",
-];
-
+/// The order a new field takes among a row's fields: the row field table's.
 fn rank(field: &str) -> usize {
-    FIELD_ORDER
-        .iter()
-        .position(|f| *f == field)
-        .unwrap_or(FIELD_ORDER.len())
+    row_field_rank(field)
 }
 
 fn splice(text: &str, range: std::ops::Range<usize>, with: &str) -> String {
@@ -206,7 +194,7 @@ fn set_field(
     let flow = is_flow(text, node);
     let entries = entries(&t, map);
     let found = entries.iter().position(|e| same_field(e.key, field));
-    if found.is_none() && value.is_none() && !ROW_FIELDS.contains(&field) {
+    if found.is_none() && value.is_none() && !ROW_FIELD_NAMES.contains(&field) {
         check_field(row, field)?;
     }
     let value_range = |e: &Entry<'_>| {
@@ -494,7 +482,7 @@ fn new_row(text: &str, root: &Node, like: usize, values: &[(&str, &str)]) -> Res
     Ok(out)
 }
 
-fn delete(text: &str, rows: &[usize]) -> Result<(String, String), Error> {
+fn delete(path: &Path, text: &str, rows: &[usize]) -> Result<(String, String), Error> {
     let root = parse(text)?;
     let n = row_count(&root);
     let mut sorted = rows.to_vec();
@@ -503,6 +491,7 @@ fn delete(text: &str, rows: &[usize]) -> Result<(String, String), Error> {
     for &row in &sorted {
         check_row(row, n)?;
     }
+    half_spans(path, text, &sorted)?;
     let out = with_final_eol(text, |text| {
         let root = parse(text)?;
         let mut pieces = Pieces::new(text, &root)?;
@@ -514,6 +503,72 @@ fn delete(text: &str, rows: &[usize]) -> Result<(String, String), Error> {
     let list: Vec<String> = sorted.iter().map(usize::to_string).collect();
     let what = if list.len() == 1 { "row" } else { "rows" };
     Ok((out, format!("deleted {what} {}", list.join(", "))))
+}
+
+/// A background's `begin` and `end` go together: deleting one of them alone would leave
+/// the other unpaired, so the error names the other and the command that deletes both.
+fn half_spans(path: &Path, text: &str, sorted: &[usize]) -> Result<(), Error> {
+    // An invalid script says what is wrong with it after the edit instead.
+    let Ok(script) = parse_script(text) else {
+        return Ok(());
+    };
+    let partner = |row: &crate::script::Row| {
+        let same_id = |r: &&crate::script::Row| !r.is_foreground() && r.id == row.id;
+        match row.action? {
+            Action::Begin => script.rows[row.index..]
+                .iter()
+                .filter(same_id)
+                .find(|r| r.action == Some(Action::End)),
+            Action::End => script.rows[..row.index - 1]
+                .iter()
+                .rev()
+                .filter(same_id)
+                .find(|r| r.action == Some(Action::Begin)),
+        }
+    };
+    let alone: Vec<(usize, usize, &str, Action)> = sorted
+        .iter()
+        .filter_map(|&i| {
+            let row = &script.rows[i - 1];
+            let (other, action) = (partner(row)?, row.action?);
+            let id = row.id.as_deref().unwrap_or_default();
+            (!sorted.contains(&other.index)).then_some((i, other.index, id, action))
+        })
+        .collect();
+    if alone.is_empty() {
+        return Ok(());
+    }
+    let mut both: Vec<usize> = sorted
+        .iter()
+        .copied()
+        .chain(alone.iter().map(|a| a.1))
+        .collect();
+    both.sort_unstable();
+    both.dedup();
+    let what: Vec<String> = alone
+        .iter()
+        .map(|&(row, other, id, action)| match action {
+            Action::Begin => format!("row {row} begins background `{id}`, which row {other} ends"),
+            Action::End => format!("row {row} ends background `{id}`, which row {other} begins"),
+        })
+        .collect();
+    let shown = path.display().to_string();
+    let shown = if shown.contains(char::is_whitespace) {
+        format!("'{shown}'")
+    } else {
+        shown
+    };
+    let rows: Vec<String> = both.iter().map(usize::to_string).collect();
+    Err(Error::BadInput(format!(
+        "{}; delete {} with `onair delete {shown} {}`",
+        what.join("; "),
+        if both.len() == 2 {
+            "both"
+        } else {
+            "them together"
+        },
+        rows.join(" ")
+    )))
 }
 
 fn move_row(text: &str, row: usize, to: usize) -> Result<(String, String), Error> {

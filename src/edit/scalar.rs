@@ -3,10 +3,13 @@
 
 use std::fmt::Write;
 
+use crate::script::{FieldKind, row_field};
+
 /// The YAML text for `value` in `field`, for a block mapping or (`flow`) a `{ … }` mapping.
 ///
-/// Plain when the parser reads the plain text back as the field expects it: a number for
-/// `volume`, `pan`, `fade_in`, `fade_out` (and `duration`, or `auto`), true/false for `duck`,
+/// Plain when the parser reads the plain text back as the field expects it, by the field's
+/// kind in the row field table ([`crate::script::ROW_FIELDS`]): a number for number fields
+/// (a whole one for `take`; `auto` too for `duration`), true/false for `duck` (or a depth),
 /// and the very same text for every other field — so `description=42` is written `"42"` and
 /// stays text, `character=Dr. Who: Returns` is quoted for its `: `. A value that is not what
 /// the field expects (`volume=loud`) is written as quoted text, and validation then says what
@@ -38,13 +41,15 @@ fn plain_reads_as_expected(field: &str, value: &str, flow: bool) -> bool {
         return false;
     }
     let read = &map["k"];
-    match field {
-        "volume" | "fade_in" | "fade_out" | "pan" => read.is_number(),
-        "duration" => {
-            read.is_number() || (read.as_str() == Some(value) && value.eq_ignore_ascii_case("auto"))
+    let same_text = read.as_str() == Some(value);
+    match row_field(field).map(|f| f.kind) {
+        Some(FieldKind::Number { .. }) => read.is_number(),
+        Some(FieldKind::Integer { .. }) => read.is_i64() || read.is_u64(),
+        Some(FieldKind::SecondsOrAuto { .. }) => {
+            read.is_number() || (same_text && value.trim().eq_ignore_ascii_case("auto"))
         }
-        "duck" => read.is_boolean(),
-        _ => read.as_str() == Some(value),
+        Some(FieldKind::BoolOrNumber { .. }) => read.is_boolean() || read.is_number(),
+        Some(FieldKind::Text { .. } | FieldKind::Path | FieldKind::Choice(_)) | None => same_text,
     }
 }
 

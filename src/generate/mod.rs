@@ -6,9 +6,10 @@
 
 use crate::Result;
 use crate::audio::AudioBuffer;
-use crate::script::{RowType, Voice};
+use crate::script::{PlayFile, Row, RowType, Voice};
 
 pub mod cache;
+pub mod file;
 pub mod music;
 pub mod sfx;
 pub mod speech;
@@ -40,6 +41,9 @@ pub struct Request<'a> {
     pub sample_rate_hz: u32,
     /// Seed for every random choice; derived from the script seed and the row.
     pub seed: u64,
+    /// Music and sfx: the audio file the row plays (the `file` engine), found by the
+    /// script's loader.
+    pub file: Option<&'a PlayFile>,
 }
 
 /// The crossfade at a looped bed's seam, seconds: a looped clip is its period plus this.
@@ -84,6 +88,7 @@ pub struct Registry {
     espeak: speech::Espeak,
     music: Box<dyn Generator>,
     sfx: sfx::SoundEffects,
+    file: file::FilePlayer,
 }
 
 impl Default for Registry {
@@ -107,6 +112,7 @@ impl Registry {
                     .with_store_dir(sfx.index_dir().map(std::path::Path::to_path_buf)),
             ),
             sfx,
+            file: file::FilePlayer,
         }
     }
 
@@ -126,6 +132,19 @@ impl Registry {
             RowType::Music => Ok((self.music.as_ref(), None)),
             RowType::Sfx => Ok((&self.sfx, None)),
         }
+    }
+
+    /// The generator for a row: its `file` when it names one, else the engine for its type
+    /// ([`Registry::generator`]).
+    pub fn generator_for(
+        &self,
+        row: &Row,
+        voice: Option<&Voice>,
+    ) -> Result<(&dyn Generator, Option<String>)> {
+        if row.file.is_some() {
+            return Ok((&self.file, None));
+        }
+        self.generator(row.row_type, voice)
     }
 
     /// The Piper voices installed.

@@ -1,5 +1,6 @@
 //! Ducking: a gain envelope, driven by speech activity on the speech bus, that lowers
-//! background items while someone talks.
+//! background items while someone talks, each by its own depth (a row's `duck`; by default
+//! [`crate::script::DEFAULT_DUCK_DB`], 8 dB).
 //!
 //! Detection, not a compressor's sidechain: speech is "on" in a 10 ms window whose RMS is
 //! above [`ACTIVITY_THRESHOLD_DB`], held across the short pauses between words so the bed
@@ -20,17 +21,33 @@ const ACTIVITY_THRESHOLD_DB: f64 = -45.0;
 /// Activity is held this long after the last active window, bridging gaps between words.
 const HOLD_S: f64 = 0.2;
 
-/// Per-frame linear gains (1.0 = untouched) for ducked items, as long as `speech`.
+/// Per-frame linear gains (1.0 = untouched) for an item ducked by `depth_db`, as long as
+/// `speech`.
 #[cfg(test)]
-pub fn envelope(speech: &AudioBuffer, settings: &MixSettings) -> Vec<f32> {
+pub fn envelope(speech: &AudioBuffer, settings: &MixSettings, depth_db: f64) -> Vec<f32> {
     let frames = speech.frames();
     let mut activity = Activity::new(speech.sample_rate_hz, 0, frames);
     let channels: Vec<&[f32]> = speech.channels.iter().map(Vec::as_slice).collect();
     activity.add(0, &channels);
     let mut envelope = activity.envelope(settings);
+    let mut amount = vec![0.0f32; frames];
+    envelope.fill(&mut amount);
     let mut out = vec![0.0f32; frames];
-    envelope.fill(&mut out);
+    gains(&amount, depth_db, &mut out);
     out
+}
+
+/// The linear gains of an item that ducks `depth_db` under speech, from the envelope's
+/// amounts (0: speech is off, 1: the full depth).
+pub fn gains(amount: &[f32], depth_db: f64, out: &mut [f32]) {
+    // Most of the time the amount sits at 0 or 1: `powf` stays off the common path.
+    let mut last = (f32::NAN, 1.0f32);
+    for (o, &a) in out.iter_mut().zip(amount) {
+        if a != last.0 {
+            last = (a, 10f64.powf(-depth_db * f64::from(a) / 20.0) as f32);
+        }
+        *o = last.1;
+    }
 }
 
 /// Speech power per 10 ms window over a stretch of the timeline, gathered from blocks of
@@ -82,7 +99,7 @@ impl Activity {
         }
     }
 
-    /// The ducking gain from here on.
+    /// How far ducked items are down from here on.
     pub fn envelope(&self, settings: &MixSettings) -> Envelope {
         let threshold_power = 10f64.powf(ACTIVITY_THRESHOLD_DB / 10.0);
         let windows = self.energy.len();
@@ -115,32 +132,28 @@ impl Activity {
             ducked,
             attack: coef(settings.duck_attack_s),
             release: coef(settings.duck_release_s),
-            depth_db: -settings.duck_db.abs(),
-            gain_db: 0.0,
-            last: (f64::NAN, 1.0),
+            amount: 0.0,
             frame: self.start_frame(),
         }
     }
 }
 
-/// The ducking gain, frame by frame from the start of its [`Activity`].
+/// How far ducked items are down, frame by frame from the start of its [`Activity`]: an
+/// amount from 0 (not at all) to 1 (each item's full depth), smoothed as a gain in dB is,
+/// so an item's gain in dB is its depth times the amount ([`gains`]).
 pub struct Envelope {
     window: usize,
     first_window: usize,
     ducked: Vec<bool>,
     attack: f64,
     release: f64,
-    depth_db: f64,
-    gain_db: f64,
-    /// The last dB value and its linear gain: most of the time the gain sits at 0 dB or at
-    /// the full depth, and `powf` stays off the common path.
-    last: (f64, f32),
-    /// The timeline frame of the next gain.
+    amount: f64,
+    /// The timeline frame of the next amount.
     frame: usize,
 }
 
 impl Envelope {
-    /// The gains of the next `out.len()` frames.
+    /// The amounts of the next `out.len()` frames.
     pub fn fill(&mut self, out: &mut [f32]) {
         for o in out {
             let ducked = (self.frame / self.window)
@@ -148,17 +161,18 @@ impl Envelope {
                 .and_then(|w| self.ducked.get(w))
                 .copied()
                 .unwrap_or(false);
-            let target_db = if ducked { self.depth_db } else { 0.0 };
-            let c = if target_db < self.gain_db {
+            let target = if ducked { 1.0 } else { 0.0 };
+            let c = if target > self.amount {
                 self.attack
             } else {
                 self.release
             };
-            self.gain_db += (target_db - self.gain_db) * c;
-            if (self.gain_db - self.last.0).abs() > 1e-7 || self.last.0.is_nan() {
-                self.last = (self.gain_db, 10f64.powf(self.gain_db / 20.0) as f32);
+            self.amount += (target - self.amount) * c;
+            // Settled: exactly 0 or 1, so the gains of the common case are computed once.
+            if (target - self.amount).abs() < 1e-9 {
+                self.amount = target;
             }
-            *o = self.last.1;
+            *o = self.amount as f32;
             self.frame += 1;
         }
     }
@@ -192,11 +206,22 @@ mod tests {
         for x in &mut s[48_000..96_000] {
             *x = 0.2 * rng.bipolar();
         }
-        let env = envelope(&AudioBuffer::from_mono(48_000, s), &settings());
-        let db = |i: usize| 20.0 * f64::from(env[i]).log10();
-        assert!(db(10_000).abs() < 0.01, "before: {}", db(10_000));
-        assert!(db(48_000) < -7.0, "at onset: {}", db(48_000));
-        assert!((db(72_000) + 8.0).abs() < 0.1, "during: {}", db(72_000));
-        assert!(db(3 * 48_000) > -0.2, "after: {}", db(3 * 48_000));
+        let speech = AudioBuffer::from_mono(48_000, s);
+        for depth_db in [crate::script::DEFAULT_DUCK_DB, 12.0, 3.0] {
+            let env = envelope(&speech, &settings(), depth_db);
+            let db = |i: usize| 20.0 * f64::from(env[i]).log10();
+            assert!(db(10_000).abs() < 0.01, "before: {}", db(10_000));
+            assert!(
+                db(48_000) < -0.85 * depth_db,
+                "at onset: {} of {depth_db}",
+                db(48_000)
+            );
+            assert!(
+                (db(72_000) + depth_db).abs() < 0.1,
+                "during: {} of {depth_db}",
+                db(72_000)
+            );
+            assert!(db(3 * 48_000) > -0.2, "after: {}", db(3 * 48_000));
+        }
     }
 }

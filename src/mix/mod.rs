@@ -100,8 +100,9 @@ pub struct MixItem {
     /// Raised-cosine fades; each is shortened to half the clip if longer.
     pub fade_in_s: f64,
     pub fade_out_s: f64,
-    /// Duck this item under the speech bus (background music). Ignored on the speech bus.
-    pub duck: bool,
+    /// How far this item goes down under the speech bus, dB (a background's `duck`);
+    /// `None`: not at all. Ignored on the speech bus.
+    pub duck_db: Option<f64>,
     /// The clip's integrated loudness as given, when the caller already knows it (a cached
     /// clip). Used when nothing the mixer does to the clip changes it (same rate and length,
     /// centre pan); otherwise, and when `None`, the mixer measures.
@@ -121,8 +122,6 @@ pub struct MixSettings {
     pub loudness_lufs: f64,
     /// Master true-peak ceiling. Default: -1 dBTP.
     pub true_peak_dbtp: f64,
-    /// How far ducked items go down under speech. Default: 8 dB.
-    pub duck_db: f64,
     /// Default: 0.05 s.
     pub duck_attack_s: f64,
     /// Default: 0.4 s.
@@ -143,7 +142,6 @@ impl Default for MixSettings {
             sample_rate_hz: crate::audio::DEFAULT_SAMPLE_RATE_HZ,
             loudness_lufs: -16.0,
             true_peak_dbtp: -1.0,
-            duck_db: 8.0,
             duck_attack_s: 0.05,
             duck_release_s: 0.4,
             row_stems: false,
@@ -285,7 +283,8 @@ pub fn mix_into(
     };
 
     // Ducking needs the speech bus's activity before anything ducks.
-    let any_ducked = items.iter().any(|i| i.duck && i.bus != Bus::Speech);
+    let ducks = |i: &MixItem| i.duck_db.filter(|_| i.bus != Bus::Speech);
+    let any_ducked = items.iter().any(|i| ducks(i).is_some());
     let mut envelope = if any_ducked {
         let history = (DUCK_HISTORY_S * f64::from(rate_hz)) as usize;
         let lead = ((settings.duck_attack_s.max(0.0) + 0.1) * f64::from(rate_hz)) as usize;
@@ -324,13 +323,14 @@ pub fn mix_into(
     let mut meter = StreamMeter::new(rate_hz, 2, false)?;
     let all: Vec<usize> = (0..items.len()).collect();
     let mut playing = Playing::new(&items, &spans, all, settings.row_stems);
+    let mut duck_amount = vec![0.0f32; BLOCK_FRAMES];
     let mut duck_gain = vec![0.0f32; BLOCK_FRAMES];
     for start in (from..to).step_by(BLOCK_FRAMES) {
         let len = BLOCK_FRAMES.min(to - start);
         playing.advance(start, start + len, rate_hz)?;
         let mut buses = vec![vec![vec![0.0f32; len]; 2]; 3];
         if let Some(e) = &mut envelope {
-            e.fill(&mut duck_gain[..len]);
+            e.fill(&mut duck_amount[..len]);
         }
         // Speech first, then the rest, each in item order.
         for speech_pass in [true, false] {
@@ -340,8 +340,13 @@ pub fn mix_into(
                     continue;
                 }
                 // The envelope exists exactly when some non-speech item ducks.
-                let ducked = item.duck && item.bus != Bus::Speech;
-                let duck = ducked.then(|| &duck_gain[..len]);
+                let duck = match ducks(item) {
+                    Some(depth_db) => {
+                        duck::gains(&duck_amount[..len], depth_db, &mut duck_gain[..len]);
+                        Some(&duck_gain[..len])
+                    }
+                    None => None,
+                };
                 match stem {
                     Some((_, stem)) => {
                         // Mixed alone, then added: the same bus as summing it in directly.

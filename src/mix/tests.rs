@@ -19,7 +19,7 @@ pub(super) fn item(bus: Bus, audio: AudioBuffer, start_s: f64) -> MixItem {
         pan: 0.0,
         fade_in_s: 0.0,
         fade_out_s: 0.0,
-        duck: false,
+        duck_db: None,
         loudness_lufs: None,
         loop_period_s: None,
     }
@@ -121,7 +121,7 @@ fn master_reaches_loudness_target_under_peak_ceiling() {
 fn speech_ducks_background_music_by_at_least_6_db() {
     let bed = || {
         let mut it = item(Bus::Music, music_bed(12.0), 0.0);
-        it.duck = true;
+        it.duck_db = Some(crate::script::DEFAULT_DUCK_DB);
         it
     };
     let speech = item(Bus::Speech, speech_like(4.0, 2), 4.0);
@@ -188,7 +188,7 @@ fn deterministic_and_silence_safe() {
             item(Bus::Speech, speech_like(2.0, 4), 0.5),
             item(Bus::Sfx, clicks_and_noise(1.0, 5), 1.0),
             MixItem {
-                duck: true,
+                duck_db: Some(crate::script::DEFAULT_DUCK_DB),
                 ..item(Bus::Music, music_bed(3.0), 0.0)
             },
         ]
@@ -216,7 +216,7 @@ fn deterministic_and_silence_safe() {
 fn row_stems_sum_to_the_bus_stems_and_leave_the_mix_as_it_was() {
     let items = || {
         let mut bed = item(Bus::Music, music_bed(6.0), 0.0);
-        bed.duck = true;
+        bed.duck_db = Some(crate::script::DEFAULT_DUCK_DB);
         bed.fade_in_s = 1.0;
         bed.fade_out_s = 1.0;
         bed.row_index = 1;

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::script::{ROW_FIELDS, SCRIPT_FIELDS, VOICE_FIELDS};
+use crate::script::{ROW_FIELD_NAMES, SCRIPT_FIELDS, VOICE_FIELDS};
 
 /// The script as YAML text (no header comment).
 pub fn to_yaml_text(script: &Value) -> String {
@@ -19,7 +19,7 @@ pub fn to_yaml_text(script: &Value) -> String {
 }
 
 /// The entries of `map` in the order of `order` (the parser's field lists, which are the
-/// documented order); unknown keys, which validation rejects anyway, follow in their own order.
+/// order the examples write them in); unknown keys, which validation rejects anyway, follow in their own order.
 fn ordered<'a>(map: &'a Map<String, Value>, order: &[&str]) -> Vec<(&'a String, &'a Value)> {
     let rank = |k: &str| order.iter().position(|o| *o == k).unwrap_or(order.len());
     let mut entries: Vec<_> = map.iter().collect();
@@ -43,7 +43,7 @@ fn write_map(
         out.push_str(&string(key));
         out.push(':');
         let child_order = match key.as_str() {
-            "rows" => ROW_FIELDS,
+            "rows" => &ROW_FIELD_NAMES[..],
             "voices" => &[],
             _ => VOICE_FIELDS,
         };
@@ -176,7 +176,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("  - type: music\n    id: theme\n    volume: -30\n    action: begin\n"),
+            text.contains("  - type: music\n    id: theme\n    action: begin\n    volume: -30\n"),
             "{text}"
         );
         assert!(

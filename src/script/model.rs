@@ -156,8 +156,15 @@ pub struct Row {
     pub fade_out_s: Option<f64>,
     /// Stereo position, -1 (left) .. 1 (right).
     pub pan: f64,
-    /// Whether a background is ducked under foreground speech; `None`: the default.
-    pub duck: Option<bool>,
+    /// How far this row goes down under foreground speech, dB; `None`: not at all.
+    /// Background music and sfx duck by [`DEFAULT_DUCK_DB`] unless the row says otherwise
+    /// (`duck: false`, or a depth); foreground rows never duck.
+    pub duck_db: Option<f64>,
+    /// Foreground rows: the gap before this row, replacing the script's (negative: it
+    /// starts before the rows before it end). Never on the first foreground row.
+    pub gap_s: Option<f64>,
+    /// Music and sfx: an audio file to play instead of generating the sound.
+    pub file: Option<PlayFile>,
     /// Which take of this row's sound (1 = the first): another number re-rolls the row's
     /// seed, and so its sound, leaving every other row as it was.
     pub take: u32,
@@ -171,11 +178,24 @@ impl Row {
         self.layout == Layout::Foreground
     }
 
-    /// Whether this row ducks under foreground speech: background music does unless the
-    /// row says `duck: false`; other rows only when they say `duck: true`.
+    /// Whether this row ducks under foreground speech.
     pub fn ducks(&self) -> bool {
-        self.layout == Layout::Background && self.duck.unwrap_or(self.row_type == RowType::Music)
+        self.duck_db.is_some()
     }
+}
+
+/// A row's `file:`: the path as written (relative to the script's folder), and where the
+/// script's loader found it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlayFile {
+    /// As the script writes it; the report's `source` shows it.
+    pub written: String,
+    /// The file to read: `written` joined to the script's folder by
+    /// [`crate::render::load_script`]; as written when the script was parsed from text.
+    pub path: std::path::PathBuf,
+    /// Where the value is, for messages about it.
+    pub line: u32,
+    pub column: u32,
 }
 
 /// A validated script.
@@ -215,6 +235,9 @@ pub struct Library {
     pub column: u32,
 }
 
+/// How far a background ducks under speech when its row asks for no depth, dB (the depth
+/// `duck: true` means, and what background music and sfx get without a `duck` field).
+pub const DEFAULT_DUCK_DB: f64 = 8.0;
 /// Default master loudness, integrated LUFS (podcast practice).
 pub const DEFAULT_LOUDNESS_LUFS: f64 = -16.0;
 /// Gap between two consecutive speech rows when the script sets none.
@@ -230,8 +253,12 @@ pub fn default_volume_lufs(row_type: RowType, layout: Layout) -> f64 {
 }
 
 impl Script {
-    /// The gap placed before foreground row `next` when it follows foreground row `prev`.
+    /// The gap placed before foreground row `next` when it follows foreground row `prev`:
+    /// the row's own `gap`, else the script's, else the default.
     pub fn gap_between_s(&self, prev: &Row, next: &Row) -> f64 {
+        if let Some(g) = next.gap_s {
+            return g;
+        }
         match self.gap_s {
             Some(g) => g,
             None if prev.row_type == RowType::Speech && next.row_type == RowType::Speech => {

@@ -4,6 +4,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
+use super::fields::{
+    FieldKind, MAX_CHAPTER_CHARS, MAX_DUCK_DB, MAX_DURATION_S, MAX_TAKE, ROW_FIELD_NAMES, row_field,
+};
 use super::model::*;
 use super::value::{Node, Pos, Value, parse_yaml};
 
@@ -17,24 +20,6 @@ pub const SCRIPT_FIELDS: &[&str] = &[
     "library",
     "voices",
     "rows",
-];
-/// Fields a row accepts. `text` is an alias of `description`.
-pub const ROW_FIELDS: &[&str] = &[
-    "type",
-    "chapter",
-    "layout",
-    "id",
-    "character",
-    "volume",
-    "action",
-    "description",
-    "text",
-    "duration",
-    "fade_in",
-    "fade_out",
-    "pan",
-    "duck",
-    "take",
 ];
 /// Fields an entry of `voices` accepts.
 pub const VOICE_FIELDS: &[&str] = &[
@@ -53,13 +38,6 @@ const END_ROW_FIELDS: &[&str] = &["type", "layout", "id", "action"];
 pub const SAMPLE_RATES_HZ: &[u32] = &[
     8_000, 11_025, 16_000, 22_050, 24_000, 32_000, 44_100, 48_000, 88_200, 96_000, 192_000,
 ];
-/// The longest duration a row may ask for, seconds.
-pub const MAX_DURATION_S: f64 = 3600.0;
-/// The highest `take` a row may ask for.
-pub const MAX_TAKE: u32 = 1000;
-/// The longest chapter title, characters.
-pub const MAX_CHAPTER_CHARS: usize = 200;
-
 /// One problem in a script.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ValidationError {
@@ -160,6 +138,8 @@ struct Validator {
     errors: Vec<ValidationError>,
     /// Where each row's `chapter:` value is, by row index, for the checks across rows.
     chapter_at: BTreeMap<usize, Pos>,
+    /// Where each row's `gap:` key is, by row index, for the check across rows.
+    gap_at: BTreeMap<usize, Pos>,
 }
 
 /// A row's fields by name, each with its value node and the key's position.
@@ -316,21 +296,59 @@ impl Validator {
         Some(x)
     }
 
-    fn boolean(&mut self, f: &Fields<'_>, name: &str) -> Option<bool> {
-        let node = f.get(name)?;
-        match node.value {
-            Value::Bool(b) => Some(b),
-            _ => {
-                let found = node.value.to_string();
-                self.field_error(
-                    f,
-                    name,
-                    node.pos,
-                    format!("expected true or false, found {found}"),
-                );
-                None
-            }
+    /// A row field of [`FieldKind::Number`], within the range the field table gives;
+    /// `what` says that range in words.
+    fn row_number(&mut self, f: &Fields<'_>, name: &str, what: &str) -> Option<f64> {
+        let Some(FieldKind::Number { min, max }) = row_field(name).map(|s| s.kind) else {
+            unreachable!("`{name}` is a number field of the row table");
+        };
+        self.number(f, name, min, max, what)
+    }
+
+    /// `duck:` as written: `None` when absent; `Some(None)` for `false`; `Some(Some(dB))`
+    /// for `true` (the default depth) or a depth.
+    fn duck(&mut self, f: &Fields<'_>) -> Option<Option<f64>> {
+        let node = f.get("duck")?;
+        let problem = match node.value {
+            Value::Bool(false) => return Some(None),
+            Value::Bool(true) => return Some(Some(DEFAULT_DUCK_DB)),
+            _ => match node.value.as_f64() {
+                Some(db) if db > 0.0 && db <= MAX_DUCK_DB => return Some(Some(db)),
+                Some(db) if db <= 0.0 => format!(
+                    "a depth of {db} dB does not duck; write `duck: false` to keep this background at its level under speech, or a depth above 0 and at most {MAX_DUCK_DB} dB (e.g. `duck: 12`)"
+                ),
+                Some(db) => format!(
+                    "{db} dB is deeper than {MAX_DUCK_DB} dB, as good as silence; use a depth above 0 and at most {MAX_DUCK_DB} dB (e.g. `duck: 12`), or end the background where it should stop"
+                ),
+                None => format!(
+                    "expected true, false or a depth in dB above 0 and at most {MAX_DUCK_DB} (e.g. `duck: 12`), found {}",
+                    node.value
+                ),
+            },
+        };
+        self.field_error(f, "duck", node.pos, problem);
+        None
+    }
+
+    /// `file:` — an audio file, as written; the script's loader finds it.
+    fn file(&mut self, f: &Fields<'_>) -> Option<PlayFile> {
+        let node = f.get("file")?;
+        let written = self.text(f, "file")?;
+        if written.trim().is_empty() {
+            self.field_error(
+                f,
+                "file",
+                node.pos,
+                "is blank; give the path of an audio file (relative to the script's folder), e.g. `file: sounds/theme.mp3`, or remove the field".into(),
+            );
+            return None;
         }
+        Some(PlayFile {
+            path: std::path::PathBuf::from(&written),
+            written,
+            line: node.pos.line,
+            column: node.pos.column,
+        })
     }
 
     fn script(&mut self, root: &Node) -> Option<Script> {
@@ -565,12 +583,13 @@ impl Validator {
         }
         self.spans(&rows);
         self.chapters(&rows);
+        self.first_gap(&rows);
         Some(rows)
     }
 
     fn row(&mut self, index: usize, node: &Node) -> Option<Row> {
         let errors_before = self.errors.len();
-        let f = self.fields(node, Some(index), "", ROW_FIELDS, "a row")?;
+        let f = self.fields(node, Some(index), "", &ROW_FIELD_NAMES, "a row")?;
         let row = Some(index);
 
         let row_type = match f.get("type") {
@@ -649,19 +668,20 @@ impl Validator {
             (None, Some(_)) => self.text(&f, "text"),
             (None, None) => None,
         };
-        let volume_lufs = self.number(
-            &f,
-            "volume",
-            -70.0,
-            0.0,
-            "a loudness between -70 and 0 LUFS, e.g. -25",
-        );
+        let volume_lufs =
+            self.row_number(&f, "volume", "a loudness between -70 and 0 LUFS, e.g. -25");
         let pan = self
-            .number(&f, "pan", -1.0, 1.0, "-1 (left) to 1 (right)")
+            .row_number(&f, "pan", "-1 (left) to 1 (right)")
             .unwrap_or(0.0);
-        let fade_in_s = self.number(&f, "fade_in", 0.0, MAX_DURATION_S, "seconds, 0 or more");
-        let fade_out_s = self.number(&f, "fade_out", 0.0, MAX_DURATION_S, "seconds, 0 or more");
-        let duck = self.boolean(&f, "duck");
+        let fade_in_s = self.row_number(&f, "fade_in", "seconds, 0 or more");
+        let fade_out_s = self.row_number(&f, "fade_out", "seconds, 0 or more");
+        let gap_s = self.row_number(
+            &f,
+            "gap",
+            "seconds from -30 to 30 (negative: start before the rows before end)",
+        );
+        let duck = self.duck(&f);
+        let file = self.file(&f);
         let take = match f.get("take") {
             None => 1,
             Some(node) => match node.value {
@@ -800,6 +820,14 @@ impl Validator {
                     );
                 }
             }
+            if f.get("file").is_some() {
+                self.error(
+                    row,
+                    Some("file"),
+                    at("file"),
+                    "a speech row speaks its words; `file` plays an audio file on music and sfx rows only, so remove it here or make this a music or sfx row".into(),
+                );
+            }
         } else if character.is_some() {
             self.error(
                 row,
@@ -807,6 +835,25 @@ impl Validator {
                 at("character"),
                 format!("only speech rows have a character; remove it from this {row_type} row"),
             );
+        }
+        if layout == Layout::Foreground && row_type != RowType::Speech && f.get("duck").is_some() {
+            self.error(
+                row,
+                Some("duck"),
+                at("duck"),
+                "only backgrounds duck (they play under speech); a foreground row plays between the other foreground rows, so remove `duck` or make the row a background".into(),
+            );
+        }
+        if layout == Layout::Background && action != Some(Action::End) && f.get("gap").is_some() {
+            self.error(
+                row,
+                Some("gap"),
+                at("gap"),
+                "a background starts with the next foreground row, so it has no gap of its own; put `gap` on that foreground row".into(),
+            );
+        }
+        if gap_s.is_some() {
+            self.gap_at.insert(index, at("gap"));
         }
         if layout == Layout::Background && row_type != RowType::Speech {
             match (action, duration) {
@@ -846,7 +893,13 @@ impl Validator {
             fade_in_s,
             fade_out_s,
             pan,
-            duck,
+            // Backgrounds play under speech, and duck unless the row says otherwise.
+            duck_db: match layout {
+                Layout::Background => duck.unwrap_or(Some(DEFAULT_DUCK_DB)),
+                Layout::Foreground => None,
+            },
+            gap_s: gap_s.filter(|_| layout == Layout::Foreground),
+            file,
             take,
             chapter,
         })
@@ -919,6 +972,25 @@ impl Validator {
                 );
             }
             previous = Some((starts_with, r.index));
+        }
+    }
+
+    /// The first foreground row starts the timeline: there is nothing before it to keep a
+    /// gap from.
+    fn first_gap(&mut self, rows: &[Row]) {
+        if let Some(first) = rows.iter().find(|r| r.is_foreground())
+            && first.gap_s.is_some()
+        {
+            let pos = self.gap_at.get(&first.index).copied().unwrap_or(Pos {
+                line: first.line,
+                column: first.column,
+            });
+            self.error(
+                Some(first.index),
+                Some("gap"),
+                pos,
+                "the first foreground row starts the timeline at 0 s, so there is nothing before it to keep a gap from; remove `gap` here".into(),
+            );
         }
     }
 
@@ -1195,6 +1267,126 @@ mod tests {
             assert_eq!(e[0].field.as_deref(), Some("sample_rate"), "{bad}");
             assert!(e[0].message.contains(bad), "{}", e[0].message);
         }
+    }
+
+    const BED: &str = "rows:\n  - {type: sfx, id: rain, action: begin, description: rain%s}\n  - {type: speech, character: H, text: Hi}\n  - {type: sfx, id: rain, action: end}\n";
+
+    #[test]
+    fn backgrounds_duck_by_default_and_at_the_depth_asked() {
+        let duck = |extra: &str| parse_script(&BED.replace("%s", extra)).map(|s| s.rows[0].duck_db);
+        assert_eq!(duck(""), Ok(Some(DEFAULT_DUCK_DB)));
+        assert_eq!(DEFAULT_DUCK_DB, 8.0);
+        assert_eq!(duck(", duck: true"), Ok(Some(DEFAULT_DUCK_DB)));
+        assert_eq!(duck(", duck: false"), Ok(None));
+        assert_eq!(duck(", duck: 12"), Ok(Some(12.0)));
+        assert_eq!(duck(", duck: 0.5"), Ok(Some(0.5)));
+        assert_eq!(duck(", duck: 40"), Ok(Some(40.0)));
+        for (bad, expected) in [
+            ("0", "a depth of 0 dB does not duck; write `duck: false`"),
+            ("-6", "a depth of -6 dB does not duck"),
+            ("40.5", "40.5 dB is deeper than 40 dB"),
+            (
+                "loud",
+                "expected true, false or a depth in dB above 0 and at most 40",
+            ),
+        ] {
+            let e = errors(&BED.replace("%s", &format!(", duck: {bad}")));
+            assert_eq!(e.len(), 1, "{bad}: {e:?}");
+            let text = e[0].to_string();
+            assert!(
+                text.starts_with("row 1, field `duck`, line 2, column "),
+                "{text}"
+            );
+            assert!(text.contains(expected), "{bad}: {text}");
+        }
+        // Speech is never ducked, foreground rows are not backgrounds.
+        let s = parse_script("rows:\n  - {type: sfx, description: boom, duration: 1}\n").unwrap();
+        assert_eq!(s.rows[0].duck_db, None);
+        let e = errors("rows:\n  - {type: sfx, description: boom, duration: 1, duck: 12}\n");
+        assert_eq!(e[0].field.as_deref(), Some("duck"));
+        assert!(
+            e[0].message.contains("only backgrounds duck"),
+            "{}",
+            e[0].message
+        );
+    }
+
+    #[test]
+    fn gaps_go_on_foreground_rows_after_the_first() {
+        let s = parse_script(
+            "rows:\n  - {type: speech, character: A, text: One.}\n  - {type: speech, character: B, text: Two., gap: -0.8}\n  - {type: sfx, description: bell, duration: 1, gap: 4}\n",
+        )
+        .unwrap();
+        assert_eq!(
+            s.rows.iter().map(|r| r.gap_s).collect::<Vec<_>>(),
+            [None, Some(-0.8), Some(4.0)]
+        );
+        assert_eq!(s.gap_between_s(&s.rows[0], &s.rows[1]), -0.8);
+        let e = errors(
+            "rows:\n  - {type: speech, character: A, text: One., gap: 2}\n  - {type: speech, character: B, text: Two.}\n",
+        );
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(
+            (e[0].row, e[0].field.as_deref(), e[0].line),
+            (Some(1), Some("gap"), 2)
+        );
+        assert!(
+            e[0].message
+                .contains("the first foreground row starts the timeline"),
+            "{}",
+            e[0].message
+        );
+        // After a background row, the first foreground row is still the first.
+        let e = errors(&BED.replace("Hi}", "Hi, gap: 1}"));
+        assert_eq!((e[0].row, e[0].field.as_deref()), (Some(2), Some("gap")));
+        let e = errors(&format!(
+            "{}  - {{type: speech, character: H, text: Bye}}\n",
+            BED.replace("%s", ", gap: 1")
+        ));
+        assert_eq!((e[0].row, e[0].field.as_deref()), (Some(1), Some("gap")));
+        assert!(
+            e[0].message
+                .contains("a background starts with the next foreground row"),
+            "{}",
+            e[0].message
+        );
+        for bad in ["31", "-30.5", "soon"] {
+            let e = errors(&format!(
+                "rows:\n  - {{type: speech, character: A, text: One.}}\n  - {{type: speech, character: B, text: Two., gap: {bad}}}\n"
+            ));
+            assert_eq!(e[0].field.as_deref(), Some("gap"), "{bad}");
+            assert!(e[0].message.contains("-30 to 30"), "{}", e[0].message);
+        }
+    }
+
+    #[test]
+    fn files_play_on_music_and_sfx_rows() {
+        let s = parse_script(
+            "rows:\n  - {type: sfx, file: sounds/door.wav, duration: 1}\n  - {type: music, file: theme.mp3}\n",
+        )
+        .unwrap();
+        let file = s.rows[0].file.as_ref().unwrap();
+        assert_eq!(file.written, "sounds/door.wav");
+        assert_eq!((file.line, file.column), (2, 23));
+        // The description is what the row says it is: not needed with a file.
+        assert_eq!(s.rows[1].description, "");
+        let e = errors("rows:\n  - {type: speech, character: H, text: Hi, file: hi.wav}\n");
+        assert_eq!((e[0].row, e[0].field.as_deref()), (Some(1), Some("file")));
+        assert!(
+            e[0].message.contains("music and sfx rows only"),
+            "{}",
+            e[0].message
+        );
+        let e = errors(&format!(
+            "{}  - {{type: sfx, id: rain, action: end, file: x.wav}}\n",
+            BED.replace("%s", "")
+                .rsplit_once("  - {type: sfx, id: rain, action: end}")
+                .unwrap()
+                .0
+        ));
+        assert_eq!((e[0].row, e[0].field.as_deref()), (Some(3), Some("file")));
+        let e = errors("rows:\n  - {type: sfx, duration: 1, file: \" \"}\n");
+        assert!(e[0].message.contains("is blank"), "{}", e[0].message);
     }
 
     #[test]

@@ -1,11 +1,16 @@
-//! The script format as serde types, for the JSON Schema that editors (and later planners)
-//! use. Parsing does not go through these types (see `parse.rs`, which keeps positions for
-//! messages); a test keeps the field lists of both in step.
+//! The script format as serde types, for the JSON Schema that editors (and planners) use.
+//! Parsing does not go through these types (see `parse.rs`, which keeps positions for
+//! messages); a row's fields come from the table both read (`fields.rs`), and a test keeps
+//! the top-level and voice field lists in step.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use schemars::JsonSchema;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::fields::{FieldKind, ROW_FIELDS};
 
 /// An onair audio script: a table of rows, each one piece of sound, rendered in order.
 #[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
@@ -96,98 +101,67 @@ pub struct VoiceFile {
     pub noise_w: Option<f64>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum RowTypeFile {
-    Speech,
-    Music,
-    Sfx,
+/// One row: a line of speech, a music cue or a sound effect. Its schema is made from the
+/// row field table ([`ROW_FIELDS`]), which the parser and the row commands read too.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RowFile(pub serde_json::Map<String, Value>);
+
+impl JsonSchema for RowFile {
+    fn schema_name() -> Cow<'static, str> {
+        "RowFile".into()
+    }
+
+    fn json_schema(_generator: &mut SchemaGenerator) -> Schema {
+        let properties: serde_json::Map<String, Value> = ROW_FIELDS
+            .iter()
+            .map(|f| {
+                let mut schema = match field_schema(f.kind) {
+                    Value::Object(map) => map,
+                    _ => unreachable!("a field's schema is an object"),
+                };
+                schema.insert("description".into(), f.doc.into());
+                (f.name.to_owned(), Value::Object(schema))
+            })
+            .collect();
+        Schema::try_from(json!({
+            "description": "One row: a line of speech, a music cue or a sound effect.",
+            "type": "object",
+            "properties": properties,
+            "additionalProperties": false,
+        }))
+        .expect("an object is a schema")
+    }
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum LayoutFile {
-    Foreground,
-    Background,
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ActionFile {
-    Begin,
-    End,
-}
-
-/// Seconds, or `auto`.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(untagged)]
-pub enum DurationFile {
-    Seconds(#[schemars(range(min = 0.001, max = 3600.0))] f64),
-    Auto(AutoWord),
-}
-
-/// The word `auto`.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
-pub enum AutoWord {
-    #[serde(rename = "auto")]
-    Auto,
-}
-
-/// One row: a line of speech, a music cue or a sound effect.
-#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RowFile {
-    /// speech | music | sfx.
-    #[serde(rename = "type")]
-    pub row_type: Option<RowTypeFile>,
-    /// Title of a chapter that starts where this row starts and runs until the next one (the last to the end). Written as MP3 chapters and in the report; not on `end` rows.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 1, max = 200))]
-    pub chapter: Option<String>,
-    /// foreground (default; rows play one after another) or background (plays under them). A row with an `action` is a background.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub layout: Option<LayoutFile>,
-    /// Pairs a background's `begin` and `end` rows.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Who speaks (speech rows only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub character: Option<String>,
-    /// Target integrated loudness of the clip, LUFS. Defaults: speech -15, foreground music/sfx -25, background -32.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = -70.0, max = 0.0))]
-    pub volume: Option<f64>,
-    /// begin | end: opens or closes the background span named by `id`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<ActionFile>,
-    /// What it should sound like; for speech, the words spoken.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Alias of `description`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    /// Seconds, or `auto` (speech and begin/end backgrounds are always auto).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration: Option<DurationFile>,
-    /// Fade-in seconds (music and sfx). Default: 2 s for clips of 8 s or more, else a fifth of the clip.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 0.0))]
-    pub fade_in: Option<f64>,
-    /// Fade-out seconds (music and sfx). Default as for `fade_in`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 0.0))]
-    pub fade_out: Option<f64>,
-    /// Stereo position, -1 (left) to 1 (right). Default 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = -1.0, max = 1.0))]
-    pub pan: Option<f64>,
-    /// Duck this background under foreground speech. Default: true for background music, false otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duck: Option<bool>,
-    /// Which take of this row's sound: 1 (the default) is the first; another number re-rolls this row only, and earlier takes stay cached.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1, max = 1000))]
-    pub take: Option<u32>,
+/// What a value of this kind looks like, as JSON Schema.
+fn field_schema(kind: FieldKind) -> Value {
+    match kind {
+        FieldKind::Text {
+            max_chars: Some(max),
+        } => json!({ "type": "string", "minLength": 1, "maxLength": max }),
+        FieldKind::Text { max_chars: None } => json!({ "type": "string" }),
+        FieldKind::Path => json!({ "type": "string", "minLength": 1 }),
+        FieldKind::Choice(words) => json!({ "type": "string", "enum": words }),
+        FieldKind::Number { min, max } => {
+            json!({ "type": "number", "minimum": min, "maximum": max })
+        }
+        FieldKind::Integer { min, max } => {
+            json!({ "type": "integer", "minimum": min, "maximum": max })
+        }
+        FieldKind::SecondsOrAuto { max } => json!({
+            "anyOf": [
+                { "type": "number", "exclusiveMinimum": 0, "maximum": max },
+                { "const": "auto" },
+            ]
+        }),
+        FieldKind::BoolOrNumber { max } => json!({
+            "anyOf": [
+                { "type": "boolean" },
+                { "type": "number", "exclusiveMinimum": 0, "maximum": max },
+            ]
+        }),
+    }
 }
 
 /// The JSON Schema of the script format, as `onair schema` writes it.
@@ -201,7 +175,7 @@ pub fn json_schema() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::script::{ROW_FIELDS, SCRIPT_FIELDS, VOICE_FIELDS};
+    use crate::script::{ROW_FIELD_NAMES, SCRIPT_FIELDS, VOICE_FIELDS};
 
     fn properties(schema: &serde_json::Value, pointer: &str) -> Vec<String> {
         let mut keys: Vec<String> = schema
@@ -227,7 +201,7 @@ mod tests {
         assert_eq!(properties(&schema, "/properties"), sorted(SCRIPT_FIELDS));
         assert_eq!(
             properties(&schema, "/$defs/RowFile/properties"),
-            sorted(ROW_FIELDS)
+            sorted(&ROW_FIELD_NAMES)
         );
         assert_eq!(
             properties(&schema, "/$defs/VoiceFile/properties"),

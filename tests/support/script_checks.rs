@@ -194,28 +194,28 @@ fn check_timeline(text: &str, script: &Script, plan: LengthPlan) {
     check_sequence(script, &t, &ctx);
 }
 
-/// Foreground rows follow each other with the script's gap; a background starts with the
-/// next foreground row and a begin/end span ends with the last foreground row inside it.
+/// Foreground rows follow each other with their gap, counted from when the rows before have
+/// all ended, but never start before the previous one; a background starts with the next
+/// foreground row and a begin/end span ends when the foreground rows inside it have ended.
 fn check_sequence(script: &Script, t: &Timeline, ctx: &dyn Fn(String) -> String) {
     let place = |i: usize| t.placement(i).expect("every sounding row is placed");
     let mut prev: Option<&Row> = None;
+    let mut quiet_s = 0.0f64;
     for row in script.rows.iter().filter(|r| r.is_foreground()) {
         if let Some(p) = prev {
-            let gap = place(row.index).start_s - place(p.index).end_s;
             let want = script.gap_between_s(p, row);
+            let start = (quiet_s + want).max(place(p.index).start_s);
             assert!(
-                close(
-                    place(row.index).start_s,
-                    place(p.index).end_s + want,
-                    place(row.index).start_s
-                ),
+                close(place(row.index).start_s, start, place(row.index).start_s),
                 "{}",
                 ctx(format!(
-                    "rows {} and {} are {gap} s apart, not {want}",
-                    p.index, row.index
+                    "row {} starts at {}, not {start} (gap {want} after {quiet_s})",
+                    row.index,
+                    place(row.index).start_s
                 ))
             );
         }
+        quiet_s = quiet_s.max(place(row.index).end_s);
         prev = Some(row);
     }
     for (i, row) in script.rows.iter().enumerate() {
@@ -239,17 +239,19 @@ fn check_sequence(script: &Script, t: &Timeline, ctx: &dyn Fn(String) -> String)
                 .position(|r| r.action == Some(Action::End) && r.id == row.id)
                 .map(|k| i + 1 + k)
                 .expect("validation pairs every begin with an end");
-            let last_fg = script.rows[i + 1..end]
+            let last_end = script.rows[i + 1..end]
                 .iter()
-                .rfind(|r| r.is_foreground())
+                .filter(|r| r.is_foreground())
+                .map(|r| place(r.index).end_s)
+                .reduce(f64::max)
                 .expect("validation puts a foreground row inside every span");
             assert_eq!(
                 place(row.index).end_s,
-                place(last_fg.index).end_s,
+                last_end,
                 "{}",
                 ctx(format!(
-                    "span of row {} does not end with row {}",
-                    row.index, last_fg.index
+                    "span of row {} does not end when its foreground rows have ended",
+                    row.index
                 ))
             );
         }

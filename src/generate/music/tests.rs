@@ -15,6 +15,7 @@ fn request(text: &str, duration_s: Option<f64>, seed: u64) -> Request<'_> {
         loop_period_s: None,
         sample_rate_hz: 48_000,
         seed,
+        file: None,
     }
 }
 

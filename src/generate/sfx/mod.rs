@@ -333,6 +333,7 @@ mod tests {
             loop_period_s: None,
             sample_rate_hz,
             seed,
+            file: None,
         }
     }
 
