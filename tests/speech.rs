@@ -253,12 +253,12 @@ fn characters_that_share_a_voice_are_named() {
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
     assert!(
-        err.contains("warning: row 9 (line 15): `C9` speaks with the same voice as `C1`"),
+        err.contains("warning: row 9 (line 13): `C9` speaks with the same voice as `C1`"),
         "{err}"
     );
     assert!(
         err.contains(
-            "warning: row 11 (line 17): `Other` speaks with the same voice as `Twin` (voice:en_US-joe-medium pitch +2 speed 1.1)"
+            "warning: row 11 (line 15): `Other` speaks with the same voice as `Twin` (voice:en_US-joe-medium pitch +2 speed 1.1)"
         ),
         "{err}"
     );
@@ -293,8 +293,12 @@ fn a_long_row_shows_its_progress_unless_quiet() {
         "{err}"
     );
     assert!(steps[0].ends_with(" 3 of 24 sentences"), "{err}");
-    let row_line = err.lines().position(|l| l.contains("] row  1 ")).unwrap();
-    let last_step = err.lines().rposition(|l| l.contains(" sentences")).unwrap();
+    let lines: Vec<&str> = err.lines().collect();
+    let row_line = lines.iter().position(|l| l.contains("] row  1 ")).unwrap();
+    let last_step = lines
+        .iter()
+        .rposition(|l| l.contains(" sentences"))
+        .unwrap();
     assert!(last_step < row_line, "{err}");
 
     let o = onair(dir.path(), &repo().join("models"), &args(true));
