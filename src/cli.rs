@@ -713,12 +713,9 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
         Bits::Sixteen => BitDepth::Int16,
         Bits::TwentyFour => BitDepth::Int24,
     };
-    let (script, voices) = match &a.only {
-        Some(RowList(rows)) => (
-            crate::render::only_rows(&whole, rows)?,
-            Some(crate::generate::speech::character_voices(&whole)),
-        ),
-        None => (whole.clone(), None),
+    let (script, whole) = match &a.only {
+        Some(RowList(rows)) => (crate::render::only_rows(&whole, rows)?, Some(whole)),
+        None => (whole, None),
     };
     let window_s = match (a.from, a.to) {
         (None, None) => None,
@@ -770,8 +767,13 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
     )?);
     let cache = a.cache.open()?;
     let quiet = a.quiet;
+    let long_rows = std::sync::Mutex::new(LongRows::default());
     let progress = move |p: Progress<'_>| {
+        let mut long_rows = long_rows.lock().expect("progress lock");
         let mut err = std::io::stderr().lock();
+        if !matches!(p, Progress::Within { .. }) {
+            long_rows.clear_line(&mut err);
+        }
         match p {
             Progress::Row {
                 done,
@@ -798,6 +800,12 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
                 for w in &result.warnings {
                     let _ = writeln!(err, "warning: row {} (line {}): {w}", row.index, row.line);
                 }
+                long_rows.finished(row.index);
+            }
+            Progress::Within { row, done, total } => {
+                if !quiet {
+                    long_rows.step(&mut err, row, done, total);
+                }
             }
             Progress::Mixing => {
                 if !quiet {
@@ -814,7 +822,14 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
     let options = crate::render::RenderOptions {
         row_stems: a.stems_rows.is_some(),
         window_s,
-        voices,
+        whole,
+        // The same script file under another name (a link, `./`) is the same script.
+        script_key: Some(
+            std::fs::canonicalize(&script_path)
+                .unwrap_or_else(|_| script_path.clone())
+                .display()
+                .to_string(),
+        ),
         scratch_dir: output
             .parent()
             .map(Path::to_path_buf)
@@ -905,6 +920,9 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
         rendered.rows.len() - cached,
         rendered.render_ms as f64 / 1000.0
     );
+    if let Some(gain) = &rendered.master_gain {
+        eprintln!("played at the whole script's level: {gain}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -1150,4 +1168,72 @@ fn edit_command(path: &Path, edit: crate::edit::Edit) -> anyhow::Result<ExitCode
     }
     println!("{}", edited.message);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Progress through long rows on stderr: rows with many sentences, or that have taken more
+/// than a few seconds, show how far they have got. On a terminal that is one line,
+/// rewritten in place (every row in progress on it); in a log, a line per tenth of a row.
+#[derive(Default)]
+struct LongRows {
+    /// Rows in progress: when the first step came, and the steps done of all.
+    rows: std::collections::BTreeMap<usize, (std::time::Instant, usize, usize)>,
+    /// A terminal line is showing and must be cleared before other output.
+    line_open: bool,
+    last_draw: Option<std::time::Instant>,
+}
+
+impl LongRows {
+    /// Rows with at least this many sentences show progress from the start.
+    const MANY_STEPS: usize = 20;
+    /// Other rows show it once they have taken this long.
+    const SLOW: std::time::Duration = std::time::Duration::from_secs(3);
+    /// The terminal line is redrawn at most this often.
+    const REDRAW: std::time::Duration = std::time::Duration::from_millis(200);
+
+    fn step(&mut self, err: &mut impl Write, row: &crate::script::Row, done: usize, total: usize) {
+        use std::io::IsTerminal;
+        let now = std::time::Instant::now();
+        let entry = self.rows.entry(row.index).or_insert((now, 0, total));
+        let before = entry.1;
+        *entry = (entry.0, done, total);
+        if total < Self::MANY_STEPS && now.duration_since(entry.0) < Self::SLOW {
+            return;
+        }
+        if std::io::stderr().is_terminal() {
+            if self
+                .last_draw
+                .is_some_and(|t| now.duration_since(t) < Self::REDRAW)
+            {
+                return;
+            }
+            let line = self
+                .rows
+                .iter()
+                .filter(|(_, r)| r.1 < r.2)
+                .map(|(index, r)| format!("row {index}: {} of {} sentences", r.1, r.2))
+                .collect::<Vec<_>>()
+                .join(" · ");
+            let _ = write!(err, "\r\x1b[2K      {line}");
+            let _ = err.flush();
+            self.line_open = true;
+            self.last_draw = Some(now);
+        } else if done * 10 / total > before * 10 / total && done < total {
+            let _ = writeln!(
+                err,
+                "      row {:>2} {:<6} {done} of {total} sentences",
+                row.index,
+                row.row_type.as_str()
+            );
+        }
+    }
+
+    fn finished(&mut self, index: usize) {
+        self.rows.remove(&index);
+    }
+
+    fn clear_line(&mut self, err: &mut impl Write) {
+        if std::mem::take(&mut self.line_open) {
+            let _ = write!(err, "\r\x1b[2K");
+        }
+    }
 }

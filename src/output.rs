@@ -5,8 +5,10 @@
 use serde::Serialize;
 
 pub use crate::audio::Chapter;
+use crate::generate::Sentence;
 use crate::render::Rendered;
 use crate::script::{Action, Row, RowType, Script};
+use crate::text::{MAX_SENTENCE_CHARS, split_sentences};
 use crate::timeline::Placement;
 
 /// The render report, in the shape DESIGN.md gives.
@@ -21,6 +23,17 @@ pub struct Report {
     pub rows: Vec<ReportRow>,
     /// The script's chapters (none when no row has `chapter:`).
     pub chapters: Vec<Chapter>,
+    /// A partial render: the whole script's master gain it played at, and where it came
+    /// from. Absent from full renders (mastered to the script's loudness).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub master_gain: Option<ReportGain>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReportGain {
+    pub gain_db: f64,
+    /// `last full render`, `last full render, script changed since` or `estimate`.
+    pub from: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -86,6 +99,10 @@ impl Report {
                     ..c
                 })
                 .collect(),
+            master_gain: r.master_gain.as_ref().map(|g| ReportGain {
+                gain_db: db(g.gain_db),
+                from: g.from.as_str(),
+            }),
         }
     }
 
@@ -160,40 +177,175 @@ fn stamp(t_s: f64, sep: char) -> String {
     )
 }
 
-/// Subtitles with one cue per speech row, timed from the timeline, naming the speaker.
+/// Longest subtitle line, characters (broadcast practice).
+pub const SUBTITLE_LINE_CHARS: usize = 42;
+/// Lines per subtitle cue.
+pub const SUBTITLE_LINES: usize = 2;
+
+/// Subtitles of the speech rows, naming the speaker: a cue per sentence, or per part of a
+/// sentence too long for two lines of [`SUBTITLE_LINE_CHARS`] (cut at a clause end where
+/// one fits, else between words). A sentence's cues span the time the voice speaks it
+/// (from the clip's sentence times); the parts of a long one share that time by their
+/// length. Rows whose engine gives no sentence times are shared out the same way.
 pub fn subtitles(script: &Script, r: &Rendered, format: Subtitles) -> String {
     let mut out = String::new();
     if format == Subtitles::Vtt {
         out.push_str("WEBVTT\n\n");
     }
-    let placements = r.placements();
-    let cues = placements.iter().filter_map(|p| {
+    let (from, to) = r.window_s;
+    let mut n = 0;
+    for p in r.placements() {
         let row = script.row(p.row).expect("placed rows are in the script");
-        (row.row_type == RowType::Speech && row.action != Some(Action::End)).then_some((p, row))
-    });
-    for (n, (p, row)) in cues.enumerate() {
+        if row.row_type != RowType::Speech || row.action == Some(Action::End) {
+            continue;
+        }
+        let Some(whole) = r.timeline.placement(p.row) else {
+            continue;
+        };
         let speaker = row.character.as_deref().unwrap_or("");
-        // Cue text may not contain a blank line, which would end the cue early.
-        let words = row
-            .description
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        match format {
-            Subtitles::Srt => out.push_str(&format!(
-                "{}\n{} --> {}\n{speaker}: {words}\n\n",
-                n + 1,
-                stamp(p.start_s, ','),
-                stamp(p.end_s, ',')
-            )),
-            Subtitles::Vtt => out.push_str(&format!(
-                "{} --> {}\n<v {speaker}>{words}\n\n",
-                stamp(p.start_s, '.'),
-                stamp(p.end_s, '.')
-            )),
+        let sentences = r.rows.get(&p.row).map_or(&[][..], |x| &x.sentences[..]);
+        let spoken = spoken_parts(&row.description, sentences, whole.length_s());
+        // SRT names the speaker before a row's first cue; VTT tags every cue.
+        let mut label = match format {
+            Subtitles::Srt => Some(format!("{speaker}:")),
+            Subtitles::Vtt => None,
+        };
+        for (text, start_s, end_s) in spoken {
+            // Times in the window's, the row's end at most.
+            let start_s = (whole.start_s + start_s).min(whole.end_s) - from;
+            let end_s = (whole.start_s + end_s).min(whole.end_s) - from;
+            let words: Vec<&str> = text.split_whitespace().collect();
+            let first_label = label.take();
+            let cues = cue_words(&words, first_label.as_deref());
+            let chars = |w: &[&str]| w.iter().map(|w| w.chars().count()).sum::<usize>();
+            let total = chars(&words).max(1);
+            let mut at = 0;
+            for (i, cue) in cues.into_iter().enumerate() {
+                let cue_label = if i == 0 { first_label.as_deref() } else { None };
+                let a = start_s + (end_s - start_s) * at as f64 / total as f64;
+                at += chars(cue);
+                let b = start_s + (end_s - start_s) * at as f64 / total as f64;
+                // Cut to the window: a cue that starts before it or ends after it shows
+                // for the part inside.
+                let (a, b) = (a.max(0.0), b.min(to - from));
+                if b <= a {
+                    continue;
+                }
+                let lines = wrap(&with_label(cue_label, cue));
+                n += 1;
+                match format {
+                    Subtitles::Srt => out.push_str(&format!(
+                        "{n}\n{} --> {}\n{}\n\n",
+                        stamp(a, ','),
+                        stamp(b, ','),
+                        lines.join("\n")
+                    )),
+                    Subtitles::Vtt => out.push_str(&format!(
+                        "{} --> {}\n<v {speaker}>{}\n\n",
+                        stamp(a, '.'),
+                        stamp(b, '.'),
+                        lines.join("\n")
+                    )),
+                }
+            }
         }
     }
     out
+}
+
+/// The row's words by sentence with their times from the clip's start: the words as
+/// written when the row splits into as many sentences as the voice spoke (else as the
+/// voice read them, numbers spelled out); without sentence times, the whole row over its
+/// `length_s`.
+fn spoken_parts(words: &str, sentences: &[Sentence], length_s: f64) -> Vec<(String, f64, f64)> {
+    let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    if sentences.is_empty() {
+        return vec![(words, 0.0, length_s)];
+    }
+    let written = split_sentences(&words, MAX_SENTENCE_CHARS);
+    let as_written = written.len() == sentences.len();
+    sentences
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let text = if as_written {
+                written[i].clone()
+            } else {
+                s.text.clone()
+            };
+            (text, s.start_s, s.end_s)
+        })
+        .collect()
+}
+
+/// `label` (the speaker's name) as a first word before `words`.
+fn with_label<'a>(label: Option<&'a str>, words: &[&'a str]) -> Vec<&'a str> {
+    label.into_iter().chain(words.iter().copied()).collect()
+}
+
+/// Whether `words` wrap into at most [`SUBTITLE_LINES`] lines of [`SUBTITLE_LINE_CHARS`].
+fn fits(words: &[&str]) -> bool {
+    let mut lines = 1;
+    let mut len = 0;
+    for w in words {
+        let n = w.chars().count();
+        if len == 0 {
+            // A word longer than a line stays whole.
+            len = n;
+        } else if len + 1 + n <= SUBTITLE_LINE_CHARS {
+            len += 1 + n;
+        } else {
+            lines += 1;
+            len = n;
+        }
+    }
+    lines <= SUBTITLE_LINES
+}
+
+/// A sentence's words cut into cues that each [`fits`] (the first with `label` before
+/// it): as many words as fit, cut after the last clause end (`,` `;` `:` or a dash) in
+/// the second half of the cue when there is one.
+fn cue_words<'a, 'w>(words: &'w [&'a str], label: Option<&'a str>) -> Vec<&'w [&'a str]> {
+    let mut cues = Vec::new();
+    let mut start = 0;
+    let mut label = label;
+    while start < words.len() {
+        let mut end = start + 1;
+        while end < words.len() && fits(&with_label(label, &words[start..=end])) {
+            end += 1;
+        }
+        if end < words.len() {
+            let clause_end =
+                |k: &usize| words[k - 1].ends_with([',', ';', ':', '\u{2014}']) || words[*k] == "-";
+            if let Some(k) = (start + (end - start).div_ceil(2)..end)
+                .rev()
+                .find(clause_end)
+            {
+                end = k;
+            }
+        }
+        cues.push(&words[start..end]);
+        start = end;
+        label = None;
+    }
+    cues
+}
+
+/// A cue's words in lines of at most [`SUBTITLE_LINE_CHARS`]: one line when they fit,
+/// else two of balanced length.
+fn wrap(words: &[&str]) -> Vec<String> {
+    let line = |w: &[&str]| w.join(" ");
+    let all = line(words);
+    if all.chars().count() <= SUBTITLE_LINE_CHARS || words.len() < 2 {
+        return vec![all];
+    }
+    let best = (1..words.len())
+        .min_by_key(|&k| {
+            let (a, b) = (line(&words[..k]), line(&words[k..]));
+            a.chars().count().max(b.chars().count())
+        })
+        .unwrap_or(1);
+    vec![line(&words[..best]), line(&words[best..])]
 }
 
 /// Longest label text in an Audacity label track, characters.
@@ -315,6 +467,66 @@ mod tests {
                 .unwrap();
         let timeline = crate::timeline::build(&plain, |_| 1.0);
         assert!(chapters(&plain, &timeline.placements, timeline.duration_s).is_empty());
+    }
+
+    #[test]
+    fn long_sentences_are_cut_at_clauses_into_two_short_lines() {
+        let sentence = "Residents who live near the site have asked for quieter machines, \
+                        shorter working hours, and a footpath that stays open throughout the \
+                        building work next year.";
+        let words: Vec<&str> = sentence.split_whitespace().collect();
+        let cues = cue_words(&words, Some("Host:"));
+        assert!(cues.len() >= 2, "{cues:?}");
+        // The first cut is at a clause end, not in the middle of one.
+        assert!(cues[0].last().unwrap().ends_with(','), "{cues:?}");
+        let mut all = Vec::new();
+        for (i, cue) in cues.iter().enumerate() {
+            let lines = wrap(&with_label((i == 0).then_some("Host:"), cue));
+            assert!(lines.len() <= SUBTITLE_LINES, "{lines:?}");
+            assert!(
+                lines
+                    .iter()
+                    .all(|l| l.chars().count() <= SUBTITLE_LINE_CHARS),
+                "{lines:?}"
+            );
+            all.extend(cue.iter().copied());
+        }
+        assert_eq!(all, words);
+        // Short text stays on one line.
+        assert_eq!(wrap(&["Good", "evening."]), ["Good evening."]);
+        // Two lines are balanced.
+        let two = wrap(&words[..10]);
+        let (a, b) = (two[0].chars().count(), two[1].chars().count());
+        assert!(a.abs_diff(b) < 12, "{two:?}");
+    }
+
+    #[test]
+    fn written_words_are_kept_when_they_split_as_the_voice_spoke() {
+        let spoken = |t: &str, a: f64, b: f64| Sentence {
+            start_s: a,
+            end_s: b,
+            text: t.into(),
+        };
+        let parts = spoken_parts(
+            "It costs $5. Buy now.",
+            &[
+                spoken("It costs five dollars.", 0.0, 1.0),
+                spoken("Buy now.", 1.2, 2.0),
+            ],
+            2.0,
+        );
+        assert_eq!(
+            parts,
+            [
+                ("It costs $5.".to_owned(), 0.0, 1.0),
+                ("Buy now.".to_owned(), 1.2, 2.0)
+            ]
+        );
+        // Without sentence times: the whole row.
+        assert_eq!(
+            spoken_parts("One. Two.", &[], 3.0),
+            [("One. Two.".to_owned(), 0.0, 3.0)]
+        );
     }
 
     #[test]

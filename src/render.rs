@@ -11,9 +11,9 @@ use std::time::Instant;
 use crate::audio::loudness::clip_lufs;
 use crate::audio::resample::resample;
 use crate::audio::sink::{AudioSink, Track};
-use crate::generate::cache::{Cache, CacheKey, Entry};
-use crate::generate::speech::character_voices;
-use crate::generate::{LOOP_CROSSFADE_S, Registry, Request};
+use crate::generate::cache::{Cache, CacheKey, Entry, StoredGain};
+use crate::generate::speech::{self, character_voices};
+use crate::generate::{LOOP_CROSSFADE_S, Registry, Request, Sentence};
 use crate::mix::{self, Bus, MixItem, MixReport, MixSettings, Source};
 use crate::script::{Action, Row, RowType, Script, ValidationError, ValidationErrors, Voice};
 use crate::timeline::{self, Placement, Timeline};
@@ -31,6 +31,9 @@ pub struct RowResult {
     pub cached: bool,
     pub render_ms: u64,
     pub warnings: Vec<String>,
+    /// Speech: where each sentence is spoken, from the clip's start
+    /// ([`crate::generate::Clip::sentences`]).
+    pub sentences: Vec<Sentence>,
 }
 
 /// What the caller hears about while rendering.
@@ -44,6 +47,13 @@ pub enum Progress<'a> {
         result: &'a RowResult,
         length_s: f64,
     },
+    /// A row's engine is part-way through a long request: `done` of `total` steps (a
+    /// speech row's sentences). Sent after each step, from the thread generating the row.
+    Within {
+        row: &'a Row,
+        done: usize,
+        total: usize,
+    },
     /// The mix has started.
     Mixing,
 }
@@ -56,6 +66,10 @@ pub struct Rendered {
     pub mix: MixReport,
     /// The stretch of the timeline that was mixed (all of it unless a window was asked for).
     pub window_s: (f64, f64),
+    /// A partial render (a selection of rows, a window): the master gain it played at, that
+    /// of the whole script, and where that came from. `None`: mastered to the script's
+    /// loudness.
+    pub master_gain: Option<MasterGain>,
     pub render_ms: u64,
 }
 
@@ -88,12 +102,17 @@ fn window_placements(timeline: &Timeline, (from, to): (f64, f64)) -> Vec<Placeme
 pub struct RenderOptions {
     /// Each row's own part of the mix ([`crate::mix::MixReport::row_stems`]).
     pub row_stems: bool,
-    /// Mix only this stretch of the timeline, seconds (mastered on its own).
+    /// Mix only this stretch of the timeline, seconds, at the whole script's master gain.
     pub window_s: Option<(f64, f64)>,
-    /// The characters' voices, when the script is a selection of rows from a larger one
-    /// ([`only_rows`]): the automatic voices of the whole script, so a character sounds the
-    /// same in both. Default: the script's own.
-    pub voices: Option<BTreeMap<String, Voice>>,
+    /// The whole script, when the one rendered is a selection of its rows ([`only_rows`]):
+    /// its characters' voices are used, so a character sounds the same in both, and its
+    /// master gain, so the rows play at their level in the whole. Default: none (the script
+    /// rendered is the whole).
+    pub whole: Option<Script>,
+    /// Names the script across edits (the CLI gives its path). With a cache, a full render
+    /// stores its master gain under this name and partial renders play at it; without
+    /// one, partial renders estimate the whole script's gain. Default: none.
+    pub script_key: Option<String>,
     /// Where the mix keeps its scratch file (next to the output is best: same disk, and not
     /// a memory-backed /tmp). Default: the system's temporary folder.
     pub scratch_dir: Option<PathBuf>,
@@ -202,7 +221,7 @@ impl Renderer<'_> {
     /// Generates the foreground rows and fixes the timeline.
     pub fn timeline(&self, script: &Script) -> Result<(Timeline, Clips)> {
         let cache = self.working_cache()?;
-        self.foreground(script, &character_voices(script), &cache)
+        self.foreground(script, &character_voices(script), &BTreeMap::new(), &cache)
     }
 
     /// The cache clips go through: the user's, or for `--no-cache` one for this render only
@@ -219,6 +238,7 @@ impl Renderer<'_> {
         &self,
         script: &Script,
         voices: &BTreeMap<String, Voice>,
+        notes: &BTreeMap<usize, String>,
         cache: &Cache,
     ) -> Result<(Timeline, Clips)> {
         let total = script
@@ -232,7 +252,7 @@ impl Renderer<'_> {
             .filter(|r| r.is_foreground())
             .map(Job::foreground)
             .collect();
-        let clips = self.generate_all(script, voices, cache, &jobs, 0, total)?;
+        let clips = self.generate_all(script, voices, notes, cache, &jobs, 0, total)?;
         let timeline = timeline::build(script, |row| clips[&row.index].duration_s);
         Ok((timeline, clips))
     }
@@ -265,11 +285,10 @@ impl Renderer<'_> {
     ) -> Result<Rendered> {
         let started = Instant::now();
         let cache = self.working_cache()?;
-        let voices = match &options.voices {
-            Some(v) => v.clone(),
-            None => character_voices(script),
-        };
-        let (timeline, mut clips) = self.foreground(script, &voices, &cache)?;
+        let whole = options.whole.as_ref().unwrap_or(script);
+        let voices = character_voices(whole);
+        let notes = self.voice_notes(script, &voices);
+        let (timeline, mut clips) = self.foreground(script, &voices, &notes, &cache)?;
         let window_s = match options.window_s {
             Some((from, to)) => check_window(from, to, timeline.duration_s)?,
             None => (0.0, timeline.duration_s),
@@ -284,7 +303,18 @@ impl Renderer<'_> {
             .map(|(row, p)| Job::placed(row, p))
             .collect();
         let done = clips.len();
-        clips.extend(self.generate_all(script, &voices, &cache, &jobs, done, total)?);
+        clips.extend(self.generate_all(script, &voices, &notes, &cache, &jobs, done, total)?);
+
+        // A part of the script plays at the whole script's gain, so its rows sound at
+        // their level in the episode rather than each part being brought to the target.
+        let partial = options.whole.is_some() || options.window_s.is_some();
+        let master_gain = partial.then(|| {
+            self.whole_master_gain(whole, options.script_key.as_deref(), |row| {
+                clips
+                    .get(&row.index)
+                    .map_or_else(|| estimated_length_s(row, &voices), |g| g.duration_s)
+            })
+        });
 
         (self.progress)(Progress::Mixing);
         let mut rows = BTreeMap::new();
@@ -324,6 +354,7 @@ impl Renderer<'_> {
         let settings = MixSettings {
             sample_rate_hz: script.sample_rate_hz,
             loudness_lufs: script.loudness_lufs,
+            gain_db: master_gain.as_ref().map(|g| g.gain_db),
             true_peak_dbtp: TRUE_PEAK_CEILING_DBTP,
             row_stems: options.row_stems,
             window_s: options.window_s.map(|_| window_s),
@@ -352,21 +383,83 @@ impl Renderer<'_> {
                 stems,
             },
         )?;
+        if !partial
+            && mix.loudness_lufs.is_finite()
+            && let Some(key) = &options.script_key
+        {
+            self.cache.put_master_gain(&StoredGain {
+                script_key: key.clone(),
+                gain_db: mix.gain_db,
+                script_hash: script_hash(whole),
+            })?;
+        }
         Ok(Rendered {
             timeline,
             rows,
             mix,
             window_s,
+            master_gain,
             render_ms: started.elapsed().as_millis() as u64,
         })
     }
 
+    /// The whole script's master gain: the one its last full render stored under
+    /// `script_key`, else an estimate from its rows' volumes over a timeline of `length_s`
+    /// (the length of each foreground row: its clip's where known).
+    fn whole_master_gain(
+        &self,
+        whole: &Script,
+        script_key: Option<&str>,
+        length_s: impl FnMut(&Row) -> f64,
+    ) -> MasterGain {
+        if let Some(stored) = script_key.and_then(|k| self.cache.master_gain(k)) {
+            return MasterGain {
+                gain_db: stored.gain_db,
+                from: GainFrom::LastFullRender {
+                    changed: stored.script_hash != script_hash(whole),
+                },
+            };
+        }
+        let timeline = timeline::build(whole, length_s);
+        let lufs = estimated_loudness_lufs(whole, &timeline);
+        MasterGain {
+            gain_db: if lufs.is_finite() {
+                whole.loudness_lufs - lufs
+            } else {
+                0.0
+            },
+            from: GainFrom::Estimate,
+        }
+    }
+
+    /// Warnings for characters that would sound like one heard before them, by the row
+    /// where each first speaks.
+    fn voice_notes(
+        &self,
+        script: &Script,
+        voices: &BTreeMap<String, Voice>,
+    ) -> BTreeMap<usize, String> {
+        let shared = speech::shared_voices(script, voices, |v| self.registry.cast(v));
+        shared
+            .into_iter()
+            .filter_map(|(name, warning)| {
+                let row = script
+                    .rows
+                    .iter()
+                    .find(|r| r.character.as_deref() == Some(name.as_str()))?;
+                Some((row.index, warning))
+            })
+            .collect()
+    }
+
     /// Generates the jobs' clips on all cores, in a deterministic way: each clip depends on
     /// its request only.
+    #[allow(clippy::too_many_arguments)]
     fn generate_all(
         &self,
         script: &Script,
         voices: &BTreeMap<String, Voice>,
+        notes: &BTreeMap<usize, String>,
         cache: &Cache,
         jobs: &[Job<'_>],
         done_before: usize,
@@ -374,7 +467,8 @@ impl Renderer<'_> {
     ) -> Result<Clips> {
         let done = std::sync::atomic::AtomicUsize::new(done_before);
         let generated = crate::parallel::try_map(jobs, |job| {
-            let g = self.generate_row(script, voices, cache, job)?;
+            let mut g = self.generate_row(script, voices, cache, job)?;
+            g.result.warnings.extend(notes.get(&job.row.index).cloned());
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             (self.progress)(Progress::Row {
                 done: n,
@@ -406,7 +500,10 @@ impl Renderer<'_> {
         let (entry, cached) = match cache.get(&key) {
             Some(entry) => (entry, true),
             None => {
-                let mut clip = generator.generate(&request).map_err(in_row)?;
+                let step = |done, total| (self.progress)(Progress::Within { row, done, total });
+                let mut clip = generator
+                    .generate_reporting(&request, &step)
+                    .map_err(in_row)?;
                 // Cached at the mix rate, so a re-render does not resample again.
                 if clip.audio.sample_rate_hz != script.sample_rate_hz {
                     let ratio =
@@ -454,6 +551,7 @@ impl Renderer<'_> {
                 .into_iter()
                 .chain(clip.warnings.iter().cloned())
                 .collect(),
+            sentences: clip.sentences.clone(),
         };
         let (cache, index, line) = (cache.clone(), row.index, row.line);
         let rate_hz = f64::from(clip.audio.sample_rate_hz);
@@ -626,6 +724,121 @@ fn cache_key(engine: &str, version: u32, salt: &str, r: &Request<'_>) -> CacheKe
         .into_iter()
         .chain(looped),
     )
+}
+
+/// The master gain of a partial render, and where it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MasterGain {
+    /// Before the limiter, dB.
+    pub gain_db: f64,
+    pub from: GainFrom,
+}
+
+/// Where a partial render's master gain came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GainFrom {
+    /// The last full render of the script stored it; `changed`: the script has been
+    /// edited since.
+    LastFullRender { changed: bool },
+    /// Estimated from the whole script's row volumes and lengths: no full render of it is
+    /// in the cache.
+    Estimate,
+}
+
+impl GainFrom {
+    /// For the report: `last full render`, `last full render, script changed since`,
+    /// `estimate`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GainFrom::LastFullRender { changed: false } => "last full render",
+            GainFrom::LastFullRender { changed: true } => "last full render, script changed since",
+            GainFrom::Estimate => "estimate",
+        }
+    }
+}
+
+impl std::fmt::Display for MasterGain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "master gain {:+.1} dB, ", self.gain_db)?;
+        match self.from {
+            GainFrom::LastFullRender { changed: false } => {
+                f.write_str("from the last full render of this script")
+            }
+            GainFrom::LastFullRender { changed: true } => f.write_str(
+                "from the last full render of this script (edited since: render it whole again \
+                 for the exact level)",
+            ),
+            GainFrom::Estimate => f.write_str(
+                "estimated from the whole script's row volumes (render it whole once to play \
+                 parts at its exact level)",
+            ),
+        }
+    }
+}
+
+/// A hash of everything a script says, to tell whether it changed between two renders.
+fn script_hash(script: &Script) -> String {
+    CacheKey::new([("script", format!("{script:?}"))])
+        .as_str()
+        .to_owned()
+}
+
+/// Seconds per word of speech at speed 1, pauses included (the default voice speaks about
+/// 3.3 words a second), for rows a partial render has not generated.
+const SECONDS_PER_WORD: f64 = 0.3;
+/// A foreground music or sfx row of natural length that has not been generated, seconds.
+const UNKNOWN_LENGTH_S: f64 = 3.0;
+
+/// A guess at a foreground row's length before its clip exists.
+fn estimated_length_s(row: &Row, voices: &BTreeMap<String, Voice>) -> f64 {
+    if let Some(d) = row.duration.seconds() {
+        return d;
+    }
+    if row.row_type != RowType::Speech {
+        return UNKNOWN_LENGTH_S;
+    }
+    let speed = row
+        .character
+        .as_ref()
+        .and_then(|c| voices.get(c))
+        .and_then(|v| v.speed)
+        .unwrap_or(1.0);
+    row.description.split_whitespace().count() as f64 * SECONDS_PER_WORD / speed
+}
+
+/// Integrated loudness (LUFS) of a mix of `script` on `timeline` with every row at its
+/// `volume`, each clip taken as steady over its span: BS.1770's gating over 400 ms blocks
+/// of the rows' summed power.
+fn estimated_loudness_lufs(script: &Script, timeline: &Timeline) -> f64 {
+    const BLOCK_S: f64 = 0.4;
+    let blocks = (timeline.duration_s / BLOCK_S).ceil() as usize;
+    let mut power = vec![0.0f64; blocks];
+    for p in &timeline.placements {
+        let Some(row) = script.row(p.row) else {
+            continue;
+        };
+        let row_power = 10f64.powf(row.volume_lufs / 10.0);
+        let first = (p.start_s / BLOCK_S).floor() as usize;
+        let last = ((p.end_s / BLOCK_S).ceil() as usize).min(blocks);
+        for (k, block) in power.iter_mut().enumerate().take(last).skip(first) {
+            let (a, b) = (k as f64 * BLOCK_S, (k + 1) as f64 * BLOCK_S);
+            let overlap_s = (p.end_s.min(b) - p.start_s.max(a)).max(0.0);
+            *block += row_power * overlap_s / BLOCK_S;
+        }
+    }
+    let gated_mean = |floor: f64| {
+        let kept: Vec<f64> = power
+            .iter()
+            .copied()
+            .filter(|&x| x > 0.0 && 10.0 * x.log10() > floor)
+            .collect();
+        10.0 * (kept.iter().sum::<f64>() / kept.len() as f64).log10()
+    };
+    let ungated = gated_mean(-70.0);
+    if !ungated.is_finite() {
+        return f64::NEG_INFINITY;
+    }
+    gated_mean(ungated - 10.0)
 }
 
 /// Reads and validates a script file, and finds the files its rows play (`file:`, relative

@@ -216,3 +216,88 @@ fn bad_selections_are_input_errors() {
         "the timeline is only",
     );
 }
+
+/// Integrated loudness of `name` between `from_s` and `to_s`.
+fn lufs(dir: &Dir, name: &str, from_s: f64, to_s: f64) -> f64 {
+    let audio = read_wav(&dir.path(name)).unwrap();
+    let at = |t: f64| ((t * 48_000.0).round() as usize).min(audio.frames());
+    let part = onair::audio::AudioBuffer {
+        sample_rate_hz: audio.sample_rate_hz,
+        channels: audio
+            .channels
+            .iter()
+            .map(|c| c[at(from_s)..at(to_s)].to_vec())
+            .collect(),
+    };
+    onair::audio::loudness::integrated_lufs(&part).unwrap()
+}
+
+#[test]
+fn a_part_plays_at_its_level_in_the_whole() {
+    let dir = Dir::new();
+    // No full render yet: the whole script's gain is estimated, and the render says so.
+    let said = dir.render(&["--only", "5", "-o", "first.wav"]);
+    assert!(
+        said.contains("played at the whole script's level: master gain ")
+            && said.contains("estimated from the whole script's row volumes"),
+        "{said}"
+    );
+
+    dir.render(&["-o", "full.wav", "--labels", "full.txt"]);
+    let full = dir.labels("full.txt");
+    let knock = full.iter().find(|l| l.2.starts_with("row 5 ")).unwrap();
+    let in_full = lufs(&dir, "full.wav", knock.0, knock.1);
+
+    // The knock alone, after the full render: at the gain that render used.
+    let said = dir.render(&["--only", "5", "-o", "part.wav", "--report", "part.json"]);
+    assert!(
+        said.contains("from the last full render of this script"),
+        "{said}"
+    );
+    let alone = lufs(&dir, "part.wav", 0.0, 10.0);
+    assert!(
+        (alone - in_full).abs() < 1.0,
+        "the knock is at {alone:.1} LUFS alone, {in_full:.1} LUFS in the episode"
+    );
+    assert!(alone < -20.0, "{alone:.1} LUFS: mastered on its own");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path("part.json")).unwrap()).unwrap();
+    assert_eq!(
+        report["master_gain"]["from"], "last full render",
+        "{report}"
+    );
+    assert!(report["master_gain"]["gain_db"].is_f64(), "{report}");
+
+    // The estimate was near it too.
+    let estimated = lufs(&dir, "first.wav", 0.0, 10.0);
+    assert!(
+        (estimated - in_full).abs() < 2.0,
+        "estimated {estimated:.1} LUFS, {in_full:.1} LUFS in the episode"
+    );
+
+    // A window over the knock plays it at the same level.
+    dir.render(&[
+        "--from",
+        &format!("{}", knock.0),
+        "--to",
+        &format!("{}", knock.1),
+        "-o",
+        "window.wav",
+    ]);
+    let window = lufs(&dir, "window.wav", 0.0, 10.0);
+    assert!(
+        (window - in_full).abs() < 1.0,
+        "{window:.1} vs {in_full:.1}"
+    );
+
+    // Once the script is edited, the stored gain is still used, and the render says the
+    // script has changed since.
+    let script = std::fs::read_to_string(dir.path("s.yaml")).unwrap();
+    std::fs::write(
+        dir.path("s.yaml"),
+        script.replace("Who is that?", "Who's there?"),
+    )
+    .unwrap();
+    let said = dir.render(&["--only", "5", "-o", "part.wav"]);
+    assert!(said.contains("edited since"), "{said}");
+}

@@ -201,3 +201,222 @@ fn a_long_row_is_spoken_sentence_by_sentence_without_clicks() {
         "largest jump {max}, 99.9th percentile {p999}"
     );
 }
+
+/// The report's rows.
+fn report_rows(dir: &Path) -> Vec<serde_json::Value> {
+    let report: serde_json::Value = serde_json::from_str(&report(dir)).unwrap();
+    report["rows"].as_array().unwrap().clone()
+}
+
+#[test]
+fn voice_entries_are_used_as_written_and_automatic_voices_keep_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    // Alex is the second character onair casts: his entry is used as written, not added to
+    // the second automatic style (which made him pitch +6 speed 1.09).
+    let s = script(
+        dir.path(),
+        "  Alex: {pitch: 3.0, speed: 1.05}\n  Cleo: {speed: 0.9}\n",
+        "  - {type: speech, character: Bob, text: Hi.}\n  - {type: speech, character: Alex, text: Hello.}\n  - {type: speech, character: Cleo, text: Hey.}\n  - {type: speech, character: Dan, text: Yo.}\n",
+    );
+    let o = render(dir.path(), &s);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = report_rows(dir.path());
+    let source = |i: usize| rows[i]["source"].as_str().unwrap().to_owned();
+    assert_eq!(source(1), "voice:en_US-joe-medium pitch +3 speed 1.05");
+    // Cleo's speed is hers; her pitch is chosen for her.
+    assert!(source(2).ends_with(" speed 0.9"), "{}", source(2));
+    // Dan has no entry: his automatic voice is not one that sounds like Alex's (the next
+    // automatic style, pitch +3 speed 1.04, would).
+    assert!(!source(3).contains("pitch +3"), "{}", source(3));
+    let sources: Vec<String> = (0..4).map(source).collect();
+    for (i, a) in sources.iter().enumerate() {
+        assert!(!sources[i + 1..].contains(a), "{sources:?}");
+    }
+    assert!(!stderr(&o).contains("same voice"), "{}", stderr(&o));
+}
+
+#[test]
+fn characters_that_share_a_voice_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    // One voice installed, one speaker: onair makes eight distinct voices from it.
+    let rows: String = (1..=9)
+        .map(|i| format!("  - {{type: speech, character: C{i}, text: Yes.}}\n"))
+        .collect();
+    let s = script(
+        dir.path(),
+        "  Twin: {pitch: 2, speed: 1.1}\n  Other: {pitch: 2, speed: 1.1}\n",
+        &format!(
+            "{rows}  - {{type: speech, character: Twin, text: No.}}\n  - {{type: speech, character: Other, text: No.}}\n"
+        ),
+    );
+    let o = render(dir.path(), &s);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("warning: row 9 (line 13): `C9` speaks with the same voice as `C1`"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "warning: row 11 (line 15): `Other` speaks with the same voice as `Twin` (voice:en_US-joe-medium pitch +2 speed 1.1)"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.matches("same voice").count(), 2, "{err}");
+}
+
+#[test]
+fn a_long_row_shows_its_progress_unless_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = ["Here is one more sentence."; 24].join(" ");
+    let s = script(
+        dir.path(),
+        "",
+        &format!(
+            "  - {{type: speech, character: Host, text: \"{text}\"}}\n  - {{type: speech, character: Host, text: A short one.}}\n"
+        ),
+    );
+    let args = |quiet: bool| {
+        let mut a = vec!["render", s.to_str().unwrap(), "-o", "o.wav", "--no-cache"];
+        if quiet {
+            a.push("-q");
+        }
+        a
+    };
+    let o = onair(dir.path(), &repo().join("models"), &args(false));
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    // Not a terminal: a line per tenth of the row, before the row's own line.
+    let steps: Vec<&str> = err.lines().filter(|l| l.contains(" sentences")).collect();
+    assert!(
+        steps.len() >= 5 && steps.iter().all(|l| l.contains("row  1 speech")),
+        "{err}"
+    );
+    assert!(steps[0].ends_with(" 3 of 24 sentences"), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    let row_line = lines.iter().position(|l| l.contains("] row  1 ")).unwrap();
+    let last_step = lines
+        .iter()
+        .rposition(|l| l.contains(" sentences"))
+        .unwrap();
+    assert!(last_step < row_line, "{err}");
+
+    let o = onair(dir.path(), &repo().join("models"), &args(true));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("sentences"), "{}", stderr(&o));
+}
+
+/// Cues of an SRT file: (start, end, text lines).
+fn srt_cues(text: &str) -> Vec<(f64, f64, Vec<String>)> {
+    let time = |t: &str| {
+        let (hms, ms) = t.trim().split_once(',').unwrap();
+        let p: Vec<f64> = hms.split(':').map(|x| x.parse().unwrap()).collect();
+        p[0] * 3600.0 + p[1] * 60.0 + p[2] + ms.parse::<f64>().unwrap() / 1000.0
+    };
+    text.split("\n\n")
+        .filter(|b| !b.trim().is_empty())
+        .map(|block| {
+            let lines: Vec<&str> = block.lines().collect();
+            let (a, b) = lines[1].split_once(" --> ").unwrap();
+            (
+                time(a),
+                time(b),
+                lines[2..].iter().map(|l| l.to_string()).collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn subtitles_follow_the_sentences_in_short_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Good evening. The committee met again on Tuesday to discuss the new library, \
+                and after a short debate, the plans were approved by everyone present. Work \
+                starts in spring. Residents who live near the site have asked for quieter \
+                machines, shorter working hours, and a footpath that stays open throughout.";
+    let s = script(
+        dir.path(),
+        "",
+        &format!("  - {{type: speech, character: Host, text: \"{text}\"}}\n"),
+    );
+    let o = onair(
+        dir.path(),
+        &repo().join("models"),
+        &[
+            "render",
+            s.to_str().unwrap(),
+            "-o",
+            "o.wav",
+            "--srt",
+            "o.srt",
+            "--vtt",
+            "o.vtt",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let cues = srt_cues(&fs::read_to_string(dir.path().join("o.srt")).unwrap());
+
+    // The voice pauses between sentences in digital silence: find those pauses.
+    let audio = onair::audio::wav::read_wav(&dir.path().join("o.wav")).unwrap();
+    let rate = f64::from(audio.sample_rate_hz);
+    let ch = &audio.channels[0];
+    let quiet: Vec<bool> = ch.iter().map(|x| x.abs() < 3e-5).collect();
+    let mut pauses = Vec::new();
+    let mut i = 0;
+    while i < quiet.len() {
+        if quiet[i] {
+            let j = (i..quiet.len()).find(|&j| !quiet[j]).unwrap_or(quiet.len());
+            if (j - i) as f64 / rate > 0.12 && i > 0 && j < quiet.len() {
+                pauses.push((i as f64 / rate, j as f64 / rate));
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    assert_eq!(pauses.len(), 3, "four sentences: {pauses:?}");
+
+    assert!(cues.len() >= 6, "long sentences are cut: {cues:#?}");
+    let duration = audio.duration_s();
+    let mut words = Vec::new();
+    for (k, (start, end, lines)) in cues.iter().enumerate() {
+        assert!(
+            (1..=2).contains(&lines.len()) && lines.iter().all(|l| l.chars().count() <= 42),
+            "cue {k}: {lines:?}"
+        );
+        assert!(
+            0.0 <= *start && start < end && *end <= duration + 1e-3,
+            "cue {k}"
+        );
+        if let Some(next) = cues.get(k + 1) {
+            assert!(*end <= next.0, "cue {k} overlaps the next");
+        }
+        words.extend(lines.iter().flat_map(|l| l.split_whitespace()));
+    }
+    assert_eq!(words[0], "Host:");
+    assert_eq!(words[1..].join(" "), text, "every word once, in order");
+    // Every pause ends one cue and starts the next, within a video frame (1/25 s).
+    let frame = 0.04;
+    for (a, b) in &pauses {
+        assert!(
+            cues.iter().any(|c| (c.1 - a).abs() <= frame)
+                && cues.iter().any(|c| (c.0 - b).abs() <= frame),
+            "pause {a:.3}-{b:.3} s is not a cue boundary: {cues:#?}"
+        );
+    }
+    // No cue runs through a pause.
+    for (a, b) in &pauses {
+        assert!(
+            !cues.iter().any(|c| c.0 < a - frame && c.1 > b + frame),
+            "{cues:#?}"
+        );
+    }
+
+    let vtt = fs::read_to_string(dir.path().join("o.vtt")).unwrap();
+    assert!(vtt.starts_with("WEBVTT\n\n"), "{vtt}");
+    assert_eq!(vtt.matches(" --> ").count(), cues.len(), "{vtt}");
+    for line in vtt.lines().filter(|l| !l.contains("-->") && *l != "WEBVTT") {
+        let shown = line.trim_start_matches("<v Host>");
+        assert!(shown.chars().count() <= 42, "{line}");
+    }
+}

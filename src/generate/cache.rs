@@ -17,7 +17,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use super::Clip;
+use super::{Clip, Sentence};
 use crate::audio::AudioBuffer;
 use crate::{Error, Result};
 
@@ -73,6 +73,23 @@ struct Header {
     /// A looped bed's period (entries from before loops have none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     loop_frames: Option<usize>,
+    /// A speech clip's sentence times (entries from before them have none, and are read as
+    /// clips whose sentences are not known; engines that record them changed version, so
+    /// their old entries are not found).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    sentences: Vec<Sentence>,
+}
+
+/// A full render's master gain, kept so that partial renders of its script play their rows
+/// at the level they have in the whole.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StoredGain {
+    /// What names the script across edits (its path).
+    pub script_key: String,
+    /// The gain the master applied before its limiter, dB.
+    pub gain_db: f64,
+    /// A hash of the script as it was rendered, to tell whether it has changed since.
+    pub script_hash: String,
 }
 
 /// What [`Cache::verify`] found.
@@ -177,6 +194,39 @@ impl Cache {
         Ok(())
     }
 
+    /// The master gain stored by the last full render of the script named `script_key`.
+    pub fn master_gain(&self, script_key: &str) -> Option<StoredGain> {
+        let bytes = fs::read(self.master_path(script_key)?).ok()?;
+        let stored: StoredGain = serde_json::from_slice(&bytes).ok()?;
+        (stored.script_key == script_key && stored.gain_db.is_finite()).then_some(stored)
+    }
+
+    /// Stores a full render's master gain for partial renders of the same script. Written
+    /// to a temporary file and renamed, so a reader sees the old record or the new one.
+    pub fn put_master_gain(&self, stored: &StoredGain) -> Result<()> {
+        let Some(path) = self.master_path(&stored.script_key) else {
+            return Ok(());
+        };
+        let dir = path.parent().expect("master paths have a parent");
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
+            .tempfile_in(dir)
+            .map_err(|e| Error::io(dir, e))?;
+        let json = serde_json::to_vec(stored).expect("the record serialises");
+        tmp.write_all(&json).map_err(|e| Error::io(tmp.path(), e))?;
+        tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+        Ok(())
+    }
+
+    /// `masters/<hash of the key>.json`: beside the shards, so clip lookups never see it.
+    fn master_path(&self, script_key: &str) -> Option<PathBuf> {
+        let dir = self.dir.as_ref()?;
+        let name = blake3::hash(script_key.as_bytes()).to_hex();
+        Some(dir.join("masters").join(format!("{}.json", &name[..32])))
+    }
+
     /// Checks every entry's checksum, and finds the temporary files that interrupted writes
     /// left. Entries being written by another render at the same time are not disturbed.
     pub fn verify(&self) -> Result<Verified> {
@@ -253,6 +303,7 @@ fn encode(entry: &Entry) -> Vec<u8> {
         channels: clip.audio.channel_count(),
         frames: clip.audio.frames(),
         loop_frames: clip.loop_frames,
+        sentences: clip.sentences.clone(),
     };
     let header = serde_json::to_vec(&header).expect("header serialises");
     let mut out = Vec::with_capacity(
@@ -311,6 +362,7 @@ fn decode(bytes: &[u8]) -> Option<Entry> {
             source: header.source,
             warnings: header.warnings,
             loop_frames: header.loop_frames,
+            sentences: header.sentences,
         },
         loudness_lufs: header.loudness_lufs.unwrap_or(f64::NEG_INFINITY),
     })
@@ -327,6 +379,11 @@ mod tests {
                 source: "recipe:test".into(),
                 warnings: vec!["a warning".into()],
                 loop_frames: None,
+                sentences: vec![Sentence {
+                    start_s: 0.0,
+                    end_s: 0.5,
+                    text: "Hello.".into(),
+                }],
             },
             loudness_lufs: -20.5,
         }
@@ -342,6 +399,7 @@ mod tests {
         let back = cache.get(&key).unwrap();
         assert_eq!(back.clip.audio, clip().clip.audio);
         assert_eq!(back.clip.source, "recipe:test");
+        assert_eq!(back.clip.sentences, clip().clip.sentences);
         assert_eq!(back.loudness_lufs, -20.5);
         assert_eq!(
             cache.verify().unwrap(),

@@ -61,6 +61,21 @@ pub struct Clip {
     /// the clip's rate (music keeps to whole bars, so it is near the one asked for). The
     /// clip is that period plus [`LOOP_CROSSFADE_S`].
     pub loop_frames: Option<usize>,
+    /// Speech: where each sentence is spoken, in order (subtitles are timed from them).
+    /// Empty when the engine does not know (espeak-ng speaks a row in one go).
+    pub sentences: Vec<Sentence>,
+}
+
+/// One sentence of a speech clip, as the engine spoke it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Sentence {
+    /// Seconds from the clip's start to the sentence's first sample.
+    pub start_s: f64,
+    /// Seconds from the clip's start to just after its last sample (the pause before the
+    /// next sentence is not part of it).
+    pub end_s: f64,
+    /// The words as the engine read them (numbers and abbreviations spelled out).
+    pub text: String,
 }
 
 /// A sound source for one or more row types.
@@ -75,6 +90,16 @@ pub trait Generator: Send + Sync {
         Ok(String::new())
     }
     fn generate(&self, request: &Request<'_>) -> Result<Clip>;
+    /// [`generate`](Self::generate), telling `step(done, total)` how far a long request has
+    /// got (a speech row: sentences spoken of all). Default: no reports.
+    fn generate_reporting(
+        &self,
+        request: &Request<'_>,
+        step: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<Clip> {
+        let _ = step;
+        self.generate(request)
+    }
     /// The request as a Standard MIDI File, from engines that compose notes; `None` from
     /// the others. Costs no audio rendering.
     fn midi(&self, _request: &Request<'_>) -> Result<Option<Vec<u8>>> {
@@ -145,6 +170,11 @@ impl Registry {
             return Ok((&self.file, None));
         }
         self.generator(row.row_type, voice)
+    }
+
+    /// What a character with this voice sounds like ([`speech::cast`]).
+    pub fn cast(&self, voice: &Voice) -> Result<String> {
+        speech::cast(&self.piper, &self.espeak, voice)
     }
 
     /// The Piper voices installed.

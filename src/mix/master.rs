@@ -21,23 +21,34 @@ pub struct Mastered {
     pub true_peak_dbtp: f64,
 }
 
+/// Where the master's level comes from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Level {
+    /// Normalised to this integrated loudness, LUFS.
+    Loudness(f64),
+    /// This gain before the limiter, dB, whatever the loudness that gives (a partial render
+    /// at its whole script's level).
+    Gain(f64),
+}
+
 /// Frames per block of a mastering pass.
 const BLOCK_FRAMES: usize = 1 << 16;
 
 /// Masters the bus sum in the first two channels of `scratch` (integrated loudness
-/// `sum_lufs`) to `target_lufs` with true peak at most `ceiling_dbtp`, and hands the result
-/// to `write` block by block.
+/// `sum_lufs`) to `level` with true peak at most `ceiling_dbtp`, and hands the result to
+/// `write` block by block.
 ///
-/// Limiting lowers loudness, so each pass re-measures and raises the pre-limiter gain by the
-/// shortfall, and lowers the limiter's internal ceiling if the meter still reads over. If
-/// the target cannot be met (a very peaky signal), the closest result that respects the
-/// ceiling wins: the ceiling is never traded for loudness. Silence passes through. Each
-/// pass keeps its output in a scratch file of its own; the chosen one is copied out.
+/// Limiting lowers loudness, so for a loudness target each pass re-measures and raises the
+/// pre-limiter gain by the shortfall, and lowers the limiter's internal ceiling if the meter
+/// still reads over. If the target cannot be met (a very peaky signal), the closest result
+/// that respects the ceiling wins: the ceiling is never traded for loudness. A fixed gain
+/// only lowers the ceiling until it holds. Silence passes through. Each pass keeps its
+/// output in a scratch file of its own; the chosen one is copied out.
 pub fn master(
     scratch: &mut Scratch,
     rate_hz: u32,
     sum_lufs: f64,
-    target_lufs: f64,
+    level: Level,
     ceiling_dbtp: f64,
     write: &mut dyn FnMut(&[&[f32]]) -> Result<()>,
 ) -> Result<Mastered> {
@@ -76,26 +87,27 @@ pub fn master(
         let (lufs, tp) = meter.finish()?;
         Ok((lufs, tp, out))
     };
+    let (gain_db, target_lufs) = match level {
+        Level::Loudness(target) => (target - sum_lufs, Some(target)),
+        Level::Gain(gain_db) => (gain_db, None),
+    };
     let mut pass = Pass {
-        gain_db: target_lufs - sum_lufs,
+        gain_db,
         limiter_ceiling_db: ceiling_dbtp - PEAK_MARGIN_DB,
     };
     let max_gain_db = pass.gain_db + 20.0;
+    let error_lu = |lufs: f64| target_lufs.map_or(0.0, |t| (lufs - t).abs());
     let mut best: Option<(Pass, f64, f64, Scratch)> = None;
     let mut last: Option<(Pass, f64, f64, Scratch)> = None;
     for _ in 0..MAX_PASSES {
         let ran = pass;
         let (lufs, tp, out) = measure(&ran)?;
-        let error_lu = (lufs - target_lufs).abs();
         let met = tp <= ceiling_dbtp;
         if met {
-            if best
-                .as_ref()
-                .is_none_or(|b| error_lu < (b.1 - target_lufs).abs())
-            {
+            if best.as_ref().is_none_or(|b| error_lu(lufs) < error_lu(b.1)) {
                 best = Some((ran, lufs, tp, out));
             }
-            if error_lu <= AIM_LU {
+            if error_lu(lufs) <= AIM_LU {
                 break;
             }
         } else {
@@ -104,7 +116,9 @@ pub fn master(
         }
         // Only ever push harder by what the limiter took away; cap the total push so a
         // pathological signal is not driven into a wall of limiting.
-        pass.gain_db = (pass.gain_db + target_lufs - lufs).min(max_gain_db);
+        if let Some(target) = target_lufs {
+            pass.gain_db = (pass.gain_db + target - lufs).min(max_gain_db);
+        }
     }
     if let Some((chosen, loudness_lufs, true_peak_dbtp, mut out)) = best {
         out.for_each_block(BLOCK_FRAMES, 0..2, write)?;
@@ -186,5 +200,48 @@ impl Pass {
         }
         curve.finish(&mut |g| gains.push(g));
         flush(scratch, &mut gains)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::audio::AudioBuffer;
+    use crate::audio::loudness::{integrated_lufs, true_peak_dbtp};
+    use crate::mix::tests::item;
+    use crate::mix::{Bus, MixSettings, mix};
+
+    /// A 1 kHz tone at `amplitude`, 3 s.
+    fn tone(amplitude: f32) -> AudioBuffer {
+        let s = (0..144_000)
+            .map(|i| amplitude * (std::f32::consts::TAU * 1000.0 * i as f32 / 48_000.0).sin())
+            .collect();
+        AudioBuffer::from_mono(48_000, s)
+    }
+
+    #[test]
+    fn a_fixed_gain_is_applied_as_given_and_the_ceiling_still_holds() {
+        let quiet = mix(
+            vec![item(Bus::Sfx, tone(0.1), 0.0)],
+            &MixSettings {
+                gain_db: Some(-6.0),
+                ..MixSettings::default()
+            },
+        )
+        .unwrap();
+        // The item is set to -20 LUFS; -6 dB of gain makes it -26, not the -16 target.
+        let lufs = integrated_lufs(&quiet.master).unwrap();
+        assert!((lufs + 26.0).abs() < 0.2, "{lufs}");
+        assert!((quiet.loudness_lufs - lufs).abs() < 0.01);
+
+        let loud = mix(
+            vec![item(Bus::Sfx, tone(0.1), 0.0)],
+            &MixSettings {
+                gain_db: Some(30.0),
+                ..MixSettings::default()
+            },
+        )
+        .unwrap();
+        let tp = true_peak_dbtp(&loud.master).unwrap();
+        assert!(tp <= -1.0 + 1e-6, "{tp}");
     }
 }

@@ -120,6 +120,10 @@ pub struct MixSettings {
     pub sample_rate_hz: u32,
     /// Master integrated loudness target. Default: -16 LUFS.
     pub loudness_lufs: f64,
+    /// Master at this gain (dB, before the limiter) instead of to `loudness_lufs`: a part
+    /// of a track played at the level it has in the whole. The true-peak ceiling still
+    /// holds. Default: `None`.
+    pub gain_db: Option<f64>,
     /// Master true-peak ceiling. Default: -1 dBTP.
     pub true_peak_dbtp: f64,
     /// Default: 0.05 s.
@@ -141,6 +145,7 @@ impl Default for MixSettings {
         MixSettings {
             sample_rate_hz: crate::audio::DEFAULT_SAMPLE_RATE_HZ,
             loudness_lufs: -16.0,
+            gain_db: None,
             true_peak_dbtp: -1.0,
             duck_attack_s: 0.05,
             duck_release_s: 0.4,
@@ -169,6 +174,8 @@ pub struct MixReport {
     pub loudness_lufs: f64,
     /// Measured on the final master; `-inf` when it is silent.
     pub true_peak_dbtp: f64,
+    /// The gain the master applied before its limiter, dB (0 for silence).
+    pub gain_db: f64,
     /// With [`MixSettings::row_stems`]: each item's part of its bus stem (faded, panned,
     /// ducked, with the master's gain, before the limiter), over the item's span only, in
     /// item order. Summed at their start frames, they give the bus stems.
@@ -391,7 +398,10 @@ pub fn mix_into(
         &mut scratch,
         rate_hz,
         sum_lufs,
-        settings.loudness_lufs,
+        settings.gain_db.map_or(
+            master::Level::Loudness(settings.loudness_lufs),
+            master::Level::Gain,
+        ),
         settings.true_peak_dbtp,
         &mut |block| sinks.master.write(block),
     )?;
@@ -425,6 +435,7 @@ pub fn mix_into(
         frames: to - from,
         loudness_lufs: mastered.loudness_lufs,
         true_peak_dbtp: mastered.true_peak_dbtp,
+        gain_db: mastered.gain_db,
         row_stems,
     })
 }

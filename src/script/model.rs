@@ -107,10 +107,12 @@ pub struct Voice {
     pub voice: Option<String>,
     /// Speaker of a multi-speaker voice, by name or number.
     pub speaker: Option<String>,
-    /// Pitch shift in semitones (0 = the voice's own).
-    pub pitch_semitones: f64,
-    /// Speaking rate multiplier (1 = the voice's own).
-    pub speed: f64,
+    /// Pitch shift in semitones (0 = the voice's own), used exactly as written; `None`: the
+    /// voice's own, or for a character onair gives a voice to, an automatic shift.
+    pub pitch_semitones: Option<f64>,
+    /// Speaking rate multiplier (1 = the voice's own), used exactly as written; `None`: the
+    /// voice's own, or for a character onair gives a voice to, an automatic rate.
+    pub speed: Option<f64>,
     /// Piper sampling noise: variety of the voice (default: the voice's own, ~0.667).
     pub noise_scale: Option<f64>,
     /// Piper duration noise: variety of the rhythm (default: the voice's own, ~0.8).
@@ -126,8 +128,8 @@ impl Default for Voice {
             engine: None,
             voice: None,
             speaker: None,
-            pitch_semitones: 0.0,
-            speed: 1.0,
+            pitch_semitones: None,
+            speed: None,
             noise_scale: None,
             noise_w: None,
             auto_index: None,

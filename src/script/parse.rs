@@ -523,12 +523,14 @@ impl Validator {
                         }),
                         voice: self.text(&f, "voice"),
                         speaker: self.text(&f, "speaker"),
-                        pitch_semitones: self
-                            .number(&f, "pitch", -12.0, 12.0, "semitones between -12 and 12")
-                            .unwrap_or(0.0),
-                        speed: self
-                            .number(&f, "speed", 0.5, 2.0, "a rate between 0.5 and 2.0")
-                            .unwrap_or(1.0),
+                        pitch_semitones: self.number(
+                            &f,
+                            "pitch",
+                            -12.0,
+                            12.0,
+                            "semitones between -12 and 12",
+                        ),
+                        speed: self.number(&f, "speed", 0.5, 2.0, "a rate between 0.5 and 2.0"),
                         noise_scale: self.number(
                             &f,
                             "noise_scale",

@@ -243,6 +243,7 @@ impl Generator for Composer {
             source: choice.source(),
             warnings: choice.warnings,
             loop_frames,
+            sentences: Vec::new(),
         })
     }
 

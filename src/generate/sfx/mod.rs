@@ -290,6 +290,7 @@ impl Generator for SoundEffects {
             loop_frames: request
                 .loop_period_s
                 .map(|p| (p * f64::from(sample_rate_hz)).round() as usize),
+            sentences: Vec::new(),
         })
     }
 }

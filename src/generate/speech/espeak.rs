@@ -164,6 +164,37 @@ impl Espeak {
         }
     }
 
+    /// The espeak-ng voice, pitch (0..99) and rate (words per minute) a script voice speaks
+    /// with: its entry's pitch and speed exactly; for what it leaves unset, the automatic
+    /// variant's, else espeak-ng's own.
+    fn settings(&self, voice: &Voice) -> (String, f64, f64) {
+        let (espeak_voice, auto_pitch) = espeak_voice_for(voice);
+        // espeak-ng's pitch is 0..99 around 50; about 4 steps make a semitone in its
+        // usual range.
+        let pitch = (50.0 + 4.0 * voice.pitch_semitones.unwrap_or(auto_pitch))
+            .clamp(0.0, 99.0)
+            .round();
+        let rate_wpm = (BASE_RATE_WPM * voice.speed.unwrap_or(1.0))
+            .clamp(80.0, 450.0)
+            .round();
+        // A language with a region espeak-ng lacks (`de-de`) is spoken in its family (`de`).
+        let family = espeak_voice
+            .split_once('-')
+            .filter(|_| !espeak_voice.contains('+'))
+            .map(|(f, _)| f.to_owned());
+        let espeak_voice = match (self.check_voice(&espeak_voice), family) {
+            (Err(_), Some(f)) if self.check_voice(&f).is_ok() => f,
+            _ => espeak_voice,
+        };
+        (espeak_voice, pitch, rate_wpm)
+    }
+
+    /// What a character with `voice` sounds like: the source its clips will name.
+    pub fn cast(&self, voice: &Voice) -> String {
+        let (espeak_voice, pitch, rate_wpm) = self.settings(voice);
+        describe(&espeak_voice, pitch, rate_wpm)
+    }
+
     /// The espeak-ng voice for a script voice name. Piper-style names (`en_US-joe-medium`)
     /// keep their language and take the default variant; espeak names pass through.
     fn espeak_voice(name: &str) -> String {
@@ -185,23 +216,8 @@ impl Generator for Espeak {
 
     fn generate(&self, req: &Request<'_>) -> Result<Clip> {
         let voice = req.voice.cloned().unwrap_or_default();
-        let (espeak_voice, auto_pitch) = espeak_voice_for(&voice);
-        // espeak-ng's pitch is 0..99 around 50; about 4 steps make a semitone in its
-        // usual range.
-        let pitch = (50.0 + 4.0 * (voice.pitch_semitones + auto_pitch))
-            .clamp(0.0, 99.0)
-            .round();
-        let rate_wpm = (BASE_RATE_WPM * voice.speed).clamp(80.0, 450.0).round();
+        let (espeak_voice, pitch, rate_wpm) = self.settings(&voice);
         let text = req.text.trim();
-        // A language with a region espeak-ng lacks (`de-de`) is spoken in its family (`de`).
-        let family = espeak_voice
-            .split_once('-')
-            .filter(|_| !espeak_voice.contains('+'))
-            .map(|(f, _)| f.to_owned());
-        let espeak_voice = match (self.check_voice(&espeak_voice), family) {
-            (Err(_), Some(f)) if self.check_voice(&f).is_ok() => f,
-            _ => espeak_voice,
-        };
         self.check_voice(&espeak_voice).map_err(|e| match e {
             Error::Unsupported { engine, message } => Error::Unsupported {
                 engine,
@@ -260,11 +276,17 @@ impl Generator for Espeak {
         }
         Ok(Clip {
             audio,
-            source: format!("espeak:{espeak_voice} pitch {pitch} rate {rate_wpm}"),
+            source: describe(&espeak_voice, pitch, rate_wpm),
             warnings: Vec::new(),
             loop_frames: None,
+            sentences: Vec::new(),
         })
     }
+}
+
+/// `espeak:en-us+m3 pitch 50 rate 165`: a clip's source.
+fn describe(espeak_voice: &str, pitch: f64, rate_wpm: f64) -> String {
+    format!("espeak:{espeak_voice} pitch {pitch} rate {rate_wpm}")
 }
 
 /// Trims leading and trailing near-silence (espeak-ng pads both ends), keeping 20 ms so the

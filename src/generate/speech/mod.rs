@@ -16,24 +16,133 @@ use super::Generator;
 use crate::script::{Script, SpeechEngine, Voice};
 use crate::{Error, Result};
 
+/// Distinct settings for characters onair gives a voice to, on a single-speaker voice:
+/// (pitch in semitones, speed). What a `voices:` entry sets replaces the matching part.
+pub(crate) const AUTO_STYLES: &[(f64, f64)] = &[
+    (0.0, 1.0),
+    (3.0, 1.04),
+    (-2.5, 0.96),
+    (5.0, 1.0),
+    (-4.0, 1.03),
+    (1.5, 0.93),
+    (7.0, 1.02),
+    (-1.0, 1.08),
+];
+
+/// The pitch and speed a voice gets on a single-speaker voice with automatic style `index`.
+pub(crate) fn auto_style(voice: &Voice, index: Option<usize>) -> (f64, f64) {
+    let (pitch, speed) = index.map_or((0.0, 1.0), |i| AUTO_STYLES[i % AUTO_STYLES.len()]);
+    (
+        voice.pitch_semitones.unwrap_or(pitch),
+        voice.speed.unwrap_or(speed),
+    )
+}
+
+/// Whether two (pitch, speed) settings of one voice are too close to tell apart.
+fn alike(a: (f64, f64), b: (f64, f64)) -> bool {
+    (a.0 - b.0).abs() < 1.0 && (a.1 / b.1 - 1.0).abs() < 0.05
+}
+
 /// The voice each character speaks with: the script's entry, completed with a distinct
-/// automatic setting for characters that have no entry or name no voice.
+/// automatic setting for characters that have no entry or name no voice. An automatic
+/// setting that would sound like another character's (one set in `voices:`, or given
+/// before) is passed over for the next.
 pub fn character_voices(script: &Script) -> BTreeMap<String, Voice> {
+    let mut order: Vec<&str> = Vec::new();
+    for name in script.rows.iter().filter_map(|r| r.character.as_deref()) {
+        if !order.contains(&name) {
+            order.push(name);
+        }
+    }
+    let entry = |name: &str| script.voices.get(name).cloned().unwrap_or_default();
+    // Entries that set both pitch and speed sound as they say whatever their index.
+    let mut taken: Vec<(f64, f64)> = order
+        .iter()
+        .map(|name| entry(name))
+        .filter(|v| v.voice.is_none() && v.pitch_semitones.is_some() && v.speed.is_some())
+        .map(|v| auto_style(&v, None))
+        .collect();
     let mut voices = BTreeMap::new();
-    let mut auto_index = 0;
-    for row in &script.rows {
-        let Some(name) = &row.character else { continue };
-        if voices.contains_key(name) {
-            continue;
-        }
-        let mut voice = script.voices.get(name).cloned().unwrap_or_default();
+    let mut next = 0;
+    for name in order {
+        let mut voice = entry(name);
         if voice.voice.is_none() {
-            voice.auto_index = Some(auto_index);
-            auto_index += 1;
+            let fixed = voice.pitch_semitones.is_some() && voice.speed.is_some();
+            let index = if fixed {
+                next
+            } else {
+                (next..next + AUTO_STYLES.len())
+                    .find(|&i| {
+                        let style = auto_style(&voice, Some(i));
+                        !taken.iter().any(|&t| alike(t, style))
+                    })
+                    .unwrap_or(next)
+            };
+            if !fixed {
+                taken.push(auto_style(&voice, Some(index)));
+            }
+            voice.auto_index = Some(index);
+            next = index + 1;
         }
-        voices.insert(name.clone(), voice);
+        voices.insert(name.to_owned(), voice);
     }
     voices
+}
+
+/// What a character with `voice` sounds like, in the words its clips' `source` will use
+/// (`voice:en_US-joe-medium pitch +3 speed 1.05`), found without synthesising anything.
+pub fn cast(piper: &Piper, espeak: &Espeak, voice: &Voice) -> Result<String> {
+    let (engine, _) = choose(piper, espeak, Some(voice))?;
+    if engine.engine() == espeak.engine() {
+        Ok(espeak.cast(voice))
+    } else {
+        piper.cast(voice)
+    }
+}
+
+/// Characters that would speak with the same voice as one heard before them (more
+/// characters than the distinct voices onair can make from the installed ones, or entries
+/// that say the same thing): for each such character, in order of first appearance, a
+/// warning naming who else has that voice. `cast` gives a voice's description
+/// ([`cast`]); a voice it cannot describe is left to the render to report.
+pub fn shared_voices(
+    script: &Script,
+    voices: &BTreeMap<String, Voice>,
+    cast: impl Fn(&Voice) -> Result<String>,
+) -> BTreeMap<String, String> {
+    let mut order: Vec<&str> = Vec::new();
+    for name in script.rows.iter().filter_map(|r| r.character.as_deref()) {
+        if !order.contains(&name) {
+            order.push(name);
+        }
+    }
+    let mut heard: Vec<(String, Vec<&str>)> = Vec::new();
+    let mut warnings = BTreeMap::new();
+    for name in order {
+        let Some(Ok(description)) = voices.get(name).map(&cast) else {
+            continue;
+        };
+        match heard.iter_mut().find(|(d, _)| *d == description) {
+            Some((_, before)) => {
+                let others = before
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                warnings.insert(
+                    name.to_owned(),
+                    format!(
+                        "`{name}` speaks with the same voice as {others} ({description}), \
+                         so listeners cannot tell them apart; give `{name}` its own `pitch`, \
+                         `speed` or `voice` under `voices:`"
+                    ),
+                );
+                before.push(name);
+            }
+            None => heard.push((description, vec![name])),
+        }
+    }
+    warnings
 }
 
 /// A voice name in Piper's form, `ll_RR-name-quality`: its language (`en_US`).
@@ -140,6 +249,36 @@ mod tests {
         assert_eq!(v["A"].auto_index, Some(0));
         assert_eq!(v["B"].auto_index, None);
         assert_eq!(v["C"].auto_index, Some(1));
-        assert_eq!(v["C"].pitch_semitones, 2.0);
+        assert_eq!(v["C"].pitch_semitones, Some(2.0));
+    }
+
+    #[test]
+    fn automatic_styles_keep_away_from_the_ones_a_script_sets() {
+        let script = crate::script::parse_script(
+            "voices:\n  B: {pitch: 3, speed: 1.05}\nrows:\n  - {type: speech, character: A, text: Hi.}\n  - {type: speech, character: C, text: Hi.}\n  - {type: speech, character: B, text: Hi.}\n",
+        )
+        .unwrap();
+        let v = character_voices(&script);
+        let style = |name: &str| auto_style(&v[name], v[name].auto_index);
+        assert_eq!(style("A"), (0.0, 1.0));
+        assert_eq!(style("B"), (3.0, 1.05), "as written");
+        // The second automatic style (+3, 1.04) would sound like B's: C gets the third.
+        assert_eq!(style("C"), (-2.5, 0.96));
+    }
+
+    #[test]
+    fn shared_voices_name_who_shares() {
+        let rows: String = ["A", "B", "C", "D"]
+            .iter()
+            .map(|c| format!("  - {{type: speech, character: {c}, text: Hi.}}\n"))
+            .collect();
+        let script = crate::script::parse_script(&format!("rows:\n{rows}")).unwrap();
+        let voices = character_voices(&script);
+        // A cast that only tells two voices apart.
+        let cast = |v: &Voice| Ok(format!("voice {}", v.auto_index.unwrap() % 2));
+        let shared = shared_voices(&script, &voices, cast);
+        assert_eq!(shared.len(), 2);
+        assert!(shared["C"].starts_with("`C` speaks with the same voice as `A` (voice 0)"));
+        assert!(shared["D"].starts_with("`D` speaks with the same voice as `B` (voice 1)"));
     }
 }

@@ -9,9 +9,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use super::auto_style;
 use crate::audio::AudioBuffer;
 use crate::dsp::pitch::shift_pitch;
-use crate::generate::{Clip, Generator, Request};
+use crate::generate::{Clip, Generator, Request, Sentence};
 use crate::ml::onnx::OnnxWeights;
 use crate::ml::vits::{Scales, Vits};
 use crate::ml::voice::VoiceConfig;
@@ -26,19 +27,6 @@ const SENTENCE_PAUSE_S: f64 = 0.2;
 /// Fade at each sentence's ends, seconds: the model's first and last samples are not
 /// exactly zero, and a join must not click.
 const EDGE_FADE_S: f64 = 0.004;
-
-/// Distinct settings for characters onair gives a voice to, on a single-speaker voice:
-/// (pitch in semitones, speed).
-const AUTO_STYLES: &[(f64, f64)] = &[
-    (0.0, 1.0),
-    (3.0, 1.04),
-    (-2.5, 0.96),
-    (5.0, 1.0),
-    (-4.0, 1.03),
-    (1.5, 0.93),
-    (7.0, 1.02),
-    (-1.0, 1.08),
-];
 
 /// An installed Piper voice.
 #[derive(Clone, Debug)]
@@ -209,15 +197,61 @@ fn speaker_id(voice: &Voice, config: &VoiceConfig) -> Result<Option<i64>> {
     }
 }
 
-/// Pitch and speed for a voice: its own, plus a distinct style for an automatic voice on a
-/// single-speaker model.
+/// Pitch and speed for a voice: what its entry sets, exactly; for what it leaves unset, a
+/// distinct style when onair gives the character a voice on a single-speaker model (a
+/// multi-speaker model gives it a speaker instead), else the voice's own.
 fn style(voice: &Voice, config: &VoiceConfig) -> (f64, f64) {
-    match voice.auto_index {
-        Some(i) if config.num_speakers <= 1 => {
-            let (pitch, speed) = AUTO_STYLES[i % AUTO_STYLES.len()];
-            (voice.pitch_semitones + pitch, voice.speed * speed)
+    auto_style(voice, voice.auto_index.filter(|_| config.num_speakers <= 1))
+}
+
+/// How a character speaks through a Piper voice, all choices made.
+struct Cast {
+    onnx: PathBuf,
+    speaker: Option<i64>,
+    pitch_semitones: f64,
+    speed: f64,
+}
+
+impl Cast {
+    /// `voice:en_US-joe-medium speaker 2 pitch +3 speed 1.05`: the clip's source, which says
+    /// exactly what the voice was told.
+    fn describe(&self) -> String {
+        let name = self
+            .onnx
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("?");
+        let mut source = format!("voice:{name}");
+        if let Some(id) = self.speaker {
+            source.push_str(&format!(" speaker {id}"));
         }
-        _ => (voice.pitch_semitones, voice.speed),
+        if self.pitch_semitones != 0.0 {
+            source.push_str(&format!(" pitch {:+}", self.pitch_semitones));
+        }
+        if self.speed != 1.0 {
+            source.push_str(&format!(" speed {}", self.speed));
+        }
+        source
+    }
+}
+
+impl Piper {
+    fn cast_with(&self, voice: &Voice, config: &VoiceConfig, onnx: PathBuf) -> Result<Cast> {
+        let (pitch_semitones, speed) = style(voice, config);
+        Ok(Cast {
+            speaker: speaker_id(voice, config)?,
+            onnx,
+            pitch_semitones,
+            speed,
+        })
+    }
+
+    /// What a character with `voice` sounds like (the source its clips will name), without
+    /// loading the model.
+    pub fn cast(&self, voice: &Voice) -> Result<String> {
+        let onnx = self.resolve(Some(voice))?;
+        let config = VoiceConfig::load(&onnx.with_extension("onnx.json"))?;
+        Ok(self.cast_with(voice, &config, onnx)?.describe())
     }
 }
 
@@ -227,7 +261,8 @@ impl Generator for Piper {
     }
 
     fn version(&self) -> u32 {
-        1
+        // 2: clips carry their sentence times.
+        2
     }
 
     fn cache_salt(&self, req: &Request<'_>) -> Result<String> {
@@ -236,6 +271,14 @@ impl Generator for Piper {
     }
 
     fn generate(&self, req: &Request<'_>) -> Result<Clip> {
+        self.generate_reporting(req, &|_, _| {})
+    }
+
+    fn generate_reporting(
+        &self,
+        req: &Request<'_>,
+        step: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<Clip> {
         let voice = req.voice.cloned().unwrap_or_default();
         let onnx = self.resolve(Some(&voice))?;
         let model = self.load(&onnx)?;
@@ -256,35 +299,44 @@ impl Generator for Piper {
         }
         let phonemes = model.phonemizer.phonemize(&sentences)?;
 
-        let (pitch_semitones, speed) = style(&voice, config);
+        let cast = self.cast_with(&voice, config, onnx.clone())?;
         let scales = Scales {
             noise_scale: voice
                 .noise_scale
                 .map_or(config.inference.noise_scale, |x| x as f32),
-            length_scale: config.inference.length_scale / speed as f32,
+            length_scale: config.inference.length_scale / cast.speed as f32,
             noise_w: voice.noise_w.map_or(config.inference.noise_w, |x| x as f32),
         };
-        let speaker = speaker_id(&voice, config)?;
         let rate_hz = model.vits.sample_rate_hz();
         let pause = vec![0.0f32; (SENTENCE_PAUSE_S * f64::from(rate_hz)).round() as usize];
         let fade = ((EDGE_FADE_S * f64::from(rate_hz)).round() as usize).max(1);
+        let seconds = |frames: usize| frames as f64 / f64::from(rate_hz);
 
         let mut samples = Vec::new();
+        let mut spoken = Vec::new();
         let mut missing = Vec::new();
-        for (i, ph) in phonemes.iter().enumerate() {
+        for (i, (ph, text)) in phonemes.iter().zip(&sentences).enumerate() {
             let ids = to_ids(ph, &config.phoneme_id_map)?;
             missing.extend(ids.missing);
             // `^ _ $` alone: a sentence of punctuation only.
-            if ids.ids.len() <= 3 {
-                continue;
+            if ids.ids.len() > 3 {
+                let seed = req.seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                let mut sentence = model
+                    .vits
+                    .synthesize(&ids.ids, scales, cast.speaker, seed)?;
+                fade_edges(&mut sentence, fade);
+                if !samples.is_empty() {
+                    samples.extend_from_slice(&pause);
+                }
+                let start_s = seconds(samples.len());
+                samples.extend(sentence);
+                spoken.push(Sentence {
+                    start_s,
+                    end_s: seconds(samples.len()),
+                    text: text.clone(),
+                });
             }
-            let seed = req.seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            let mut sentence = model.vits.synthesize(&ids.ids, scales, speaker, seed)?;
-            fade_edges(&mut sentence, fade);
-            if !samples.is_empty() {
-                samples.extend_from_slice(&pause);
-            }
-            samples.extend(sentence);
+            step(i + 1, sentences.len());
         }
         if !missing.is_empty() {
             missing.sort_unstable();
@@ -300,26 +352,16 @@ impl Generator for Piper {
                 message: format!("{:?} has nothing the voice can say", req.text),
             });
         }
-        if pitch_semitones != 0.0 {
-            samples = shift_pitch(&samples, rate_hz, pitch_semitones);
-        }
-
-        let name = onnx.file_stem().and_then(|s| s.to_str()).unwrap_or("?");
-        let mut source = format!("voice:{name}");
-        if let Some(id) = speaker {
-            source.push_str(&format!(" speaker {id}"));
-        }
-        if pitch_semitones != 0.0 {
-            source.push_str(&format!(" pitch {pitch_semitones:+}"));
-        }
-        if speed != 1.0 {
-            source.push_str(&format!(" speed {speed:.2}"));
+        // The shift keeps the length, so the sentence times hold.
+        if cast.pitch_semitones != 0.0 {
+            samples = shift_pitch(&samples, rate_hz, cast.pitch_semitones);
         }
         Ok(Clip {
             audio: AudioBuffer::from_mono(rate_hz, samples),
-            source,
+            source: cast.describe(),
             warnings,
             loop_frames: None,
+            sentences: spoken,
         })
     }
 }
