@@ -635,8 +635,24 @@ fn cache_key(engine: &str, version: u32, salt: &str, r: &Request<'_>) -> CacheKe
 
 /// Reads and validates a script file.
 pub fn load_script(path: &Path) -> Result<Script> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    Ok(crate::script::parse_script(&text)?)
+    Ok(crate::script::parse_script(&read_script(path)?)?)
+}
+
+/// Reads a script file's text. A path that names no file is the user's input to fix
+/// ([`Error::BadInput`]); other failures to read are [`Error::Io`].
+pub fn read_script(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::BadInput(format!(
+            "{}: no such file; check the script's path (`onair plan \"a brief\" -o FILE` \
+             writes a new script)",
+            path.display()
+        )),
+        std::io::ErrorKind::IsADirectory => Error::BadInput(format!(
+            "{}: that is a folder; name a script file (YAML)",
+            path.display()
+        )),
+        _ => Error::io(path, e),
+    })
 }
 
 #[cfg(test)]
