@@ -13,11 +13,13 @@ use crate::audio::wav::{BitDepth, write_wav};
 use crate::generate::Registry;
 use crate::generate::cache::Cache;
 use crate::generate::sfx::{SfxOptions, SoundEffects};
+use crate::generate::speech::{Espeak, Piper};
 use crate::mix::Bus;
 use crate::output::{Report, Subtitles, subtitles};
 use crate::plan::{Brief, Engine};
-use crate::render::{Progress, Renderer, load_script};
-use crate::script::{Action, Duration, Script, ValidationError, ValidationErrors};
+use crate::preflight::{Output, Preflight, Warning, Wording, check_outputs};
+use crate::render::{Progress, Renderer, read_script};
+use crate::script::{Action, Duration, Script, ValidationErrors};
 use crate::timeline::Clock;
 
 #[derive(Debug, Parser)]
@@ -190,30 +192,11 @@ fn sound_effects(
     let mut options = SfxOptions::standard(cache.index_dir());
     options.system_library = !library.no_system_library;
     if let Some((script, path)) = script {
+        // The folders exist: the preflight checked them.
         let base = path.parent().unwrap_or(Path::new(""));
-        let mut problems = Vec::new();
-        for lib in &script.libraries {
-            let dir = base.join(&lib.path);
-            if dir.is_dir() {
-                options.libraries.push(dir);
-            } else {
-                problems.push(ValidationError {
-                    row: None,
-                    field: Some("library".into()),
-                    line: lib.line,
-                    column: lib.column,
-                    message: format!(
-                        "sound library folder \"{}\" does not exist (looked for {}); fix the path, relative to the script's folder",
-                        lib.path,
-                        dir.display()
-                    ),
-                });
-            }
-        }
-        if !problems.is_empty() {
-            let e = crate::Error::Invalid(ValidationErrors(problems));
-            return Err(anyhow::Error::new(e).context(path.display().to_string()));
-        }
+        options
+            .libraries
+            .extend(script.libraries.iter().map(|lib| base.join(&lib.path)));
     }
     options.libraries.extend(library.libraries.iter().cloned());
     let effects = SoundEffects::new(options)?;
@@ -483,19 +466,54 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn load(path: &Path) -> anyhow::Result<Script> {
-    load_script(path).with_context(|| format!("{}", path.display()))
+    Ok(load_checked(path, false)?.0)
+}
+
+/// Reads and parses a script, and with `preflight` checks it against the installed voices and
+/// its folders ([`crate::preflight`]): the script and its warnings. An invalid script's
+/// error is headed by its path (a missing file's already names it).
+fn load_checked(path: &Path, preflight: bool) -> anyhow::Result<(Script, Vec<Warning>)> {
+    let in_file = |e: crate::Error| match e {
+        e @ crate::Error::Invalid(_) => anyhow::Error::new(e).context(path.display().to_string()),
+        e => anyhow::Error::new(e),
+    };
+    let text = read_script(path).map_err(in_file)?;
+    let script =
+        crate::script::parse_script(&text).map_err(|e| in_file(crate::Error::Invalid(e)))?;
+    if !preflight {
+        return Ok((script, Vec::new()));
+    }
+    let (piper, espeak) = (Piper::default(), Espeak::default());
+    let check = Preflight {
+        piper: &piper,
+        espeak: &espeak,
+        text: Some(&text),
+        base_dir: path.parent().unwrap_or(Path::new("")),
+        wording: Wording::Script,
+    };
+    let warnings = check.check(&script).map_err(in_file)?;
+    Ok((script, warnings))
+}
+
+fn print_warnings(warnings: &[Warning]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
 }
 
 fn validate(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let mut invalid = 0;
     for path in paths {
-        match load_script(path) {
-            Ok(s) => println!("{}: ok ({} rows)", path.display(), s.rows.len()),
-            Err(e @ crate::Error::Invalid(_)) => {
-                invalid += 1;
-                eprintln!("{}: {e}", path.display());
+        match load_checked(path, true) {
+            Ok((s, warnings)) => {
+                print_warnings(&warnings);
+                println!("{}: ok ({} rows)", path.display(), s.rows.len());
             }
-            Err(e) => return Err(anyhow::Error::new(e).context(path.display().to_string())),
+            Err(e) if is_invalid_input(&e) => {
+                invalid += 1;
+                eprintln!("{e:#}");
+            }
+            Err(e) => return Err(e),
         }
     }
     Ok(if invalid == 0 {
@@ -503,6 +521,13 @@ fn validate(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(2)
     })
+}
+
+/// Whether an error is the user's input (exit code 2), as `main` decides it.
+fn is_invalid_input(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|e| e.downcast_ref::<crate::Error>())
+        .any(crate::Error::is_invalid_input)
 }
 
 /// `onair cache verify`: what is damaged or left over in the cache, optionally removed.
@@ -629,14 +654,31 @@ fn voices(registry: &Registry) -> String {
             }
         ));
     }
-    out.push_str(
-        "espeak-ng voices (engine: espeak): any language of `espeak-ng --voices`, with a variant as `en-us+f3`\n",
-    );
+    out.push_str("espeak-ng voices (`voice: fr`; a variant as `en-us+f3`; robotic, for drafts and languages without a Piper voice):\n");
+    match registry.espeak().languages() {
+        Ok(languages) => {
+            // Wrapped to 100 columns.
+            let mut line = String::from(" ");
+            for l in languages {
+                if line.len() + l.len() + 1 > 100 {
+                    out.push_str(&line);
+                    out.push('\n');
+                    line = String::from(" ");
+                }
+                line.push(' ');
+                line.push_str(&l);
+            }
+            out.push_str(&line);
+            out.push('\n');
+        }
+        Err(e) => out.push_str(&format!("  (none: {e})\n")),
+    }
     out
 }
 
 fn timeline(path: &Path, library: &LibraryArgs, cache: &CacheArgs) -> anyhow::Result<ExitCode> {
-    let script = load(path)?;
+    let (script, warnings) = load_checked(path, true)?;
+    print_warnings(&warnings);
     let registry = Registry::new(sound_effects(Some((&script, path)), library, cache, true)?);
     let cache = cache.open()?;
     let quiet = |_: Progress<'_>| {};
@@ -674,13 +716,24 @@ fn timeline(path: &Path, library: &LibraryArgs, cache: &CacheArgs) -> anyhow::Re
 }
 
 fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
+    // Every output is checked before the work (and before planning, which takes a while
+    // too), so a bad path fails at once rather than after minutes of rendering.
+    let output = a.output.clone().unwrap_or_else(|| {
+        let stem = match &a.script {
+            Some(path) => path.file_stem().unwrap_or_default(),
+            None => std::ffi::OsStr::new("brief"),
+        };
+        Path::new("out").join(stem).with_extension("wav")
+    });
     let script_path = match (&a.script, &a.brief) {
-        (Some(path), _) => path.clone(),
+        (Some(path), _) => {
+            // A missing script is reported before any output folder is made.
+            read_script(path)?;
+            check_render_outputs(a, &output)?;
+            path.clone()
+        }
         (None, Some(brief)) => {
-            let output = a
-                .output
-                .clone()
-                .unwrap_or_else(|| Path::new("out").join("brief.wav"));
+            check_render_outputs(a, &output)?;
             let path = output.with_extension("yaml");
             let text = plan_text(brief, &a.planner, a.quiet)?;
             match std::fs::read_to_string(&path) {
@@ -704,11 +757,7 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
         }
         (None, None) => unreachable!("clap requires a script or --brief"),
     };
-    let whole = load(&script_path)?;
-    let output = a.output.clone().unwrap_or_else(|| {
-        let stem = script_path.file_stem().unwrap_or_default();
-        Path::new("out").join(stem).with_extension("wav")
-    });
+    let (whole, warnings) = load_checked(&script_path, true)?;
     let bits = match a.bits {
         Bits::Sixteen => BitDepth::Int16,
         Bits::TwentyFour => BitDepth::Int24,
@@ -717,6 +766,13 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
         Some(RowList(rows)) => (crate::render::only_rows(&whole, rows)?, Some(whole)),
         None => (whole, None),
     };
+    // With --only, the warnings of the rows rendered.
+    print_warnings(
+        &warnings
+            .into_iter()
+            .filter(|w| w.row.is_none_or(|r| script.row(r).is_some()))
+            .collect::<Vec<_>>(),
+    );
     let window_s = match (a.from, a.to) {
         (None, None) => None,
         (from, to) => Some((from.unwrap_or(0.0), to.unwrap_or(f64::INFINITY))),
@@ -738,26 +794,6 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
             "--bitrate applies to MP3 output only, and {} is written as {kind}; name the output NAME.mp3, or remove --bitrate ({kind} is lossless; --bits sets its depth)",
             output.display(),
         ))));
-    }
-    // Folders for every output are made before the work, so a bad path fails at once
-    // rather than after minutes of rendering.
-    for path in [
-        Some(&output),
-        a.report.as_ref(),
-        a.srt.as_ref(),
-        a.vtt.as_ref(),
-        a.labels.as_ref(),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        create_parent(path)?;
-    }
-    for dir in [a.stems.as_ref(), a.midi.as_ref(), a.stems_rows.as_ref()]
-        .into_iter()
-        .flatten()
-    {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let registry = Registry::new(sound_effects(
         Some((&script, &script_path)),
@@ -926,6 +962,32 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Checks that every file and folder `render` writes can be written ([`check_outputs`]).
+fn check_render_outputs(a: &RenderArgs, output: &Path) -> anyhow::Result<()> {
+    let files = [
+        ("-o", Some(output)),
+        ("--report", a.report.as_deref()),
+        ("--srt", a.srt.as_deref()),
+        ("--vtt", a.vtt.as_deref()),
+        ("--labels", a.labels.as_deref()),
+    ];
+    let folders = [
+        ("--stems", a.stems.as_deref()),
+        ("--stems-rows", a.stems_rows.as_deref()),
+        ("--midi", a.midi.as_deref()),
+    ];
+    let outputs: Vec<Output<'_>> = files
+        .iter()
+        .filter_map(|(flag, p)| p.map(|p| Output::File(flag, p)))
+        .chain(
+            folders
+                .iter()
+                .filter_map(|(flag, p)| p.map(|p| Output::Folder(flag, p))),
+        )
+        .collect();
+    Ok(check_outputs(&outputs)?)
+}
+
 fn plan_command(a: &PlanArgs) -> anyhow::Result<ExitCode> {
     let to_stdout = a.output == Path::new("-");
     if !to_stdout && !a.force && a.output.exists() {
@@ -1070,7 +1132,8 @@ fn search_table(ranked: &[crate::generate::sfx::chooser::Ranked<'_>], count: usi
     out
 }
 
-/// `onair say`: a one-row script through the whole pipeline.
+/// `onair say`: a one-row script through the whole pipeline. Its messages speak of the
+/// text and the flags, never of the script the user does not see.
 fn say(a: &SayArgs) -> anyhow::Result<ExitCode> {
     let text = serde_json::to_string(&a.text)?;
     let mut voice = Vec::new();
@@ -1086,8 +1149,21 @@ fn say(a: &SayArgs) -> anyhow::Result<ExitCode> {
         "voices:\n  Speaker: {{ {} }}\nrows:\n  - {{ type: speech, character: Speaker, text: {text} }}\n",
         voice.join(", ")
     );
-    let script = crate::script::parse_script(&yaml).map_err(crate::Error::from)?;
+    let script = crate::script::parse_script(&yaml).map_err(|e| as_flags(&e))?;
     let registry = Registry::default();
+    let check = Preflight {
+        piper: registry.piper(),
+        espeak: registry.espeak(),
+        text: None,
+        base_dir: Path::new(""),
+        wording: Wording::Flags,
+    };
+    let warnings = check.check(&script).map_err(|e| match e {
+        crate::Error::Invalid(e) => as_flags(&e),
+        e => e,
+    })?;
+    check_outputs(&[Output::File("-o", &a.output)])?;
+    print_warnings(&warnings);
     let cache = a.cache.open()?;
     let quiet = |_: Progress<'_>| {};
     let renderer = Renderer {
@@ -1095,7 +1171,6 @@ fn say(a: &SayArgs) -> anyhow::Result<ExitCode> {
         cache: &cache,
         progress: &quiet,
     };
-    create_parent(&a.output)?;
     let mut out = FileSink::create(
         &a.output,
         FileFormat::Wav(BitDepth::Int16),
@@ -1109,10 +1184,38 @@ fn say(a: &SayArgs) -> anyhow::Result<ExitCode> {
     };
     let rendered = renderer.render_to(&script, &options, sinks)?;
     out.finish()?;
-    for w in rendered.rows.values().flat_map(|r| &r.warnings) {
+    let row = rendered.rows.values().next().expect("one row");
+    for w in &row.warnings {
         eprintln!("warning: {w}");
     }
+    eprintln!(
+        "wrote {}: {:.1} s, {}",
+        a.output.display(),
+        rendered.timeline.duration_s,
+        row.source
+    );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The problems of `say`'s one-row script in the user's terms: a voice field is its flag
+/// (`voices.Speaker.pitch` → `--pitch`), the row's words are the text.
+fn as_flags(errors: &ValidationErrors) -> crate::Error {
+    let lines: Vec<String> = errors
+        .0
+        .iter()
+        .map(|e| {
+            let field = e.field.as_deref().unwrap_or_default();
+            match field.strip_prefix("voices.Speaker.") {
+                Some(flag) => format!("--{flag}: {}", e.message),
+                None if field.starts_with("--") => format!("{field}: {}", e.message),
+                None if matches!(field, "text" | "description" | "the text") => {
+                    format!("the text: {}", e.message)
+                }
+                None => e.message.clone(),
+            }
+        })
+        .collect();
+    crate::Error::BadInput(lines.join("\n"))
 }
 
 /// `row-03.mid`, or `row-03-theme.mid` for a row with the id `theme` (characters other than
@@ -1153,7 +1256,7 @@ fn assignments(args: &[String]) -> anyhow::Result<Vec<crate::edit::Assignment>> 
 fn edit_command(path: &Path, edit: crate::edit::Edit) -> anyhow::Result<ExitCode> {
     // A link is followed, so the file it points to is edited and the link stays.
     let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-    let text = std::fs::read_to_string(&target).map_err(|e| crate::Error::io(path, e))?;
+    let text = read_script(&target)?;
     let edited = crate::edit::apply_to(path, &text, &edit).map_err(|e| {
         let why = match e {
             crate::Error::Invalid(_) => {

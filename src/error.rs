@@ -6,6 +6,11 @@ use std::path::PathBuf;
 use crate::script::ValidationErrors;
 
 /// Everything that can go wrong in the library.
+///
+/// Each message says its cause itself (an I/O error's reason is part of [`Error::Io`]'s
+/// text), and no variant also returns that cause from `source()`: `{:#}` prints a chain of
+/// causes, and a cause in both places would be printed twice ("x: No such file: No such
+/// file").
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The script (or a flag derived from it) is invalid. Fix the input and try again.
@@ -13,11 +18,10 @@ pub enum Error {
     Invalid(#[from] ValidationErrors),
 
     /// Reading or writing a file failed.
-    #[error("{path}: {source}")]
+    #[error("{}: {}", .path.display(), io_reason(.error))]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
 
     /// An asset an engine needs (SoundFont, voice, program) is not installed.
@@ -67,10 +71,10 @@ impl Error {
     }
 
     /// An [`Error::Io`] for `path`.
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub fn io(path: impl Into<PathBuf>, error: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
-            source,
+            error,
         }
     }
 
@@ -84,3 +88,51 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An I/O error's reason, without the `(os error N)` that only repeats it as a number.
+pub fn io_reason(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    match text.find(" (os error ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The clauses of a message as `{:#}` prints it: no clause may contain another.
+    fn repeated_clause(message: &str) -> Option<String> {
+        let clauses: Vec<&str> = message.split(": ").map(str::trim).collect();
+        for (i, a) in clauses.iter().enumerate() {
+            for (j, b) in clauses.iter().enumerate() {
+                if i != j && a.len() > 3 && b.contains(a) {
+                    return Some(a.to_string());
+                }
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn no_error_prints_its_cause_twice() {
+        let missing = || std::io::Error::from(std::io::ErrorKind::NotFound);
+        let errors = [
+            Error::io("nope.yaml", missing()),
+            Error::Row {
+                row: 3,
+                line: 9,
+                error: Box::new(Error::io("clip.wav", missing())),
+            },
+            Error::engine("speech/piper", "failed"),
+            Error::BadInput("-o out: that is a folder".into()),
+        ];
+        for e in errors {
+            let shown = format!("{:#}", anyhow::Error::new(e).context("rendering"));
+            assert_eq!(repeated_clause(&shown), None, "{shown}");
+        }
+        let e = Error::io("x.yaml", std::io::Error::from_raw_os_error(2));
+        assert_eq!(e.to_string(), "x.yaml: No such file or directory");
+    }
+}

@@ -18,6 +18,7 @@ pub mod ml;
 pub mod output;
 pub mod parallel;
 pub mod plan;
+pub mod preflight;
 pub mod render;
 pub mod script;
 pub mod text;

@@ -845,7 +845,7 @@ fn estimated_loudness_lufs(script: &Script, timeline: &Timeline) -> f64 {
 /// to the script's folder): a file that is not there is a validation error naming the row,
 /// the field, its place and the path looked for.
 pub fn load_script(path: &Path) -> Result<Script> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = read_script(path)?;
     let mut script = crate::script::parse_script(&text)?;
     let folder = path.parent().unwrap_or(Path::new(""));
     let mut missing = Vec::new();
@@ -879,6 +879,23 @@ pub fn load_script(path: &Path) -> Result<Script> {
         return Err(Error::Invalid(ValidationErrors(missing)));
     }
     Ok(script)
+}
+
+/// Reads a script file's text. A path that names no file is the user's input to fix
+/// ([`Error::BadInput`]); other failures to read are [`Error::Io`].
+pub fn read_script(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::BadInput(format!(
+            "{}: no such file; check the script's path (`onair plan \"a brief\" -o FILE` \
+             writes a new script)",
+            path.display()
+        )),
+        std::io::ErrorKind::IsADirectory => Error::BadInput(format!(
+            "{}: that is a folder; name a script file (YAML)",
+            path.display()
+        )),
+        _ => Error::io(path, e),
+    })
 }
 
 #[cfg(test)]

@@ -181,4 +181,9 @@ impl Registry {
     pub fn piper(&self) -> &speech::Piper {
         &self.piper
     }
+
+    /// The espeak-ng engine.
+    pub fn espeak(&self) -> &speech::Espeak {
+        &self.espeak
+    }
 }

@@ -4,6 +4,7 @@
 //! A speech row flows: [`normalize`] → [`split_sentences`] → [`Phonemizer::phonemize`] (one
 //! espeak-ng process per row) → [`to_ids`] per sentence → the voice model.
 
+pub mod language;
 mod normalize;
 mod phonemize;
 

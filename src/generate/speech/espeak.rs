@@ -3,7 +3,7 @@
 //! This is the draft voice: always available, fast, intelligible, robotic. Each character
 //! gets a distinct espeak-ng variant and pitch unless the script names a voice.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -54,18 +54,24 @@ pub struct Espeak {
     voices: OnceLock<Result<VoiceList, String>>,
 }
 
-/// Names espeak-ng accepts, lower-cased: languages (`en-us`, or a file such as
+/// Names espeak-ng accepts, lower-cased: languages (`en-us`, `fr`, or a file such as
 /// `gmw/en-us`) and variants (`m3`, `adam`), combined as `language+variant`.
 #[derive(Debug, Default)]
 struct VoiceList {
     languages: BTreeSet<String>,
     variants: BTreeSet<String>,
+    /// The main language of each voice (`fr-fr`), as `onair voices` lists them.
+    main: BTreeSet<String>,
+    /// Language names in English (`french`, from `French_(France)`) to a voice, for a
+    /// suggestion when a script names a language rather than a code.
+    by_name: BTreeMap<String, String>,
 }
 
 impl VoiceList {
     /// Parses `espeak-ng --voices` or `--voices=variant`: a header line, then columns
-    /// Pty, Language, Age/Gender, VoiceName, File, Other languages.
-    fn add_listing(names: &mut BTreeSet<String>, listing: &str, variants: bool) {
+    /// Pty, Language, Age/Gender, VoiceName, File, Other languages (`(fr 5)(en 8)`). A voice
+    /// is selected by any of its languages, its file or (variants) its name.
+    fn add_listing(&mut self, listing: &str, variants: bool) {
         for line in listing.lines().skip(1) {
             let cols: Vec<&str> = line.split_whitespace().collect();
             let (Some(language), Some(name), Some(file)) = (cols.get(1), cols.get(3), cols.get(4))
@@ -73,12 +79,41 @@ impl VoiceList {
                 continue;
             };
             if variants {
-                names.insert(name.to_lowercase());
-                names.insert(file.trim_start_matches("!v/").to_lowercase());
-            } else {
-                names.insert(language.to_lowercase());
-                names.insert(file.to_lowercase());
+                self.variants.insert(name.to_lowercase());
+                self.variants
+                    .insert(file.trim_start_matches("!v/").to_lowercase());
+                continue;
             }
+            let language = language.to_lowercase();
+            self.languages.insert(language.clone());
+            self.languages.insert(file.to_lowercase());
+            let others = cols[5..].join(" ");
+            for other in others
+                .split('(')
+                .filter_map(|o| o.split_whitespace().next())
+            {
+                self.languages.insert(other.to_lowercase());
+            }
+            // The shortest code of the voice's languages is the plainest: `fr` for
+            // French_(Belgium) (`fr-be`, `(fr 8)`).
+            let shortest = std::iter::once(language.clone())
+                .chain(
+                    others
+                        .split('(')
+                        .filter_map(|o| o.split_whitespace().next())
+                        .map(str::to_lowercase),
+                )
+                .min_by_key(String::len)
+                .unwrap_or_else(|| language.clone());
+            let plain = name.split("_(").next().unwrap_or(name).to_lowercase();
+            let known = self
+                .by_name
+                .entry(plain)
+                .or_insert_with(|| shortest.clone());
+            if shortest.len() < known.len() {
+                *known = shortest;
+            }
+            self.main.insert(language);
         }
     }
 
@@ -89,7 +124,11 @@ impl VoiceList {
             None => (lower.as_str(), None),
         };
         if !self.languages.contains(language) {
-            let suggestion = closest(language, &self.languages)
+            let suggestion = self
+                .by_name
+                .get(language)
+                .map(String::as_str)
+                .or_else(|| closest(language, &self.languages))
                 .map_or(String::new(), |s| format!("did you mean `{s}`? "));
             return Err(format!(
                 "espeak-ng has no voice `{voice}`; {suggestion}`onair voices` lists the voices"
@@ -106,13 +145,35 @@ impl VoiceList {
     }
 }
 
-fn closest<'a>(word: &str, names: &'a BTreeSet<String>) -> Option<&'a str> {
+/// The accepted name closest to `word`, when it is a likely typo: a short code one letter
+/// away from a longer word (`am` for `amy`) is another language, not a typo, so the edit
+/// must be small against both words.
+pub(super) fn closest<'a>(word: &str, names: &'a BTreeSet<String>) -> Option<&'a str> {
     names
         .iter()
         .map(|n| (strsim::damerau_levenshtein(word, n), n))
-        .filter(|(d, n)| *d <= (n.len() / 3).max(1))
+        .filter(|(d, n)| {
+            let shorter = n.chars().count().min(word.chars().count());
+            *d <= (n.len() / 3).max(1) && 2 * *d < shorter
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, n)| n.as_str())
+}
+
+/// The language of an espeak-ng voice name as an ISO 639-1 code where there is one:
+/// `en-us+f3` → `en`, `roa/fr` → `fr`, `cmn` → `zh`.
+pub fn espeak_language(voice: &str) -> String {
+    let language = voice.split('+').next().unwrap_or(voice);
+    let language = language.rsplit('/').next().unwrap_or(language);
+    let family = language
+        .split('-')
+        .next()
+        .unwrap_or(language)
+        .to_lowercase();
+    match family.as_str() {
+        "cmn" | "yue" | "hak" => "zh".into(),
+        _ => family,
+    }
 }
 
 impl Default for Espeak {
@@ -146,21 +207,49 @@ impl Espeak {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
-    fn check_voice(&self, voice: &str) -> Result<()> {
+    /// What espeak-ng has, listed once.
+    fn voice_list(&self) -> Result<&VoiceList> {
         let list = self.voices.get_or_init(|| {
             let mut list = VoiceList::default();
             let languages = self.list("--voices").map_err(|e| e.to_string())?;
             let variants = self.list("--voices=variant").map_err(|e| e.to_string())?;
-            VoiceList::add_listing(&mut list.languages, &languages, false);
-            VoiceList::add_listing(&mut list.variants, &variants, true);
+            list.add_listing(&languages, false);
+            list.add_listing(&variants, true);
             Ok(list)
         });
-        match list {
-            Ok(list) => list.check(voice).map_err(|message| Error::Unsupported {
+        list.as_ref()
+            .map_err(|e| Error::engine(self.engine(), e.clone()))
+    }
+
+    fn check_voice(&self, voice: &str) -> Result<()> {
+        self.voice_list()?
+            .check(voice)
+            .map_err(|message| Error::Unsupported {
                 engine: self.engine().into(),
                 message,
-            }),
-            Err(e) => Err(Error::engine(self.engine(), e.clone())),
+            })
+    }
+
+    /// The espeak-ng languages, each voice's main one (`en-us`, `fr-fr`), sorted.
+    pub fn languages(&self) -> Result<Vec<String>> {
+        Ok(self.voice_list()?.main.iter().cloned().collect())
+    }
+
+    /// The espeak-ng voice a script's voice setting speaks with: its name (a Piper-style
+    /// name keeps its language), checked against what espeak-ng has, or for a character onair
+    /// gives a voice to, an English variant. A language with a region espeak-ng lacks
+    /// (`de-de`) is spoken in its family (`de`). Fails with [`Error::Unsupported`] for a
+    /// name espeak-ng does not have.
+    pub fn resolve(&self, voice: &Voice) -> Result<String> {
+        let (espeak_voice, _) = espeak_voice_for(voice);
+        let family = espeak_voice
+            .split_once('-')
+            .filter(|_| !espeak_voice.contains('+'))
+            .map(|(f, _)| f.to_owned());
+        match (self.check_voice(&espeak_voice), family) {
+            (Ok(()), _) => Ok(espeak_voice),
+            (Err(_), Some(f)) if self.check_voice(&f).is_ok() => Ok(f),
+            (Err(e), _) => Err(e),
         }
     }
 
@@ -177,15 +266,8 @@ impl Espeak {
         let rate_wpm = (BASE_RATE_WPM * voice.speed.unwrap_or(1.0))
             .clamp(80.0, 450.0)
             .round();
-        // A language with a region espeak-ng lacks (`de-de`) is spoken in its family (`de`).
-        let family = espeak_voice
-            .split_once('-')
-            .filter(|_| !espeak_voice.contains('+'))
-            .map(|(f, _)| f.to_owned());
-        let espeak_voice = match (self.check_voice(&espeak_voice), family) {
-            (Err(_), Some(f)) if self.check_voice(&f).is_ok() => f,
-            _ => espeak_voice,
-        };
+        // The name espeak-ng will be given; an unknown one is reported by `generate`.
+        let espeak_voice = self.resolve(voice).unwrap_or(espeak_voice);
         (espeak_voice, pitch, rate_wpm)
     }
 
@@ -216,9 +298,9 @@ impl Generator for Espeak {
 
     fn generate(&self, req: &Request<'_>) -> Result<Clip> {
         let voice = req.voice.cloned().unwrap_or_default();
-        let (espeak_voice, pitch, rate_wpm) = self.settings(&voice);
+        let (_, pitch, rate_wpm) = self.settings(&voice);
         let text = req.text.trim();
-        self.check_voice(&espeak_voice).map_err(|e| match e {
+        let espeak_voice = self.resolve(&voice).map_err(|e| match e {
             Error::Unsupported { engine, message } => Error::Unsupported {
                 engine,
                 message: format!(
@@ -337,13 +419,11 @@ mod tests {
     #[test]
     fn voice_names_are_checked_against_the_listing() {
         let mut list = VoiceList::default();
-        VoiceList::add_listing(
-            &mut list.languages,
-            "Pty Language Age/Gender VoiceName File Other\n 2  en-us --/M English_(America) gmw/en-US (en 3)\n",
+        list.add_listing(
+            "Pty Language Age/Gender VoiceName File Other\n 2  en-us --/M English_(America) gmw/en-US (en 3)\n 5  am --/M Amharic sem/am\n 5  fr-fr --/M French_(France) roa/fr (fr 5)\n 5  cmn --/M Chinese_(Mandarin,_latin_as_English) sit/cmn (zh-cmn 5)(zh 5)\n",
             false,
         );
-        VoiceList::add_listing(
-            &mut list.variants,
+        list.add_listing(
             "Pty Language Age/Gender VoiceName File Other\n 5  variant --/M Adam !v/adam\n 5  variant --/F f3 !v/f3\n",
             true,
         );
@@ -354,6 +434,27 @@ mod tests {
         assert!(e.contains("did you mean `en-us`?"), "{e}");
         let e = list.check("en-us+f9").unwrap_err();
         assert!(e.contains("variant `f9`"), "{e}");
+        // Languages listed among a voice's others select it, as espeak-ng's `-v` does.
+        for name in ["fr", "fr-fr", "roa/fr", "zh", "zh-cmn", "cmn", "en"] {
+            assert!(list.check(name).is_ok(), "{name}");
+        }
+        // A Piper speaker's name is not a typo of a language code.
+        let e = list.check("amy").unwrap_err();
+        assert!(!e.contains("did you mean"), "{e}");
+        let e = list.check("french").unwrap_err();
+        assert!(e.contains("did you mean `fr`?"), "{e}");
+        assert_eq!(
+            list.main.iter().collect::<Vec<_>>(),
+            ["am", "cmn", "en-us", "fr-fr"]
+        );
+    }
+
+    #[test]
+    fn voice_names_have_a_language() {
+        assert_eq!(espeak_language("en-us+f3"), "en");
+        assert_eq!(espeak_language("roa/fr"), "fr");
+        assert_eq!(espeak_language("cmn"), "zh");
+        assert_eq!(espeak_language("de"), "de");
     }
 
     #[test]

@@ -9,7 +9,7 @@ mod piper;
 
 use std::collections::BTreeMap;
 
-pub use espeak::Espeak;
+pub use espeak::{Espeak, espeak_language};
 pub use piper::{Piper, PiperVoiceInfo};
 
 use super::Generator;
@@ -205,6 +205,94 @@ pub fn choose<'a>(
     }
 }
 
+/// Who speaks a character's lines, as a render chooses it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Speaker {
+    pub engine: SpeechEngine,
+    /// A Piper voice's name (`en_US-joe-medium`) or an espeak-ng voice (`en-us+m3`).
+    pub voice: String,
+    /// The voice's language, an ISO 639-1 code where there is one (`en`).
+    pub language: String,
+}
+
+/// Why a voice setting cannot be checked or used.
+#[derive(Debug)]
+pub enum SpeakerError {
+    /// The setting names what no engine has: the field at fault (`voice`, `speaker`) and a
+    /// message with the fix. The script's (or the flags') fault.
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    /// An engine could not be asked (espeak-ng is not installed, say).
+    Failed(Error),
+}
+
+/// The speaker a voice setting gets, checked as a render checks it before speaking, so a
+/// script can be refused before any row is generated.
+pub fn speaker(
+    piper: &Piper,
+    espeak: &Espeak,
+    voice: &Voice,
+) -> std::result::Result<Speaker, SpeakerError> {
+    let invalid = |field, e: Error| match e {
+        Error::Unsupported { message, .. } => SpeakerError::Invalid { field, message },
+        e => SpeakerError::Failed(e),
+    };
+    let (generator, _) = choose(piper, espeak, Some(voice)).map_err(|e| invalid("voice", e))?;
+    if generator.engine() == piper.engine() {
+        let info = piper.check(voice).map_err(|e| invalid("voice", e))?;
+        piper
+            .check_speaker(voice)
+            .map_err(|e| invalid("speaker", e))?;
+        return Ok(Speaker {
+            engine: SpeechEngine::Piper,
+            voice: info.name.clone(),
+            language: info.language.split('_').next().unwrap_or("").to_lowercase(),
+        });
+    }
+    match espeak.resolve(voice) {
+        Ok(name) => Ok(Speaker {
+            engine: SpeechEngine::Espeak,
+            language: espeak_language(&name),
+            voice: name,
+        }),
+        Err(Error::Unsupported { message, .. }) => {
+            let name = voice.voice.as_deref().unwrap_or_default();
+            let lower = name.to_lowercase();
+            let installed: Vec<&str> = piper.voices().iter().map(|v| v.name.as_str()).collect();
+            // Not an espeak-ng language: perhaps a Piper voice named in part (`joe`).
+            let like = installed
+                .iter()
+                .find(|v| v.to_lowercase().split(['-', '_']).any(|part| part == lower));
+            let message = match like {
+                Some(v) if voice.engine.is_none() => format!(
+                    "no voice `{name}`; did you mean the Piper voice `{v}`? `onair voices` lists the voices"
+                ),
+                _ if voice.engine.is_none()
+                    && !name.contains('+')
+                    && !message.contains("did you mean") =>
+                {
+                    let piper = if installed.is_empty() {
+                        "none is installed".to_owned()
+                    } else {
+                        format!("installed: {}", installed.join(", "))
+                    };
+                    format!(
+                        "no voice `{name}`: it is neither a Piper voice ({piper}) nor an espeak-ng language; `onair voices` lists the voices"
+                    )
+                }
+                _ => message,
+            };
+            Err(SpeakerError::Invalid {
+                field: "voice",
+                message,
+            })
+        }
+        Err(e) => Err(SpeakerError::Failed(e)),
+    }
+}
+
 impl Piper {
     fn no_voices_error(&self) -> Error {
         Error::MissingAsset {
@@ -219,7 +307,8 @@ impl Piper {
         Error::Unsupported {
             engine: "speech/piper".into(),
             message: format!(
-                "no Piper voice `{name}` in {}; installed: {}",
+                "no Piper voice `{name}` in {} (installed: {}); add its .onnx and .onnx.json \
+                 there, or name a voice `onair voices` lists",
                 self.voices_dir().display(),
                 names.join(", ")
             ),

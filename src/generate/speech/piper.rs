@@ -133,6 +133,28 @@ impl Piper {
         }
     }
 
+    /// The installed voice a voice setting speaks with: [`Error::Unsupported`] for a voice
+    /// the folder does not have.
+    pub(super) fn check(&self, voice: &Voice) -> Result<&PiperVoiceInfo> {
+        let onnx = self.resolve(Some(voice))?;
+        Ok(self
+            .voices()
+            .iter()
+            .find(|v| v.onnx == onnx)
+            .expect("resolved voices are installed"))
+    }
+
+    /// Checks the speaker a voice setting asks for, as a render does: [`Error::Unsupported`]
+    /// for a speaker the voice does not have.
+    pub(super) fn check_speaker(&self, voice: &Voice) -> Result<()> {
+        if voice.speaker.is_some() {
+            let onnx = self.resolve(Some(voice))?;
+            let config = VoiceConfig::load(&onnx.with_extension("onnx.json"))?;
+            speaker_id(voice, &config)?;
+        }
+        Ok(())
+    }
+
     fn checksum(&self, onnx: &Path) -> Result<String> {
         let mut sums = self.checksums.lock().expect("checksum lock");
         if let Some(sum) = sums.get(onnx) {
