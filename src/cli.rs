@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::audio::mp3::{Mp3Bitrate, mp3_sample_rate_hz};
+use crate::audio::mp3::mp3_sample_rate_hz;
 use crate::audio::sink::{AudioSink, FileFormat, FileSink};
 use crate::audio::wav::{BitDepth, write_wav};
 use crate::generate::Registry;
@@ -215,15 +215,6 @@ pub enum Bits {
     TwentyFour,
 }
 
-/// MP3 bitrates, kbps (constant bitrate).
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum Bitrate {
-    #[value(name = "128")]
-    Kbps128,
-    #[value(name = "192")]
-    Kbps192,
-}
-
 #[derive(Debug, clap::Args)]
 pub struct SayArgs {
     /// The words.
@@ -297,9 +288,10 @@ pub struct RenderArgs {
     pub brief: Option<String>,
     #[command(flatten)]
     pub planner: PlannerArgs,
-    /// Output WAV; FLAC when the name ends in .flac, MP3 (with the title and chapters in
-    /// its ID3 tag) when it ends in .mp3. Default: out/<script name>.wav (out/brief.wav
-    /// with --brief).
+    /// Output file, in the format its extension names (any case): .wav, .flac, .mp3 (with
+    /// the title and chapters in its ID3 tag) or .opus (Ogg Opus, 48 kHz, with them in its
+    /// comments); others are refused. Default: out/<script name>.wav (out/brief.wav with
+    /// --brief).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Write a JSON report: loudness, and per row its times, engine, source and cache use.
@@ -340,9 +332,10 @@ pub struct RenderArgs {
     /// Mix only the timeline up to this time.
     #[arg(long, value_name = "TIME", value_parser = parse_clock)]
     pub to: Option<f64>,
-    /// Bitrate of an MP3 master, kbps, constant. Default: 192.
-    #[arg(long, value_enum, value_name = "KBPS")]
-    pub bitrate: Option<Bitrate>,
+    /// Bitrate of an MP3 master, kbps, constant: 128 or 192 (default 192); of an Opus
+    /// master, variable: 6 to 510 (default 96).
+    #[arg(long, value_name = "KBPS")]
+    pub bitrate: Option<u32>,
     /// Print only warnings, errors and the summary.
     #[arg(short, long)]
     pub quiet: bool,
@@ -725,6 +718,12 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
         };
         Path::new("out").join(stem).with_extension("wav")
     });
+    let bits = match a.bits {
+        Bits::Sixteen => BitDepth::Int16,
+        Bits::TwentyFour => BitDepth::Int24,
+    };
+    // Known from the name alone, so a file onair cannot write is refused before any work.
+    let format = FileFormat::for_path(&output, bits, a.bitrate)?;
     let script_path = match (&a.script, &a.brief) {
         (Some(path), _) => {
             // A missing script is reported before any output folder is made.
@@ -758,10 +757,6 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
         (None, None) => unreachable!("clap requires a script or --brief"),
     };
     let (whole, warnings) = load_checked(&script_path, true)?;
-    let bits = match a.bits {
-        Bits::Sixteen => BitDepth::Int16,
-        Bits::TwentyFour => BitDepth::Int24,
-    };
     let (script, whole) = match &a.only {
         Some(RowList(rows)) => (crate::render::only_rows(&whole, rows)?, Some(whole)),
         None => (whole, None),
@@ -777,23 +772,8 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
         (None, None) => None,
         (from, to) => Some((from.unwrap_or(0.0), to.unwrap_or(f64::INFINITY))),
     };
-    let bitrate = match a.bitrate {
-        Some(Bitrate::Kbps128) => Mp3Bitrate::Kbps128,
-        Some(Bitrate::Kbps192) | None => Mp3Bitrate::Kbps192,
-    };
-    let format = FileFormat::for_path(&output, bits, bitrate);
     if let FileFormat::Mp3(_) = format {
         mp3_sample_rate_hz(script.sample_rate_hz).context(script_path.display().to_string())?;
-    } else if a.bitrate.is_some() {
-        let kind = if let FileFormat::Flac(_) = format {
-            "FLAC"
-        } else {
-            "WAV"
-        };
-        return Err(anyhow::Error::new(crate::Error::BadInput(format!(
-            "--bitrate applies to MP3 output only, and {} is written as {kind}; name the output NAME.mp3, or remove --bitrate ({kind} is lossless; --bits sets its depth)",
-            output.display(),
-        ))));
     }
     let registry = Registry::new(sound_effects(
         Some((&script, &script_path)),

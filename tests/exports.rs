@@ -1,6 +1,7 @@
-//! What a render writes besides the WAV: FLAC, MP3 (with its ID3 title and chapters), an
-//! Audacity label track, per-row stems. MP3 and FLAC files are checked with ffmpeg and
-//! ffprobe, which scripts/setup installs: a decoder that is not onair's own.
+//! What a render writes besides the WAV: FLAC, MP3 (with its ID3 title and chapters), Ogg
+//! Opus (with its title and chapters in Vorbis comments), an Audacity label track, per-row
+//! stems. MP3, FLAC and Opus files are checked with ffmpeg and ffprobe, which scripts/setup
+//! installs: a decoder that is not onair's own.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -377,17 +378,58 @@ fn mp3_chapters_follow_the_timeline() {
         assert_eq!((f(&c["start_s"]), f(&c["end_s"])), (from, to));
     }
 
-    // ffprobe reads the CHAP frames, with their titles, to the millisecond.
-    let info = ffprobe(&dir.path("out.mp3"));
-    assert_eq!(info["format"]["tags"]["title"], "Chapters: Café – Über");
-    let chapters = info["chapters"].as_array().unwrap();
-    assert_eq!(chapters.len(), 3, "{info:#}");
-    for (c, (title, from, to)) in chapters.iter().zip(expected) {
-        assert_eq!(c["tags"]["title"], title, "{c}");
-        let time = |k: &str| c[k].as_str().unwrap().parse::<f64>().unwrap();
-        assert!((time("start_time") - from).abs() <= 0.001, "{c} vs {from}");
-        assert!((time("end_time") - to).abs() <= 0.001, "{c} vs {to}");
+    // ffprobe reads the CHAP frames of the MP3 and the Vorbis-comment chapters of the Opus
+    // file (CHAPTER001=00:00:00.000, CHAPTER001NAME=...), with their titles, to the
+    // millisecond.
+    dir.render(&["-o", "out.opus"]);
+    for name in ["out.mp3", "out.opus"] {
+        let info = ffprobe(&dir.path(name));
+        // ffmpeg counts an Opus stream's pre-skip (OpusHead bytes 10-11, after the 28-byte
+        // page header) in its duration, which ends the last chapter: as it does for files
+        // that ffmpeg's own libopus encoder writes. It decodes to the exact length.
+        let bytes = fs::read(dir.path(name)).unwrap();
+        let pre_skip_s = match name.ends_with(".opus") {
+            true => f64::from(u16::from_le_bytes([bytes[38], bytes[39]])) / 48_000.0,
+            false => 0.0,
+        };
+        assert_eq!(
+            tag(&info, "title"),
+            "Chapters: Café – Über",
+            "{name}: {info:#}"
+        );
+        let chapters = info["chapters"].as_array().unwrap();
+        assert_eq!(chapters.len(), 3, "{name}: {info:#}");
+        for (c, (title, from, to)) in chapters.iter().zip(expected) {
+            assert_eq!(c["tags"]["title"], title, "{name}: {c}");
+            let time = |k: &str| c[k].as_str().unwrap().parse::<f64>().unwrap();
+            assert!(
+                (time("start_time") - from).abs() <= 0.001,
+                "{name}: {c} vs {from}"
+            );
+            let to = if to == duration_s {
+                to + pre_skip_s
+            } else {
+                to
+            };
+            assert!(
+                (time("end_time") - to).abs() <= 0.001,
+                "{name}: {c} vs {to}"
+            );
+        }
     }
+}
+
+/// A tag (any case) wherever the container keeps it: the format's tags for MP3, the
+/// stream's (its Vorbis comments) for Ogg.
+fn tag<'a>(info: &'a Value, key: &str) -> &'a str {
+    let find = |tags: &'a Value| {
+        tags.as_object()
+            .and_then(|t| t.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)))
+            .and_then(|(_, v)| v.as_str())
+    };
+    find(&info["format"]["tags"])
+        .or_else(|| find(&info["streams"][0]["tags"]))
+        .unwrap_or_else(|| panic!("no {key} tag: {info:#}"))
 }
 
 #[test]
@@ -411,12 +453,12 @@ fn bad_chapters_and_bitrates_are_input_errors() {
         "{err}"
     );
 
-    // --bitrate is for MP3 only, and only 128 or 192; refused before any rendering.
+    // --bitrate is for MP3 (128 or 192) and Opus (6 to 510); refused before any rendering.
     fs::write(dir.path("s.yaml"), SCRIPT).unwrap();
     for (args, says) in [
         (
             &["-o", "out.flac", "--bitrate", "128"][..],
-            "--bitrate applies to MP3 output only",
+            "--bitrate applies to MP3 and Opus output only, and out.flac is written as FLAC",
         ),
         (
             &["-o", "out.wav", "--bitrate", "192"][..],
@@ -424,7 +466,15 @@ fn bad_chapters_and_bitrates_are_input_errors() {
         ),
         (
             &["-o", "out.mp3", "--bitrate", "160"][..],
-            "possible values: 128, 192",
+            "out.mp3: MP3 is written at --bitrate 128 or 192 (kbps, constant; default 192), not 160",
+        ),
+        (
+            &["-o", "out.opus", "--bitrate", "5"][..],
+            "out.opus: Opus is written at --bitrate 6 to 510 (kbps; default 96), not 5",
+        ),
+        (
+            &["-o", "out.opus", "--bitrate", "96k"][..],
+            "invalid value '96k' for '--bitrate <KBPS>'",
         ),
     ] {
         let o = dir.onair(&[&["render", "s.yaml", "--no-cache"][..], args].concat());
@@ -438,4 +488,142 @@ fn bad_chapters_and_bitrates_are_input_errors() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(left.len(), 2, "files were written: {left:?}");
+}
+
+#[test]
+fn opus_decodes_with_ffmpeg_to_the_length_of_the_wav() {
+    let (dir, _) = rendered();
+    let wav = ffmpeg_decode(&dir.path("out.wav"));
+    let frames = wav.len() / 2;
+    for (name, args, kbps) in [
+        ("out.opus", &[][..], 96),
+        ("O48.OPUS", &["--bitrate", "48"][..], 48),
+    ] {
+        dir.render(&[&["-o", name][..], args].concat());
+        let path = dir.path(name);
+        let bytes = fs::read(&path).unwrap();
+        assert_eq!(&bytes[..4], b"OggS", "{name} is not Ogg");
+        assert_eq!(&bytes[28..36], b"OpusHead", "{name}: no OpusHead first");
+        let info = ffprobe(&path);
+        let stream = &info["streams"][0];
+        assert_eq!(info["format"]["format_name"], "ogg", "{name}: {info:#}");
+        assert_eq!(stream["codec_name"], "opus", "{name}: {info:#}");
+        assert_eq!(stream["sample_rate"], "48000");
+        assert_eq!(stream["channels"], 2);
+        assert_eq!(tag(&info, "title"), "Exports", "{name}: {info:#}");
+        let encoder = tag(&info, "encoder");
+        assert!(
+            encoder.starts_with("onair ") && encoder.contains(&format!("({kbps} kbps VBR)")),
+            "{name}: {info:#}"
+        );
+        assert_eq!(info["chapters"].as_array().map(Vec::len), Some(0));
+        // Variable bitrate, about the rate asked for over the whole file.
+        let seconds = frames as f64 / 48_000.0;
+        let actual_kbps = bytes.len() as f64 * 8.0 / seconds / 1000.0;
+        assert!(
+            (actual_kbps - f64::from(kbps)).abs() < 0.25 * f64::from(kbps),
+            "{name}: {actual_kbps:.1} kbps, asked for {kbps}"
+        );
+
+        // The OpusHead pre-skip drops the encoder's delay and the last page's granule
+        // position trims the padding of the last packet: ffmpeg decodes exactly the WAV's
+        // length, in step with it.
+        let opus = ffmpeg_decode(&path);
+        assert_eq!(opus.len() / 2, frames, "{name}: length in frames");
+        // Opus keeps how a sound is heard, not its waveform, so the error is large (measured:
+        // 11.9 dB at 96 kbps, 8.7 dB at 48, as ffmpeg's own libopus encoding has it), and
+        // alignment shows in the correlation rather than in the error: best unshifted at
+        // 96 kbps; at 48, libopus's speech layer comes out up to 2 samples early (ffmpeg's
+        // libopus encoding of the same WAV too).
+        let aligned = snr_db(&wav, &opus, 0);
+        assert!(aligned > 6.0, "{name}: {aligned:.1} dB");
+        let lag = best_lag(&wav, &opus);
+        let in_step = if kbps == 96 { 0..=0 } else { -2..=0 };
+        assert!(in_step.contains(&lag), "{name}: {lag} samples off the WAV");
+    }
+}
+
+/// The shift, in frames (-8 to 8), at which `decoded` correlates best with `reference`
+/// (interleaved stereo).
+fn best_lag(reference: &[f32], decoded: &[f32]) -> isize {
+    let frames = reference.len().min(decoded.len()) / 2;
+    (-8isize..=8)
+        .map(|lag| {
+            let sum: f64 = (8..frames - 8)
+                .map(|i| {
+                    let j = (i as isize + lag) as usize;
+                    f64::from(reference[2 * i]) * f64::from(decoded[2 * j])
+                        + f64::from(reference[2 * i + 1]) * f64::from(decoded[2 * j + 1])
+                })
+                .sum();
+            (lag, sum)
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .unwrap()
+        .0
+}
+
+#[test]
+fn an_opus_file_of_a_44_1_khz_master_is_resampled_to_48_khz() {
+    let dir = Dir(tempfile::tempdir().unwrap());
+    fs::write(
+        dir.path("s.yaml"),
+        format!(
+            "sample_rate: 44100\n{}",
+            SCRIPT.trim_start_matches("title: Exports\n")
+        ),
+    )
+    .unwrap();
+    dir.render(&["-o", "out.wav"]);
+    dir.render(&["-o", "out.opus"]);
+    let wav = read_wav(&dir.path("out.wav")).unwrap();
+    assert_eq!(wav.sample_rate_hz, 44_100);
+    let info = ffprobe(&dir.path("out.opus"));
+    assert_eq!(info["streams"][0]["sample_rate"], "48000", "{info:#}");
+    let opus = ffmpeg_decode(&dir.path("out.opus"));
+    let expected = (wav.frames() as f64 * 48_000.0 / 44_100.0).round() as usize;
+    assert_eq!(opus.len() / 2, expected, "length in 48 kHz frames");
+    // The same sound, in step with the WAV resampled by onair.
+    let reference = onair::audio::resample::resample(&wav, 48_000).unwrap();
+    let reference: Vec<f32> = (0..reference.frames())
+        .flat_map(|i| [reference.channels[0][i], reference.channels[1][i]])
+        .collect();
+    let aligned = snr_db(&reference, &opus, 0);
+    assert!(aligned > 6.0, "{aligned:.1} dB");
+    assert_eq!(best_lag(&reference, &opus), 0, "not in step with the WAV");
+}
+
+#[test]
+fn outputs_onair_does_not_encode_are_refused_before_any_work() {
+    let dir = Dir(tempfile::tempdir().unwrap());
+    fs::write(dir.path("s.yaml"), SCRIPT).unwrap();
+    for (name, what) in [
+        ("x.ogg", "not .ogg"),
+        ("x.aac", "not .aac"),
+        ("X.OGG", "not .OGG"),
+        ("noext", "not a name without an extension"),
+        ("dir.mp3/x", "not a name without an extension"),
+    ] {
+        let o = dir.onair(&["render", "s.yaml", "-o", name]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{name}: {err}");
+        assert!(
+            err.contains(&format!(
+                "{name}: onair writes .wav, .flac, .mp3 or .opus files (any case), {what}; "
+            )),
+            "{name}: {err}"
+        );
+        assert!(!err.contains("generated"), "{name} rendered: {err}");
+        assert!(!dir.path(name).exists(), "{name} was written");
+    }
+    // A brief is not even planned.
+    let o = dir.onair(&["render", "--brief", "a short news segment", "-o", "b.ogg"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("b.ogg: onair writes"), "{err}");
+    let left: Vec<_> = fs::read_dir(dir.0.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["s.yaml"], "files were written (the cache, a plan?)");
 }

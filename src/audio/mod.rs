@@ -5,6 +5,8 @@ pub mod decode;
 pub mod id3;
 pub mod loudness;
 pub mod mp3;
+pub mod ogg;
+pub mod opus;
 pub mod resample;
 pub mod sink;
 pub mod wav;

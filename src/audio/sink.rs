@@ -1,5 +1,5 @@
-//! Where rendered audio goes, block by block: memory, or a WAV, FLAC or MP3 file written to a
-//! temporary name and renamed into place by [`FileSink::finish`]. A sink dropped unfinished
+//! Where rendered audio goes, block by block: memory, or a WAV, FLAC, MP3 or Opus file written
+//! to a temporary name and renamed into place by [`FileSink::finish`]. A sink dropped unfinished
 //! (an error, a kill) deletes its temporary file, so no partial output is ever left at the
 //! destination.
 //!
@@ -16,6 +16,7 @@ use tempfile::NamedTempFile;
 
 use crate::audio::id3::Id3Tags;
 use crate::audio::mp3::{Mp3Bitrate, Mp3Options, Mp3Writer};
+use crate::audio::opus::{DEFAULT_OPUS_KBPS, OpusWriter};
 use crate::audio::wav::{BitDepth, Dither};
 use crate::audio::{AudioBuffer, Chapter};
 use crate::{Error, Result};
@@ -76,19 +77,72 @@ pub enum FileFormat {
     Flac(BitDepth),
     /// Stereo, with an ID3 tag of the [`Track`].
     Mp3(Mp3Bitrate),
+    /// Ogg Opus at 48 kHz (other rates are resampled), variable bitrate, with the
+    /// [`Track`] in its comments.
+    Opus {
+        bitrate_kbps: u32,
+    },
 }
 
+/// The extensions [`FileFormat::for_path`] knows, as messages list them.
+const EXTENSIONS: &str = ".wav, .flac, .mp3 or .opus";
+
 impl FileFormat {
-    /// FLAC when `path` ends in `.flac`, MP3 for `.mp3` (any case), else WAV.
-    pub fn for_path(path: &Path, bits: BitDepth, bitrate: Mp3Bitrate) -> FileFormat {
+    /// The format `path`'s extension names, in any case: .wav, .flac, .mp3 or .opus.
+    /// `bits` is the depth of a WAV or FLAC file; `bitrate_kbps` (`--bitrate`), that of an
+    /// MP3 (128 or 192, default 192) or Opus file (6 to 510, default 96). Another extension,
+    /// none, or a bitrate the format is not written at is an [`Error::BadInput`].
+    pub fn for_path(path: &Path, bits: BitDepth, bitrate_kbps: Option<u32>) -> Result<FileFormat> {
         let ext = path.extension().unwrap_or_default();
-        if ext.eq_ignore_ascii_case("flac") {
-            FileFormat::Flac(bits)
-        } else if ext.eq_ignore_ascii_case("mp3") {
-            FileFormat::Mp3(bitrate)
-        } else {
+        let is = |name: &str| ext.eq_ignore_ascii_case(name);
+        let format = if is("wav") {
             FileFormat::Wav(bits)
+        } else if is("flac") {
+            FileFormat::Flac(bits)
+        } else if is("mp3") {
+            FileFormat::Mp3(match bitrate_kbps {
+                None => Mp3Bitrate::default(),
+                Some(128) => Mp3Bitrate::Kbps128,
+                Some(192) => Mp3Bitrate::Kbps192,
+                Some(kbps) => {
+                    return Err(Error::BadInput(format!(
+                        "{}: MP3 is written at --bitrate 128 or 192 (kbps, constant; default {}), not {kbps}",
+                        path.display(),
+                        Mp3Bitrate::default().kbps()
+                    )));
+                }
+            })
+        } else if is("opus") {
+            let bitrate_kbps = bitrate_kbps.unwrap_or(DEFAULT_OPUS_KBPS);
+            if !crate::audio::opus::OPUS_KBPS.contains(&bitrate_kbps) {
+                return Err(Error::BadInput(crate::audio::opus::bitrate_error(
+                    path,
+                    bitrate_kbps,
+                )));
+            }
+            FileFormat::Opus { bitrate_kbps }
+        } else {
+            let found = match path.extension() {
+                Some(ext) => format!("not .{}", ext.to_string_lossy()),
+                None => "not a name without an extension".to_owned(),
+            };
+            return Err(Error::BadInput(format!(
+                "{}: onair writes {EXTENSIONS} files (any case), {found}; end the output's name in one of them",
+                path.display()
+            )));
+        };
+        if let (FileFormat::Wav(_) | FileFormat::Flac(_), Some(_)) = (format, bitrate_kbps) {
+            let kind = if let FileFormat::Flac(_) = format {
+                "FLAC"
+            } else {
+                "WAV"
+            };
+            return Err(Error::BadInput(format!(
+                "--bitrate applies to MP3 and Opus output only, and {} is written as {kind}; name the output NAME.mp3 or NAME.opus, or remove --bitrate ({kind} is lossless; --bits sets its depth)",
+                path.display(),
+            )));
         }
+        Ok(format)
     }
 }
 
@@ -107,6 +161,7 @@ enum Inner {
     Wav(WavFile),
     Flac(Box<FlacFile>),
     Mp3(Box<Mp3Writer>),
+    Opus(Box<OpusWriter>),
 }
 
 impl FileSink {
@@ -119,12 +174,14 @@ impl FileSink {
     ) -> Result<FileSink> {
         let channels_ok = match format {
             FileFormat::Mp3(_) => channel_count == 2,
+            FileFormat::Opus { .. } => (1..=2).contains(&channel_count),
             FileFormat::Flac(_) => (1..=8).contains(&channel_count),
             FileFormat::Wav(_) => (1..=usize::from(u16::MAX)).contains(&channel_count),
         };
         if !channels_ok {
             let what = match format {
                 FileFormat::Mp3(_) => "MP3 output is stereo",
+                FileFormat::Opus { .. } => "Opus output holds 1 or 2 channels",
                 FileFormat::Flac(_) => "FLAC holds 1 to 8 channels",
                 FileFormat::Wav(_) => "WAV holds 1 to 65535 channels",
             };
@@ -160,6 +217,12 @@ impl FileSink {
                     };
                     Inner::Mp3(Box::new(Mp3Writer::create(path, rate, &options)?))
                 }
+                FileFormat::Opus { bitrate_kbps } => Inner::Opus(Box::new(OpusWriter::create(
+                    path,
+                    rate,
+                    channels,
+                    bitrate_kbps,
+                )?)),
                 FileFormat::Wav(bits) => Inner::Wav(WavFile::new(
                     path,
                     temporary_beside(path)?,
@@ -187,8 +250,9 @@ impl FileSink {
         let tmp = match self.inner.expect("made above") {
             Inner::Wav(w) => w.finish(&path)?,
             Inner::Flac(f) => f.finish(&path)?,
-            // It renames its own file into place.
+            // They rename their own files into place.
             Inner::Mp3(m) => return m.finish(),
+            Inner::Opus(o) => return o.finish(),
         };
         crate::fsutil::persist(tmp, &path).map_err(|e| Error::io(&path, e))
     }
@@ -198,6 +262,7 @@ impl AudioSink for FileSink {
     fn begin(&mut self, track: &Track) -> Result<()> {
         match self.inner()? {
             Inner::Mp3(m) => m.set_tags(&track.title, track.chapters.clone()),
+            Inner::Opus(o) => o.set_tags(&track.title, track.chapters.clone()),
             // WAV and FLAC files carry no tags here; the report lists the chapters.
             Inner::Wav(_) | Inner::Flac(_) => Ok(()),
         }
@@ -212,6 +277,7 @@ impl AudioSink for FileSink {
                 check_channels(&path, 2, channels)?;
                 m.write(channels[0], channels[1])
             }
+            Inner::Opus(o) => o.write(channels),
         }
     }
 }
@@ -505,6 +571,7 @@ mod tests {
         for format in [
             FileFormat::Wav(BitDepth::Int16),
             FileFormat::Flac(BitDepth::Int24),
+            FileFormat::Opus { bitrate_kbps: 64 },
         ] {
             let whole = dir.path().join("whole");
             write_file(&whole, &buf, format).unwrap();
@@ -528,19 +595,46 @@ mod tests {
 
     #[test]
     fn the_format_follows_the_extension_in_any_case() {
-        let (bits, rate) = (BitDepth::Int16, Mp3Bitrate::Kbps128);
-        for (name, format) in [
-            ("a.wav", FileFormat::Wav(bits)),
-            ("a", FileFormat::Wav(bits)),
-            ("a.FLAC", FileFormat::Flac(bits)),
-            ("dir.mp3/a.Mp3", FileFormat::Mp3(rate)),
-            ("a.mp3.wav", FileFormat::Wav(bits)),
+        let bits = BitDepth::Int16;
+        for (name, bitrate, format) in [
+            ("a.wav", None, FileFormat::Wav(bits)),
+            ("a.FLAC", None, FileFormat::Flac(bits)),
+            (
+                "dir.mp3/a.Mp3",
+                Some(128),
+                FileFormat::Mp3(Mp3Bitrate::Kbps128),
+            ),
+            ("a.mp3", None, FileFormat::Mp3(Mp3Bitrate::Kbps192)),
+            ("a.opus", None, FileFormat::Opus { bitrate_kbps: 96 }),
+            ("a.OPUS", Some(510), FileFormat::Opus { bitrate_kbps: 510 }),
+            ("a.mp3.wav", None, FileFormat::Wav(bits)),
         ] {
             assert_eq!(
-                FileFormat::for_path(Path::new(name), bits, rate),
+                FileFormat::for_path(Path::new(name), bits, bitrate).unwrap(),
                 format,
                 "{name}"
             );
+        }
+        for (name, bitrate, says) in [
+            (
+                "a",
+                None,
+                "a: onair writes .wav, .flac, .mp3 or .opus files (any case), not a name without an extension",
+            ),
+            ("a.ogg", None, "not .ogg"),
+            ("wav", None, "not a name without an extension"),
+            (
+                "a.wav",
+                Some(128),
+                "--bitrate applies to MP3 and Opus output only",
+            ),
+            ("a.mp3", Some(160), "not 160"),
+            ("a.opus", Some(5), "not 5"),
+            ("a.opus", Some(511), "not 511"),
+        ] {
+            let e = FileFormat::for_path(Path::new(name), bits, bitrate).unwrap_err();
+            assert!(e.is_invalid_input(), "{name}");
+            assert!(e.to_string().contains(says), "{name}: {e}");
         }
     }
 
