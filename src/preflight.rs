@@ -300,7 +300,7 @@ impl Preflight<'_> {
             .split_whitespace()
             .filter(|w| w.chars().any(char::is_alphanumeric))
             .count();
-        let estimate_s = words as f64 / WORDS_PER_S / voice.speed;
+        let estimate_s = words as f64 / WORDS_PER_S / voice.speed.unwrap_or(1.0);
         if estimate_s <= LONG_ROW_S {
             return None;
         }
@@ -565,7 +565,7 @@ mod tests {
             "{w}"
         );
         let fast = Voice {
-            speed: 2.0,
+            speed: Some(2.0),
             ..Voice::default()
         };
         assert!(check.long_row(&row(300), &voice).is_some());

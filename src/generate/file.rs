@@ -62,6 +62,7 @@ impl Generator for FilePlayer {
             audio: fit(&audio, frames, request.background),
             source: format!("file:{}", file.written),
             warnings: Vec::new(),
+            sentences: Vec::new(),
             // A looped file runs on past the period as it ran before it.
             loop_frames: request
                 .loop_period_s
