@@ -178,3 +178,23 @@ pub fn row_field_rank(name: &str) -> usize {
         .position(|f| f.name == name)
         .unwrap_or(ROW_FIELDS.len())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_duck_doc_states_the_default_depth() {
+        let doc = row_field("duck").unwrap().doc;
+        let default = format!("Default true ({} dB)", crate::script::DEFAULT_DUCK_DB);
+        assert!(doc.contains(&default), "{doc}");
+    }
+
+    #[test]
+    fn names_are_unique_and_in_table_order() {
+        for (i, name) in ROW_FIELD_NAMES.iter().enumerate() {
+            assert_eq!(ROW_FIELDS[i].name, *name);
+            assert_eq!(row_field_rank(name), i, "{name} twice");
+        }
+    }
+}
