@@ -316,8 +316,8 @@ fn fits(words: &[&str]) -> bool {
 }
 
 /// A sentence's words cut into cues that each [`fits`] (the first with `label` before
-/// it): as many words as fit, cut after the last clause end (`,` `;` `:` or a dash) in
-/// the second half of the cue when there is one.
+/// it): as many words as fit, cut after the last clause or sentence end (`,` `;` `:` `.`
+/// `!` `?` or a dash) in the second half of the cue when there is one.
 fn cue_words<'a, 'w>(words: &'w [&'a str], label: Option<&'a str>) -> Vec<&'w [&'a str]> {
     let mut cues = Vec::new();
     let mut start = 0;
@@ -328,8 +328,10 @@ fn cue_words<'a, 'w>(words: &'w [&'a str], label: Option<&'a str>) -> Vec<&'w [&
             end += 1;
         }
         if end < words.len() {
-            let clause_end =
-                |k: &usize| words[k - 1].ends_with([',', ';', ':', '\u{2014}']) || words[*k] == "-";
+            let clause_end = |k: &usize| {
+                words[k - 1].ends_with([',', ';', ':', '.', '!', '?', '\u{2014}'])
+                    || words[*k] == "-"
+            };
             if let Some(k) = (start + (end - start).div_ceil(2)..end)
                 .rev()
                 .find(clause_end)
