@@ -1296,6 +1296,10 @@ impl LongRows {
                 .map(|(index, r)| format!("row {index}: {} of {} sentences", r.1, r.2))
                 .collect::<Vec<_>>()
                 .join(" · ");
+            if line.is_empty() {
+                self.clear_line(err);
+                return;
+            }
             let _ = write!(err, "\r\x1b[2K      {line}");
             let _ = err.flush();
             self.line_open = true;

@@ -255,14 +255,27 @@ pub fn subtitles(script: &Script, r: &Rendered, format: Subtitles) -> String {
 
 /// The row's words by sentence with their times from the clip's start: the words as
 /// written when the row splits into as many sentences as the voice spoke (else as the
-/// voice read them, numbers spelled out); without sentence times, the whole row over its
-/// `length_s`.
+/// voice read them, numbers spelled out). Without sentence times (espeak-ng), the written
+/// sentences share the row's `length_s` by their length.
 fn spoken_parts(words: &str, sentences: &[Sentence], length_s: f64) -> Vec<(String, f64, f64)> {
     let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
-    if sentences.is_empty() {
-        return vec![(words, 0.0, length_s)];
-    }
     let written = split_sentences(&words, MAX_SENTENCE_CHARS);
+    if sentences.is_empty() {
+        let total = written
+            .iter()
+            .map(|s| s.chars().count())
+            .sum::<usize>()
+            .max(1);
+        let mut at = 0;
+        return written
+            .into_iter()
+            .map(|s| {
+                let start_s = length_s * at as f64 / total as f64;
+                at += s.chars().count();
+                (s, start_s, length_s * at as f64 / total as f64)
+            })
+            .collect();
+    }
     let as_written = written.len() == sentences.len();
     sentences
         .iter()
@@ -303,8 +316,8 @@ fn fits(words: &[&str]) -> bool {
 }
 
 /// A sentence's words cut into cues that each [`fits`] (the first with `label` before
-/// it): as many words as fit, cut after the last clause end (`,` `;` `:` or a dash) in
-/// the second half of the cue when there is one.
+/// it): as many words as fit, cut after the last clause or sentence end (`,` `;` `:` `.`
+/// `!` `?` or a dash) in the second half of the cue when there is one.
 fn cue_words<'a, 'w>(words: &'w [&'a str], label: Option<&'a str>) -> Vec<&'w [&'a str]> {
     let mut cues = Vec::new();
     let mut start = 0;
@@ -315,8 +328,10 @@ fn cue_words<'a, 'w>(words: &'w [&'a str], label: Option<&'a str>) -> Vec<&'w [&
             end += 1;
         }
         if end < words.len() {
-            let clause_end =
-                |k: &usize| words[k - 1].ends_with([',', ';', ':', '\u{2014}']) || words[*k] == "-";
+            let clause_end = |k: &usize| {
+                words[k - 1].ends_with([',', ';', ':', '.', '!', '?', '\u{2014}'])
+                    || words[*k] == "-"
+            };
             if let Some(k) = (start + (end - start).div_ceil(2)..end)
                 .rev()
                 .find(clause_end)
@@ -522,10 +537,13 @@ mod tests {
                 ("Buy now.".to_owned(), 1.2, 2.0)
             ]
         );
-        // Without sentence times: the whole row.
+        // Without sentence times: the written sentences share the row by their length.
         assert_eq!(
-            spoken_parts("One. Two.", &[], 3.0),
-            [("One. Two.".to_owned(), 0.0, 3.0)]
+            spoken_parts("One. Three.", &[], 3.0),
+            [
+                ("One.".to_owned(), 0.0, 1.2),
+                ("Three.".to_owned(), 1.2, 3.0)
+            ]
         );
     }
 

@@ -424,7 +424,11 @@ fn mars_news_report_follows_the_timeline_rules() {
     }
     let srt = fs::read_to_string(dir.path("mars.srt")).unwrap();
     assert!(srt.starts_with("1\n00:00:00,000 --> "), "{srt}");
-    assert!(srt.contains("Anchor: Good evening, and welcome to Mars News."));
+    // A cue is at most two lines of 42 characters.
+    assert!(
+        srt.contains("Anchor: Good evening,\nand welcome to Mars News.\n"),
+        "{srt}"
+    );
     let vtt = fs::read_to_string(dir.path("mars.vtt")).unwrap();
     assert!(vtt.starts_with("WEBVTT\n\n00:00:00.000 --> "), "{vtt}");
     assert!(vtt.contains("<v Engineer>"));

@@ -458,6 +458,18 @@ mod tests {
     }
 
     #[test]
+    fn entries_without_sentence_times_read_as_such() {
+        // As entries from before sentence times were written: no field in the header.
+        let mut entry = clip();
+        entry.clip.sentences.clear();
+        let bytes = encode(&entry);
+        assert!(!String::from_utf8_lossy(&bytes).contains("sentences"));
+        let back = decode(&bytes).unwrap();
+        assert!(back.clip.sentences.is_empty());
+        assert_eq!(back.clip.audio, entry.clip.audio);
+    }
+
+    #[test]
     fn keys_separate_their_parts() {
         let a = CacheKey::new([("a", "bc".to_string())]);
         let b = CacheKey::new([("ab", "c".to_string())]);

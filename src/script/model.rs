@@ -98,7 +98,7 @@ impl SpeechEngine {
 }
 
 /// How a character speaks.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Voice {
     /// `None`: Piper when a Piper voice fits, else espeak-ng.
     pub engine: Option<SpeechEngine>,
@@ -120,21 +120,6 @@ pub struct Voice {
     /// Set by onair for characters it gives a voice to: the character's place among them,
     /// which each engine turns into a distinct setting (a speaker, a variant, a pitch).
     pub auto_index: Option<usize>,
-}
-
-impl Default for Voice {
-    fn default() -> Self {
-        Voice {
-            engine: None,
-            voice: None,
-            speaker: None,
-            pitch_semitones: None,
-            speed: None,
-            noise_scale: None,
-            noise_w: None,
-            auto_index: None,
-        }
-    }
 }
 
 /// One validated row. `index` is 1-based, as `onair table` prints it.
