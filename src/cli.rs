@@ -1164,11 +1164,15 @@ fn say(a: &SayArgs) -> anyhow::Result<ExitCode> {
     for w in &row.warnings {
         eprintln!("warning: {w}");
     }
+    let voice = match row.source.split_once(':') {
+        Some(("voice", v)) => format!("Piper voice {v}"),
+        Some(("espeak", v)) => format!("espeak-ng voice {v}"),
+        _ => row.source.clone(),
+    };
     eprintln!(
-        "wrote {}: {:.1} s, {}",
+        "wrote {}: {:.1} s, {voice}",
         a.output.display(),
         rendered.timeline.duration_s,
-        row.source
     );
     Ok(ExitCode::SUCCESS)
 }
