@@ -311,6 +311,10 @@ fn messages_say_each_thing_once() {
         (&["render", script, "-o", "adir"], 2),
         (&["render", script, "-o", "out.wav", "--report", "adir"], 2),
         (&["say", "Hi.", "--pitch", "99", "-o", "x.wav"], 2),
+        (
+            &["render", script, "-o", "out.wav", "--cache-dir", script],
+            1,
+        ),
     ];
     for (args, code) in cases {
         let o = dir.onair(args);
