@@ -172,7 +172,8 @@ impl CacheArgs {
             return Ok(Cache::disabled());
         }
         let dir = self.cache_dir.clone().unwrap_or_else(Cache::default_dir);
-        Cache::open(&dir).with_context(|| format!("cannot use the cache folder {}", dir.display()))
+        // The error names the folder.
+        Cache::open(&dir).context("cannot use the cache folder")
     }
 
     /// Where derived data (the sound-library index) is kept; none with --no-cache.
@@ -647,7 +648,10 @@ fn voices(registry: &Registry) -> String {
             }
         ));
     }
-    out.push_str("espeak-ng voices (`voice: fr`; a variant as `en-us+f3`; robotic, for drafts and languages without a Piper voice):\n");
+    out.push_str(
+        "espeak-ng voices (robotic; for drafts and languages without a Piper voice): a name \
+         below, or a language's short code (`voice: fr`), with a variant as `en-us+f3`:\n",
+    );
     match registry.espeak().languages() {
         Ok(languages) => {
             // Wrapped to 100 columns.
@@ -724,6 +728,15 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
     };
     // Known from the name alone, so a file onair cannot write is refused before any work.
     let format = FileFormat::for_path(&output, bits, a.bitrate)?;
+    if let (Some(from), Some(to)) = (a.from, a.to)
+        && to <= from
+    {
+        return Err(anyhow::Error::new(crate::Error::BadInput(format!(
+            "--from {} --to {}: the window must end after it starts",
+            Clock(from),
+            Clock(to)
+        ))));
+    }
     let script_path = match (&a.script, &a.brief) {
         (Some(path), _) => {
             // A missing script is reported before any output folder is made.
@@ -1168,11 +1181,15 @@ fn say(a: &SayArgs) -> anyhow::Result<ExitCode> {
     for w in &row.warnings {
         eprintln!("warning: {w}");
     }
+    let voice = match row.source.split_once(':') {
+        Some(("voice", v)) => format!("Piper voice {v}"),
+        Some(("espeak", v)) => format!("espeak-ng voice {v}"),
+        _ => row.source.clone(),
+    };
     eprintln!(
-        "wrote {}: {:.1} s, {}",
+        "wrote {}: {:.1} s, {voice}",
         a.output.display(),
         rendered.timeline.duration_s,
-        row.source
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -311,12 +311,19 @@ fn messages_say_each_thing_once() {
         (&["render", script, "-o", "adir"], 2),
         (&["render", script, "-o", "out.wav", "--report", "adir"], 2),
         (&["say", "Hi.", "--pitch", "99", "-o", "x.wav"], 2),
+        (
+            &["render", script, "-o", "out.wav", "--cache-dir", script],
+            1,
+        ),
     ];
     for (args, code) in cases {
         let o = dir.onair(args);
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(*code), "{args:?}: {err}");
-        assert!(err.starts_with("onair: "), "{args:?}: {err}");
+        // `validate` heads each message with the script's path instead.
+        if args[0] != "validate" {
+            assert!(err.starts_with("onair: "), "{args:?}: {err}");
+        }
         assert_eq!(repeated_clause(&err), None, "{args:?}: {err}");
         assert!(!err.contains("os error"), "{args:?}: {err}");
     }
@@ -390,7 +397,7 @@ fn a_very_long_speech_row_is_warned_of_by_validate_and_render() {
     let w = warnings(&o);
     assert_eq!(w.len(), 1, "{w:?}");
     assert!(
-        w[0].contains("row 2 (line 4): 5000 words, about 32 minutes"),
+        w[0].contains("row 2 (line 4): 5000 words, about 28 minutes"),
         "{w:?}"
     );
     assert!(w[0].contains("split it"), "{w:?}");
@@ -412,18 +419,26 @@ fn a_line_in_another_language_than_its_voice_is_warned_of() {
     let dir = Dir::new();
     let path = dir.write(
         "fr.yaml",
-        "rows:\n  - {type: speech, character: Host, text: Bonjour à tous et bienvenue dans notre émission.}\n  - {type: speech, character: Host, text: OK.}\n  - {type: speech, character: Host, text: We met at the Café de la Paix.}\n  - {type: speech, character: Host, text: Die Hard is on at nine.}\n",
+        "rows:\n  - {type: speech, character: Marie, text: Bonjour à tous et bienvenue dans notre émission.}\n  - {type: speech, character: Host, text: OK.}\n  - {type: speech, character: Host, text: We met at the Café de la Paix.}\n  - {type: speech, character: Host, text: Die Hard is on at nine.}\n  - {type: speech, character: Host, text: 'Merci Marie, et maintenant la météo avec notre envoyé spécial.'}\n",
     );
     let path = path.to_str().unwrap();
     let o = dir.onair(&["validate", path]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let w = warnings(&o);
-    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(w.len(), 2, "{w:?}");
+    // Marie speaks French only: her voice is the fix.
     assert!(
         w[0].starts_with("warning: row 1 (line 2): this line looks French"),
         "{w:?}"
     );
-    assert!(w[0].contains("`voices: {Host: {voice: fr}}`"), "{w:?}");
+    assert!(w[0].contains("`voices: {Marie: {voice: fr}}`"), "{w:?}");
+    // Host's other lines are English: a French voice for Host would not do.
+    assert!(
+        w[1].starts_with("warning: row 5 (line 6): this line looks French"),
+        "{w:?}"
+    );
+    assert!(w[1].contains("`character: Host-fr`"), "{w:?}");
+    assert!(w[1].contains("`voices: {Host-fr: {voice: fr}}`"), "{w:?}");
     let o = dir.onair(&["render", path, "-o", "out.wav", "--bitrate", "128"]);
     assert_eq!(warnings(&o), w);
     // With a French voice, the French line is as it should be and the English ones are

@@ -90,7 +90,7 @@ fn an_unknown_piper_voice_lists_the_installed_ones() {
     let o = render(dir.path(), &s);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("row 1 (line 4)"), "{err}");
+    assert!(err.contains("field `voices.Host.voice`, line 2"), "{err}");
     assert!(
         err.contains("en_US-nobody-medium") && err.contains("installed: en_US-joe-medium"),
         "{err}"

@@ -15,10 +15,10 @@ const WORDS: &[(&str, &str, &[&str])] = &[
         "en",
         "English",
         &[
-            "the", "and", "of", "with", "about", "is", "a", "to", "then", "for", "that", "end",
-            "you", "this", "are", "was", "were", "have", "has", "not", "it", "be", "at", "from",
-            "my", "your", "we", "they", "what", "will", "can", "our", "just", "but", "there",
-            "been", "would", "could", "all", "how", "when", "she", "his", "them", "welcome",
+            "the", "and", "of", "with", "about", "is", "to", "then", "for", "that", "end", "you",
+            "this", "are", "was", "were", "have", "has", "not", "it", "be", "at", "from", "my",
+            "your", "we", "they", "what", "will", "can", "our", "just", "but", "there", "been",
+            "would", "could", "all", "how", "when", "she", "his", "them", "welcome",
         ],
     ),
     (

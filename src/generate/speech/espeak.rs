@@ -237,14 +237,19 @@ impl Espeak {
 
     /// The espeak-ng voice a script's voice setting speaks with: its name (a Piper-style
     /// name keeps its language), checked against what espeak-ng has, or for a character onair
-    /// gives a voice to, an English variant. A language with a region espeak-ng lacks
-    /// (`de-de`) is spoken in its family (`de`). Fails with [`Error::Unsupported`] for a
-    /// name espeak-ng does not have.
+    /// gives a voice to, an English variant. A Piper name's language with a region
+    /// espeak-ng lacks (`de_DE-…` → `de-de`) is spoken in its family (`de`); an espeak-ng
+    /// name must be one it has (`en-su` is a typo, not English). Fails with
+    /// [`Error::Unsupported`] for a name espeak-ng does not have.
     pub fn resolve(&self, voice: &Voice) -> Result<String> {
         let (espeak_voice, _) = espeak_voice_for(voice);
+        let piper_name = voice
+            .voice
+            .as_deref()
+            .is_some_and(|n| super::piper_language(n).is_some());
         let family = espeak_voice
             .split_once('-')
-            .filter(|_| !espeak_voice.contains('+'))
+            .filter(|_| piper_name)
             .map(|(f, _)| f.to_owned());
         match (self.check_voice(&espeak_voice), family) {
             (Ok(()), _) => Ok(espeak_voice),

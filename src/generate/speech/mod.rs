@@ -304,13 +304,17 @@ impl Piper {
 
     fn unknown_voice_error(&self, name: &str) -> Error {
         let names: Vec<String> = self.voices().iter().map(|v| v.name.clone()).collect();
+        let installed = if names.is_empty() {
+            "none is installed".to_owned()
+        } else {
+            format!("installed: {}", names.join(", "))
+        };
         Error::Unsupported {
             engine: "speech/piper".into(),
             message: format!(
-                "no Piper voice `{name}` in {} (installed: {}); add its .onnx and .onnx.json \
+                "no Piper voice `{name}` in {} ({installed}); add its .onnx and .onnx.json \
                  there, or name a voice `onair voices` lists",
                 self.voices_dir().display(),
-                names.join(", ")
             ),
         }
     }
