@@ -472,8 +472,7 @@ fn load_checked(path: &Path, preflight: bool) -> anyhow::Result<(Script, Vec<War
         e => anyhow::Error::new(e),
     };
     let text = read_script(path).map_err(in_file)?;
-    let script =
-        crate::script::parse_script(&text).map_err(|e| in_file(crate::Error::Invalid(e)))?;
+    let script = crate::render::parse_script_at(path, &text).map_err(in_file)?;
     if !preflight {
         return Ok((script, Vec::new()));
     }
@@ -726,6 +725,10 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
         Bits::Sixteen => BitDepth::Int16,
         Bits::TwentyFour => BitDepth::Int24,
     };
+    // An existing folder has no format to speak of: say what it is.
+    if output.is_dir() {
+        check_outputs(&[Output::File("-o", &output)])?;
+    }
     // Known from the name alone, so a file onair cannot write is refused before any work.
     let format = FileFormat::for_path(&output, bits, a.bitrate)?;
     if let (Some(from), Some(to)) = (a.from, a.to)

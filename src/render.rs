@@ -841,12 +841,16 @@ fn estimated_loudness_lufs(script: &Script, timeline: &Timeline) -> f64 {
     gated_mean(ungated - 10.0)
 }
 
-/// Reads and validates a script file, and finds the files its rows play (`file:`, relative
-/// to the script's folder): a file that is not there is a validation error naming the row,
-/// the field, its place and the path looked for.
+/// Reads and validates a script file ([`parse_script_at`]).
 pub fn load_script(path: &Path) -> Result<Script> {
-    let text = read_script(path)?;
-    let mut script = crate::script::parse_script(&text)?;
+    parse_script_at(path, &read_script(path)?)
+}
+
+/// Validates the text of the script file at `path`, and finds the files its rows play
+/// (`file:`, relative to the script's folder): a file that is not there is a validation
+/// error naming the row, the field, its place and the path looked for.
+pub fn parse_script_at(path: &Path, text: &str) -> Result<Script> {
+    let mut script = crate::script::parse_script(text)?;
     let folder = path.parent().unwrap_or(Path::new(""));
     let mut missing = Vec::new();
     for row in &mut script.rows {
