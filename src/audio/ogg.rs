@@ -59,8 +59,6 @@ pub struct OggWriter<W: Write> {
     continued: bool,
     /// No page is written yet: the next is the first of the stream.
     first: bool,
-    /// Bytes of whole pages written.
-    written: u64,
 }
 
 impl<W: Write> OggWriter<W> {
@@ -75,7 +73,6 @@ impl<W: Write> OggWriter<W> {
             granule: None,
             continued: false,
             first: true,
-            written: 0,
         }
     }
 
@@ -112,16 +109,6 @@ impl<W: Write> OggWriter<W> {
         Ok(())
     }
 
-    /// Bytes of the pages written so far.
-    pub fn bytes_written(&self) -> u64 {
-        self.written
-    }
-
-    /// Bytes waiting on the current page, its header not counted.
-    pub fn page_body_len(&self) -> usize {
-        self.body.len()
-    }
-
     pub fn into_inner(self) -> W {
         self.out
     }
@@ -142,7 +129,6 @@ impl<W: Write> OggWriter<W> {
         let crc = crc32(&page);
         page[22..26].copy_from_slice(&crc.to_le_bytes());
         self.out.write_all(&page)?;
-        self.written += page.len() as u64;
         self.sequence += 1;
         self.first = false;
         self.lacing.clear();

@@ -66,7 +66,7 @@ pub struct OpusWriter {
     frames: u64,
     /// The encoder's lookahead: decoded samples before the track's first.
     pre_skip: u16,
-    /// Frames handed to the encoder, the lookahead's padding included.
+    /// Frames handed to the encoder, the silence that fills the last packet included.
     frames_encoded: u64,
     packets_on_page: usize,
     packet: Vec<u8>,
