@@ -220,7 +220,7 @@ pub enum Bits {
 pub struct SayArgs {
     /// The words.
     pub text: String,
-    /// Output WAV.
+    /// Output file: WAV (16-bit), or FLAC, MP3 or Opus by its extension.
     #[arg(short, long)]
     pub output: PathBuf,
     /// Voice name (`onair voices` lists them). Default: the default Piper voice.
@@ -1131,6 +1131,11 @@ fn search_table(ranked: &[crate::generate::sfx::chooser::Ranked<'_>], count: usi
 /// `onair say`: a one-row script through the whole pipeline. Its messages speak of the
 /// text and the flags, never of the script the user does not see.
 fn say(a: &SayArgs) -> anyhow::Result<ExitCode> {
+    // The format is known from the name, as for `render`, before anything is spoken.
+    if a.output.is_dir() {
+        check_outputs(&[Output::File("-o", &a.output)])?;
+    }
+    let format = FileFormat::for_path(&a.output, BitDepth::Int16, None)?;
     let text = serde_json::to_string(&a.text)?;
     let mut voice = Vec::new();
     if let Some(v) = &a.voice {
@@ -1169,7 +1174,7 @@ fn say(a: &SayArgs) -> anyhow::Result<ExitCode> {
     };
     let mut out = FileSink::create(
         &a.output,
-        FileFormat::Wav(BitDepth::Int16),
+        format,
         script.sample_rate_hz,
         2,
     )?;

@@ -372,6 +372,21 @@ fn say_speaks_of_its_flags() {
     assert!(dir.path("hi.wav").exists());
 }
 
+#[test]
+fn say_writes_the_format_its_name_asks_for() {
+    let dir = Dir::new();
+    // A name onair does not encode is refused before anything is spoken.
+    let o = dir.onair(&["say", "Hello.", "--engine", "espeak", "-o", "hi.ogg"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("not .ogg"), "{}", stderr(&o));
+    assert!(!dir.path("hi.ogg").exists());
+    // FLAC by its name, not WAV bytes under that name.
+    let o = dir.onair(&["say", "Hello.", "--engine", "espeak", "-o", "hi.flac"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let bytes = std::fs::read(dir.path("hi.flac")).unwrap();
+    assert_eq!(&bytes[..4], b"fLaC");
+}
+
 /// Warnings printed by a command: `warning: …` lines.
 fn warnings(o: &Output) -> Vec<String> {
     stderr(o)
