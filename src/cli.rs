@@ -1172,12 +1172,7 @@ fn say(a: &SayArgs) -> anyhow::Result<ExitCode> {
         cache: &cache,
         progress: &quiet,
     };
-    let mut out = FileSink::create(
-        &a.output,
-        format,
-        script.sample_rate_hz,
-        2,
-    )?;
+    let mut out = FileSink::create(&a.output, format, script.sample_rate_hz, 2)?;
     let options = crate::render::RenderOptions::default();
     let sinks = crate::render::Sinks {
         master: &mut out,

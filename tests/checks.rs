@@ -418,7 +418,14 @@ fn a_very_long_speech_row_is_warned_of_by_validate_and_render() {
     assert!(w[0].contains("split it"), "{w:?}");
     // Render warns the same, once, before any work: here it then stops at a sound library
     // folder that does not exist.
-    let o = dir.onair(&["render", path, "-o", "out.wav", "--library", "no-such-folder"]);
+    let o = dir.onair(&[
+        "render",
+        path,
+        "-o",
+        "out.wav",
+        "--library",
+        "no-such-folder",
+    ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert_eq!(warnings(&o), w);
     // A row of ordinary length is not warned of.
@@ -455,7 +462,14 @@ fn a_line_in_another_language_than_its_voice_is_warned_of() {
     );
     assert!(w[1].contains("`character: Host-fr`"), "{w:?}");
     assert!(w[1].contains("`voices: {Host-fr: {voice: fr}}`"), "{w:?}");
-    let o = dir.onair(&["render", path, "-o", "out.wav", "--library", "no-such-folder"]);
+    let o = dir.onair(&[
+        "render",
+        path,
+        "-o",
+        "out.wav",
+        "--library",
+        "no-such-folder",
+    ]);
     assert_eq!(warnings(&o), w);
     // With a French voice, the French line is as it should be and the English ones are
     // too short to judge.

@@ -118,10 +118,16 @@ fn every_yaml_block_is_a_valid_script() {
         .into_iter()
         .filter(|b| b.lang == "yaml")
         .collect();
-    assert!(yaml.len() >= 2, "the README shows a first script and the format");
+    assert!(
+        yaml.len() >= 2,
+        "the README shows a first script and the format"
+    );
     for b in &yaml {
         if let Err(e) = onair::script::parse_script(&b.text) {
-            panic!("a YAML block in README section {:?} is invalid: {e}", b.section);
+            panic!(
+                "a YAML block in README section {:?} is invalid: {e}",
+                b.section
+            );
         }
     }
 }
@@ -160,7 +166,12 @@ fn the_walkthrough_runs_as_written() {
     );
     for command in &commands {
         let o = onair(dir.path(), &command[1..]);
-        assert!(o.status.success(), "`{}`: {}", command.join(" "), describe(&o));
+        assert!(
+            o.status.success(),
+            "`{}`: {}",
+            command.join(" "),
+            describe(&o)
+        );
         // Every file the command names as an output exists afterwards.
         for pair in command.windows(2) {
             if ["-o", "--output", "--srt", "--report"].contains(&pair[0].as_str()) {
