@@ -585,10 +585,10 @@ pub fn table(script: &Script) -> String {
     ];
     for r in &script.rows {
         let end = r.action == Some(Action::End);
-        let description: String = if r.description.chars().count() > 60 {
-            r.description.chars().take(59).chain(['…']).collect()
+        let description: String = if r.what().chars().count() > 60 {
+            r.what().chars().take(59).chain(['…']).collect()
         } else {
-            r.description.clone()
+            r.what().to_owned()
         };
         rows.push([
             r.index.to_string(),
@@ -695,7 +695,7 @@ fn timeline(path: &Path, library: &LibraryArgs, cache: &CacheArgs) -> anyhow::Re
         let row = script.row(p.row).expect("placed rows are in the script");
         let what = match &row.character {
             Some(c) => format!("{c}: {}", row.description),
-            None => format!("{} {}", row.row_type, row.description),
+            None => format!("{} {}", row.row_type, row.what()),
         };
         let what: String = what.chars().take(70).collect();
         println!(

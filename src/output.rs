@@ -378,7 +378,7 @@ pub fn labels(script: &Script, r: &Rendered) -> String {
         }
         let what = match &row.character {
             Some(c) => format!("{c}: {}", row.description),
-            None => row.description.clone(),
+            None => row.what().to_owned(),
         };
         let label = format!("row {} {}: {what}", row.index, row.row_type);
         // One line per label: tabs and line breaks would split it.

@@ -169,6 +169,15 @@ impl Row {
     pub fn ducks(&self) -> bool {
         self.duck_db.is_some()
     }
+
+    /// What the row is, for tables and labels: its description, else the file it plays
+    /// (`file: sounds/theme.mp3` needs no description).
+    pub fn what(&self) -> &str {
+        match &self.file {
+            Some(file) if self.description.trim().is_empty() => &file.written,
+            _ => &self.description,
+        }
+    }
 }
 
 /// A row's `file:`: the path as written (relative to the script's folder), and where the
@@ -253,5 +262,20 @@ impl Script {
             }
             None => 0.0,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::script::parse_script;
+
+    #[test]
+    fn a_row_is_named_by_its_description_else_its_file() {
+        let s = parse_script(
+            "rows:\n  - {type: music, file: sounds/theme.mp3, duration: 2}\n  - {type: sfx, file: a.wav, description: door, duration: 1}\n",
+        )
+        .unwrap();
+        assert_eq!(s.rows[0].what(), "sounds/theme.mp3");
+        assert_eq!(s.rows[1].what(), "door");
     }
 }
