@@ -151,9 +151,22 @@ pub struct LibraryArgs {
     /// the recipes; may be given several times. Adds to the script's `library:`.
     #[arg(long = "library", value_name = "DIR")]
     pub libraries: Vec<PathBuf>,
-    /// Leave out the system sample library (Debian's sonic-pi-samples).
+    /// Leave out the packaged recordings (Debian's sound collections that scripts/setup
+    /// installs).
     #[arg(long)]
     pub no_system_library: bool,
+    /// Which licences of packaged recordings to choose from: `any` (CC0, public domain,
+    /// CC-BY, CC-BY-SA; the credits list names what needs attribution) or `cc0` (only
+    /// sounds that need no attribution; recipes and your own folders are always used).
+    #[arg(long, value_enum, default_value = "any", value_name = "LICENCE")]
+    pub licence: LicenceChoice,
+}
+
+/// `--licence`: which packaged recordings may be chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LicenceChoice {
+    Any,
+    Cc0,
 }
 
 #[derive(Debug, clap::Args)]
@@ -192,6 +205,7 @@ fn sound_effects(
 ) -> anyhow::Result<SoundEffects> {
     let mut options = SfxOptions::standard(cache.index_dir());
     options.system_library = !library.no_system_library;
+    options.no_attribution = library.licence == LicenceChoice::Cc0;
     if let Some((script, path)) = script {
         // The folders exist: the preflight checked them.
         let base = path.parent().unwrap_or(Path::new(""));
@@ -298,6 +312,11 @@ pub struct RenderArgs {
     /// Write a JSON report: loudness, and per row its times, engine, source and cache use.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// Write a plain-text list of the recorded sounds the mix plays: title, author,
+    /// licence and Debian package of each (CC-BY licences require this credit wherever the
+    /// audio is published).
+    #[arg(long, value_name = "FILE")]
+    pub credits: Option<PathBuf>,
     /// Write SubRip subtitles of the speech rows.
     #[arg(long, value_name = "FILE")]
     pub srt: Option<PathBuf>,
@@ -935,6 +954,15 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
     if let Some(path) = &a.report {
         write_text(path, &report.to_json())?;
     }
+    if let Some(path) = &a.credits {
+        let list = crate::output::credits(rendered.rows.values());
+        let text = if list.is_empty() {
+            "No recorded sounds: everything in this mix was made by onair.\n".to_string()
+        } else {
+            format!("Sound effects used in {}:\n\n{list}", output.display())
+        };
+        write_text(path, &text)?;
+    }
     if let Some(path) = &a.srt {
         write_text(path, &subtitles(&script, &rendered, Subtitles::Srt))?;
     }
@@ -963,6 +991,7 @@ fn check_render_outputs(a: &RenderArgs, output: &Path) -> anyhow::Result<()> {
     let files = [
         ("-o", Some(output)),
         ("--report", a.report.as_deref()),
+        ("--credits", a.credits.as_deref()),
         ("--srt", a.srt.as_deref()),
         ("--vtt", a.vtt.as_deref()),
         ("--labels", a.labels.as_deref()),
@@ -1094,7 +1123,15 @@ fn sfx(command: &SfxCommand) -> anyhow::Result<ExitCode> {
                 eprintln!("warning: {w}");
             }
             print!("{}", search_table(&chooser.rank(description)?, *count));
-            println!("chosen: {}", decision.item.source());
+            println!(
+                "chosen: {}{}",
+                decision.item.source(),
+                if decision.confident {
+                    ""
+                } else {
+                    " (not confident: listen to it)"
+                }
+            );
             Ok(ExitCode::SUCCESS)
         }
         SfxCommand::Recipes => {
@@ -1124,6 +1161,15 @@ fn search_table(ranked: &[crate::generate::sfx::chooser::Ranked<'_>], count: usi
             r.group,
             r.item.source()
         ));
+        // A recording: what it is and whose, indented under it.
+        if let crate::generate::sfx::chooser::Item::Sample(s) = r.item {
+            if let Some(p) = &s.packaged {
+                out.push_str(&format!(
+                    "{:>45}{} by {}, {}\n",
+                    "", p.credit.title, p.credit.author, p.credit.licence
+                ));
+            }
+        }
     }
     out
 }

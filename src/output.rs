@@ -47,8 +47,55 @@ pub struct ReportRow {
     pub end_s: f64,
     pub engine: &'static str,
     pub source: String,
+    /// Sound effects and music: false when the pick may not fit the words (the render
+    /// warned), true otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confident: Option<bool>,
+    /// The chooser's score for the pick.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// A packaged recording: its title, author and licence (CC-BY licences require the
+    /// credit; `--credits` writes them all).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub licence: Option<&'static str>,
     pub cached: bool,
     pub render_ms: u64,
+}
+
+/// The credits of the recordings that `rows` play, one line each, each sound once, in row
+/// order: `"Horse" by dobroide (freesound.org), edited by Wuzzy. CC-BY-3.0. From the Debian
+/// package openttd-opensfx.` Empty when no row plays a packaged recording.
+pub fn credits<'a>(rows: impl IntoIterator<Item = &'a crate::render::RowResult>) -> String {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = String::new();
+    for r in rows {
+        let Some(c) = credit(r) else { continue };
+        if !seen.insert(r.source.clone()) {
+            continue;
+        }
+        out.push_str(&format!(
+            "\"{}\" by {}. {}{}. From the Debian package {}.\n",
+            c.title,
+            c.author,
+            c.licence.code(),
+            if c.licence.needs_attribution() {
+                ""
+            } else {
+                " (no attribution required)"
+            },
+            c.package
+        ));
+    }
+    out
+}
+
+/// A row's recording credit, if it played a packaged recording.
+fn credit(result: &crate::render::RowResult) -> Option<&crate::generate::sfx::collections::Credit> {
+    result.choice.as_ref()?.credit.as_ref()
 }
 
 /// Rounds to the millisecond, so the report reads as a person would write it.
@@ -78,6 +125,14 @@ impl Report {
                     end_s: ms(p.end_s),
                     engine: result.engine,
                     source: result.source.clone(),
+                    confident: result.choice.as_ref().map(|c| c.confident),
+                    score: result
+                        .choice
+                        .as_ref()
+                        .map(|c| (f64::from(c.score) * 1000.0).round() / 1000.0),
+                    title: credit(result).map(|c| c.title.clone()),
+                    author: credit(result).map(|c| c.author.clone()),
+                    licence: credit(result).map(|c| c.licence.code()),
                     cached: result.cached,
                     render_ms: result.render_ms,
                 })

@@ -34,6 +34,9 @@ pub struct RowResult {
     /// Speech: where each sentence is spoken, from the clip's start
     /// ([`crate::generate::Clip::sentences`]).
     pub sentences: Vec<Sentence>,
+    /// Sound effects and music: how sure the engine's choice was, and a recording's
+    /// credit ([`crate::generate::Clip::choice`]).
+    pub choice: Option<crate::generate::Choice>,
 }
 
 /// What the caller hears about while rendering.
@@ -369,6 +372,7 @@ impl Renderer<'_> {
                 &window_placements(&timeline, window_s),
                 window_s.1 - window_s.0,
             ),
+            credits: crate::output::credits(rows.values()).trim_end().to_string(),
         };
         sinks.master.begin(&track)?;
         let mut stems = sinks.stems;
@@ -552,6 +556,7 @@ impl Renderer<'_> {
                 .chain(clip.warnings.iter().cloned())
                 .collect(),
             sentences: clip.sentences.clone(),
+            choice: clip.choice.clone(),
         };
         let (cache, index, line) = (cache.clone(), row.index, row.line);
         let rate_hz = f64::from(clip.audio.sample_rate_hz);

@@ -27,6 +27,7 @@ fn registry() -> Registry {
         SoundEffects::new(SfxOptions {
             libraries: Vec::new(),
             system_library: false,
+            no_attribution: false,
             index_dir: None,
             model_dir: Some(onair::ml::bert::default_dir()),
         })

@@ -22,6 +22,9 @@ pub struct Id3Tags {
     pub chapters: Vec<Chapter>,
     /// `TSSE`, the software and settings that encoded the audio. Empty: no such frame.
     pub encoder: String,
+    /// `COMM` (English, no description): the credits of the recordings used. Empty: no
+    /// comment frame.
+    pub comment: String,
 }
 
 /// Element id of the table of contents (`CTOC`); chapters are `chp0`, `chp1`, ….
@@ -48,6 +51,13 @@ impl Id3Tags {
         }
         if !self.encoder.is_empty() {
             tag.add_frame(Frame::text("TSSE", self.encoder.clone()));
+        }
+        if !self.comment.is_empty() {
+            tag.add_frame(id3::frame::Comment {
+                lang: "eng".to_string(),
+                description: String::new(),
+                text: self.comment.clone(),
+            });
         }
         let mut previous_end_ms = 0;
         let mut elements = Vec::with_capacity(self.chapters.len());
@@ -109,6 +119,7 @@ mod tests {
                 chapter("Weather on Olympus Mons", 12.3456, 40.0),
             ],
             encoder: "onair test".into(),
+            comment: "\"Horse\" by dobroide. CC-BY-3.0.".into(),
         };
         let bytes = tags.to_bytes().unwrap();
         assert_eq!(&bytes[..4], b"ID3\x03", "an ID3v2.3 header");
@@ -118,6 +129,8 @@ mod tests {
             tag.get("TSSE").and_then(|f| f.content().text()),
             Some("onair test")
         );
+        let comments: Vec<_> = tag.comments().map(|c| c.text.as_str()).collect();
+        assert_eq!(comments, ["\"Horse\" by dobroide. CC-BY-3.0."]);
         let chapters: Vec<_> = tag.chapters().collect();
         assert_eq!(chapters.len(), 2);
         assert_eq!((chapters[0].start_time, chapters[0].end_time), (0, 12_346));

@@ -160,7 +160,7 @@ impl Mp3Writer {
 
     /// Replaces the tag's title and chapters (a render knows them only once its timeline is
     /// fixed). Only before the first [`write`](Mp3Writer::write).
-    pub fn set_tags(&mut self, title: &str, chapters: Vec<super::Chapter>) -> Result<()> {
+    pub fn set_tags(&mut self, track: &super::sink::Track) -> Result<()> {
         let Some(tags) = &mut self.tags else {
             return Err(Error::Audio(format!(
                 "{}: the ID3 tag is already written",
@@ -168,9 +168,10 @@ impl Mp3Writer {
             )));
         };
         let new = Id3Tags {
-            title: title.to_owned(),
-            chapters,
+            title: track.title.clone(),
+            chapters: track.chapters.clone(),
             encoder: tags.encoder.clone(),
+            comment: track.credits.clone(),
         };
         new.to_bytes()
             .map_err(|e| Error::Audio(format!("{}: {e}", self.path.display())))?;

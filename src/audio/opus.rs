@@ -54,7 +54,7 @@ pub struct OpusWriter {
     encoder: opus::Encoder,
     ogg: OggWriter<BufWriter<NamedTempFile>>,
     /// Title and chapters, until the headers are written ahead of the first audio.
-    tags: Option<(String, Vec<Chapter>)>,
+    tags: Option<(String, Vec<Chapter>, String)>,
     bitrate_kbps: u32,
     sample_rate_hz: u32,
     channel_count: usize,
@@ -121,7 +121,7 @@ impl OpusWriter {
             path: path.to_owned(),
             encoder,
             ogg: OggWriter::new(BufWriter::with_capacity(1 << 16, tmp), SERIAL),
-            tags: Some((String::new(), Vec::new())),
+            tags: Some((String::new(), Vec::new(), String::new())),
             bitrate_kbps,
             sample_rate_hz,
             channel_count,
@@ -136,7 +136,8 @@ impl OpusWriter {
     }
 
     /// Sets the title and chapters. Only before the first [`write`](OpusWriter::write).
-    pub fn set_tags(&mut self, title: &str, chapters: Vec<Chapter>) -> Result<()> {
+    pub fn set_tags(&mut self, track: &super::sink::Track) -> Result<()> {
+        let chapters = &track.chapters;
         let Some(tags) = &mut self.tags else {
             return Err(Error::Audio(format!(
                 "{}: the Opus headers are already written",
@@ -150,7 +151,7 @@ impl OpusWriter {
                 chapters.len()
             )));
         }
-        *tags = (title.to_owned(), chapters);
+        *tags = (track.title.clone(), chapters.clone(), track.credits.clone());
         Ok(())
     }
 
@@ -234,7 +235,7 @@ impl OpusWriter {
     /// The identification and comment headers, each on a page of its own, ahead of the
     /// first audio.
     fn write_headers(&mut self) -> Result<()> {
-        let Some((title, chapters)) = self.tags.take() else {
+        let Some((title, chapters, credits)) = self.tags.take() else {
             return Ok(());
         };
         let head = opus_head(self.channel_count as u8, self.pre_skip, self.sample_rate_hz);
@@ -250,6 +251,9 @@ impl OpusWriter {
         for (i, c) in chapters.iter().enumerate() {
             comments.push(format!("CHAPTER{:03}={}", i + 1, chapter_time(c.start_s)));
             comments.push(format!("CHAPTER{:03}NAME={}", i + 1, c.title));
+        }
+        if !credits.is_empty() {
+            comments.push(format!("COMMENT={credits}"));
         }
         let tags = opus_tags(opus::version(), &comments);
         let io = |e| Error::io(&self.path, e);
@@ -425,14 +429,15 @@ mod tests {
             start_s,
             end_s: 0.0,
         };
-        w.set_tags(
-            "Tést = title",
-            vec![chapter("Intro", 0.0), chapter("Two = 2", 3723.4567)],
-        )
+        w.set_tags(&crate::audio::sink::Track {
+            title: "Tést = title".into(),
+            chapters: vec![chapter("Intro", 0.0), chapter("Two = 2", 3723.4567)],
+            credits: "\"Cow\" by Jarred Gibb. CC0-1.0.".into(),
+        })
         .unwrap();
         w.write(&[&left[..1000], &right[..1000]]).unwrap();
         assert!(
-            w.set_tags("late", Vec::new()).is_err(),
+            w.set_tags(&crate::audio::sink::Track::default()).is_err(),
             "the headers are out"
         );
         w.write(&[&left[1000..], &right[1000..]]).unwrap();
@@ -450,6 +455,7 @@ mod tests {
                 "CHAPTER001NAME=Intro".into(),
                 "CHAPTER002=01:02:03.457".into(),
                 "CHAPTER002NAME=Two = 2".into(),
+                "COMMENT=\"Cow\" by Jarred Gibb. CC0-1.0.".into(),
             ]
         );
         assert_eq!(d.channels[0].len(), 50_017, "exactly the track's length");

@@ -27,6 +27,9 @@ use crate::{Error, Result};
 pub struct Track {
     pub title: String,
     pub chapters: Vec<Chapter>,
+    /// The credits of the recordings the mix plays (one per line); empty when it plays
+    /// none. MP3 and Opus files carry them in a comment.
+    pub credits: String,
 }
 
 /// Takes audio a block at a time: one slice per channel, all the same length.
@@ -261,8 +264,8 @@ impl FileSink {
 impl AudioSink for FileSink {
     fn begin(&mut self, track: &Track) -> Result<()> {
         match self.inner()? {
-            Inner::Mp3(m) => m.set_tags(&track.title, track.chapters.clone()),
-            Inner::Opus(o) => o.set_tags(&track.title, track.chapters.clone()),
+            Inner::Mp3(m) => m.set_tags(track),
+            Inner::Opus(o) => o.set_tags(track),
             // WAV and FLAC files carry no tags here; the report lists the chapters.
             Inner::Wav(_) | Inner::Flac(_) => Ok(()),
         }

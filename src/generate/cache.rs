@@ -17,7 +17,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use super::{Clip, Sentence};
+use super::{Choice, Clip, Sentence};
 use crate::audio::AudioBuffer;
 use crate::{Error, Result};
 
@@ -78,6 +78,9 @@ struct Header {
     /// their old entries are not found).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     sentences: Vec<Sentence>,
+    /// How sure a chooser was of the pick, and its credit (entries from before have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    choice: Option<Choice>,
 }
 
 /// A full render's master gain, kept so that partial renders of its script play their rows
@@ -304,6 +307,7 @@ fn encode(entry: &Entry) -> Vec<u8> {
         frames: clip.audio.frames(),
         loop_frames: clip.loop_frames,
         sentences: clip.sentences.clone(),
+        choice: clip.choice.clone(),
     };
     let header = serde_json::to_vec(&header).expect("header serialises");
     let mut out = Vec::with_capacity(
@@ -363,6 +367,7 @@ fn decode(bytes: &[u8]) -> Option<Entry> {
             warnings: header.warnings,
             loop_frames: header.loop_frames,
             sentences: header.sentences,
+            choice: header.choice,
         },
         loudness_lufs: header.loudness_lufs.unwrap_or(f64::NEG_INFINITY),
     })
@@ -384,6 +389,11 @@ mod tests {
                     end_s: 0.5,
                     text: "Hello.".into(),
                 }],
+                choice: Some(Choice {
+                    confident: false,
+                    score: 0.42,
+                    credit: None,
+                }),
             },
             loudness_lufs: -20.5,
         }
@@ -400,6 +410,7 @@ mod tests {
         assert_eq!(back.clip.audio, clip().clip.audio);
         assert_eq!(back.clip.source, "recipe:test");
         assert_eq!(back.clip.sentences, clip().clip.sentences);
+        assert_eq!(back.clip.choice, clip().clip.choice);
         assert_eq!(back.loudness_lufs, -20.5);
         assert_eq!(
             cache.verify().unwrap(),

@@ -63,6 +63,7 @@ impl Generator for FilePlayer {
             source: format!("file:{}", file.written),
             warnings: Vec::new(),
             sentences: Vec::new(),
+            choice: None,
             // A looped file runs on past the period as it ran before it.
             loop_frames: request
                 .loop_period_s

@@ -64,6 +64,21 @@ pub struct Clip {
     /// Speech: where each sentence is spoken, in order (subtitles are timed from them).
     /// Empty when the engine does not know (espeak-ng speaks a row in one go).
     pub sentences: Vec<Sentence>,
+    /// For engines that choose among sounds or styles by the row's words (sound effects,
+    /// music): how sure the choice is, and whose recording it is.
+    pub choice: Option<Choice>,
+}
+
+/// How an engine's pick fits the row's words, and whose work it is.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Choice {
+    /// False when the pick may not be what the words ask for: the user was warned.
+    pub confident: bool,
+    /// The chooser's score for the pick (similarity plus keyword boost).
+    pub score: f32,
+    /// A packaged recording's title, author and licence; `None` for onair's own sounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<crate::generate::sfx::collections::Credit>,
 }
 
 /// One sentence of a speech clip, as the engine spoke it.

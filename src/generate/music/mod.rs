@@ -195,7 +195,8 @@ impl Generator for Composer {
     }
 
     fn version(&self) -> u32 {
-        2
+        // 3: clips record how sure the style choice was (`Clip::choice`).
+        3
     }
 
     /// The SoundFont (path, size and time), so that installing FluidR3_GM or pointing
@@ -241,9 +242,14 @@ impl Generator for Composer {
         Ok(Clip {
             audio,
             source: choice.source(),
-            warnings: choice.warnings,
             loop_frames,
             sentences: Vec::new(),
+            choice: Some(crate::generate::Choice {
+                confident: choice.confident,
+                score: choice.score,
+                credit: None,
+            }),
+            warnings: choice.warnings,
         })
     }
 

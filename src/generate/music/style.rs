@@ -180,6 +180,12 @@ pub struct Choice {
     /// The description asked for a tempo in numbers, which the arrangement then keeps
     /// closely.
     pub tempo_requested: bool,
+    /// False when no preset fitted the words and the neutral one was used (with a
+    /// warning); true when a word named the style or its meaning was close enough.
+    pub confident: bool,
+    /// The chosen preset's score (similarity plus keyword weight); 0 for the neutral
+    /// fallback.
+    pub score: f32,
 }
 
 impl Choice {
@@ -427,6 +433,8 @@ fn decide(description: &str, requests: &Requests, ranked: &[Ranked], has_model: 
         overrides,
         warnings,
         tempo_requested: requests.tempo_bpm.is_some(),
+        confident: best.is_some(),
+        score: best.map_or(0.0, |r| r.score),
     }
 }
 

@@ -10,6 +10,7 @@ use std::cmp::Ordering;
 use std::path::Path;
 use std::sync::Arc;
 
+use super::collections::Credit;
 use super::library::{LibraryIndex, Sample};
 use super::recipes::{Recipe, find_recipe, recipes};
 use super::words::{inflects, score as keyword_score, words};
@@ -22,6 +23,13 @@ const KEYWORD_BOOST: f32 = 0.05;
 const KEYWORD_CAP: u32 = 9;
 /// Below this score, and with no keyword, nothing fits: a general recipe is used.
 pub const THRESHOLD: f32 = 0.3;
+/// At or over this score a pick is confident: calibrated on the everyday descriptions of
+/// `tests/data/sfx_everyday/tune.tsv` so that few confident picks are wrong (see
+/// `tests/sfx_everyday.rs`).
+pub const CONFIDENT: f32 = 0.5;
+/// A confident pick leaves at most this many of the description's naming words
+/// unaccounted for (see [`Chooser::unexplained`]).
+const MAX_UNEXPLAINED: usize = 0;
 /// Taken off a sample's score when its text is only its file name: two or three words
 /// match unrelated descriptions more readily than a written sentence does.
 const NAME_ONLY_PENALTY: f32 = 0.08;
@@ -97,7 +105,18 @@ impl Item<'_> {
     pub fn source(&self) -> String {
         match self {
             Item::Recipe(r) => format!("recipe:{}", r.name),
-            Item::Sample(s) => format!("sample:{}", s.path.display()),
+            Item::Sample(s) => match &s.packaged {
+                Some(p) => p.source.clone(),
+                None => format!("sample:{}", s.path.display()),
+            },
+        }
+    }
+
+    /// Who made it and on what terms, for a packaged recording.
+    pub fn credit(&self) -> Option<&Credit> {
+        match self {
+            Item::Recipe(_) => None,
+            Item::Sample(s) => s.credit(),
         }
     }
 }
@@ -122,6 +141,16 @@ pub struct Ranked<'a> {
 #[derive(Clone, Debug)]
 pub struct Decision<'a> {
     pub item: Item<'a>,
+    /// True when the pick is sure enough to need no listening: its score is at or over
+    /// [`CONFIDENT`], or a word of the description names it. A pick that is not confident
+    /// comes with a warning naming the two closest alternatives.
+    pub confident: bool,
+    /// The pick's score (similarity plus keyword boost), 0 for an empty description.
+    pub score: f32,
+    /// Words of the description that say what the sound is and that the pick's own text
+    /// does not account for ("smoke" in "a smoke alarm beeping" when the pick is an alarm
+    /// clock): see [`Chooser::unexplained`].
+    pub unexplained: Vec<String>,
     pub warnings: Vec<String>,
 }
 
@@ -263,12 +292,17 @@ impl Chooser {
     }
 
     /// The sound for a description. An empty description gives room tone; one that nothing
-    /// fits gives the closest general recipe. Both warn.
+    /// fits gives the closest general recipe. Both warn. A pick that is not
+    /// [`Decision::confident`] warns too, naming the two closest alternatives, so that the
+    /// user knows which rows to listen to.
     pub fn choose(&self, description: &str) -> Result<Decision<'_>> {
         let default = || Item::Recipe(find_recipe(DEFAULT_RECIPE).expect("in the catalogue"));
         if words(description).is_empty() {
             return Ok(Decision {
                 item: default(),
+                confident: false,
+                score: 0.0,
+                unexplained: Vec::new(),
                 warnings: vec![
                     "empty sound-effect description: rendered room tone (describe the sound, e.g. \"rain on a window\")"
                         .to_string(),
@@ -277,36 +311,102 @@ impl Chooser {
         }
         let ranked = self.rank(description)?;
         let best = &ranked[0];
+        let alternatives = || {
+            let others: Vec<String> = ranked
+                .iter()
+                .skip(1)
+                .filter(|r| r.item.source() != best.item.source())
+                .take(2)
+                .map(|r| format!("{} ({:.2})", r.item.source(), r.score))
+                .collect();
+            others.join(" and ")
+        };
         if best.keywords > 0 || (self.has_model() && best.score >= THRESHOLD) {
+            let unexplained = self.unexplained(description, &best.item);
+            let confident = self.is_confident(best, &unexplained);
+            let warnings = if confident {
+                Vec::new()
+            } else {
+                vec![format!(
+                    "not sure of the sound \"{}\": picked {} (score {:.2}, under {CONFIDENT}); the closest others are {}. Listen to it, describe the sound differently, or give a `file:`",
+                    description.trim(),
+                    best.item.source(),
+                    best.score,
+                    alternatives()
+                )]
+            };
             return Ok(Decision {
                 item: best.item,
-                warnings: Vec::new(),
+                confident,
+                score: best.score,
+                unexplained,
+                warnings,
             });
         }
         // Without the model every similarity is 0: nothing is closer than room tone.
         let general = ranked
             .iter()
             .filter(|_| self.has_model())
-            .find(|r| matches!(r.item, Item::Recipe(x) if GENERAL.contains(&x.name)))
-            .map_or_else(default, |r| r.item);
+            .find(|r| matches!(r.item, Item::Recipe(x) if GENERAL.contains(&x.name)));
+        let (item, score) = general.map_or((default(), 0.0), |r| (r.item, r.score));
         let why = if self.has_model() {
             format!(
-                "the closest, {}, scores only {:.2} (threshold {THRESHOLD})",
+                "the closest, {}, scores only {:.2} (threshold {THRESHOLD}), then {}",
                 best.item.source(),
-                best.score
+                best.score,
+                alternatives()
             )
         } else {
             "no recipe's keywords appear in it and the MiniLM model is not installed (run scripts/setup)"
                 .to_string()
         };
         Ok(Decision {
-            item: general,
+            item,
+            confident: false,
+            score,
+            unexplained: Vec::new(),
             warnings: vec![format!(
                 "nothing matches the sound \"{}\": {why}; rendered the general {}. `onair sfx search` lists the candidates",
                 description.trim(),
-                general.source()
+                item.source()
             )],
         })
+    }
+
+    /// Whether `best` is sure enough to go unflagged (see [`Decision::confident`]).
+    pub fn is_confident(&self, best: &Ranked<'_>, unexplained: &[String]) -> bool {
+        best.score >= CONFIDENT && unexplained.len() <= MAX_UNEXPLAINED
+    }
+
+    /// The words of `description` that name what is heard and that `item`'s text does not
+    /// account for: not a function word, not a word of manner, size, distance, pace or
+    /// count (those shape the sound rather than choose it), and not in the item's text
+    /// (its sentence and keywords, or a recording's description and tags), allowing for
+    /// inflections.
+    pub fn unexplained(&self, description: &str, item: &Item<'_>) -> Vec<String> {
+        let text = match item {
+            Item::Recipe(r) => words(&format!(
+                "{} {} {}",
+                r.about,
+                r.keywords.join(" "),
+                r.hints.join(" ")
+            )),
+            Item::Sample(s) => words(&s.text),
+        };
+        let mut out: Vec<String> = Vec::new();
+        for w in words(description) {
+            if w.len() < 3
+                || w.chars().all(|c| c.is_ascii_digit())
+                || STOPWORDS.contains(&w.as_str())
+                || super::words::shapes_the_sound(&w)
+                || text.iter().any(|t| inflects(&w, t) || inflects(t, &w))
+                || out.contains(&w)
+            {
+                continue;
+            }
+            out.push(w);
+        }
+        out
     }
 }
 

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::collections::{Credit, Packaged};
 use crate::audio::AudioBuffer;
 use crate::audio::decode::{self, decode_file};
 use crate::{Error, Result};
@@ -49,12 +50,29 @@ pub struct Sample {
     /// one): changes whenever either is rewritten, so it can key caches of what was made
     /// from the sample.
     pub stamp: String,
+    /// For a sound of a packaged collection: its id (`sound:<collection>/<file>`) and who
+    /// made it on what terms. `None` for the user's own files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub packaged: Option<PackagedSound>,
+}
+
+/// What a packaged collection's table says of one of its sounds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PackagedSound {
+    pub source: String,
+    pub credit: Credit,
 }
 
 impl Sample {
-    /// True when the user described the file in a sidecar `.txt` (its stamp includes one).
+    /// True when the sound is described in words written for it: a packaged collection's
+    /// table, or the user's sidecar `.txt` (its stamp includes one).
     pub fn has_sidecar(&self) -> bool {
-        self.stamp.contains('+')
+        self.packaged.is_some() || self.stamp.contains('+')
+    }
+
+    /// Who made it and on what terms, for a packaged sound.
+    pub fn credit(&self) -> Option<&Credit> {
+        self.packaged.as_ref().map(|p| &p.credit)
     }
 }
 
@@ -428,8 +446,29 @@ impl LibraryIndex {
         model_id: &str,
         embed: &mut Embed<'_>,
     ) -> Result<(LibraryIndex, Vec<String>)> {
+        LibraryIndex::load_or_build_with(dirs, &[], index_path, model_id, embed)
+    }
+
+    /// As [`LibraryIndex::load_or_build`], with the sounds of packaged collections after
+    /// the folders' files. A packaged sound's text comes from its collection's table.
+    pub fn load_or_build_with(
+        dirs: &[PathBuf],
+        packaged: &[Packaged],
+        index_path: &Path,
+        model_id: &str,
+        embed: &mut Embed<'_>,
+    ) -> Result<(LibraryIndex, Vec<String>)> {
         let mut warnings = Vec::new();
-        let files = library_files(dirs, &mut warnings)?;
+        let mut files: Vec<(PathBuf, Origin)> = library_files(dirs, &mut warnings)?
+            .into_iter()
+            .map(|(path, root)| (path, Origin::Folder(root)))
+            .collect();
+        let mut seen: HashSet<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
+        for (i, p) in packaged.iter().enumerate() {
+            if seen.insert(p.path.clone()) {
+                files.push((p.path.clone(), Origin::Packaged(i)));
+            }
+        }
 
         let old_bytes = fs::read(index_path).ok();
         let old = old_bytes.as_deref().and_then(decode_index);
@@ -500,6 +539,7 @@ impl LibraryIndex {
                     sample_rate_hz: info.sample_rate_hz,
                     channels: info.channels,
                     stamp,
+                    packaged: None,
                 }),
                 Err(problem) => State::Skipped(Skipped {
                     path: path.clone(),
@@ -512,15 +552,35 @@ impl LibraryIndex {
         let mut samples = Vec::new();
         let mut skipped = Vec::new();
         let mut skipped_names = Vec::new();
-        for ((path, root), state) in files.iter().zip(states) {
+        for ((path, origin), state) in files.iter().zip(states) {
             match state {
                 State::Ready(mut s) => {
-                    s.text = describe(path, root);
+                    match origin {
+                        Origin::Folder(root) => {
+                            s.text = describe(path, root);
+                            s.packaged = None;
+                        }
+                        Origin::Packaged(i) => {
+                            let p = &packaged[*i];
+                            s.text = p.text.clone();
+                            s.packaged = Some(PackagedSound {
+                                source: p.source.clone(),
+                                credit: p.credit.clone(),
+                            });
+                        }
+                    }
                     samples.push(s);
                 }
                 State::Skipped(s) => {
-                    let name = path.strip_prefix(root).unwrap_or(path);
-                    skipped_names.push(format!("{} ({})", name.display(), s.reason));
+                    let name = match origin {
+                        Origin::Folder(root) => path
+                            .strip_prefix(root)
+                            .unwrap_or(path)
+                            .display()
+                            .to_string(),
+                        Origin::Packaged(i) => packaged[*i].source.clone(),
+                    };
+                    skipped_names.push(format!("{name} ({})", s.reason));
                     skipped.push(s);
                 }
                 State::Decode { .. } => unreachable!("every file to decode was decoded"),
@@ -567,6 +627,30 @@ impl LibraryIndex {
             ));
         }
         Ok((index, warnings))
+    }
+}
+
+/// Where a file of the library comes from: a folder (its words stop at that root) or a
+/// packaged collection (its text is in the table; the index into the packaged list).
+enum Origin {
+    Folder(PathBuf),
+    Packaged(usize),
+}
+
+impl LibraryIndex {
+    /// The index with only the samples `keep` accepts (their embeddings with them).
+    pub fn retain(self, keep: impl Fn(&Sample) -> bool) -> LibraryIndex {
+        let (samples, embeddings) = self
+            .samples
+            .into_iter()
+            .zip(self.embeddings)
+            .filter(|(s, _)| keep(s))
+            .unzip();
+        LibraryIndex {
+            samples,
+            embeddings,
+            skipped: self.skipped,
+        }
     }
 }
 

@@ -12,6 +12,7 @@
 //! The report's `source` is `recipe:<name>` or `sample:<path>`.
 
 pub mod chooser;
+pub mod collections;
 pub mod fit;
 pub mod library;
 mod recipes;
@@ -39,8 +40,12 @@ const ENGINE: &str = "sfx";
 pub struct SfxOptions {
     /// Folders of sound files named by the user (`library:`, `--library`). Each must exist.
     pub libraries: Vec<PathBuf>,
-    /// Also index Debian's CC0 `sonic-pi-samples`, when installed.
+    /// Also index the packaged collections of recordings ([`collections`]) that are
+    /// installed.
     pub system_library: bool,
+    /// Only sounds that need no attribution (CC0, public domain, onair's own recipes, the
+    /// user's own files): `--licence cc0`.
+    pub no_attribution: bool,
     /// Where the library index is kept; `None` keeps it in memory only.
     pub index_dir: Option<PathBuf>,
     /// The MiniLM model folder; `None` chooses by keywords alone.
@@ -54,6 +59,7 @@ impl SfxOptions {
         SfxOptions {
             libraries: Vec::new(),
             system_library: true,
+            no_attribution: false,
             index_dir,
             model_dir: Some(crate::ml::bert::default_dir()),
         }
@@ -67,6 +73,7 @@ pub type Notice = dyn Fn(&str) + Send + Sync;
 /// shapes it to the requested length.
 pub struct SoundEffects {
     folders: Vec<PathBuf>,
+    collections: Vec<collections::Collection>,
     options: SfxOptions,
     notice: Option<Box<Notice>>,
     loaded: OnceLock<std::result::Result<Loaded, String>>,
@@ -75,6 +82,9 @@ pub struct SoundEffects {
 
 struct Loaded {
     chooser: Chooser,
+    /// Holds container entries unpacked for this run only (no index folder); the chooser's
+    /// samples point into it.
+    _scratch: Option<tempfile::TempDir>,
     /// Said once, with the first clip: skipped files, a missing model.
     warnings: Vec<String>,
     told: AtomicBool,
@@ -98,12 +108,14 @@ impl SoundEffects {
             library::scan(dir)?;
             folders.push(dir.clone());
         }
-        let system = Path::new(library::SYSTEM_LIBRARY);
-        if options.system_library && system.is_dir() {
-            folders.push(system.to_path_buf());
-        }
+        let collections = if options.system_library {
+            collections::packaged()
+        } else {
+            Vec::new()
+        };
         Ok(SoundEffects {
             folders,
+            collections,
             options,
             notice: None,
             loaded: OnceLock::new(),
@@ -151,13 +163,39 @@ impl SoundEffects {
         if let Some(note) = warnings.first_mut() {
             note.push_str("; choosing sounds by keywords only");
         }
+        // Unpacked container entries live beside the index (or for this run only).
+        let mut scratch = None;
+        let unpack_dir = match &self.options.index_dir {
+            Some(dir) => dir.join("sounds"),
+            None => {
+                let dir = tempfile::tempdir().map_err(|e| Error::io("temporary folder", e))?;
+                let path = dir.path().to_path_buf();
+                scratch = Some(dir);
+                path
+            }
+        };
+        let (packaged, mut w) = if model.is_some() {
+            collections::installed(&self.collections, &unpack_dir)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        warnings.append(&mut w);
         let index = match &model {
-            Some(m) if !self.folders.is_empty() => {
-                let key: Vec<String> = self
+            Some(m) if !self.folders.is_empty() || !packaged.is_empty() => {
+                let mut key: Vec<String> = self
                     .folders
                     .iter()
                     .map(|f| f.display().to_string())
                     .collect();
+                let names: Vec<&str> = self
+                    .collections
+                    .iter()
+                    .filter(|c| c.installed())
+                    .map(|c| c.name.as_str())
+                    .collect();
+                if !names.is_empty() {
+                    key.push(format!("packaged: {}", names.join(", ")));
+                }
                 let name = format!(
                     "sfx-index-{}.bin",
                     &blake3::hash(key.join("\n").as_bytes()).to_hex()[..16]
@@ -175,8 +213,9 @@ impl SoundEffects {
                 if let Some(notice) = &self.notice {
                     notice(&format!("sound library: {}", key.join(", ")));
                 }
-                let (index, mut w) = LibraryIndex::load_or_build(
+                let (index, mut w) = LibraryIndex::load_or_build_with(
                     &self.folders,
+                    &packaged,
                     &index_path,
                     m.id()?,
                     &mut |texts: &[String]| m.embed(texts),
@@ -186,6 +225,12 @@ impl SoundEffects {
             }
             _ => LibraryIndex::default(),
         };
+        let index = if self.options.no_attribution {
+            index.retain(|s| s.credit().is_none_or(|c| !c.licence.needs_attribution()))
+        } else {
+            index
+        };
+
         let store = self
             .options
             .index_dir
@@ -193,6 +238,7 @@ impl SoundEffects {
             .map(|d| d.join("sfx-recipes.bin"));
         Ok(Loaded {
             chooser: Chooser::with_store(model, index, store.as_deref())?,
+            _scratch: scratch,
             warnings,
             told: AtomicBool::new(false),
         })
@@ -216,6 +262,21 @@ impl SoundEffects {
                 Err(_) => add(folder),
             }
         }
+        // The packaged collections: their tables (compiled in) and their installed files.
+        let mut tables = blake3::Hasher::new();
+        for c in self.collections.iter().filter(|c| c.installed()) {
+            let mut files = std::collections::BTreeSet::new();
+            for e in &c.entries {
+                files.insert(e.container().map_or(e.file.as_str(), |(f, _)| f));
+                tables.update(e.text().as_bytes());
+                tables.update(e.credit.licence.code().as_bytes());
+            }
+            files.iter().for_each(|f| add(&c.root.join(f)));
+        }
+        if self.options.no_attribution {
+            tables.update(b"no attribution");
+        }
+        h.update(tables.finalize().as_bytes());
         format!("choice-{}", &h.finalize().to_hex()[..16])
     }
 }
@@ -226,7 +287,8 @@ impl Generator for SoundEffects {
     }
 
     fn version(&self) -> u32 {
-        2
+        // 3: packaged recordings, clips record how sure the choice was (`Clip::choice`).
+        3
     }
 
     fn cache_salt(&self, _request: &Request<'_>) -> Result<String> {
@@ -291,6 +353,11 @@ impl Generator for SoundEffects {
                 .loop_period_s
                 .map(|p| (p * f64::from(sample_rate_hz)).round() as usize),
             sentences: Vec::new(),
+            choice: Some(crate::generate::Choice {
+                confident: decision.confident,
+                score: decision.score,
+                credit: decision.item.credit().cloned(),
+            }),
         })
     }
 }
@@ -765,6 +832,7 @@ mod tests {
         SoundEffects::new(SfxOptions {
             libraries: vec![folder],
             system_library: false,
+            no_attribution: false,
             index_dir: Some(dir.join("index")),
             model_dir: Some(crate::ml::bert::default_dir()),
         })

@@ -155,6 +155,75 @@ const SLOW: &[&str] = &[
     "tiptoe",
 ];
 
+/// Words that say how a sound is heard (how loud, how far, how fast, how many, when) but
+/// not what it is: the chooser does not expect a sound's own text to contain them.
+const MANNER: &[&str] = &[
+    "someone",
+    "somebody",
+    "person",
+    "people",
+    "man",
+    "woman",
+    "old",
+    "new",
+    "busy",
+    "empty",
+    "morning",
+    "evening",
+    "night",
+    "day",
+    "dawn",
+    "dusk",
+    "sunday",
+    "summer",
+    "winter",
+    "suddenly",
+    "sudden",
+    "repeatedly",
+    "again",
+    "continuous",
+    "constant",
+    "steady",
+    "short",
+    "long",
+    "brief",
+    "single",
+    "once",
+    "twice",
+    "several",
+    "many",
+    "lots",
+    "background",
+    "foreground",
+    "start",
+    "starts",
+    "end",
+    "ends",
+    "away",
+    "around",
+    "down",
+    "back",
+    "top",
+    "briefly",
+    "softly",
+    "loudly",
+    "quietly",
+    "nearby",
+    "overhead",
+    "outside",
+    "inside",
+];
+
+/// True when `word` shapes a sound (intensity, distance, pace, count, manner) rather than
+/// naming it.
+pub fn shapes_the_sound(word: &str) -> bool {
+    let w = [word.to_string()];
+    [SOFT, STRONG, FAR, CLOSE, FAST, SLOW, MANNER]
+        .iter()
+        .any(|list| list.iter().any(|k| !k.contains(' ') && mentions(&w, k)))
+        || parse_count(&w).is_some()
+}
+
 fn any_of(words: &[String], keys: &[&str]) -> bool {
     keys.iter().any(|k| mentions(words, k))
 }

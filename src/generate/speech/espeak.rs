@@ -367,6 +367,7 @@ impl Generator for Espeak {
             warnings: Vec::new(),
             loop_frames: None,
             sentences: Vec::new(),
+            choice: None,
         })
     }
 }

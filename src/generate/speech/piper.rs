@@ -384,6 +384,7 @@ impl Generator for Piper {
             warnings,
             loop_frames: None,
             sentences: spoken,
+            choice: None,
         })
     }
 }
