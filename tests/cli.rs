@@ -707,3 +707,157 @@ rows:
         .count();
     assert!(notes > 20, "{notes} notes");
 }
+
+/// The packaged recordings `scripts/setup` installs (OpenTTD's OpenSFX): the tests below
+/// need them, as a user's render does.
+fn opensfx_installed() -> bool {
+    Path::new("/usr/share/games/openttd/baseset/opensfx/opensfx.cat").is_file()
+}
+
+#[test]
+fn recorded_sounds_are_credited_in_the_report_the_credits_file_and_the_mp3_tag() {
+    assert!(
+        opensfx_installed(),
+        "openttd-opensfx is installed by scripts/setup"
+    );
+    let dir = Dir::new();
+    let script = dir.write(
+        "farm.yaml",
+        "title: Farm\nrows:\n  - {type: sfx, description: a horse neighs and snorts, duration: 2}\n  - {type: sfx, description: a cow moos, duration: 2}\n  - {type: sfx, description: steady rain on a roof, duration: 2}\n",
+    );
+    let o = dir.onair(&[
+        "render",
+        script.to_str().unwrap(),
+        "-o",
+        "farm.mp3",
+        "--report",
+        "farm.json",
+        "--credits",
+        "credits.txt",
+    ]);
+    assert_success(&o);
+    let r = report(&dir.path("farm.json"));
+    let rows = r["rows"].as_array().unwrap();
+    assert_eq!(
+        rows[0]["source"], "sound:opensfx/opensfx.cat#38",
+        "{rows:?}"
+    );
+    assert_eq!(rows[0]["licence"], "CC-BY-3.0");
+    assert!(
+        rows[0]["author"].as_str().unwrap().contains("dobroide"),
+        "{rows:?}"
+    );
+    assert_eq!(
+        rows[1]["source"], "sound:opensfx/opensfx.cat#37",
+        "{rows:?}"
+    );
+    assert_eq!(rows[1]["licence"], "CC0-1.0");
+    assert_eq!(rows[2]["source"], "recipe:rain");
+    assert!(
+        rows[2].get("licence").is_none(),
+        "onair's own sounds need no credit"
+    );
+    for row in rows {
+        assert_eq!(row["confident"], true, "{row}");
+        assert!(f(&row["score"]) > 0.5, "{row}");
+    }
+    let credits = fs::read_to_string(dir.path("credits.txt")).unwrap();
+    let lines: Vec<&str> = credits.lines().filter(|l| l.contains(" by ")).collect();
+    assert_eq!(lines.len(), 2, "{credits}");
+    assert!(
+        lines[0].contains("\"Horse\"")
+            && lines[0].contains("CC-BY-3.0")
+            && lines[0].contains("openttd-opensfx"),
+        "{credits}"
+    );
+    assert!(lines[1].contains("no attribution required"), "{credits}");
+    // A player that is not onair reads the credits from the MP3's comment.
+    let probe = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "format_tags=comment",
+            "-of",
+            "json",
+        ])
+        .arg(dir.path("farm.mp3"))
+        .output()
+        .unwrap();
+    let tags = String::from_utf8_lossy(&probe.stdout);
+    assert!(
+        tags.contains("Horse") && tags.contains("dobroide"),
+        "{tags}"
+    );
+}
+
+#[test]
+fn licence_cc0_leaves_out_sounds_that_need_attribution() {
+    assert!(
+        opensfx_installed(),
+        "openttd-opensfx is installed by scripts/setup"
+    );
+    let dir = Dir::new();
+    let any = dir.onair(&["sfx", "search", "a horse neighs", "-n", "3"]);
+    assert_success(&any);
+    let text = String::from_utf8_lossy(&any.stdout).into_owned();
+    assert!(
+        text.contains("chosen: sound:opensfx/opensfx.cat#38"),
+        "{text}"
+    );
+    assert!(
+        text.contains("by dobroide") && text.contains("CC-BY-3.0"),
+        "{text}"
+    );
+    let cc0 = dir.onair(&[
+        "sfx",
+        "search",
+        "a horse neighs",
+        "-n",
+        "40",
+        "--licence",
+        "cc0",
+    ]);
+    assert_success(&cc0);
+    let text = String::from_utf8_lossy(&cc0.stdout).into_owned();
+    assert!(!text.contains("opensfx.cat#38"), "{text}");
+    assert!(
+        !text.contains("CC-BY"),
+        "only sounds that need no attribution:\n{text}"
+    );
+}
+
+#[test]
+fn an_unsure_sound_is_rendered_with_a_warning_naming_two_alternatives() {
+    let dir = Dir::new();
+    let script = dir.write(
+        "unsure.yaml",
+        "rows:\n  - {type: sfx, description: a walrus bellows on a beach, duration: 1.5}\n",
+    );
+    let o = dir.onair(&[
+        "render",
+        script.to_str().unwrap(),
+        "-o",
+        "u.wav",
+        "--report",
+        "u.json",
+    ]);
+    assert_success(&o);
+    let err = stderr(&o);
+    let warning = err
+        .lines()
+        .find(|l| l.contains("a walrus bellows on a beach"))
+        .unwrap_or_else(|| panic!("no warning names the description:\n{err}"));
+    let r = report(&dir.path("u.json"));
+    let row = &r["rows"][0];
+    assert_eq!(row["confident"], false, "{row}");
+    let pick = row["source"].as_str().unwrap();
+    assert!(
+        warning.contains(pick),
+        "the warning names the pick:\n{warning}"
+    );
+    let named = warning.matches("recipe:").count()
+        + warning.matches("sound:").count()
+        + warning.matches("sample:").count();
+    assert!(named >= 3, "the pick and two alternatives:\n{warning}");
+}

@@ -18,7 +18,17 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 /// The tables, compiled in: (collection name, table text).
-const TABLES: &[(&str, &str)] = &[];
+const TABLES: &[(&str, &str)] = &[
+    ("sonic-pi", include_str!("../../../sounds/sonic-pi.tsv")),
+    ("opensfx", include_str!("../../../sounds/opensfx.tsv")),
+    ("lomiri", include_str!("../../../sounds/lomiri.tsv")),
+    (
+        "freedesktop",
+        include_str!("../../../sounds/freedesktop.tsv"),
+    ),
+    ("wordwarvi", include_str!("../../../sounds/wordwarvi.tsv")),
+    ("minetest", include_str!("../../../sounds/minetest.tsv")),
+];
 
 /// A licence that allows reuse of a sound in published audio.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -251,7 +261,8 @@ pub fn packaged() -> Vec<Collection> {
 /// The entries of an OpenTTD sound container (`.cat`): a table of little-endian u32 pairs
 /// (offset with its top bit set, size), the first offset / 8 being the number of entries;
 /// at each offset a one-byte name length, the name, then the sound (a RIFF WAV) filling the
-/// rest of the size. Returns each entry's WAV bytes (empty for empty entries) in order.
+/// rest of the size (an entry shorter than its name is empty). Returns each entry's WAV
+/// bytes (empty for empty entries) in order.
 pub fn read_cat(bytes: &[u8]) -> Result<Vec<&[u8]>, String> {
     let word = |at: usize| -> Result<u32, String> {
         bytes
@@ -276,10 +287,8 @@ pub fn read_cat(bytes: &[u8]) -> Result<Vec<&[u8]>, String> {
         let name_len = *body
             .first()
             .ok_or_else(|| format!("entry {i} has no name"))? as usize;
-        let data = body
-            .get(1 + name_len..)
-            .ok_or_else(|| format!("entry {i}'s name runs past its size"))?;
-        out.push(data);
+        // OpenSFX's placeholder entries are shorter than their names: no sound.
+        out.push(body.get(1 + name_len..).unwrap_or_default());
     }
     Ok(out)
 }
@@ -477,9 +486,12 @@ mod tests {
 
     #[test]
     fn containers_are_read_entry_by_entry_and_damage_is_an_error() {
-        let bytes = cat(&[("one", b"RIFF1"), ("", b""), ("three", b"RIFF333")]);
+        let mut bytes = cat(&[("one", b"RIFF1"), ("", b""), ("three", b"RIFF333")]);
         let entries = read_cat(&bytes).unwrap();
         assert_eq!(entries, [&b"RIFF1"[..], b"", b"RIFF333"]);
+        // A placeholder whose size is shorter than its name is empty, not an error.
+        bytes[12] = 0;
+        assert_eq!(read_cat(&bytes).unwrap()[1], b"");
         assert!(
             read_cat(&bytes[..bytes.len() - 2])
                 .unwrap_err()
