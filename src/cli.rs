@@ -1162,13 +1162,13 @@ fn search_table(ranked: &[crate::generate::sfx::chooser::Ranked<'_>], count: usi
             r.item.source()
         ));
         // A recording: what it is and whose, indented under it.
-        if let crate::generate::sfx::chooser::Item::Sample(s) = r.item {
-            if let Some(p) = &s.packaged {
-                out.push_str(&format!(
-                    "{:>45}{} by {}, {}\n",
-                    "", p.credit.title, p.credit.author, p.credit.licence
-                ));
-            }
+        if let crate::generate::sfx::chooser::Item::Sample(s) = r.item
+            && let Some(p) = &s.packaged
+        {
+            out.push_str(&format!(
+                "{:>45}{} by {}, {}\n",
+                "", p.credit.title, p.credit.author, p.credit.licence
+            ));
         }
     }
     out

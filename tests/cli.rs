@@ -371,7 +371,14 @@ fn mars_news_report_follows_the_timeline_rules() {
             assert!(row.get(key).is_some(), "row lacks {key}: {row}");
         }
         assert!(!row["source"].as_str().unwrap().is_empty());
+        // Engines that choose by the words say how sure they are; speech does not choose.
+        let chooses = row["type"] == "music" || row["type"] == "sfx";
+        assert_eq!(row.get("confident").is_some(), chooses, "{row}");
+        assert_eq!(row.get("score").is_some(), chooses, "{row}");
     }
+    // "Dramatic orchestral news theme" names a style.
+    let theme = rows.iter().find(|x| x["type"] == "music").unwrap();
+    assert_eq!(theme["confident"], true, "{theme}");
     let fg: Vec<&Value> = rows
         .iter()
         .filter(|x| x["layout"] == "foreground")

@@ -27,9 +27,7 @@ pub const THRESHOLD: f32 = 0.3;
 /// `tests/data/sfx_everyday/tune.tsv` so that few confident picks are wrong (see
 /// `tests/sfx_everyday.rs`).
 pub const CONFIDENT: f32 = 0.5;
-/// A confident pick leaves at most this many of the description's naming words
-/// unaccounted for (see [`Chooser::unexplained`]).
-const MAX_UNEXPLAINED: usize = 0;
+
 /// Taken off a sample's score when its text is only its file name: two or three words
 /// match unrelated descriptions more readily than a written sentence does.
 const NAME_ONLY_PENALTY: f32 = 0.08;
@@ -92,6 +90,107 @@ const STOPWORDS: &[&str] = &[
     "while",
     "again",
 ];
+
+/// Function words (prepositions, pronouns, auxiliaries) that never say what a sound is: a
+/// pick's text need not contain them (see [`Chooser::unexplained`]).
+const FUNCTION_WORDS: &[&str] = &[
+    "between",
+    "through",
+    "across",
+    "past",
+    "along",
+    "toward",
+    "towards",
+    "behind",
+    "beside",
+    "near",
+    "against",
+    "during",
+    "inside",
+    "outside",
+    "around",
+    "about",
+    "above",
+    "below",
+    "beneath",
+    "upon",
+    "onto",
+    "within",
+    "without",
+    "across",
+    "she",
+    "him",
+    "they",
+    "them",
+    "who",
+    "which",
+    "what",
+    "when",
+    "where",
+    "there",
+    "here",
+    "nothing",
+    "anything",
+    "everything",
+    "happening",
+    "being",
+    "getting",
+    "goes",
+    "going",
+    "comes",
+    "coming",
+    "can",
+    "could",
+    "will",
+    "would",
+    "all",
+    "each",
+    "every",
+    "any",
+    "not",
+    "but",
+    "yet",
+    "still",
+    "too",
+    "also",
+    "more",
+    "less",
+    "than",
+    "much",
+    "way",
+];
+
+/// Prepositions whose phrase says where a sound is rather than what it is.
+const SETTING_PREPOSITIONS: &[&str] = &[
+    "in", "on", "at", "across", "through", "into", "onto", "over", "under", "near", "along",
+    "behind", "inside", "outside", "around", "above", "below", "beneath", "toward", "towards",
+    "down", "up",
+];
+/// Words that end a setting phrase: what follows names sounds again.
+const CONJUNCTIONS: &[&str] = &["and", "while", "as", "then", "but", "or", "with"];
+
+/// True when `a` and `b` are forms of one word: inflections ("knocks", "knock") or one
+/// derivation from a shared stem ("welder", "welding"; "comedic", "comedy"). Compounds are
+/// not: a doorbell is not any bell.
+fn same_word(a: &str, b: &str) -> bool {
+    if inflects(a, b) || inflects(b, a) {
+        return true;
+    }
+    let stem = |w: &str| -> String {
+        for suffix in [
+            "ings", "ing", "ers", "er", "ed", "ic", "al", "es", "s", "y", "e",
+        ] {
+            if let Some(s) = w.strip_suffix(suffix)
+                && s.len() >= 4
+            {
+                return s.to_string();
+            }
+        }
+        w.to_string()
+    };
+    let (sa, sb) = (stem(a), stem(b));
+    sa.len() >= 4 && sa == sb
+}
 
 /// A recipe or a library sample.
 #[derive(Clone, Copy, Debug)]
@@ -375,7 +474,14 @@ impl Chooser {
 
     /// Whether `best` is sure enough to go unflagged (see [`Decision::confident`]).
     pub fn is_confident(&self, best: &Ranked<'_>, unexplained: &[String]) -> bool {
-        best.score >= CONFIDENT && unexplained.len() <= MAX_UNEXPLAINED
+        // Without the model a score is keywords alone: a word that names the sound is as
+        // sure as that gets.
+        let sure = if self.has_model() {
+            best.score >= CONFIDENT
+        } else {
+            best.keywords >= 3
+        };
+        sure && unexplained.is_empty()
     }
 
     /// The words of `description` that name what is heard and that `item`'s text does not
@@ -394,12 +500,25 @@ impl Chooser {
             Item::Sample(s) => words(&s.text),
         };
         let mut out: Vec<String> = Vec::new();
+        let mut setting = false;
         for w in words(description) {
-            if w.len() < 3
+            // What follows "in", "on", "at"… is where the sound is ("in the stable", "on a
+            // tin roof"), not what it is.
+            if SETTING_PREPOSITIONS.contains(&w.as_str()) {
+                setting = true;
+                continue;
+            }
+            if CONJUNCTIONS.contains(&w.as_str()) {
+                setting = false;
+                continue;
+            }
+            if setting
+                || w.len() < 3
                 || w.chars().all(|c| c.is_ascii_digit())
                 || STOPWORDS.contains(&w.as_str())
+                || FUNCTION_WORDS.contains(&w.as_str())
                 || super::words::shapes_the_sound(&w)
-                || text.iter().any(|t| inflects(&w, t) || inflects(t, &w))
+                || text.iter().any(|t| same_word(&w, t))
                 || out.contains(&w)
             {
                 continue;

@@ -271,7 +271,7 @@ pub fn read_cat(bytes: &[u8]) -> Result<Vec<&[u8]>, String> {
             .ok_or_else(|| format!("the table is cut short at byte {at}"))
     };
     let first = (word(0)? & 0x7fff_ffff) as usize;
-    if first == 0 || first % 8 != 0 || first > bytes.len() {
+    if first == 0 || !first.is_multiple_of(8) || first > bytes.len() {
         return Err("not an OpenTTD sound container (bad table size)".to_string());
     }
     let count = first / 8;
@@ -284,10 +284,8 @@ pub fn read_cat(bytes: &[u8]) -> Result<Vec<&[u8]>, String> {
             .filter(|&e| e <= bytes.len())
             .ok_or_else(|| format!("entry {i} runs past the end of the file"))?;
         let body = &bytes[offset..end];
-        let name_len = *body
-            .first()
-            .ok_or_else(|| format!("entry {i} has no name"))? as usize;
         // OpenSFX's placeholder entries are shorter than their names: no sound.
+        let name_len = body.first().map_or(0, |&n| usize::from(n));
         out.push(body.get(1 + name_len..).unwrap_or_default());
     }
     Ok(out)
@@ -490,6 +488,8 @@ mod tests {
         let entries = read_cat(&bytes).unwrap();
         assert_eq!(entries, [&b"RIFF1"[..], b"", b"RIFF333"]);
         // A placeholder whose size is shorter than its name is empty, not an error.
+        bytes[12] = 1;
+        assert_eq!(read_cat(&bytes).unwrap()[1], b"");
         bytes[12] = 0;
         assert_eq!(read_cat(&bytes).unwrap()[1], b"");
         assert!(

@@ -681,3 +681,16 @@ fn every_preset_arranges_in_every_meter() {
         }
     }
 }
+
+#[test]
+fn a_style_the_words_name_is_confident_and_the_neutral_fallback_is_not() {
+    let named = choose("upbeat lo-fi hip hop");
+    assert!(named.confident, "{:?}", named.style.name);
+    assert!(named.score > 0.0);
+    for vague in ["", "at 92 bpm in D minor"] {
+        let fallback = choose(vague);
+        assert!(!fallback.confident, "{vague:?}");
+        assert_eq!(fallback.score, 0.0);
+        assert!(!fallback.warnings.is_empty(), "{vague:?}: the user is told");
+    }
+}
