@@ -486,6 +486,56 @@ pub fn bicycle_bell(scene: &Scene) -> Stereo {
     out
 }
 
+/// A shop-door bell: a pair of little bells on a curled spring above the door. The
+/// opening door knocks the spring; the bells swing and their clappers strike again and
+/// again, quickly at first and then fewer and softer as the swinging dies down.
+pub fn shop_bell(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let mut rng = scene.rng.fork("shop-bell");
+    let bells: Vec<Body> = (0..2)
+        .map(|_| {
+            Body::new(
+                sr,
+                &SMALL_STEEL_BELL,
+                2600.0 * (0.8 + 0.5 * rng.next_f32()),
+                0.7,
+                &mut rng,
+            )
+        })
+        .collect();
+    let starts = scene.group_starts("door-openings", 0.02, 1.4, (2.0, 6.0));
+    let mut hits: Vec<Vec<(usize, f32)>> = vec![Vec::new(); bells.len()];
+    for start in starts {
+        for (b, h) in hits.iter_mut().enumerate() {
+            let mut t = 0.04 * b as f32 + 0.02 * rng.next_f32();
+            while t < 1.3 {
+                let swing = (-t / 0.45).exp();
+                h.push((
+                    start + scene.frames_for(t),
+                    swing * (0.5 + 0.5 * rng.next_f32()),
+                ));
+                t += 0.08 + 0.15 * rng.next_f32() / swing.max(0.3);
+            }
+        }
+    }
+    let contact_s = contact_for(scene, 0.00015, 0.00005);
+    let mut out = Stereo::silence(scene.frames);
+    for (k, (bell, h)) in bells.iter().zip(&hits).enumerate() {
+        let pan = -0.15 + 0.15 * k as f32;
+        ring_body(
+            &mut out,
+            scene,
+            &mut rng,
+            bell,
+            &SMALL_STEEL_BELL,
+            h,
+            contact_s,
+            pan,
+        );
+    }
+    out
+}
+
 /// An electric bell (a school bell, a fire-alarm bell): an electromagnet swings a hammer
 /// against a steel gong about twenty times a second for as long as the current flows,
 /// so the gong never stops ringing. As a one-shot it rings for the clip and then rings out.
@@ -1176,6 +1226,12 @@ pub(crate) mod measure {
     /// keeps the click of a contact and drops the ringing) whose energy is four times the
     /// most of the 20 ms before and above 3% of the loudest; `gap_s` is ignored after each.
     pub fn onsets(x: &[f32], gap_s: f32) -> Vec<f32> {
+        onsets_rising(x, gap_s, 4.0)
+    }
+
+    /// [`onsets`] with the rise over the 20 ms before as a parameter: ringing bells smear
+    /// their strikes, so a smaller rise marks one.
+    pub fn onsets_rising(x: &[f32], gap_s: f32, rise: f32) -> Vec<f32> {
         let win = (SR / 200.0) as usize;
         let energy: Vec<f32> = x
             .windows(3)
@@ -1192,7 +1248,7 @@ pub(crate) mod measure {
                 .iter()
                 .copied()
                 .fold(0.0, f32::max);
-            if i >= quiet_until && energy[i] > 0.03 * loudest && energy[i] > 4.0 * before {
+            if i >= quiet_until && energy[i] > 0.03 * loudest && energy[i] > rise * before {
                 found.push(i as f32 / 200.0);
                 quiet_until = i + skip.max(1);
             }
@@ -1280,6 +1336,18 @@ mod tests {
         let pitch = peak_hz(span(&x, 0.0, 0.4), 1000.0, 6000.0);
         assert!((2000.0..2800.0).contains(&pitch), "{pitch}");
         assert_eq!(onsets(&x, 0.2).len(), 2);
+    }
+
+    #[test]
+    fn a_shop_bell_jingles_and_settles() {
+        let x = render(shop_bell, 2.0, SoundParams::default());
+        // Small bells: the energy is high.
+        let pitch = peak_hz(span(&x, 0.0, 0.5), 500.0, 8000.0);
+        assert!(pitch > 1800.0, "{pitch}");
+        // Many strikes at first, then it rings out.
+        let strikes = onsets_rising(span(&x, 0.0, 1.0), 0.02, 2.5).len();
+        assert!(strikes >= 3, "{strikes}");
+        assert!(rms(span(&x, 1.7, 2.0)) < 0.3 * rms(span(&x, 0.0, 0.5)));
     }
 
     #[test]

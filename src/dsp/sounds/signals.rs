@@ -53,6 +53,8 @@ pub fn car_alarm(scene: &Scene) -> Stereo {
     let sr = scene.sample_rate_hz;
     let mut rng = scene.rng.fork("car-alarm");
     let first = rng.below(4);
+    // Alarms differ a little in pitch and speed; the seed picks one.
+    let tune = 0.92 + 0.16 * rng.next_f32();
     let pattern_s = 2.5;
     let mut oscs = [
         Sine::new(sr, 0.0),
@@ -69,7 +71,7 @@ pub fn car_alarm(scene: &Scene) -> Stereo {
         let t = n as f32 / sr;
         let which = (first + (t / pattern_s) as usize) % 4;
         let u = t % pattern_s;
-        let (f, on) = match which {
+        let (f_nominal, on) = match which {
             0 => (700.0 + 1100.0 * (u / 0.35).fract(), 1.0),
             1 => (
                 if (u * 8.0) as usize % 2 == 0 {
@@ -85,6 +87,7 @@ pub fn car_alarm(scene: &Scene) -> Stereo {
                 (800.0 + 800.0 * (1.0 - (2.0 * p - 1.0).abs()), 1.0)
             }
         };
+        let f = f_nominal * tune;
         gate += (on - gate) * gate_step;
         let mut sq = 0.0;
         for (k, o) in oscs.iter_mut().enumerate() {

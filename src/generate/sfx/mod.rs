@@ -559,6 +559,7 @@ mod tests {
             ("a funeral bell tolls", "bell-toll"),
             ("someone rings the doorbell", "doorbell"),
             ("a cyclist rings her bike bell", "bicycle-bell"),
+            ("the little bell over the shop door tinkles", "shop-bell"),
             ("the school bell rings at the end of class", "electric-bell"),
             ("the egg timer goes off", "kitchen-timer"),
             ("ding the service bell at reception", "desk-bell"),

@@ -82,7 +82,7 @@ pub fn find_recipe(name: &str) -> Option<&'static Recipe> {
     RECIPES.iter().find(|r| r.name == name)
 }
 
-static RECIPES: [Recipe; 62] = [
+static RECIPES: [Recipe; 63] = [
     Recipe {
         name: "rain",
         about: "steady rain falling on a roof and the ground",
@@ -803,6 +803,27 @@ static RECIPES: [Recipe; 62] = [
         render: modal::bicycle_bell,
     },
     Recipe {
+        name: "shop-bell",
+        about: "a little bell jingling above a shop door as it opens",
+        group: "bells",
+        keywords: &[
+            "shop bell",
+            "shop door",
+            "bell jingle",
+            "store bell",
+            "door jingle",
+            "shopkeeper's bell",
+        ],
+        hints: &[
+            "shop", "store", "door", "open", "bell", "jingle", "tinkle", "customer", "enter",
+        ],
+        shape: Shape::OneShot,
+        natural_length_s: 2.0,
+        counted_length_s: None,
+        space: Space::Small,
+        render: modal::shop_bell,
+    },
+    Recipe {
         name: "electric-bell",
         about: "an electric bell ringing loudly, a school bell or a fire alarm bell",
         group: "bells",
@@ -979,7 +1000,7 @@ static RECIPES: [Recipe; 62] = [
             "keychain",
             "jingle",
         ],
-        hints: &["key", "pocket", "door", "lock", "janitor", "jailer"],
+        hints: &["key", "pocket", "janitor", "jailer"],
         shape: Shape::Texture,
         natural_length_s: 3.0,
         counted_length_s: None,
@@ -1102,7 +1123,6 @@ static RECIPES: [Recipe; 62] = [
         hints: &[
             "wrong",
             "quiz",
-            "answer",
             "game",
             "show",
             "contestant",
