@@ -918,7 +918,7 @@ static RECIPES: [Recipe; 63] = [
         ],
         shape: Shape::OneShot,
         natural_length_s: 2.5,
-        counted_length_s: Some((1.8, 0.7)),
+        counted_length_s: None,
         space: Space::Medium,
         render: modal::glass_clink,
     },
