@@ -356,7 +356,7 @@ pub fn church_bells(scene: &Scene) -> Stereo {
     while t < clip_s {
         if row >= 2 {
             // Plain hunt: swap (1,2)(3,4)(5,6) on odd changes, (2,3)(4,5) on even ones.
-            let from = if (row - 2) % 2 == 0 { 0 } else { 1 };
+            let from = if (row - 2).is_multiple_of(2) { 0 } else { 1 };
             let mut k = from;
             while k + 1 < 6 {
                 order.swap(k, k + 1);

@@ -74,7 +74,7 @@ pub fn car_alarm(scene: &Scene) -> Stereo {
         let (f_nominal, on) = match which {
             0 => (700.0 + 1100.0 * (u / 0.35).fract(), 1.0),
             1 => (
-                if (u * 8.0) as usize % 2 == 0 {
+                if ((u * 8.0) as usize).is_multiple_of(2) {
                     1500.0
                 } else {
                     1100.0
