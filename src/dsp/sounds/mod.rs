@@ -16,7 +16,9 @@ pub mod ambience;
 pub mod foley;
 pub mod interface;
 pub mod mechanical;
+pub mod modal;
 pub mod nature;
+pub mod signals;
 pub mod water;
 
 /// How far away the sound is.
