@@ -355,7 +355,7 @@ fn add_pour(scene: &Scene, out: &mut Stereo, rng: &mut Rng, start: usize, pour_s
 }
 
 /// A tap running into a sink: the stream's splatter (a dense hiss of tiny splashes and
-/// bubbles, 1–5 kHz), and the hollow drumming of the basin beneath, both fluttering with
+/// bubbles, 0.5–4 kHz), and the hollow drumming of the basin beneath, both fluttering with
 /// the stream. Steadier and brighter than a brook. Opening the tap wider: louder, fuller.
 pub fn tap(scene: &Scene) -> Stereo {
     let sr = scene.sample_rate_hz;
@@ -366,7 +366,7 @@ pub fn tap(scene: &Scene) -> Stereo {
     for (ch, label) in [(&mut out.left, "tap-l"), (&mut out.right, "tap-r")] {
         let mut white = WhiteNoise::new(scene.rng.fork(label));
         let mut pink = PinkNoise::new(scene.rng.fork(label).fork("drum"));
-        let mut splatter = Biquad::bandpass(sr, 2600.0, 0.8);
+        let mut splatter = Biquad::bandpass(sr, 1800.0, 0.6);
         let mut hiss_lp = OnePoleLowpass::new(sr, 7000.0);
         let mut basin = Biquad::bandpass(sr, basin_hz, 3.0);
         let mut basin2 = Biquad::bandpass(sr, basin_hz * 2.3, 4.0);
@@ -378,7 +378,7 @@ pub fn tap(scene: &Scene) -> Stereo {
             let hiss = hiss_lp.process(splatter.process(w)) * f;
             let p = pink.next_sample() * f;
             let drum = basin.process(p) + 0.5 * basin2.process(p);
-            *s = (hiss * 0.35 + drum * (0.12 + 0.1 * i)) * sway.next_sample();
+            *s = (hiss * 0.35 + drum * (0.3 + 0.15 * i)) * sway.next_sample();
         }
     }
     let mut times = scene.rng.fork("tap-bubbles");
@@ -823,7 +823,7 @@ fn add_tread_creak(scene: &Scene, out: &mut Stereo, rng: &mut Rng, start: usize,
 
 #[cfg(test)]
 mod tests {
-    use super::super::analysis::{centroid_hz, envelope, modulation, onsets, peak_hz};
+    use super::super::analysis::{band_share, bursts, centroid_hz, envelope, modulation, onsets, peak_hz};
     use super::*;
     use crate::dsp::sounds::SoundParams;
 
@@ -865,7 +865,7 @@ mod tests {
             ..SoundParams::default()
         };
         let out = mono(&whistle(&scene(96_000, params, 2)));
-        assert_eq!(onsets(&out, 48_000.0, 0.1, 0.15).len(), 3);
+        assert_eq!(bursts(&out, 48_000.0, 0.3), 3);
     }
 
     #[test]
@@ -924,7 +924,8 @@ mod tests {
         let c_shower = centroid_hz(&mid(&shower_out), sr, 100.0, 10_000.0, 50.0);
         assert!(c_shower > c_tap, "shower {c_shower} Hz, tap {c_tap} Hz");
         // The tap drums on the basin: real energy below 600 Hz.
-        assert!(c_tap < 2500.0, "tap {c_tap}");
+        let low = band_share(&mid(&tap_out), sr, (100.0, 10_000.0), (100.0, 600.0), 50.0);
+        assert!(c_tap < 2500.0 && low > 0.1, "tap {c_tap} Hz, {low} below 600 Hz");
         for x in [&tap_out, &shower_out] {
             let env = envelope(&mid(x), sr, 0.1);
             let (lo, hi) = env
