@@ -136,36 +136,3 @@ pub fn bursts(x: &[f32], sr: f32, frac: f32) -> usize {
     }
     count
 }
-
-#[cfg(test)]
-mod probe {
-    use super::*;
-    use crate::dsp::rng::Rng;
-    use crate::dsp::sounds::{Scene, SoundParams, creatures, household};
-
-    #[test]
-    #[ignore]
-    fn probe() {
-        let sr = 48_000.0;
-        let sc = |secs: f32| Scene {
-            sample_rate_hz: sr,
-            frames: (secs * sr) as usize,
-            background: false,
-            params: SoundParams::default(),
-            rng: Rng::new(5),
-        };
-        let mono = |s: crate::dsp::sounds::Stereo| -> Vec<f32> { s.left.iter().zip(&s.right).map(|(l, r)| 0.5 * (l + r)).collect() };
-        let tap = mono(household::tap(&sc(2.0)));
-        let shower = mono(household::shower(&sc(2.0)));
-        for (n, x) in [("tap", &tap), ("shower", &shower)] {
-            let m = &x[19200..76800];
-            eprintln!("{n}: centroid {} low<600 {} 600-2k {} 2k-5k {} 5k+ {}", centroid_hz(m, sr, 100.0, 10000.0, 50.0),
-              band_share(m, sr, (100.0, 10000.0), (100.0, 600.0), 50.0),
-              band_share(m, sr, (100.0, 10000.0), (600.0, 2000.0), 50.0),
-              band_share(m, sr, (100.0, 10000.0), (2000.0, 5000.0), 50.0),
-              band_share(m, sr, (100.0, 10000.0), (5000.0, 10000.0), 50.0));
-        }
-        let hooves = mono(creatures::hooves(&sc(3.0)));
-        eprintln!("hooves centroid {} share 2k-6k {}", centroid_hz(&hooves, sr, 100.0, 6000.0, 20.0), band_share(&hooves, sr, (100.0, 6000.0), (2000.0, 6000.0), 20.0));
-    }
-}

@@ -823,7 +823,9 @@ fn add_tread_creak(scene: &Scene, out: &mut Stereo, rng: &mut Rng, start: usize,
 
 #[cfg(test)]
 mod tests {
-    use super::super::analysis::{band_share, bursts, centroid_hz, envelope, modulation, onsets, peak_hz};
+    use super::super::analysis::{
+        band_share, bursts, centroid_hz, envelope, modulation, onsets, peak_hz,
+    };
     use super::*;
     use crate::dsp::sounds::SoundParams;
 
@@ -925,7 +927,10 @@ mod tests {
         assert!(c_shower > c_tap, "shower {c_shower} Hz, tap {c_tap} Hz");
         // The tap drums on the basin: real energy below 600 Hz.
         let low = band_share(&mid(&tap_out), sr, (100.0, 10_000.0), (100.0, 600.0), 50.0);
-        assert!(c_tap < 2500.0 && low > 0.1, "tap {c_tap} Hz, {low} below 600 Hz");
+        assert!(
+            c_tap < 2500.0 && low > 0.1,
+            "tap {c_tap} Hz, {low} below 600 Hz"
+        );
         for x in [&tap_out, &shower_out] {
             let env = envelope(&mid(x), sr, 0.1);
             let (lo, hi) = env

@@ -8,7 +8,6 @@ use super::{Hit, Scene, Stereo, add_hit};
 use crate::dsp::filter::{Biquad, OnePoleLowpass};
 use crate::dsp::noise::{Drift, PinkNoise, WhiteNoise};
 use crate::dsp::osc::Saw;
-use crate::dsp::rng::Rng;
 use std::f32::consts::TAU;
 
 /// Fades in over `attack_s` and out over `release_s` seconds (shortened for short clips).
@@ -361,6 +360,7 @@ mod tests {
         centroid_hz, envelope, modulation, peak_hz, periodicity, power_at,
     };
     use super::*;
+    use crate::dsp::rng::Rng;
     use crate::dsp::sounds::SoundParams;
 
     fn scene(frames: usize, params: SoundParams, seed: u64) -> Scene {
