@@ -1276,9 +1276,9 @@ static RECIPES: [Recipe; 63] = [
     },
     Recipe {
         name: "purr",
-        about: "a cat purring contentedly",
+        about: "the steady purring of a cat",
         group: "animals",
-        keywords: &["purr", "cat purr", "purring cat"],
+        keywords: &["purr", "purring"],
         hints: &["lap", "contented"],
         shape: Shape::Texture,
         natural_length_s: 5.0,
@@ -1300,9 +1300,9 @@ static RECIPES: [Recipe; 63] = [
     },
     Recipe {
         name: "frogs",
-        about: "frogs croaking by a pond at night",
+        about: "a chorus of croaking frogs at night",
         group: "animals",
-        keywords: &["frog", "toad", "croak", "ribbit", "bullfrog", "tree frog"],
+        keywords: &["frog", "toad", "croak", "ribbit", "bullfrog"],
         hints: &["pond", "swamp", "marsh", "night", "lake", "bog", "wetland"],
         shape: Shape::Texture,
         natural_length_s: 6.0,
@@ -1312,7 +1312,7 @@ static RECIPES: [Recipe; 63] = [
     },
     Recipe {
         name: "hooves",
-        about: "a horse's hooves clip-clopping on cobblestones",
+        about: "hooves clip-clopping on cobblestones",
         group: "footsteps",
         keywords: &[
             "hoof",
@@ -1325,8 +1325,6 @@ static RECIPES: [Recipe; 63] = [
             "gallop",
             "horse walk",
             "horse and cart",
-            "horse drawn",
-            "horseback",
         ],
         hints: &["cobblestone", "cobble", "rider", "saddle", "cavalry"],
         shape: Shape::Texture,
