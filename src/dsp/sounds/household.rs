@@ -821,6 +821,140 @@ fn add_tread_creak(scene: &Scene, out: &mut Stereo, rng: &mut Rng, start: usize,
     }
 }
 
+/// An old manual typewriter: each key throws a steel typebar against the platen, a hard
+/// "clack" far louder and lower than a computer keyboard's tap, with the carriage's
+/// escapement ticking over after it; the space bar only ticks. Near the end of each line
+/// the margin bell rings ("ding"), a few more keys, then the carriage return: a ratcheting
+/// slide and a thump against the stop.
+pub fn typewriter(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let pace = scene.params.pace.clamp(0.5, 2.0) * (0.8 + 0.4 * i);
+    let mut rng = scene.rng.fork("typewriter");
+    let clip_s = scene.frames as f32 / sr;
+    let bell_hz = 2900.0 * (0.98 + 0.04 * rng.next_f32());
+    let typebar = Hit {
+        modes: &[
+            (170.0, 0.03, 0.5),
+            (1150.0, 0.015, 0.5),
+            (2500.0, 0.01, 0.45),
+            (4300.0, 0.006, 0.3),
+        ],
+        noise_amp: 2.5,
+        noise_decay_s: 0.002,
+        noise_centre_hz: 3000.0,
+        noise_q: 0.7,
+    };
+    let tick = Hit {
+        modes: &[(3800.0, 0.004, 0.3), (6100.0, 0.003, 0.2)],
+        noise_amp: 0.8,
+        noise_decay_s: 0.0005,
+        noise_centre_hz: 5000.0,
+        noise_q: 1.0,
+    };
+    let bell = Hit {
+        modes: &[
+            (bell_hz, 0.45, 1.0),
+            (bell_hz * 2.32, 0.2, 0.3),
+            (bell_hz * 1.51, 0.3, 0.15),
+        ],
+        noise_amp: 0.5,
+        noise_decay_s: 0.001,
+        noise_centre_hz: 4000.0,
+        noise_q: 1.0,
+    };
+    let stop = Hit {
+        modes: &[(140.0, 0.04, 0.8), (620.0, 0.02, 0.5), (1900.0, 0.01, 0.3)],
+        noise_amp: 1.5,
+        noise_decay_s: 0.003,
+        noise_centre_hz: 2000.0,
+        noise_q: 0.8,
+    };
+    let mut out = Stereo::silence(scene.frames);
+    let mut t = 0.05;
+    let first_line_s = if scene.background {
+        f32::MAX
+    } else {
+        (clip_s - 1.2).max(0.6 * clip_s)
+    };
+    let mut line = 0;
+    while t < clip_s {
+        // Keys in this line: a one-shot's first line ends just before the clip does.
+        let mut keys = 28 + rng.below(16);
+        let mut line_end_s = f32::MAX;
+        if line == 0 && !scene.background {
+            line_end_s = first_line_s;
+            keys = usize::MAX;
+        }
+        let bell_after = keys.saturating_sub(4 + rng.below(4));
+        let mut word = 2 + rng.below(6);
+        let mut rang = false;
+        let mut k = 0;
+        while k < keys && t < clip_s {
+            let at = scene.frames_for(t);
+            let left_s = line_end_s - t;
+            let ring_now = if keys == usize::MAX {
+                left_s < 0.75
+            } else {
+                k >= bell_after
+            };
+            if ring_now && !rang {
+                add_hit(&mut out, sr, &mut rng, at, 0.35, 0.3, 1.0, &bell);
+                rang = true;
+            }
+            if keys == usize::MAX && left_s < 0.2 {
+                break;
+            }
+            if word == 0 {
+                add_hit(&mut out, sr, &mut rng, at, 0.4, 0.0, 1.0, &tick);
+                word = 2 + rng.below(6);
+            } else {
+                let gain = 0.75 + 0.25 * rng.next_f32();
+                let tune = 0.93 + 0.14 * rng.next_f32();
+                add_hit(&mut out, sr, &mut rng, at, gain, 0.0, tune, &typebar);
+                let esc = at + scene.frames_for(0.025 + 0.01 * rng.next_f32());
+                if esc < scene.frames {
+                    add_hit(&mut out, sr, &mut rng, esc, 0.3, 0.0, 1.0, &tick);
+                }
+                word -= 1;
+            }
+            t += (0.12 + 0.1 * rng.next_f32()) / pace;
+            k += 1;
+        }
+        if t >= clip_s {
+            break;
+        }
+        // Carriage return: the ratchet clicks as the carriage slides back, then the stop.
+        t += 0.15;
+        let slide_s = 0.35 + 0.15 * rng.next_f32();
+        let clicks = 10 + rng.below(6);
+        for c in 0..clicks {
+            let x = c as f32 / clicks as f32;
+            let at = scene.frames_for(t + slide_s * x);
+            if at >= scene.frames {
+                break;
+            }
+            add_hit(
+                &mut out,
+                sr,
+                &mut rng,
+                at,
+                0.25 + 0.15 * x,
+                -0.2 * x,
+                1.0,
+                &tick,
+            );
+        }
+        let at = scene.frames_for(t + slide_s);
+        if at < scene.frames {
+            add_hit(&mut out, sr, &mut rng, at, 0.9, -0.2, 1.0, &stop);
+        }
+        t += slide_s + 0.5 + 0.5 * rng.next_f32();
+        line += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::analysis::{
@@ -1020,5 +1154,17 @@ mod tests {
         let out = mono(&stairs(&scene(3 * 48_000, params, 11)));
         assert_eq!(onsets(&out, sr, 0.15, 0.3).len(), 4);
         assert!(centroid_hz(&out, sr, 50.0, 4000.0, 10.0) < 700.0);
+    }
+    #[test]
+    fn a_typewriter_clacks_and_rings_its_bell_at_the_end_of_the_line() {
+        let sr = 48_000.0;
+        let out = mono(&typewriter(&scene(6 * 48_000, SoundParams::default(), 13)));
+        let keys = onsets(&out, sr, 0.1, 0.06).len();
+        assert!(keys >= 15, "{keys} keys");
+        // The bell: a ringing tone near 2.9 kHz that outlasts the clacks.
+        let f = peak_hz(&out, sr, 2700.0, 3100.0, 5.0);
+        let ring = super::super::analysis::power_at(&out, sr, f);
+        let beside = super::super::analysis::power_at(&out, sr, f + 300.0);
+        assert!(ring > 10.0 * beside, "{f} Hz: {ring} vs {beside}");
     }
 }

@@ -574,6 +574,10 @@ mod tests {
             ("toads croaking in the marsh", "frogs"),
             ("a horse trotting down the lane", "hooves"),
             ("grandpa snoring in his armchair", "snoring"),
+            (
+                "a journalist hammering away at a vintage typewriter",
+                "typewriter",
+            ),
         ];
         let keywords = Chooser::new(None, LibraryIndex::default()).unwrap();
         let model = MiniLm::load(&crate::ml::bert::default_dir()).ok();

@@ -82,7 +82,7 @@ pub fn find_recipe(name: &str) -> Option<&'static Recipe> {
     RECIPES.iter().find(|r| r.name == name)
 }
 
-static RECIPES: [Recipe; 63] = [
+static RECIPES: [Recipe; 64] = [
     Recipe {
         name: "rain",
         about: "steady rain falling on a roof and the ground",
@@ -1205,6 +1205,18 @@ static RECIPES: [Recipe; 63] = [
         counted_length_s: Some((0.4, 0.62)),
         space: Space::Medium,
         render: household::stairs,
+    },
+    Recipe {
+        name: "typewriter",
+        about: "an old typewriter clacking, its bell ringing at the end of a line, and the carriage return",
+        group: "technology",
+        keywords: &["typewriter", "carriage return"],
+        hints: &["clack", "carriage", "vintage", "manuscript", "novelist"],
+        shape: Shape::Texture,
+        natural_length_s: 6.0,
+        counted_length_s: None,
+        space: Space::Small,
+        render: household::typewriter,
     },
     Recipe {
         name: "vacuum",
