@@ -1115,7 +1115,7 @@ static RECIPES: [Recipe; 64] = [
     },
     Recipe {
         name: "frying",
-        about: "food sizzling in a hot frying pan",
+        about: "hot oil sizzling and spitting in a frying pan",
         group: "foley",
         keywords: &[
             "fry",
@@ -1169,7 +1169,7 @@ static RECIPES: [Recipe; 64] = [
     },
     Recipe {
         name: "clapping",
-        about: "one person clapping their hands",
+        about: "a single pair of hands clapping",
         group: "crowds",
         keywords: &[
             "clap",
@@ -1244,7 +1244,7 @@ static RECIPES: [Recipe; 64] = [
     },
     Recipe {
         name: "drill",
-        about: "an electric drill whirring",
+        about: "the whirring motor of an electric drill",
         group: "mechanical",
         keywords: &["drill", "power drill", "electric drill", "cordless drill"],
         hints: &["diy", "screw", "workshop"],
