@@ -13,8 +13,13 @@ use super::reverb::Reverb;
 use super::rng::Rng;
 
 pub mod ambience;
+#[cfg(test)]
+mod analysis;
+pub mod creatures;
 pub mod foley;
+pub mod household;
 pub mod interface;
+pub mod machines;
 pub mod mechanical;
 pub mod modal;
 pub mod nature;

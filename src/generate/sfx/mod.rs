@@ -643,7 +643,36 @@ mod tests {
             ("wrong answer buzzer", "buzzer"),
             ("rocket launch countdown", "countdown"),
             ("submarine sonar", "sonar"),
-            ("the referee blows the final whistle", "police-whistle"),
+            // Household sounds, whistles, small mechanisms, machines and creatures.
+            (
+                "the referee blows the final whistle",
+                "whistle|police-whistle",
+            ),
+            ("someone whistling a happy melody", "whistling"),
+            ("water boiling in the kettle until it whistles", "kettle"),
+            ("pouring a glass of milk", "pour"),
+            ("the kitchen tap left running", "tap"),
+            ("someone takes a shower", "shower"),
+            ("flushing the loo", "toilet"),
+            ("onions sizzling in a frying pan", "frying"),
+            ("she flicks the light switch off", "light-switch"),
+            ("unzipping a tent", "zipper"),
+            ("a single person giving a slow clap", "clapping"),
+            ("footsteps going upstairs", "stairs"),
+            ("hoovering the living room carpet", "vacuum"),
+            ("the hum of an old fridge", "fridge"),
+            ("drilling a hole in the wall", "drill"),
+            ("the neighbour mowing his lawn", "lawnmower"),
+            ("an old sewing machine rattling away", "sewing-machine"),
+            ("a kitten purring", "purr"),
+            ("an owl in the night", "owl"),
+            ("toads croaking in the marsh", "frogs"),
+            ("a horse trotting down the lane", "hooves"),
+            ("grandpa snoring in his armchair", "snoring"),
+            (
+                "a journalist hammering away at a vintage typewriter",
+                "typewriter",
+            ),
         ];
         let keywords = Chooser::new(None, LibraryIndex::default()).unwrap();
         let model = MiniLm::load(&crate::ml::bert::default_dir()).ok();
