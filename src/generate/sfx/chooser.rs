@@ -26,7 +26,7 @@ pub const THRESHOLD: f32 = 0.3;
 /// At or over this score a pick is confident: calibrated on the everyday descriptions of
 /// `tests/data/sfx_everyday/tune.tsv` so that few confident picks are wrong (see
 /// `tests/sfx_everyday.rs`).
-pub const CONFIDENT: f32 = 0.5;
+pub const CONFIDENT: f32 = 0.7;
 
 /// Taken off a sample's score when its text is only its file name: two or three words
 /// match unrelated descriptions more readily than a written sentence does.
@@ -168,6 +168,24 @@ const SETTING_PREPOSITIONS: &[&str] = &[
 ];
 /// Words that end a setting phrase: what follows names sounds again.
 const CONJUNCTIONS: &[&str] = &["and", "while", "as", "then", "but", "or", "with"];
+
+/// The words that are not in a setting phrase: what follows "in", "on", "at"… up to the
+/// next conjunction is where the sound is ("in the stable", "on a tin roof"), not what it
+/// is.
+fn outside_settings(words: &[String]) -> Vec<String> {
+    let mut setting = false;
+    let mut out = Vec::new();
+    for w in words {
+        if SETTING_PREPOSITIONS.contains(&w.as_str()) {
+            setting = true;
+        } else if CONJUNCTIONS.contains(&w.as_str()) {
+            setting = false;
+        } else if !setting {
+            out.push(w.clone());
+        }
+    }
+    out
+}
 
 /// True when `a` and `b` are forms of one word: inflections ("knocks", "knock") or one
 /// derivation from a shared stem ("welder", "welding"; "comedic", "comedy"). Compounds are
@@ -362,8 +380,10 @@ impl Chooser {
                 keywords,
             });
         }
-        let content: Vec<&String> = w
-            .iter()
+        // A sample's name or table names it by the words that say what is heard: where it
+        // is heard ("on a wooden door") would let any door recording outscore a knock.
+        let content: Vec<String> = outside_settings(&w)
+            .into_iter()
             .filter(|x| x.len() >= 3 && !STOPWORDS.contains(&x.as_str()))
             .collect();
         for (i, s) in self.library.samples.iter().enumerate() {
@@ -500,20 +520,8 @@ impl Chooser {
             Item::Sample(s) => words(&s.text),
         };
         let mut out: Vec<String> = Vec::new();
-        let mut setting = false;
-        for w in words(description) {
-            // What follows "in", "on", "at"… is where the sound is ("in the stable", "on a
-            // tin roof"), not what it is.
-            if SETTING_PREPOSITIONS.contains(&w.as_str()) {
-                setting = true;
-                continue;
-            }
-            if CONJUNCTIONS.contains(&w.as_str()) {
-                setting = false;
-                continue;
-            }
-            if setting
-                || w.len() < 3
+        for w in outside_settings(&words(description)) {
+            if w.len() < 3
                 || w.chars().all(|c| c.is_ascii_digit())
                 || STOPWORDS.contains(&w.as_str())
                 || FUNCTION_WORDS.contains(&w.as_str())

@@ -1,10 +1,12 @@
-//! The sample library: audio files in folders the user names (and the system's
-//! `sonic-pi-samples`), each with a short text saying what it sounds like and that text's
-//! embedding, kept in an index file so that a run only decodes and embeds what changed.
+//! The sample library: audio files in folders the user names and the recordings of the
+//! packaged collections ([`super::collections`]), each with a short text saying what it
+//! sounds like and that text's embedding, kept in an index file so that a run only decodes
+//! and embeds what changed.
 //!
-//! A sample's text comes from its name and folders ([`describe`]) and, first, from a sidecar
-//! `.txt` file next to it when the user wrote one. Files that cannot be decoded are skipped
-//! with one warning listing them; indexing never stops because of a bad file.
+//! A user's file's text comes from its name and folders ([`describe`]) and, first, from a
+//! sidecar `.txt` file next to it when the user wrote one; a packaged recording's comes
+//! from its collection's table. Files that cannot be decoded are skipped with one warning
+//! listing them; indexing never stops because of a bad file.
 //!
 //! The index file is `ONAIRLX1`, a little-endian u32 length, a JSON header (model id,
 //! embedding width, samples, skipped files), the embeddings as f32 (one row per sample),
@@ -23,7 +25,9 @@ use crate::audio::AudioBuffer;
 use crate::audio::decode::{self, decode_file};
 use crate::{Error, Result};
 
-/// Debian's `sonic-pi-samples`: about 165 CC0 drum hits, loops and textures.
+/// Debian's `sonic-pi-samples`: about 165 CC0 drum hits, loops and textures. Renders use
+/// the ones its table in `sounds/` describes; tests and benchmarks index the folder as a
+/// user's folder.
 pub const SYSTEM_LIBRARY: &str = "/usr/share/sonic-pi/samples";
 
 const ENGINE: &str = "sfx/library";

@@ -3,13 +3,17 @@
 //! [`crate::dsp::sounds`]) or to a file of a sound library, and shaped to its length.
 //!
 //! - [`chooser`] ranks recipes and samples: MiniLM similarity plus keyword boosts.
-//! - [`library`] indexes folders of sound files (Debian's `sonic-pi-samples`, the user's own)
-//!   and keeps the index on disk.
+//! - [`collections`] reads the tables in `sounds/` that describe the recordings of Debian's
+//!   sound packages (OpenSFX, sonic-pi, …), with their authors and licences.
+//! - [`library`] indexes those recordings and the user's own folders of sound files, and
+//!   keeps the index on disk.
 //! - [`fit`] trims a sample or loops it with crossfades to the requested length.
 //!
 //! The description also sets parameters: intensity ("gentle", "heavy"), distance
 //! ("distant"), space ("in a large hall"), a count ("knocks twice") and a pace ("running").
-//! The report's `source` is `recipe:<name>` or `sample:<path>`.
+//! The report's `source` is `recipe:<name>`, `sound:<collection>/<file>` (a packaged
+//! recording) or `sample:<path>` (the user's file). A pick that may not fit the words is
+//! not `confident`: the clip warns, naming two alternatives ([`chooser::Decision`]).
 
 pub mod chooser;
 pub mod collections;
@@ -704,7 +708,10 @@ mod tests {
                 unsure.len(),
                 cases.len()
             );
-            assert!(unsure.len() * 4 <= cases.len(), "{chooser:?}: {unsure:#?}");
+            // The confidence line is calibrated on the everyday descriptions
+            // (tests/sfx_everyday.rs), trading flagged right picks for unflagged wrong ones;
+            // here it must still leave most right picks unflagged.
+            assert!(unsure.len() * 3 <= cases.len(), "{chooser:?}: {unsure:#?}");
         }
     }
 

@@ -464,3 +464,66 @@ fn system_library_timing() {
     }
     assert!(embed.take().0.is_empty());
 }
+
+#[test]
+fn packaged_sounds_carry_their_table_text_and_credit_and_a_corrupt_one_is_skipped_once() {
+    use crate::generate::sfx::collections::{Credit, Licence, Packaged};
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("pkg/horse.wav");
+    write_wav(&good, 8_000);
+    let bad = dir.path().join("pkg/broken.wav");
+    fs::write(&bad, "RIFF not really").unwrap();
+    let credit = |title: &str| Credit {
+        title: title.into(),
+        author: "someone".into(),
+        licence: Licence::CcBy3,
+        package: "test-sounds".into(),
+        collection: "test".into(),
+    };
+    let packaged = [
+        Packaged {
+            path: good.clone(),
+            text: "a horse neighs (horse, neigh)".into(),
+            credit: credit("Horse"),
+            source: "sound:test/horse.wav".into(),
+        },
+        Packaged {
+            path: bad,
+            text: "a broken sound".into(),
+            credit: credit("Broken"),
+            source: "sound:test/broken.wav".into(),
+        },
+    ];
+    let mut embed = |texts: &[String]| -> Result<Vec<Vec<f32>>> {
+        Ok(texts.iter().map(|t| vector(t)).collect())
+    };
+    let (index, warnings) = LibraryIndex::load_or_build_with(
+        &[],
+        &packaged,
+        &dir.path().join("index.bin"),
+        "fake-model",
+        &mut embed,
+    )
+    .unwrap();
+    assert_eq!(index.samples.len(), 1);
+    let s = &index.samples[0];
+    assert_eq!(s.text, "a horse neighs (horse, neigh)");
+    assert!(s.has_sidecar(), "a table's words are not a bare file name");
+    assert_eq!(s.credit().unwrap().title, "Horse");
+    assert_eq!(s.packaged.as_ref().unwrap().source, "sound:test/horse.wav");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("sound:test/broken.wav"),
+        "{warnings:?}"
+    );
+    // The credit survives the index file: a warm load gives the same sample.
+    let (again, _) = LibraryIndex::load_or_build_with(
+        &[],
+        &packaged,
+        &dir.path().join("index.bin"),
+        "fake-model",
+        &mut embed,
+    )
+    .unwrap();
+    assert_eq!(again.samples, index.samples);
+}
