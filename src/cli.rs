@@ -1106,17 +1106,9 @@ fn sfx(command: &SfxCommand) -> anyhow::Result<ExitCode> {
         } => {
             let effects = sound_effects(None, library, cache, false)?;
             let chooser = effects.chooser()?;
-            let index = chooser.library();
-            if !index.skipped.is_empty() {
-                eprintln!(
-                    "warning: {} unreadable files skipped in the library",
-                    index.skipped.len()
-                );
-            }
-            if !chooser.has_model() {
-                eprintln!(
-                    "warning: the MiniLM model is not installed (run scripts/setup): ranking by keywords only"
-                );
+            // Unreadable files, packages not installed, a missing model.
+            for w in effects.load_warnings()? {
+                eprintln!("warning: {w}");
             }
             let decision = chooser.choose(description)?;
             for w in &decision.warnings {

@@ -153,6 +153,12 @@ impl SoundEffects {
         Ok(&self.load()?.chooser)
     }
 
+    /// What loading found that the user should know (a missing model, packages not
+    /// installed, unreadable files); a render says it with its first clip.
+    pub fn load_warnings(&self) -> Result<&[String]> {
+        Ok(&self.load()?.warnings)
+    }
+
     fn load(&self) -> Result<&Loaded> {
         self.loaded
             .get_or_init(|| self.build().map_err(|e| e.to_string()))
