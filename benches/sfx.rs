@@ -69,29 +69,20 @@ fn main() {
     let tmp = tempfile::tempdir().expect("temporary folder");
     let index_path = tmp.path().join("index.bin");
     let id = model.id().expect("model checksum").to_string();
+    let build = || {
+        let (packaged, _) =
+            collections::installed(&collections::packaged(), &tmp.path().join("sounds"));
+        LibraryIndex::load_or_build_with(&[], &packaged, &index_path, &id, &mut |t: &[String]| {
+            model.embed(t)
+        })
+        .expect("index")
+        .0
+    };
     let t = Instant::now();
-    let (packaged, _) =
-        collections::installed(&collections::packaged(), &tmp.path().join("sounds"));
-    let (index, _) = LibraryIndex::load_or_build_with(
-        &[],
-        &packaged,
-        &index_path,
-        &id,
-        &mut |t: &[String]| model.embed(t),
-    )
-    .expect("index");
+    let index = build();
     let cold_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let (packaged, _) =
-        collections::installed(&collections::packaged(), &tmp.path().join("sounds"));
-    let (_, _) = LibraryIndex::load_or_build_with(
-        &[],
-        &packaged,
-        &index_path,
-        &id,
-        &mut |t: &[String]| model.embed(t),
-    )
-    .expect("index");
+    build();
     let warm_s = t.elapsed().as_secs_f64();
     let samples = index.samples.len();
 

@@ -1,6 +1,29 @@
-//! Measurements for the sound tests: where a sound's energy lies in frequency, how its level
+//! Measurements for the sound tests, and the scene they render in: where a sound's energy lies in frequency, how its level
 //! moves in time, how regular its repetitions are. Plain and slow (a DFT by Goertzel, one
 //! frequency at a time): enough for a second or two of audio in a unit test.
+
+use super::{Scene, SoundParams, Stereo};
+use crate::dsp::rng::Rng;
+
+/// A foreground scene at 48 kHz for a recipe's test.
+pub fn scene(frames: usize, params: SoundParams, seed: u64) -> Scene {
+    Scene {
+        sample_rate_hz: 48_000.0,
+        frames,
+        background: false,
+        params,
+        rng: Rng::new(seed),
+    }
+}
+
+/// The mid (mono) signal of a stereo render.
+pub fn mono(s: &Stereo) -> Vec<f32> {
+    s.left
+        .iter()
+        .zip(&s.right)
+        .map(|(l, r)| 0.5 * (l + r))
+        .collect()
+}
 
 /// Power of `x` at `freq_hz` (Goertzel), normalised by the length.
 pub fn power_at(x: &[f32], sr: f32, freq_hz: f32) -> f32 {

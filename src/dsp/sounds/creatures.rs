@@ -469,27 +469,11 @@ pub fn snoring(scene: &Scene) -> Stereo {
 
 #[cfg(test)]
 mod tests {
-    use super::super::analysis::{bursts, centroid_hz, envelope, modulation, onsets, peak_hz};
+    use super::super::analysis::{
+        bursts, centroid_hz, envelope, modulation, mono, onsets, peak_hz, scene,
+    };
     use super::*;
     use crate::dsp::sounds::SoundParams;
-
-    fn scene(frames: usize, params: SoundParams, seed: u64) -> Scene {
-        Scene {
-            sample_rate_hz: 48_000.0,
-            frames,
-            background: false,
-            params,
-            rng: Rng::new(seed),
-        }
-    }
-
-    fn mono(s: &Stereo) -> Vec<f32> {
-        s.left
-            .iter()
-            .zip(&s.right)
-            .map(|(l, r)| 0.5 * (l + r))
-            .collect()
-    }
 
     #[test]
     fn a_purr_is_a_low_buzz_of_about_25_pulses_a_second() {

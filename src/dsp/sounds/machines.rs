@@ -357,29 +357,10 @@ pub fn sewing_machine(scene: &Scene) -> Stereo {
 #[cfg(test)]
 mod tests {
     use super::super::analysis::{
-        centroid_hz, envelope, modulation, peak_hz, periodicity, power_at,
+        centroid_hz, envelope, modulation, mono, peak_hz, periodicity, power_at, scene,
     };
     use super::*;
-    use crate::dsp::rng::Rng;
     use crate::dsp::sounds::SoundParams;
-
-    fn scene(frames: usize, params: SoundParams, seed: u64) -> Scene {
-        Scene {
-            sample_rate_hz: 48_000.0,
-            frames,
-            background: false,
-            params,
-            rng: Rng::new(seed),
-        }
-    }
-
-    fn mono(s: &Stereo) -> Vec<f32> {
-        s.left
-            .iter()
-            .zip(&s.right)
-            .map(|(l, r)| 0.5 * (l + r))
-            .collect()
-    }
 
     #[test]
     fn a_vacuum_roars_with_a_high_fan_whine() {

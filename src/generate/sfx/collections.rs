@@ -17,6 +17,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::library::{list_warning, plural};
+
 /// The tables, compiled in: (collection name, table text).
 const TABLES: &[(&str, &str)] = &[
     ("sonic-pi", include_str!("../../../sounds/sonic-pi.tsv")),
@@ -314,23 +316,25 @@ pub fn installed(collections: &[Collection], unpack_dir: &Path) -> (Vec<Packaged
             missing_packages.push(c.package.clone());
             continue;
         }
-        let mut containers: std::collections::HashMap<&str, Result<Vec<u8>, String>> =
+        // Each container is read and its table parsed once, for all its entries.
+        let mut containers: std::collections::HashMap<&str, Result<Vec<Vec<u8>>, String>> =
             std::collections::HashMap::new();
         for e in &c.entries {
             let path = match e.container() {
                 None => c.root.join(&e.file),
                 Some((file, index)) => {
-                    let bytes = containers.entry(file).or_insert_with(|| {
-                        std::fs::read(c.root.join(file)).map_err(|err| err.to_string())
+                    let entries = containers.entry(file).or_insert_with(|| {
+                        let bytes = std::fs::read(c.root.join(file)).map_err(|e| e.to_string())?;
+                        Ok(read_cat(&bytes)?.into_iter().map(<[u8]>::to_vec).collect())
                     });
-                    let data = match bytes.as_ref().map_err(Clone::clone).and_then(|b| {
-                        read_cat(b).and_then(|all| {
-                            all.get(index)
-                                .map(|d| d.to_vec())
-                                .ok_or_else(|| format!("it has no entry {index}"))
-                        })
-                    }) {
-                        Ok(d) => d,
+                    let data = match entries {
+                        Ok(all) => match all.get(index) {
+                            Some(d) => d,
+                            None => {
+                                problems.push(format!("{} (it has no entry {index})", e.source()));
+                                continue;
+                            }
+                        },
                         Err(why) => {
                             problems.push(format!("{} ({why})", e.source()));
                             continue;
@@ -342,7 +346,7 @@ pub fn installed(collections: &[Collection], unpack_dir: &Path) -> (Vec<Packaged
                     let fresh = std::fs::metadata(&dest)
                         .map(|m| m.len() == data.len() as u64)
                         .unwrap_or(false);
-                    if !fresh && let Err(err) = crate::fsutil::write(&dest, &data) {
+                    if !fresh && let Err(err) = crate::fsutil::write(&dest, data) {
                         problems.push(format!("{} (cannot unpack it: {err})", e.source()));
                         continue;
                     }
@@ -363,26 +367,13 @@ pub fn installed(collections: &[Collection], unpack_dir: &Path) -> (Vec<Packaged
     }
     let mut warnings = Vec::new();
     if !problems.is_empty() {
-        let shown: Vec<&String> = problems.iter().take(10).collect();
-        let more = problems.len().saturating_sub(shown.len());
-        warnings.push(format!(
-            "left out {} packaged {}: {}{}",
-            problems.len(),
-            if problems.len() == 1 {
-                "sound"
-            } else {
-                "sounds"
-            },
-            shown
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            }
+        warnings.push(list_warning(
+            &format!(
+                "left out {} packaged {}",
+                problems.len(),
+                plural(problems.len(), "sound", "sounds")
+            ),
+            problems.into_iter(),
         ));
     }
     if !missing_packages.is_empty() {

@@ -749,12 +749,12 @@ fn embed_all(
     Ok(out)
 }
 
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+pub(super) fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
 
 /// "`lead`: a, b, c" with at most [`LISTED`] items, then "and N more".
-fn list_warning(lead: &str, items: impl Iterator<Item = String>) -> String {
+pub(super) fn list_warning(lead: &str, items: impl Iterator<Item = String>) -> String {
     let items: Vec<String> = items.collect();
     let mut text = format!("{lead}: {}", items[..items.len().min(LISTED)].join(", "));
     if items.len() > LISTED {
