@@ -446,11 +446,24 @@ impl Chooser {
             let warnings = if confident {
                 Vec::new()
             } else {
+                // Say why: the words the pick leaves out, or a score under the line.
+                let why = if unexplained.is_empty() {
+                    format!("score {:.2}, under {CONFIDENT}", best.score)
+                } else {
+                    format!(
+                        "score {:.2}, but nothing in it is {}",
+                        best.score,
+                        unexplained
+                            .iter()
+                            .map(|w| format!("\"{w}\""))
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    )
+                };
                 vec![format!(
-                    "not sure of the sound \"{}\": picked {} (score {:.2}, under {CONFIDENT}); the closest others are {}. Listen to it, describe the sound differently, or give a `file:`",
+                    "not sure of the sound \"{}\": picked {} ({why}); the closest others are {}. Listen to it, describe the sound differently, or give a `file:`",
                     description.trim(),
                     best.item.source(),
-                    best.score,
                     alternatives()
                 )]
             };

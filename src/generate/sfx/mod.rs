@@ -770,6 +770,7 @@ mod tests {
             w.contains("a cuckoo clock calls") && w.contains(&d.item.source()),
             "{w}"
         );
+        assert!(w.contains("nothing in it is \"cuckoo\""), "says why: {w}");
         assert_eq!(
             w.matches("recipe:").count(),
             3,
