@@ -1,5 +1,7 @@
 //! Formant-preserving pitch shift for speech (TD-PSOLA), so that several characters voiced
-//! by one Piper model can sound distinct without the "chipmunk" timbre of resampling.
+//! by one Piper model can sound distinct without the "chipmunk" timbre of resampling; and,
+//! for voices meant to sound like another person rather than the same one at another pitch,
+//! the formants moved by a ratio of their own (a longer or shorter vocal tract).
 //!
 //! Three stages:
 //! 1. **f0 track.** YIN (de Cheveigné & Kawahara, "YIN, a fundamental frequency estimator
@@ -13,7 +15,9 @@
 //! 3. **Synthesis.** Output marks are spaced by period/ratio; each takes the two-period
 //!    Hann-windowed grain (asymmetric: from the previous analysis mark to the next one) of
 //!    the nearest analysis mark, so the spectral envelope (formants) of every grain is kept
-//!    while its repetition rate changes. Unvoiced samples are not touched: overlap-add of
+//!    while its repetition rate changes. To move the formants, each grain is read compressed
+//!    (or stretched) in time by the formant ratio before it is placed: its spectral envelope
+//!    scales by that ratio, as a shorter (or longer) vocal tract's would. Unvoiced samples are not touched: overlap-add of
 //!    Hann grains taken and put back at the same constant spacing sums to the input, so we
 //!    copy instead of computing that identity. A 10 ms crossfade joins the two at every
 //!    voiced-run boundary. Time is never stretched: output length equals input length.
@@ -54,7 +58,35 @@ const MAX_SEMITONES: f64 = 12.0;
 /// no voiced frames (silence, noise, anything shorter than one ~33 ms analysis frame) comes
 /// back unchanged. Deterministic; finite input gives finite output.
 pub fn shift_pitch(samples: &[f32], sample_rate_hz: u32, semitones: f64) -> Vec<f32> {
-    if semitones == 0.0 || !semitones.is_finite() || sample_rate_hz == 0 {
+    shift_voice(samples, sample_rate_hz, semitones, 1.0)
+}
+
+/// Formant ratios [`shift_voice`] accepts; requests beyond are clamped. About ±17 %: adult
+/// vocal tracts differ by about that much, and further out the voice stops sounding human.
+const FORMANT_RATIO_RANGE: (f64, f64) = (0.85, 1.18);
+
+/// Shifts the pitch of mono speech by `semitones` and scales its formants (the spectral
+/// envelope of its voiced sounds) by `formant_ratio`, keeping its duration: the same words
+/// from a person with a shorter (ratio > 1) or longer (< 1) vocal tract. `formant_ratio` 1
+/// is [`shift_pitch`]. Returns exactly `samples.len()` samples; unvoiced sounds are kept as
+/// they are. Deterministic; finite input gives finite output.
+pub fn shift_voice(
+    samples: &[f32],
+    sample_rate_hz: u32,
+    semitones: f64,
+    formant_ratio: f64,
+) -> Vec<f32> {
+    let formant_ratio = if formant_ratio.is_finite() {
+        formant_ratio.clamp(FORMANT_RATIO_RANGE.0, FORMANT_RATIO_RANGE.1)
+    } else {
+        1.0
+    };
+    let semitones = if semitones.is_finite() {
+        semitones
+    } else {
+        0.0
+    };
+    if (semitones == 0.0 && formant_ratio == 1.0) || sample_rate_hz == 0 {
         return samples.to_vec();
     }
     let ratio = 2f64.powf(semitones.clamp(-MAX_SEMITONES, MAX_SEMITONES) / 12.0);
@@ -69,7 +101,14 @@ pub fn shift_pitch(samples: &[f32], sample_rate_hz: u32, semitones: f64) -> Vec<
         if marks.len() < 3 {
             continue;
         }
-        resynthesise_run(samples, &track, (first, last), &marks, ratio, &mut out);
+        resynthesise_run(
+            samples,
+            &track,
+            (first, last),
+            &marks,
+            (ratio, formant_ratio),
+            &mut out,
+        );
     }
     out
 }
@@ -406,13 +445,14 @@ fn place_marks(track: &F0Track, energy: &[f32], first: usize, last: usize) -> Ve
 }
 
 /// TD-PSOLA over one voiced run, written into `out` between its first and last analysis
-/// marks with a crossfade at each end; everything else in `out` stays as it is.
+/// marks with a crossfade at each end; everything else in `out` stays as it is. `ratio`
+/// scales the pitch, `formant_ratio` the spectral envelope.
 fn resynthesise_run(
     samples: &[f32],
     track: &F0Track,
     (first_frame, last_frame): (usize, usize),
     marks: &[usize],
-    ratio: f64,
+    (ratio, formant_ratio): (f64, f64),
     out: &mut [f32],
 ) {
     let (Some(&first_mark), Some(&last_mark)) = (marks.first(), marks.last()) else {
@@ -423,8 +463,9 @@ fn resynthesise_run(
     let base = first_mark.saturating_sub(margin);
     let mut shifted = vec![0.0f32; last_mark + margin - base];
     // Raising the repetition rate by `ratio` raises the power of a pulse train by `ratio`;
-    // this gain keeps the loudness, so the crossfades join equal levels.
-    let gain = (1.0 / ratio.sqrt()) as f32;
+    // a grain read `formant_ratio` times faster is that much shorter and carries that much
+    // less energy. This gain keeps the loudness, so the crossfades join equal levels.
+    let gain = (formant_ratio / ratio).sqrt() as f32;
 
     // Output marks run one period past the last analysis mark, so that the crossfade's
     // tail still sees fully overlapped grains.
@@ -444,15 +485,44 @@ fn resynthesise_run(
             left
         };
         let centre = t.round() as usize;
-        for i in -(left as isize)..=(right as isize) {
-            let (src, dst) = (a as isize + i, centre as isize + i - base as isize);
-            if src < 0 || src as usize >= samples.len() || dst < 0 || dst as usize >= shifted.len()
-            {
-                continue;
+        if formant_ratio == 1.0 {
+            for i in -(left as isize)..=(right as isize) {
+                let (src, dst) = (a as isize + i, centre as isize + i - base as isize);
+                if src < 0
+                    || src as usize >= samples.len()
+                    || dst < 0
+                    || dst as usize >= shifted.len()
+                {
+                    continue;
+                }
+                let half = if i < 0 { left } else { right } as f64;
+                let w = 0.5 * (1.0 + (std::f64::consts::PI * i as f64 / half).cos());
+                shifted[dst as usize] += gain * w as f32 * samples[src as usize];
             }
-            let half = if i < 0 { left } else { right } as f64;
-            let w = 0.5 * (1.0 + (std::f64::consts::PI * i as f64 / half).cos());
-            shifted[dst as usize] += gain * w as f32 * samples[src as usize];
+        } else {
+            // The grain read at `formant_ratio` samples per output sample, by linear
+            // interpolation, over the same analysis span: `left / formant_ratio` output
+            // samples before the centre, `right / formant_ratio` after.
+            let reach_left = (left as f64 / formant_ratio).floor() as isize;
+            let reach_right = (right as f64 / formant_ratio).floor() as isize;
+            for i in -reach_left..=reach_right {
+                let pos = a as f64 + i as f64 * formant_ratio;
+                let dst = centre as isize + i - base as isize;
+                let k = pos.floor();
+                if k < 0.0 || k as usize + 1 >= samples.len() || dst < 0 {
+                    continue;
+                }
+                let Some(slot) = shifted.get_mut(dst as usize) else {
+                    continue;
+                };
+                let (k, frac) = (k as usize, (pos - k) as f32);
+                let x = samples[k] + frac * (samples[k + 1] - samples[k]);
+                let offset = i as f64 * formant_ratio;
+                let half = if i < 0 { left } else { right } as f64;
+                let w =
+                    0.5 * (1.0 + (std::f64::consts::PI * (offset / half).clamp(-1.0, 1.0)).cos());
+                *slot += gain * w as f32 * x;
+            }
         }
         t += track.period_at(t, first_frame, last_frame) / ratio;
     }
@@ -636,6 +706,63 @@ mod tests {
             );
             assert!(moved.abs() < 0.5 * moved_rs.abs());
         }
+    }
+
+    /// Power-weighted mean frequency of `x` in `lo_hz..=hi_hz` (one Hann-windowed DFT over the
+    /// middle 0.5 s at a 10 Hz grid). It follows the spectral envelope smoothly, where a
+    /// peak picker snaps to the nearest harmonic.
+    fn centroid_hz(x: &[f32], lo_hz: f64, hi_hz: f64) -> f64 {
+        let n = (SR / 2) as usize;
+        let start = (x.len() - n) / 2;
+        let frame = &x[start..start + n];
+        let (mut num, mut den) = (0.0, 0.0);
+        let mut f = lo_hz;
+        while f <= hi_hz {
+            let w = 2.0 * PI * f / f64::from(SR);
+            let (mut re, mut im) = (0.0, 0.0);
+            for (i, &s) in frame.iter().enumerate() {
+                let h = 0.5 - 0.5 * (2.0 * PI * i as f64 / n as f64).cos();
+                re += f64::from(s) * h * (w * i as f64).cos();
+                im -= f64::from(s) * h * (w * i as f64).sin();
+            }
+            let p = re * re + im * im;
+            num += f * p;
+            den += p;
+            f += 10.0;
+        }
+        num / den
+    }
+
+    #[test]
+    fn moves_formants_by_their_own_ratio() {
+        let x = vowel(120.0, 1.0);
+        let centroid_in = centroid_hz(&x, 300.0, 3000.0);
+        for (semitones, formants) in [(3.0, 1.12), (-2.0, 0.9), (0.0, 1.1)] {
+            let y = shift_voice(&x, SR, semitones, formants);
+            assert_eq!(y.len(), x.len());
+            assert!(y.iter().all(|v| v.is_finite()));
+            let want = 120.0 * 2f64.powf(semitones / 12.0);
+            let got = estimate_f0_hz(&y, SR).expect("output is voiced");
+            let moved = centroid_hz(&y, 300.0, 3000.0) / centroid_in;
+            // Pitch alone (formants kept) for comparison: the centroid must stay put.
+            let kept = centroid_hz(&shift_pitch(&x, SR, semitones), 300.0, 3000.0) / centroid_in;
+            println!(
+                "{semitones:+} st, formants x{formants}: f0 {got:.2} Hz (want {want:.2}); \
+                 spectral centroid x{moved:.3} (pitch alone x{kept:.3})"
+            );
+            assert!((got / want - 1.0).abs() < 0.03, "f0 {got}, want {want}");
+            assert!(
+                (moved / kept / formants - 1.0).abs() < 0.05,
+                "centroid moved x{moved} (pitch alone x{kept}), asked x{formants}"
+            );
+            let rms = |v: &[f32]| (v.iter().map(|s| s * s).sum::<f32>() / v.len() as f32).sqrt();
+            let level_db = 20.0 * (rms(&y) / rms(&x)).log10();
+            assert!(level_db.abs() < 1.5, "level changed {level_db:.2} dB");
+        }
+        // Out-of-range ratios are clamped, never a panic or a non-finite sample.
+        let y = shift_voice(&x, SR, 2.0, 3.0);
+        assert!(y.iter().all(|v| v.is_finite()));
+        assert_eq!(shift_voice(&x, SR, 0.0, 1.0), x);
     }
 
     /// Writes `text` spoken by espeak-ng to a WAV in a temporary directory and reads it back;

@@ -30,9 +30,6 @@ const DEFAULT_LENGTH_S: f64 = 70.0;
 /// The longest piece the template planner writes.
 pub const MAX_LENGTH_S: f64 = 900.0;
 
-/// Voice settings that keep up to four characters apart: (pitch, speed).
-const VOICE_SETTINGS: [(f64, f64); 4] = [(0.0, 1.0), (3.0, 1.05), (-2.5, 0.95), (5.0, 1.0)];
-
 #[derive(Debug, Default)]
 pub struct TemplatePlanner;
 
@@ -111,18 +108,22 @@ pub fn plan_brief(text: &str, seed: u64) -> Plan {
     if let Some(gap) = draft.gap {
         script.insert("gap".into(), json!(gap));
     }
+    // Each speaker's gender, where the brief says it; onair's casting gives everyone a
+    // distinct voice of that gender (and alternates genders where nothing says).
     let mut voices = Map::new();
-    for (i, p) in ctx.cast.iter().enumerate() {
-        let (pitch, speed) = if ctx.genre == Genre::Meditation {
-            (-1.0, 0.9)
-        } else {
-            VOICE_SETTINGS[i % VOICE_SETTINGS.len()]
-        };
-        if draft.speakers.contains(&p.character) {
-            voices.insert(
-                p.character.clone(),
-                json!({ "pitch": pitch, "speed": speed }),
-            );
+    for p in &ctx.cast {
+        if !draft.speakers.contains(&p.character) {
+            continue;
+        }
+        let mut entry = Map::new();
+        if let Some(g) = p.gender {
+            entry.insert("gender".into(), json!(g.as_str()));
+        }
+        if ctx.genre == Genre::Meditation {
+            entry.insert("speed".into(), json!(0.9));
+        }
+        if !entry.is_empty() {
+            voices.insert(p.character.clone(), Value::Object(entry));
         }
     }
     if !voices.is_empty() {

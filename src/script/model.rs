@@ -84,6 +84,9 @@ impl Duration {
 pub enum SpeechEngine {
     /// Piper voices (VITS) run in candle: natural, the default.
     Piper,
+    /// hibari voices (a distilled Kokoro model with a harmonic-plus-noise vocoder) run in
+    /// candle: natural, American English.
+    Hibari,
     /// espeak-ng: robotic but intelligible, for drafts and languages without a Piper voice.
     Espeak,
 }
@@ -92,7 +95,32 @@ impl SpeechEngine {
     pub fn as_str(self) -> &'static str {
         match self {
             SpeechEngine::Piper => "piper",
+            SpeechEngine::Hibari => "hibari",
             SpeechEngine::Espeak => "espeak",
+        }
+    }
+}
+
+/// Whether a character is a woman or a man, as far as casting a voice goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Gender {
+    Female,
+    Male,
+}
+
+impl Gender {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gender::Female => "female",
+            Gender::Male => "male",
+        }
+    }
+
+    /// The other one: casting alternates between them where nothing says which.
+    pub fn other(self) -> Gender {
+        match self {
+            Gender::Female => Gender::Male,
+            Gender::Male => Gender::Female,
         }
     }
 }
@@ -100,8 +128,12 @@ impl SpeechEngine {
 /// How a character speaks.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Voice {
-    /// `None`: Piper when a Piper voice fits, else espeak-ng.
+    /// `None`: the engine of the voice onair casts (a neural voice when one fits), else
+    /// espeak-ng.
     pub engine: Option<SpeechEngine>,
+    /// The character's gender: onair casts a voice of that gender, never the other one,
+    /// unless `voice` names one.
+    pub gender: Option<Gender>,
     /// A voice name (`en_US-joe-medium`, or for espeak-ng `en-us+m3`); `None` lets the
     /// engine choose.
     pub voice: Option<String>,
@@ -117,9 +149,21 @@ pub struct Voice {
     pub noise_scale: Option<f64>,
     /// Piper duration noise: variety of the rhythm (default: the voice's own, ~0.8).
     pub noise_w: Option<f64>,
-    /// Set by onair for characters it gives a voice to: the character's place among them,
-    /// which each engine turns into a distinct setting (a speaker, a variant, a pitch).
+    /// Set by onair for characters it gives a voice to: the character's place among those
+    /// of its gender, which each engine turns into a distinct setting (a speaker, a
+    /// variant, a pitch).
     pub auto_index: Option<usize>,
+    /// Set by onair for characters it gives a voice to and whose entry has no `gender`: the
+    /// gender alternation gives them. A preference, where `gender` is a rule: without a
+    /// voice of this gender installed, the character speaks with another neural voice.
+    pub cast_gender: Option<Gender>,
+}
+
+impl Voice {
+    /// The gender a voice is cast for: the entry's own, else the one onair gave it.
+    pub fn wanted_gender(&self) -> Option<Gender> {
+        self.gender.or(self.cast_gender)
+    }
 }
 
 /// One validated row. `index` is 1-based, as `onair table` prints it.

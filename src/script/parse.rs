@@ -24,6 +24,7 @@ pub const SCRIPT_FIELDS: &[&str] = &[
 /// Fields an entry of `voices` accepts.
 pub const VOICE_FIELDS: &[&str] = &[
     "engine",
+    "gender",
     "voice",
     "speaker",
     "pitch",
@@ -514,11 +515,18 @@ impl Validator {
                         continue;
                     };
                     Voice {
-                        engine: self.choice(&f, "engine", &["piper", "espeak"]).map(|e| {
-                            if e == "piper" {
-                                SpeechEngine::Piper
+                        engine: self
+                            .choice(&f, "engine", &["piper", "hibari", "espeak"])
+                            .map(|e| match e {
+                                "piper" => SpeechEngine::Piper,
+                                "hibari" => SpeechEngine::Hibari,
+                                _ => SpeechEngine::Espeak,
+                            }),
+                        gender: self.choice(&f, "gender", &["female", "male"]).map(|g| {
+                            if g == "female" {
+                                Gender::Female
                             } else {
-                                SpeechEngine::Espeak
+                                Gender::Male
                             }
                         }),
                         voice: self.text(&f, "voice"),
@@ -546,6 +554,7 @@ impl Validator {
                             "0 to 2 (Piper's default is 0.8)",
                         ),
                         auto_index: None,
+                        cast_gender: None,
                     }
                 }
             };

@@ -67,17 +67,28 @@ pub enum VoiceEntry {
 #[serde(rename_all = "lowercase")]
 pub enum SpeechEngineFile {
     Piper,
+    Hibari,
     Espeak,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum GenderFile {
+    Female,
+    Male,
 }
 
 /// How a character speaks.
 #[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VoiceFile {
-    /// piper (the default when a Piper voice fits) or espeak.
+    /// piper, hibari or espeak. Default: the engine of the voice onair casts (a neural voice when one fits).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub engine: Option<SpeechEngineFile>,
-    /// Voice name: a Piper voice in models/voices (e.g. `en_US-joe-medium`), or an espeak-ng voice (e.g. `en-us+m3`). `onair voices` lists them.
+    /// female or male: onair casts a voice of that gender (never the other, unless `voice` names one). Default: genders alternate between characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gender: Option<GenderFile>,
+    /// Voice name: a Piper voice in models/voices (e.g. `en_US-joe-medium`), a hibari voice (`en_US-hibari-heart`), or an espeak-ng voice (e.g. `en-us+m3`). `onair voices` lists them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voice: Option<String>,
     /// Speaker of a multi-speaker Piper voice, by name or number.

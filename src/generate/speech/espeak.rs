@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use crate::audio::wav::read_wav;
 use crate::generate::{Clip, Generator, Request};
-use crate::script::Voice;
+use crate::script::{Gender, Voice};
 use crate::{Error, Result};
 
 /// Variants given to characters without a voice, in order of first appearance: alternating
@@ -40,9 +40,20 @@ fn espeak_voice_for(voice: &Voice) -> (String, f64) {
         return (Espeak::espeak_voice(name), 0.0);
     }
     let i = voice.auto_index.unwrap_or(0);
-    let (variant, pitch) = AUTO_VOICES[i % AUTO_VOICES.len()];
+    // A character cast as a woman or a man takes that gender's variants only.
+    let prefix = match voice.wanted_gender() {
+        Some(Gender::Female) => "f",
+        Some(Gender::Male) => "m",
+        None => "",
+    };
+    let variants: Vec<(&str, f64)> = AUTO_VOICES
+        .iter()
+        .copied()
+        .filter(|(v, _)| v.starts_with(prefix))
+        .collect();
+    let (variant, pitch) = variants[i % variants.len()];
     // Past the list, shift pitch further so repeated variants still differ.
-    let lap = (i / AUTO_VOICES.len()) as f64;
+    let lap = (i / variants.len()) as f64;
     (format!("en-us+{variant}"), pitch + 2.0 * lap)
 }
 
@@ -408,6 +419,20 @@ mod tests {
         assert_eq!(Espeak::espeak_voice("en_US-joe-medium"), "en-us");
         assert_eq!(Espeak::espeak_voice("en-us+f3"), "en-us+f3");
         assert_eq!(Espeak::espeak_voice("de"), "de");
+    }
+
+    #[test]
+    fn characters_cast_by_gender_get_that_gender_variants() {
+        for (gender, prefix) in [(Gender::Female, "en-us+f"), (Gender::Male, "en-us+m")] {
+            for i in 0..12 {
+                let (name, _) = espeak_voice_for(&Voice {
+                    auto_index: Some(i),
+                    cast_gender: Some(gender),
+                    ..Voice::default()
+                });
+                assert!(name.starts_with(prefix), "{gender:?} #{i}: {name}");
+            }
+        }
     }
 
     #[test]

@@ -13,42 +13,73 @@ pub use espeak::{Espeak, espeak_language};
 pub use piper::{Piper, PiperVoiceInfo};
 
 use super::Generator;
-use crate::script::{Script, SpeechEngine, Voice};
+use crate::script::{Gender, Script, SpeechEngine, Voice};
 use crate::{Error, Result};
 
-/// Distinct settings for characters onair gives a voice to, on a single-speaker voice:
-/// (pitch in semitones, speed). What a `voices:` entry sets replaces the matching part.
-pub(crate) const AUTO_STYLES: &[(f64, f64)] = &[
-    (0.0, 1.0),
-    (3.0, 1.04),
-    (-2.5, 0.96),
-    (5.0, 1.0),
-    (-4.0, 1.03),
-    (1.5, 0.93),
-    (7.0, 1.02),
-    (-1.0, 1.08),
+/// How one voice is varied for a character onair casts: pitch in semitones, formant ratio
+/// (the spectral envelope scaled as by a shorter or longer vocal tract) and speaking rate.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Variant {
+    pub pitch_semitones: f64,
+    pub formant_ratio: f64,
+    pub speed: f64,
+}
+
+/// Variants of a voice for the characters of one gender onair casts with it, in order:
+/// the voice as it is, then other people — higher or lower, each with its formants moved
+/// with its pitch (about 0.4 of the pitch interval, as larger people have both lower voices
+/// and longer vocal tracts), so a variant sounds like another person rather than the same
+/// one at another pitch. Men's variants stay at or below +5 semitones (a 100 Hz voice stays
+/// under 150 Hz); women's at or above -2 (a 190 Hz voice stays over 165 Hz).
+const MALE_VARIANTS: &[(f64, f64, f64)] = &[
+    (0.0, 1.0, 1.0),
+    (3.0, 1.07, 1.04),
+    (-2.5, 0.944, 0.96),
+    (5.0, 1.12, 1.0),
+    (-4.0, 0.912, 1.03),
+    (1.5, 1.035, 0.93),
+];
+const FEMALE_VARIANTS: &[(f64, f64, f64)] = &[
+    (0.0, 1.0, 1.0),
+    (-2.0, 0.955, 1.04),
+    (2.5, 1.06, 0.96),
+    (4.5, 1.11, 1.02),
+    (-1.0, 0.92, 0.94),
+    (1.5, 1.035, 1.07),
 ];
 
-/// The pitch and speed a voice gets on a single-speaker voice with automatic style `index`.
-pub(crate) fn auto_style(voice: &Voice, index: Option<usize>) -> (f64, f64) {
-    let (pitch, speed) = index.map_or((0.0, 1.0), |i| AUTO_STYLES[i % AUTO_STYLES.len()]);
-    (
-        voice.pitch_semitones.unwrap_or(pitch),
-        voice.speed.unwrap_or(speed),
-    )
+/// The variant a voice gets: what its entry sets, exactly (a `pitch` written in the script
+/// moves the pitch alone); for what it leaves unset, the automatic variant `index` among
+/// the characters of its gender, if onair casts it.
+pub(crate) fn variant(voice: &Voice, index: Option<usize>) -> Variant {
+    let table = match voice.wanted_gender() {
+        Some(Gender::Female) => FEMALE_VARIANTS,
+        _ => MALE_VARIANTS,
+    };
+    let (pitch, formants, speed) = index.map_or((0.0, 1.0, 1.0), |i| table[i % table.len()]);
+    Variant {
+        pitch_semitones: voice.pitch_semitones.unwrap_or(pitch),
+        formant_ratio: if voice.pitch_semitones.is_some() {
+            1.0
+        } else {
+            formants
+        },
+        speed: voice.speed.unwrap_or(speed),
+    }
 }
 
-/// Whether two (pitch, speed) settings of one voice are too close to tell apart: a
-/// semitone apart at the same pace still sounds like one person (heard on the README's
-/// first episode, +2 against +3), so an automatic style keeps two semitones away.
-fn alike(a: (f64, f64), b: (f64, f64)) -> bool {
-    (a.0 - b.0).abs() < 2.0 && (a.1 / b.1 - 1.0).abs() < 0.05
+/// Whether two variants of one voice are too close to tell apart: a semitone apart at the
+/// same pace still sounds like one person (heard on the README's first episode, +2 against
+/// +3), so an automatic variant keeps two semitones away.
+fn alike(a: Variant, b: Variant) -> bool {
+    (a.pitch_semitones - b.pitch_semitones).abs() < 2.0 && (a.speed / b.speed - 1.0).abs() < 0.05
 }
 
-/// The voice each character speaks with: the script's entry, completed with a distinct
-/// automatic setting for characters that have no entry or name no voice. An automatic
-/// setting that would sound like another character's (one set in `voices:`, or given
-/// before) is passed over for the next.
+/// The voice each character speaks with: the script's entry, completed for characters that
+/// name no voice. Each gets a gender — its entry's `gender`, else the one fewer characters
+/// have so far (men first on a tie), counting those whose entries give one — and a distinct
+/// variant among the characters of that gender. A variant that would sound like another
+/// character's (one set in `voices:`, or given before) is passed over for the next.
 pub fn character_voices(script: &Script) -> BTreeMap<String, Voice> {
     let mut order: Vec<&str> = Vec::new();
     for name in script.rows.iter().filter_map(|r| r.character.as_deref()) {
@@ -57,34 +88,62 @@ pub fn character_voices(script: &Script) -> BTreeMap<String, Voice> {
         }
     }
     let entry = |name: &str| script.voices.get(name).cloned().unwrap_or_default();
+    let cast = |v: &Voice| v.voice.is_none();
+    let group = |g: Option<Gender>| usize::from(g == Some(Gender::Female));
+    // Characters per gender; those whose entries say so count from the start.
+    let mut count = [0usize; 2];
+    for name in &order {
+        let v = entry(name);
+        if cast(&v)
+            && let Some(g) = v.gender
+        {
+            count[group(Some(g))] += 1;
+        }
+    }
     // Entries that set both pitch and speed sound as they say whatever their index.
-    let mut taken: Vec<(f64, f64)> = order
-        .iter()
-        .map(|name| entry(name))
-        .filter(|v| v.voice.is_none() && v.pitch_semitones.is_some() && v.speed.is_some())
-        .map(|v| auto_style(&v, None))
-        .collect();
+    let mut taken: [Vec<Variant>; 2] = [Vec::new(), Vec::new()];
+    for name in &order {
+        let v = entry(name);
+        if cast(&v) && v.pitch_semitones.is_some() && v.speed.is_some() {
+            taken[group(v.gender)].push(variant(&v, None));
+        }
+    }
+    let mut next = [0usize; 2];
     let mut voices = BTreeMap::new();
-    let mut next = 0;
     for name in order {
         let mut voice = entry(name);
-        if voice.voice.is_none() {
+        if cast(&voice) {
+            if voice.gender.is_none() {
+                let g = if count[1] < count[0] {
+                    Gender::Female
+                } else {
+                    Gender::Male
+                };
+                count[group(Some(g))] += 1;
+                voice.cast_gender = Some(g);
+            }
+            let k = group(voice.wanted_gender());
             let fixed = voice.pitch_semitones.is_some() && voice.speed.is_some();
-            let index = if fixed {
-                next
+            let table_len = if k == 1 {
+                FEMALE_VARIANTS.len()
             } else {
-                (next..next + AUTO_STYLES.len())
+                MALE_VARIANTS.len()
+            };
+            let index = if fixed {
+                next[k]
+            } else {
+                (next[k]..next[k] + table_len)
                     .find(|&i| {
-                        let style = auto_style(&voice, Some(i));
-                        !taken.iter().any(|&t| alike(t, style))
+                        let style = variant(&voice, Some(i));
+                        !taken[k].iter().any(|&t| alike(t, style))
                     })
-                    .unwrap_or(next)
+                    .unwrap_or(next[k])
             };
             if !fixed {
-                taken.push(auto_style(&voice, Some(index)));
+                taken[k].push(variant(&voice, Some(index)));
             }
             voice.auto_index = Some(index);
-            next = index + 1;
+            next[k] = index + 1;
         }
         voices.insert(name.to_owned(), voice);
     }
@@ -342,23 +401,63 @@ mod tests {
         .unwrap();
         let v = character_voices(&script);
         assert_eq!(v["A"].auto_index, Some(0));
+        assert_eq!(v["A"].cast_gender, Some(Gender::Male));
         assert_eq!(v["B"].auto_index, None);
-        assert_eq!(v["C"].auto_index, Some(1));
+        assert_eq!(v["B"].cast_gender, None, "B names its voice");
+        // Genders alternate between the characters onair casts.
+        assert_eq!(v["C"].cast_gender, Some(Gender::Female));
+        assert_eq!(v["C"].auto_index, Some(0));
         assert_eq!(v["C"].pitch_semitones, Some(2.0));
+    }
+
+    #[test]
+    fn genders_are_kept_and_balanced() {
+        let rows: String = ["A", "B", "C", "D", "E"]
+            .iter()
+            .map(|c| format!("  - {{type: speech, character: {c}, text: Hi.}}\n"))
+            .collect();
+        let script = crate::script::parse_script(&format!(
+            "voices:\n  C: {{gender: female}}\n  D: {{gender: female}}\n  E: {{gender: male}}\nrows:\n{rows}"
+        ))
+        .unwrap();
+        let v = character_voices(&script);
+        let gender = |n: &str| v[n].wanted_gender().unwrap();
+        // Two women and a man are given: the two without one balance it with men.
+        assert_eq!(gender("A"), Gender::Male);
+        assert_eq!(gender("B"), Gender::Male);
+        assert_eq!(gender("C"), Gender::Female);
+        assert_eq!(gender("D"), Gender::Female);
+        assert_eq!(gender("E"), Gender::Male);
+        assert_eq!(v["C"].cast_gender, None, "given, not cast");
+        // Each gender's characters take that gender's variants in turn.
+        let index = |n: &str| v[n].auto_index.unwrap();
+        assert_eq!([index("A"), index("B"), index("E")], [0, 1, 2]);
+        assert_eq!([index("C"), index("D")], [0, 1]);
+        let f0 = |n: &str| variant(&v[n], v[n].auto_index).pitch_semitones;
+        assert!(
+            f0("C") >= -2.0 && f0("D") >= -2.0,
+            "women stay in a woman's range"
+        );
     }
 
     #[test]
     fn automatic_styles_keep_away_from_the_ones_a_script_sets() {
         let script = crate::script::parse_script(
-            "voices:\n  B: {pitch: 3, speed: 1.05}\nrows:\n  - {type: speech, character: A, text: Hi.}\n  - {type: speech, character: C, text: Hi.}\n  - {type: speech, character: B, text: Hi.}\n",
+            "voices:\n  A: {gender: male}\n  B: {pitch: 3, speed: 1.05, gender: male}\n  C: {gender: male}\nrows:\n  - {type: speech, character: A, text: Hi.}\n  - {type: speech, character: C, text: Hi.}\n  - {type: speech, character: B, text: Hi.}\n",
         )
         .unwrap();
         let v = character_voices(&script);
-        let style = |name: &str| auto_style(&v[name], v[name].auto_index);
+        let style = |name: &str| {
+            let s = variant(&v[name], v[name].auto_index);
+            (s.pitch_semitones, s.speed)
+        };
         assert_eq!(style("A"), (0.0, 1.0));
         assert_eq!(style("B"), (3.0, 1.05), "as written");
-        // The second automatic style (+3, 1.04) would sound like B's: C gets the third.
+        // The second men's variant (+3, 1.04) would sound like B's: C gets the third.
         assert_eq!(style("C"), (-2.5, 0.96));
+        // A pitch written in the script moves the pitch alone; variants move formants too.
+        assert_eq!(variant(&v["B"], v["B"].auto_index).formant_ratio, 1.0);
+        assert!(variant(&v["C"], v["C"].auto_index).formant_ratio < 1.0);
     }
 
     #[test]
@@ -369,11 +468,12 @@ mod tests {
             .collect();
         let script = crate::script::parse_script(&format!("rows:\n{rows}")).unwrap();
         let voices = character_voices(&script);
-        // A cast that only tells two voices apart.
+        // A cast that only tells two voices apart: A and C are men (variants 0 and 1), B
+        // and D women (0 and 1).
         let cast = |v: &Voice| Ok(format!("voice {}", v.auto_index.unwrap() % 2));
         let shared = shared_voices(&script, &voices, cast);
         assert_eq!(shared.len(), 2);
-        assert!(shared["C"].starts_with("`C` speaks with the same voice as `A` (voice 0)"));
-        assert!(shared["D"].starts_with("`D` speaks with the same voice as `B` (voice 1)"));
+        assert!(shared["B"].starts_with("`B` speaks with the same voice as `A` (voice 0)"));
+        assert!(shared["D"].starts_with("`D` speaks with the same voice as `C` (voice 1)"));
     }
 }

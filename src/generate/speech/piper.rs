@@ -9,14 +9,14 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::auto_style;
+use super::{Variant, variant};
 use crate::audio::AudioBuffer;
-use crate::dsp::pitch::shift_pitch;
+use crate::dsp::pitch::shift_voice;
 use crate::generate::{Clip, Generator, Request, Sentence};
 use crate::ml::onnx::OnnxWeights;
 use crate::ml::vits::{Scales, Vits};
 use crate::ml::voice::VoiceConfig;
-use crate::script::Voice;
+use crate::script::{Gender, Voice};
 use crate::text::{MAX_SENTENCE_CHARS, Phonemizer, normalize, split_sentences, to_ids};
 use crate::{Error, Result};
 
@@ -38,7 +38,68 @@ pub struct PiperVoiceInfo {
     pub sample_rate_hz: u32,
     /// Speaker names of a multi-speaker voice, in id order.
     pub speakers: Vec<String>,
+    /// The speaker's gender, for the voices Piper publishes whose speaker is one person
+    /// ([`piper_gender`]); `None` for others.
+    pub gender: Option<Gender>,
     pub onnx: PathBuf,
+}
+
+/// The gender of a published Piper voice's single speaker, by the name part of
+/// `language_REGION-name-quality` (from the voices' model cards); `None` for multi-speaker
+/// voices and names not listed.
+pub fn piper_gender(name: &str) -> Option<Gender> {
+    const FEMALE: &[&str] = &[
+        "amy",
+        "hfc_female",
+        "kathleen",
+        "kristin",
+        "lessac",
+        "ljspeech",
+        "alba",
+        "cori",
+        "jenny_dioco",
+        "southern_english_female",
+        "eva_k",
+        "kerstin",
+        "ramona",
+        "siwis",
+        "mls_1840",
+        "paola",
+        "natia",
+    ];
+    const MALE: &[&str] = &[
+        "bryce",
+        "danny",
+        "hfc_male",
+        "joe",
+        "john",
+        "kusal",
+        "norman",
+        "reza_ibrahim",
+        "ryan",
+        "alan",
+        "northern_english_male",
+        "thorsten",
+        "karlsson",
+        "gilles",
+        "tom",
+        "riccardo",
+        "davefx",
+        "carlfm",
+        "pavoque",
+        "dmytro",
+        "denis",
+        "dmitri",
+        "ruslan",
+    ];
+    let part = name.split('-').nth(1)?;
+    if FEMALE.contains(&part) {
+        Some(Gender::Female)
+    } else if MALE.contains(&part) {
+        Some(Gender::Male)
+    } else {
+        None
+    }
 }
 
 struct Loaded {
@@ -101,6 +162,9 @@ impl Piper {
                 // Piper names every voice `language_REGION-name-quality`.
                 let language = name.split('-').next().unwrap_or("").to_owned();
                 Some(PiperVoiceInfo {
+                    gender: (config.num_speakers <= 1)
+                        .then(|| piper_gender(&name))
+                        .flatten(),
                     language,
                     sample_rate_hz: config.audio.sample_rate,
                     speakers: speakers.into_iter().map(|(_, n)| n).collect(),
@@ -113,18 +177,34 @@ impl Piper {
         voices
     }
 
-    /// The voice a request speaks with: the named one, else `en_US-joe-medium` when
-    /// installed, else the first English voice, else the first voice.
+    /// The voice a character of `gender` speaks with when it names none: of the installed
+    /// voices of that gender (any voice when `gender` is `None`), `en_US-joe-medium`, else
+    /// the first English one, else the first. `None` when no voice fits.
+    pub fn default_voice(&self, gender: Option<Gender>) -> Option<&PiperVoiceInfo> {
+        let fits: Vec<&PiperVoiceInfo> = self
+            .voices()
+            .iter()
+            .filter(|v| gender.is_none() || v.gender == gender)
+            .collect();
+        fits.iter()
+            .find(|v| v.name == "en_US-joe-medium")
+            .or_else(|| fits.iter().find(|v| v.language.starts_with("en")))
+            .or(fits.first())
+            .copied()
+    }
+
+    /// The voice a request speaks with: the named one, else the default voice for the
+    /// character's gender ([`Piper::default_voice`]), else for any gender.
     fn resolve(&self, voice: Option<&Voice>) -> Result<PathBuf> {
         let voices = self.voices();
         let wanted = voice.and_then(|v| v.voice.as_deref());
         let found = match wanted {
             Some(name) => voices.iter().find(|v| v.name == name),
-            None => voices
-                .iter()
-                .find(|v| v.name == "en_US-joe-medium")
-                .or_else(|| voices.iter().find(|v| v.language.starts_with("en")))
-                .or(voices.first()),
+            // `choose` sends a character whose gender is a rule elsewhere when no voice here
+            // has it; a preferred gender falls back to any voice.
+            None => self
+                .default_voice(voice.and_then(Voice::wanted_gender))
+                .or_else(|| self.default_voice(None)),
         };
         match (found, wanted) {
             (Some(v), _) => Ok(v.onnx.clone()),
@@ -219,11 +299,11 @@ fn speaker_id(voice: &Voice, config: &VoiceConfig) -> Result<Option<i64>> {
     }
 }
 
-/// Pitch and speed for a voice: what its entry sets, exactly; for what it leaves unset, a
-/// distinct style when onair gives the character a voice on a single-speaker model (a
-/// multi-speaker model gives it a speaker instead), else the voice's own.
-fn style(voice: &Voice, config: &VoiceConfig) -> (f64, f64) {
-    auto_style(voice, voice.auto_index.filter(|_| config.num_speakers <= 1))
+/// Pitch, formants and speed for a voice: what its entry sets, exactly; for what it leaves
+/// unset, a distinct variant when onair gives the character a voice on a single-speaker
+/// model (a multi-speaker model gives it a speaker instead), else the voice's own.
+fn style(voice: &Voice, config: &VoiceConfig) -> Variant {
+    variant(voice, voice.auto_index.filter(|_| config.num_speakers <= 1))
 }
 
 /// How a character speaks through a Piper voice, all choices made.
@@ -231,6 +311,7 @@ struct Cast {
     onnx: PathBuf,
     speaker: Option<i64>,
     pitch_semitones: f64,
+    formant_ratio: f64,
     speed: f64,
 }
 
@@ -250,6 +331,9 @@ impl Cast {
         if self.pitch_semitones != 0.0 {
             source.push_str(&format!(" pitch {:+}", self.pitch_semitones));
         }
+        if self.formant_ratio != 1.0 {
+            source.push_str(&format!(" formants x{}", self.formant_ratio));
+        }
         if self.speed != 1.0 {
             source.push_str(&format!(" speed {}", self.speed));
         }
@@ -259,12 +343,13 @@ impl Cast {
 
 impl Piper {
     fn cast_with(&self, voice: &Voice, config: &VoiceConfig, onnx: PathBuf) -> Result<Cast> {
-        let (pitch_semitones, speed) = style(voice, config);
+        let style = style(voice, config);
         Ok(Cast {
             speaker: speaker_id(voice, config)?,
             onnx,
-            pitch_semitones,
-            speed,
+            pitch_semitones: style.pitch_semitones,
+            formant_ratio: style.formant_ratio,
+            speed: style.speed,
         })
     }
 
@@ -375,8 +460,8 @@ impl Generator for Piper {
             });
         }
         // The shift keeps the length, so the sentence times hold.
-        if cast.pitch_semitones != 0.0 {
-            samples = shift_pitch(&samples, rate_hz, cast.pitch_semitones);
+        if cast.pitch_semitones != 0.0 || cast.formant_ratio != 1.0 {
+            samples = shift_voice(&samples, rate_hz, cast.pitch_semitones, cast.formant_ratio);
         }
         Ok(Clip {
             audio: AudioBuffer::from_mono(rate_hz, samples),

@@ -4,6 +4,8 @@
 //! Plain word rules, no model: every rule looks at words and their order, so the same brief
 //! always reads the same way.
 
+use crate::script::Gender;
+
 /// The kinds of piece the template planner writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Genre {
@@ -404,6 +406,8 @@ pub struct Person {
     pub title: String,
     /// Whether `title` is a name (no article in front).
     pub named: bool,
+    /// What the brief's words say of their gender ([`gender_of`]), for casting a voice.
+    pub gender: Option<Gender>,
 }
 
 impl Person {
@@ -413,6 +417,7 @@ impl Person {
             role: Some(role.to_owned()),
             title: role.to_owned(),
             named: false,
+            gender: role_gender(role),
         }
     }
 
@@ -991,6 +996,177 @@ fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
     out
 }
 
+/// Roles that say a gender.
+fn role_gender(role: &str) -> Option<Gender> {
+    const FEMALE: &[&str] = &[
+        "girl",
+        "mother",
+        "grandmother",
+        "queen",
+        "princess",
+        "witch",
+        "aunt",
+        "sister",
+        "daughter",
+        "wife",
+        "grandma",
+        "granny",
+        "mum",
+        "mom",
+        "actress",
+        "waitress",
+        "nun",
+        "landlady",
+        "woman",
+        "lady",
+        "heroine",
+    ];
+    const MALE: &[&str] = &[
+        "boy",
+        "father",
+        "grandfather",
+        "king",
+        "prince",
+        "wizard",
+        "uncle",
+        "brother",
+        "son",
+        "husband",
+        "grandpa",
+        "dad",
+        "monk",
+        "landlord",
+        "man",
+        "gentleman",
+    ];
+    if FEMALE.contains(&role) {
+        Some(Gender::Female)
+    } else if MALE.contains(&role) {
+        Some(Gender::Male)
+    } else {
+        None
+    }
+}
+
+/// First names common in English-language briefs, by the gender they most often name.
+const FEMALE_NAMES: &[&str] = &[
+    "ada",
+    "alice",
+    "amara",
+    "amelia",
+    "amy",
+    "anna",
+    "aisha",
+    "beth",
+    "camila",
+    "carla",
+    "charlotte",
+    "chloe",
+    "clara",
+    "daisy",
+    "diana",
+    "elena",
+    "eliza",
+    "ella",
+    "ellie",
+    "emily",
+    "emma",
+    "eva",
+    "fatima",
+    "fiona",
+    "grace",
+    "hannah",
+    "harper",
+    "helen",
+    "isabel",
+    "ivy",
+    "jane",
+    "jasmine",
+    "jess",
+    "jessica",
+    "julia",
+    "kate",
+    "laura",
+    "layla",
+    "lena",
+    "lily",
+    "linda",
+    "lucy",
+    "luna",
+    "maria",
+    "mary",
+    "maya",
+    "mia",
+    "nadia",
+    "nina",
+    "nora",
+    "olivia",
+    "priya",
+    "rachel",
+    "rosa",
+    "rose",
+    "ruby",
+    "sara",
+    "sarah",
+    "sofia",
+    "sophie",
+    "susan",
+    "zara",
+    "zoe",
+];
+const MALE_NAMES: &[&str] = &[
+    "adam", "ahmed", "ben", "carlos", "charles", "daniel", "david", "eli", "ethan", "felix",
+    "finn", "george", "harry", "henry", "hugo", "ian", "jack", "jacob", "james", "jamal", "john",
+    "jonas", "joe", "jose", "kai", "leo", "liam", "luca", "lucas", "marcus", "mark", "max",
+    "michael", "mohammed", "nathan", "noah", "oliver", "omar", "oscar", "owen", "paul", "peter",
+    "raj", "ravi", "sam", "samuel", "simon", "thomas", "tom", "victor", "william",
+];
+
+/// A person's gender as the brief's words give it: a role that says it (`grandmother`), a
+/// title (`Mrs.`, `Sir`), a word before the role (`female engineer`), a first name that
+/// usually names one gender, or the first pronoun after their mention (`she`, `his`).
+/// `None` when nothing says.
+pub fn gender_of(person: &Person, modifiers: &[&str], after: &str) -> Option<Gender> {
+    if let Some(g) = person.role.as_deref().and_then(role_gender) {
+        return Some(g);
+    }
+    for m in modifiers {
+        match *m {
+            "female" | "woman" | "lady" | "girl" => return Some(Gender::Female),
+            "male" | "man" | "boy" => return Some(Gender::Male),
+            _ => {}
+        }
+    }
+    let title = person.title.to_lowercase();
+    let mut parts = title.split_whitespace();
+    let first = parts.next().unwrap_or("").trim_end_matches('.');
+    match first {
+        "mrs" | "ms" | "miss" | "lady" | "madam" | "dame" => return Some(Gender::Female),
+        "mr" | "sir" | "lord" => return Some(Gender::Male),
+        _ => {}
+    }
+    let given = if TITLES.iter().any(|(t, _)| *t == first) {
+        parts.next().unwrap_or("")
+    } else {
+        first
+    };
+    if person.named {
+        if FEMALE_NAMES.contains(&given) {
+            return Some(Gender::Female);
+        }
+        if MALE_NAMES.contains(&given) {
+            return Some(Gender::Male);
+        }
+    }
+    after
+        .split(|c: char| !c.is_alphabetic())
+        .find_map(|w| match w.to_lowercase().as_str() {
+            "she" | "her" | "hers" | "herself" => Some(Gender::Female),
+            "he" | "him" | "his" | "himself" => Some(Gender::Male),
+            _ => None,
+        })
+}
+
 /// People (each once) and the running order from the mentions.
 fn running_order(text: &str, mentions: &[Mention]) -> (Vec<Person>, Vec<Vec<usize>>) {
     // A role that gets a name somewhere is that person everywhere.
@@ -1017,6 +1193,7 @@ fn running_order(text: &str, mentions: &[Mention]) -> (Vec<Person>, Vec<Vec<usiz
                 role: m.role.clone(),
                 title: m.name.clone().unwrap(),
                 named: true,
+                gender: None,
             }
         } else {
             let role = m.role.clone().unwrap();
@@ -1027,6 +1204,7 @@ fn running_order(text: &str, mentions: &[Mention]) -> (Vec<Person>, Vec<Vec<usiz
                 role: Some(role),
                 title: title.join(" "),
                 named: false,
+                gender: None,
             }
         };
         let idx = match people.iter().position(|p| p.character == person.character) {
@@ -1053,12 +1231,14 @@ fn running_order(text: &str, mentions: &[Mention]) -> (Vec<Person>, Vec<Vec<usiz
                     role: Some(role.clone()),
                     title: "Sam".into(),
                     named: true,
+                    gender: None,
                 };
                 people.push(Person {
                     character: "Alex".into(),
                     role: Some(role),
                     title: "Alex".into(),
                     named: true,
+                    gender: None,
                 });
                 order.push(people.len() - 1);
                 positions.push((m.end, m.end));
@@ -1076,6 +1256,27 @@ fn running_order(text: &str, mentions: &[Mention]) -> (Vec<Person>, Vec<Vec<usiz
             order.push(ci);
             positions.push((m.end, m.end));
         }
+    }
+    // What the words say of each person's gender: their own mention first, then the first
+    // pronoun after it that comes before anyone else is named.
+    for (idx, person) in people.iter_mut().enumerate() {
+        let Some(n) = order.iter().position(|&o| o == idx) else {
+            continue;
+        };
+        let (start, end) = positions[n];
+        let next = positions
+            .iter()
+            .zip(&order)
+            .filter(|((s, _), o)| *s >= end && **o != idx)
+            .map(|((s, _), _)| *s)
+            .min()
+            .unwrap_or(text.len());
+        let modifiers: Vec<&str> = mentions
+            .iter()
+            .filter(|m| m.start == start)
+            .flat_map(|m| m.modifier.iter().map(String::as_str))
+            .collect();
+        person.gender = gender_of(person, &modifiers, text.get(end..next).unwrap_or(""));
     }
     // Group: two people named one after the other talk together when the words between
     // them say so ("a reporter interviews the engineer", "Maya and Tom") and no step of the
@@ -1758,6 +1959,37 @@ mod tests {
         assert_eq!(a.flavour, Some("science fiction"));
         assert_eq!(a.setting.unwrap().name, "mission control");
         assert_eq!(a.length_s, None);
+    }
+
+    #[test]
+    fn genders_from_roles_titles_names_and_pronouns() {
+        let genders = |brief: &str| -> Vec<(String, Option<Gender>)> {
+            analyse(brief)
+                .people
+                .into_iter()
+                .map(|p| (p.character, p.gender))
+                .collect()
+        };
+        let (f, m) = (Some(Gender::Female), Some(Gender::Male));
+        assert_eq!(
+            genders(
+                "A news segment: the anchor Maya introduces a reporter, who interviews the \
+                 chief engineer about his new rover."
+            ),
+            [
+                ("Maya".to_owned(), f),
+                ("Reporter".to_owned(), None),
+                ("Engineer".to_owned(), m)
+            ]
+        );
+        assert_eq!(
+            genders("A bedtime story about a king and a witch."),
+            [("King".to_owned(), m), ("Witch".to_owned(), f)]
+        );
+        assert_eq!(
+            genders("An interview: Mr. Patel talks with Dr. Ada Okafor about her research."),
+            [("Mr. Patel".to_owned(), m), ("Dr. Okafor".to_owned(), f)]
+        );
     }
 
     #[test]

@@ -838,12 +838,13 @@ fn exchange(
 fn speeds(ctx: &Ctx) -> Vec<(String, f64)> {
     ctx.cast
         .iter()
-        .enumerate()
-        .map(|(i, p)| {
+        .map(|p| {
+            // Casting varies each voice's pace by a few percent either way; the estimate
+            // takes the voices' own.
             let s = if ctx.genre == Genre::Meditation {
                 0.9
             } else {
-                super::VOICE_SETTINGS[i % super::VOICE_SETTINGS.len()].1
+                1.0
             };
             (p.character.clone(), s)
         })
