@@ -210,6 +210,11 @@ impl Hibari {
         }
     }
 
+    /// The vocoder, for callers that change the frames before they are heard.
+    pub fn vocoder(&self) -> &Vocoder {
+        &self.vocoder
+    }
+
     pub fn sample_rate_hz(&self) -> u32 {
         SAMPLE_RATE_HZ
     }
