@@ -2,6 +2,7 @@
 //! (phoneme ids in, samples out); nothing outside this module touches a tensor.
 
 pub mod bert;
+pub mod hibari;
 pub mod llm;
 pub mod onnx;
 pub mod vits;

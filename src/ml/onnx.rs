@@ -8,6 +8,12 @@
 //! convolution attributes (dilation, stride, padding, groups) are kept by module path,
 //! because some hyper-parameters live only there.
 //!
+//! Dynamically quantized models (onnxruntime's `quantize_dynamic`) keep their linear layers as
+//! int8 matrices fed to `MatMulInteger` nodes, with a scale and zero point beside each; the
+//! bias is added a few nodes later. Such a weight is made available dequantized, in f32 and
+//! in PyTorch's `[out, in]` layout, under the name of that bias with `bias` read as `weight`
+//! (`m.head.bias` → `m.head.weight`, `…in_proj_bias` → `…in_proj_weight`).
+//!
 //! The protobuf messages are written by hand with the handful of fields we need (field
 //! numbers from `onnx/onnx.proto`); prost skips every other field.
 
@@ -41,6 +47,8 @@ struct GraphProto {
 struct NodeProto {
     #[prost(string, repeated, tag = "1")]
     input: Vec<String>,
+    #[prost(string, repeated, tag = "2")]
+    output: Vec<String>,
     #[prost(string, tag = "3")]
     name: String,
     #[prost(string, tag = "4")]
@@ -82,6 +90,8 @@ struct TensorProto {
 
 // TensorProto.DataType values.
 const ONNX_FLOAT: i32 = 1;
+const ONNX_UINT8: i32 = 2;
+const ONNX_INT8: i32 = 3;
 const ONNX_INT32: i32 = 6;
 const ONNX_INT64: i32 = 7;
 
@@ -183,6 +193,9 @@ impl OnnxWeights {
                 }
             }
         }
+        for (name, weight) in quantized_weights(&graph, &tensors).map_err(fail)? {
+            tensors.entry(name).or_insert(weight);
+        }
         Ok(OnnxWeights { tensors, convs })
     }
 
@@ -206,6 +219,78 @@ impl OnnxWeights {
     pub fn into_tensors(self) -> HashMap<String, Tensor> {
         self.tensors
     }
+}
+
+/// The int8 matrices of the graph's `MatMulInteger` nodes, dequantized and named after the
+/// bias their product receives (see the module docs). A matrix used by several nodes (a layer
+/// applied more than once) is returned once per node, under the same name.
+fn quantized_weights(
+    graph: &GraphProto,
+    tensors: &HashMap<String, Tensor>,
+) -> Result<Vec<(String, Tensor)>, String> {
+    let mut consumers: HashMap<&str, Vec<&NodeProto>> = HashMap::new();
+    let mut producer: HashMap<&str, &NodeProto> = HashMap::new();
+    for node in &graph.node {
+        for input in &node.input {
+            consumers.entry(input.as_str()).or_default().push(node);
+        }
+        for output in &node.output {
+            producer.insert(output.as_str(), node);
+        }
+    }
+    let scalar = |name: &str| -> Option<f32> {
+        let t = tensors.get(name)?;
+        (t.elem_count() == 1).then(|| {
+            t.flatten_all()
+                .ok()?
+                .to_vec1::<f32>()
+                .ok()?
+                .first()
+                .copied()
+        })?
+    };
+    let mut out = Vec::new();
+    for node in graph.node.iter().filter(|n| n.op_type == "MatMulInteger") {
+        let (Some(b), Some(product)) = (node.input.get(1), node.output.first()) else {
+            continue;
+        };
+        let Some(q) = tensors.get(b) else { continue };
+        let zero_point = node.input.get(3).and_then(|z| scalar(z)).unwrap_or(0.0);
+        // Follow the product (Cast, then Mul by the two scales) to the Add of the bias.
+        let (mut value, mut scale, mut bias) = (product.as_str(), None, None);
+        for _ in 0..4 {
+            let Some(&[next]) = consumers.get(value).map(Vec::as_slice) else {
+                break;
+            };
+            let other = next.input.iter().find(|i| i.as_str() != value);
+            match next.op_type.as_str() {
+                "Cast" => {}
+                "Mul" => {
+                    // The other factor is `a_scale × b_scale`; b's is the stored one.
+                    scale = other
+                        .and_then(|o| producer.get(o.as_str()))
+                        .and_then(|m| m.input.iter().find_map(|i| scalar(i)));
+                }
+                "Add" => {
+                    bias = other.filter(|o| o.ends_with("bias") && tensors.contains_key(*o));
+                    break;
+                }
+                _ => break,
+            }
+            let Some(o) = next.output.first() else { break };
+            value = o;
+        }
+        let (Some(bias), Some(scale)) = (bias, scale) else {
+            continue;
+        };
+        let name = format!("{}weight", bias.strip_suffix("bias").unwrap_or(bias));
+        let weight = ((q - f64::from(zero_point))
+            .and_then(|d| d * f64::from(scale))
+            .and_then(|d| d.t()?.contiguous()))
+        .map_err(|e| format!("{b}: {e}"))?;
+        out.push((name, weight));
+    }
+    Ok(out)
 }
 
 /// `/flow/flows.0/enc/in_layers.0/Conv` → `flow.flows.0.enc.in_layers.0`. Nodes without a
@@ -286,6 +371,16 @@ fn to_tensor(t: &TensorProto) -> Result<Tensor, String> {
                 }
             };
             check(values.len(), 8)?;
+            Tensor::from_vec(values, dims.as_slice(), dev)
+        }
+        ONNX_INT8 | ONNX_UINT8 => {
+            // Quantized weights and zero points: small integers, exact in f32.
+            let values: Vec<f32> = match (raw.is_empty(), t.data_type) {
+                (true, _) => t.int32_data.iter().map(|&v| v as f32).collect(),
+                (false, ONNX_INT8) => raw.iter().map(|&b| f32::from(b as i8)).collect(),
+                (false, _) => raw.iter().map(|&b| f32::from(b)).collect(),
+            };
+            check(values.len(), 1)?;
             Tensor::from_vec(values, dims.as_slice(), dev)
         }
         other => return Err(format!("unsupported ONNX data type {other}")),
@@ -371,6 +466,7 @@ mod tests {
         };
         let node = NodeProto {
             input: vec!["x".into(), "onnx::Conv_1".into(), "conv.bias".into()],
+            output: vec!["y".into()],
             name: "/conv/Conv".into(),
             op_type: "Conv".into(),
             attribute: vec![AttributeProto {

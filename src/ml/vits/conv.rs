@@ -153,6 +153,14 @@ impl Conv {
         })
     }
 
+    pub fn c_in(&self) -> usize {
+        self.c_in
+    }
+
+    pub fn c_out(&self) -> usize {
+        self.c_out
+    }
+
     /// `conv(lrelu(x)) + bias (+ residual)`; `slope` None skips the activation.
     pub fn forward(&self, x: &Signal, slope: Option<f32>, residual: Option<&Signal>) -> Signal {
         let (len, c_out) = (x.len(), self.c_out);

@@ -12,7 +12,7 @@
 //! convolution attributes ([`Config::from_onnx`]).
 
 mod approx;
-mod conv;
+pub(crate) mod conv;
 mod decoder;
 mod duration;
 mod flow;
