@@ -4,5 +4,6 @@
 pub mod bert;
 pub mod llm;
 pub mod onnx;
+pub mod oov;
 pub mod vits;
 pub mod voice;
