@@ -801,4 +801,110 @@ mod tests {
             wrong.join("\n")
         );
     }
+
+    #[test]
+    fn unknown_words_go_through_the_oov_net_as_in_the_reference() {
+        let Some(g2p) = g2p() else { return };
+        let oov = g2p.oov.as_ref().expect("the OOV net is loaded");
+        // Outputs of hibari's onnxruntime session for the same words.
+        assert_eq!(oov.read("Zyxoplenk").unwrap().as_deref(), Some("zˈIksəplˌɛŋk"));
+        assert_eq!(oov.read("Kazuhiro").unwrap().as_deref(), Some("kˌæzjuhˈiəɹO"));
+        // Longer than the net's 24-character window: read from its first 24 characters.
+        assert_eq!(
+            oov.read("Abcdefghijklmnopqrstuvwxyzabc").unwrap().as_deref(),
+            Some("əbkdɪfɡhˌAklmnˈɑpkɹstˌʌvwks")
+        );
+        assert_eq!(oov.read("日本").unwrap(), None);
+    }
+
+    #[test]
+    fn sentences_split_at_ends_but_not_after_titles_or_initials() {
+        let Some(g2p) = g2p() else { return };
+        let text =
+            "Dr. Smith arrived. J. K. Rowling wrote it! is this right? yes.\n\nNew paragraph here";
+        assert_eq!(
+            g2p.split_sentences(text),
+            [
+                "Dr. Smith arrived.",
+                "J. K. Rowling wrote it! is this right? yes.",
+                "New paragraph here"
+            ]
+        );
+        let chunks = g2p.phonemize_text(text).unwrap();
+        assert_eq!(chunks.len(), 3);
+        assert_eq!(chunks[0], "dˈɑktəɹ smˈɪθ əɹˈIvd.");
+    }
+
+    #[test]
+    fn long_sentences_are_cut_at_clauses_under_the_limit() {
+        let Some(g2p) = g2p() else { return };
+        let clause = "the orchestra played a long and beautiful symphony for the audience";
+        let sentence = format!("{}.", vec![clause; 12].join(", "));
+        let whole = g2p.phonemize(&sentence).unwrap();
+        assert!(whole.chars().count() > MAX_PHONEMES, "the test needs a long sentence");
+        let chunks = g2p.phonemize_text(&sentence).unwrap();
+        assert!(chunks.len() >= 2);
+        assert!(chunks.iter().all(|c| c.chars().count() <= MAX_PHONEMES), "{chunks:?}");
+        // Nothing is lost: the chunks joined with spaces are the whole sentence.
+        assert_eq!(chunks.join(" "), whole);
+    }
+
+    #[test]
+    fn phoneme_overrides_and_determinism() {
+        let Some(g2p) = g2p() else { return };
+        assert_eq!(g2p.phonemize("Say [onair](/ˈɑnˌɛɹ/) now.").unwrap(), "sˈA ˈɑnˌɛɹ nˈW.");
+        let text = "Welcome to Mars News, read by Zyxoplenk at 7:30 pm.";
+        assert_eq!(g2p.phonemize(text).unwrap(), g2p.phonemize(text).unwrap());
+    }
+
+    #[test]
+    fn odd_input_never_panics() {
+        let Some(g2p) = g2p() else { return };
+        let odd = [
+            "",
+            "   ",
+            "...",
+            "—",
+            "''",
+            "-",
+            "$",
+            "€.",
+            "9999999999999999999999999999999999999999999999",
+            "1.2.3.4.5",
+            "-.5",
+            "$.",
+            "12:99 pm",
+            "99/99/9999",
+            "🎉🎉 party 🎉",
+            "日本語のテキスト",
+            "Ωμέγα and ДА",
+            "a\u{0}b\u{7}c",
+            "[broken](link",
+            "[x](/)",
+            "IV. V. X.",
+            "'''''",
+            "word-'-word",
+            "٣٤٥ and ²³",
+            "ﬁne ＡＢＣ",
+        ];
+        for text in odd {
+            g2p.phonemize(text).unwrap();
+            g2p.phonemize_text(text).unwrap();
+        }
+        assert_eq!(g2p.phonemize("").unwrap(), "");
+    }
+
+    #[test]
+    fn missing_assets_name_the_file_and_the_fix() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = G2p::load(dir.path()).err().expect("nothing to load");
+        let message = err.to_string();
+        assert!(matches!(err, Error::MissingAsset { .. }), "{message}");
+        assert!(message.contains("run scripts/setup"), "{message}");
+        // Corrupt files are errors too, not panics.
+        std::fs::write(dir.path().join("normalize.json"), "{not json").unwrap();
+        assert!(G2p::with_oov(dir.path(), None).is_err());
+        std::fs::write(dir.path().join("tagger.json.gz"), "not gzip").unwrap();
+        assert!(read_json_gz::<serde_json::Value>(&dir.path().join("tagger.json.gz")).is_err());
+    }
 }
