@@ -5,5 +5,6 @@ pub mod bert;
 pub mod hibari;
 pub mod llm;
 pub mod onnx;
+pub mod oov;
 pub mod vits;
 pub mod voice;
