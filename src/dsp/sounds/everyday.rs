@@ -1,11 +1,13 @@
 //! Everyday sounds of home and town that the other families lack: the beepers of a
 //! pedestrian crossing and a microwave, a wailing air-raid siren, a phone vibrating on a
 //! table, high heels, hail drumming on a car roof, a waterfall, a magic sparkle, a key
-//! turning in a lock, and leaves (rustled by a breeze, crunched underfoot).
+//! turning in a lock, leaves (rustled by a breeze, crunched underfoot), a stone plopping into
+//! a pond, and the kitchen and workshop: chopping, hammering a nail, sawing a plank.
 
 use super::foley::{add_crunch, step_schedule};
 use super::nature::poisson_times;
 use super::signals::piezo;
+use super::water::add_rising_bubble;
 use super::{Hit, Scene, Stereo, add_hit, pan_gains};
 use crate::dsp::envelope::{adsr_gain, swell_gain};
 use crate::dsp::filter::{Biquad, OnePoleHighpass, OnePoleLowpass};
@@ -605,6 +607,189 @@ pub fn footsteps_leaves(scene: &Scene) -> Stereo {
     out
 }
 
+/// A stone dropped into a pond: a small, sharp slap as it breaks the surface, then the
+/// "plop" itself (the air cavity it drags down pinches off and rings as one big bubble, a
+/// round tone of a few hundred hertz gliding up) and a few droplets falling back. A bigger
+/// stone plops lower. `count` stones, a moment apart.
+pub fn plop(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let count = scene.params.count.unwrap_or(1).clamp(1, 20) as usize;
+    let spacing_s = 0.7;
+    let starts = scene.group_starts("plops", 0.03, spacing_s * count as f32, (1.5, 5.0));
+    let mut rng = scene.rng.fork("plop");
+    let mut out = Stereo::silence(scene.frames);
+    let slap = Hit {
+        modes: &[],
+        noise_amp: 1.0,
+        noise_decay_s: 0.002,
+        noise_centre_hz: 2500.0,
+        noise_q: 0.7,
+    };
+    for &start in &starts {
+        for k in 0..count {
+            let jitter_s = if k == 0 { 0.0 } else { 0.1 * rng.next_f32() };
+            let at = start + scene.frames_for(spacing_s * k as f32 + jitter_s);
+            if at >= scene.frames {
+                break;
+            }
+            let pan = 0.3 * rng.bipolar();
+            add_hit(&mut out, sr, &mut rng, at, 0.25 + 0.2 * i, pan, 1.0, &slap);
+            let f = (300.0 + 300.0 * rng.next_f32()) * (1.3 - 0.6 * i);
+            let decay_s = 0.04 + 0.03 * rng.next_f32();
+            let cavity = at + scene.frames_for(0.02 + 0.01 * rng.next_f32());
+            add_rising_bubble(&mut out, sr, cavity, f, 1.8, decay_s, 1.0, pan);
+            for _ in 0..3 + (5.0 * i) as usize {
+                let d = at + scene.frames_for(0.12 + 0.25 * rng.next_f32());
+                let f = 900.0 + 1600.0 * rng.next_f32();
+                let decay_s = 0.006 + 0.008 * rng.next_f32();
+                let amp = 0.06 + 0.14 * rng.next_f32();
+                add_rising_bubble(&mut out, sr, d, f, 1.4, decay_s, amp, pan + 0.3 * rng.bipolar());
+            }
+        }
+    }
+    out
+}
+
+/// A knife chopping vegetables on a wooden board: a quick, even "tok tok tok", three or
+/// four chops a second in runs of a handful with a pause to gather the pieces. Each chop
+/// is the crisp crunch of the blade through the vegetable and its knock on the board (a
+/// hollow, woody ring between 400 Hz and 2 kHz). `count` chops.
+pub fn chopping(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let interval_s = 0.26 / scene.params.pace.clamp(0.3, 3.0);
+    let mut rng = scene.rng.fork("chop");
+    let board = Hit {
+        modes: &[(430.0, 0.03, 0.6), (900.0, 0.02, 0.4), (1900.0, 0.01, 0.25)],
+        noise_amp: 1.0,
+        noise_decay_s: 0.002,
+        noise_centre_hz: 3000.0,
+        noise_q: 0.8,
+    };
+    let max_chops = scene.params.count.map_or(usize::MAX, |c| c.max(1) as usize);
+    let mut out = Stereo::silence(scene.frames);
+    let (mut t, mut k, mut run) = (0.08, 0, 6 + rng.below(5));
+    while k < max_chops {
+        let at = scene.frames_for(t);
+        if at >= scene.frames {
+            break;
+        }
+        let gain = (0.75 + 0.25 * rng.next_f32()) * (0.7 + 0.3 * i);
+        let tune = 0.96 + 0.08 * rng.next_f32();
+        let cut = at.saturating_sub(scene.frames_for(0.02));
+        add_crunch(&mut out, sr, &mut rng, cut, 0.025, 0.6, 30, (2000.0, 7000.0), gain * 0.3, 0.0);
+        add_hit(&mut out, sr, &mut rng, at, gain, 0.05, tune, &board);
+        k += 1;
+        run -= 1;
+        t += interval_s * (0.93 + 0.14 * rng.next_f32());
+        if run == 0 {
+            t += 0.5 + 0.5 * rng.next_f32();
+            run = 6 + rng.below(5);
+        }
+    }
+    out
+}
+
+/// Hammering a nail into wood: steady blows, about one and a half a second. Each is the
+/// steel face striking the nail head, a bright ring of nail and hammer (2 to 6 kHz,
+/// climbing as the nail goes in and its free length shortens) over the dull thump of the
+/// wood. `count` blows.
+pub fn hammer(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let interval_s = 0.65 / scene.params.pace.clamp(0.3, 3.0);
+    let mut rng = scene.rng.fork("hammer");
+    let max_blows = scene.params.count.map_or(usize::MAX, |c| c.max(1) as usize);
+    let mut out = Stereo::silence(scene.frames);
+    let (mut t, mut k) = (0.05, 0);
+    // A nail takes eight to a dozen blows; then the next one starts, long again.
+    let mut nail_blows = 8 + rng.below(5);
+    let mut on_nail = 0;
+    while k < max_blows {
+        let at = scene.frames_for(t);
+        if at >= scene.frames {
+            break;
+        }
+        let depth = on_nail as f32 / nail_blows as f32;
+        let rise = 1.0 + 0.3 * depth;
+        let modes = [
+            (2300.0 * rise, 0.05, 0.45),
+            (3900.0 * rise, 0.03, 0.3),
+            (6100.0 * rise, 0.015, 0.15),
+            (190.0, 0.03, 0.6),
+            (540.0, 0.02, 0.35),
+        ];
+        let blow = Hit {
+            modes: &modes,
+            noise_amp: 1.5,
+            noise_decay_s: 0.002,
+            noise_centre_hz: 2500.0,
+            noise_q: 0.7,
+        };
+        let gain = (0.8 + 0.2 * rng.next_f32()) * (0.7 + 0.3 * i);
+        let tune = 0.98 + 0.04 * rng.next_f32();
+        add_hit(&mut out, sr, &mut rng, at, gain, 0.0, tune, &blow);
+        k += 1;
+        on_nail += 1;
+        t += interval_s * (0.9 + 0.2 * rng.next_f32());
+        if on_nail == nail_blows {
+            on_nail = 0;
+            nail_blows = 8 + rng.below(5);
+            t += 1.0 + rng.next_f32();
+        }
+    }
+    out
+}
+
+/// Sawing through a plank by hand: long strokes back and forth, each a rasp (every tooth
+/// tears at the wood, a couple of hundred a second as the blade moves fastest mid-stroke),
+/// loudest on the cutting push, the plank resonating beneath. `count` strokes.
+pub fn saw(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let pace = scene.params.pace.clamp(0.3, 3.0);
+    let mut rng = scene.rng.fork("saw");
+    let (push_s, pull_s) = (0.45 / pace, 0.4 / pace);
+    let teeth_hz = 200.0 + 60.0 * rng.next_f32();
+    let strokes = scene.params.count.map_or(usize::MAX, |c| c.max(1) as usize);
+    let mut noise = WhiteNoise::new(scene.rng.fork("rasp"));
+    let mut rasp_bp = Biquad::bandpass(sr, 2800.0, 0.8);
+    let mut plank = [(330.0, 6.0, 0.5), (780.0, 6.0, 0.35), (1500.0, 5.0, 0.2)]
+        .map(|(f, q, g)| (Biquad::bandpass(sr, f, q), g));
+    let mut out = Stereo::silence(scene.frames);
+    let (mut t0, mut k, mut tooth) = (0.05f32, 0usize, 0.0f32);
+    let mut len_s = push_s;
+    for n in 0..scene.frames {
+        let t = n as f32 / sr;
+        if t < 0.05 {
+            continue;
+        }
+        while t >= t0 + len_s {
+            t0 += len_s;
+            k += 1;
+            len_s = if k % 2 == 0 { push_s } else { pull_s };
+        }
+        if k >= strokes {
+            break;
+        }
+        let pos = (t - t0) / len_s;
+        // The blade's speed: from rest, fastest mid-stroke, to rest.
+        let speed = (std::f32::consts::PI * pos).sin();
+        let cutting = if k % 2 == 0 { 1.0 } else { 0.45 };
+        tooth = (tooth + teeth_hz * speed / sr).fract();
+        let bite = (1.0 - tooth).powi(6);
+        let x = noise.next_sample() * (0.25 + bite) * speed * cutting * (0.7 + 0.3 * i);
+        let mut s = rasp_bp.process(x) * 0.6;
+        for (f, g) in &mut plank {
+            s += f.process(x) * *g;
+        }
+        out.left[n] = s;
+        out.right[n] = s;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -819,8 +1004,61 @@ mod tests {
     }
 
     #[test]
+    fn a_stone_plops_with_a_low_rising_bubble() {
+        let x = render(plop, 1.0, SoundParams::default());
+        let ring = span(&x, 0.06, 0.1);
+        let early = peak_hz(ring, SR, 150.0, 1200.0, 5.0);
+        assert!((200.0..900.0).contains(&early), "{early}");
+        let later = peak_hz(span(&x, 0.12, 0.18), SR, 150.0, 2000.0, 5.0);
+        assert!(later > early, "{early} {later}");
+        // Over in a moment: the droplets are faint and gone by half a second.
+        assert!(rms(span(&x, 0.6, 1.0)) < 0.02 * rms(span(&x, 0.03, 0.15)));
+        let x = render(plop, 2.4, counted(3));
+        assert_eq!(bursts(&x, SR, 0.4), 3);
+    }
+
+    #[test]
+    fn chopping_knocks_a_woody_board_about_four_times_a_second() {
+        let x = render(chopping, 2.0, counted(6));
+        let hits = onsets(&x, SR, 0.2, 0.1);
+        assert_eq!(hits.len(), 6, "{hits:?}");
+        let gaps: Vec<f32> = hits.windows(2).map(|w| w[1] - w[0]).collect();
+        assert!(gaps.iter().all(|g| (0.2..0.32).contains(g)), "{gaps:?}");
+        let c = centroid_hz(span(&x, 0.0, 1.6), SR, 100.0, 8000.0, 20.0);
+        assert!((500.0..2500.0).contains(&c), "{c}");
+    }
+
+    #[test]
+    fn hammer_blows_ring_higher_as_the_nail_goes_in() {
+        let x = render(hammer, 5.0, counted(7));
+        let hits = onsets(&x, SR, 0.2, 0.3);
+        assert_eq!(hits.len(), 7, "{hits:?}");
+        let ring = |t: f32| peak_hz(span(&x, t + 0.01, t + 0.1), SR, 1800.0, 3500.0, 5.0);
+        let (first, last) = (ring(hits[0]), ring(hits[6]));
+        assert!(last > 1.1 * first, "{first} {last}");
+        // A bright ring, not only a thump: the nail's mode carries real power.
+        let blow = span(&x, hits[0], hits[0] + 0.1);
+        let share = band_share(blow, SR, (100.0, 8000.0), (1800.0, 8000.0), 20.0);
+        assert!(share > 0.2, "{share}");
+    }
+
+    #[test]
+    fn sawing_rasps_at_the_tooth_rate_in_strokes() {
+        let x = render(saw, 3.5, counted(4));
+        assert_eq!(bursts(&x, SR, 0.3), 4);
+        // Within a push, the level buzzes at a couple of hundred teeth a second.
+        let (rate, strength) = modulation(span(&x, 0.15, 0.4), SR, 100.0, 400.0);
+        assert!((150.0..300.0).contains(&rate), "{rate}");
+        assert!(strength > 0.2, "{strength}");
+        // The push cuts, the pull only rides back: pushes are louder.
+        let push = rms(span(&x, 0.15, 0.4));
+        let pull = rms(span(&x, 0.6, 0.8));
+        assert!(push > 1.5 * pull, "{push} {pull}");
+    }
+
+    #[test]
     fn every_sound_is_seeded_and_exactly_as_long_as_asked() {
-        let all: [fn(&Scene) -> Stereo; 11] = [
+        let all: [fn(&Scene) -> Stereo; 15] = [
             crossing_beep,
             microwave,
             air_raid_siren,
@@ -832,6 +1070,10 @@ mod tests {
             lock,
             rustling_leaves,
             footsteps_leaves,
+            plop,
+            chopping,
+            hammer,
+            saw,
         ];
         for f in all {
             for (frames, sr) in [(1, 8000.0), (37, 22_050.0), (20_000, 44_100.0)] {

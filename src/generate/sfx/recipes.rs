@@ -82,7 +82,7 @@ pub fn find_recipe(name: &str) -> Option<&'static Recipe> {
     RECIPES.iter().find(|r| r.name == name)
 }
 
-static RECIPES: [Recipe; 97] = [
+static RECIPES: [Recipe; 101] = [
     Recipe {
         name: "rain",
         about: "steady rain falling on a roof and the ground",
@@ -1939,7 +1939,7 @@ static RECIPES: [Recipe; 97] = [
     },
     Recipe {
         name: "magic-sparkle",
-        about: "a magical sparkle, a twinkling glissando like fairy dust",
+        about: "a magical sparkle of twinkling chimes, like fairy dust",
         group: "transitions",
         keywords: &[
             "magic",
@@ -2007,5 +2007,63 @@ static RECIPES: [Recipe; 97] = [
         counted_length_s: Some((0.4, 0.55)),
         space: Space::Dry,
         render: everyday::footsteps_leaves,
+    },
+    Recipe {
+        name: "plop",
+        about: "a stone plopping into a pond",
+        group: "water",
+        keywords: &["plop", "plonk", "kerplunk", "stone into water", "pebble"],
+        hints: &["pond", "stone", "rock", "lake", "throw", "drop", "skim", "water"],
+        shape: Shape::OneShot,
+        natural_length_s: 1.0,
+        counted_length_s: Some((0.4, 0.7)),
+        space: Space::Dry,
+        render: everyday::plop,
+    },
+    Recipe {
+        name: "chopping",
+        about: "a knife chopping vegetables on a wooden chopping board",
+        group: "foley",
+        keywords: &[
+            "chop",
+            "chopping",
+            "dice",
+            "dicing",
+            "chopping board",
+            "cutting board",
+            "mince",
+        ],
+        hints: &[
+            "knife", "vegetable", "carrot", "onion", "kitchen", "cook", "board", "salad",
+        ],
+        shape: Shape::Texture,
+        natural_length_s: 4.0,
+        counted_length_s: Some((0.3, 0.26)),
+        space: Space::Small,
+        render: everyday::chopping,
+    },
+    Recipe {
+        name: "hammer",
+        about: "hammering nails into wood",
+        group: "foley",
+        keywords: &["hammer", "hammering", "nail", "hammer and nail", "nailing"],
+        hints: &["wood", "workshop", "diy", "carpenter", "build", "shed", "fence"],
+        shape: Shape::Texture,
+        natural_length_s: 5.0,
+        counted_length_s: Some((0.4, 0.65)),
+        space: Space::Small,
+        render: everyday::hammer,
+    },
+    Recipe {
+        name: "saw",
+        about: "sawing through a plank of wood with a hand saw",
+        group: "foley",
+        keywords: &["saw", "sawing", "handsaw", "hand saw", "saw through"],
+        hints: &["plank", "wood", "timber", "workshop", "carpenter", "log", "diy"],
+        shape: Shape::Texture,
+        natural_length_s: 5.0,
+        counted_length_s: Some((0.3, 0.43)),
+        space: Space::Small,
+        render: everyday::saw,
     },
 ];
