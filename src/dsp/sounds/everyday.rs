@@ -2,7 +2,8 @@
 //! pedestrian crossing and a microwave, a wailing air-raid siren, a phone vibrating on a
 //! table, high heels, hail drumming on a car roof, a waterfall, a magic sparkle, a key
 //! turning in a lock, leaves (rustled by a breeze, crunched underfoot), a stone plopping into
-//! a pond, and the kitchen and workshop: chopping, hammering a nail, sawing a plank.
+//! a pond, the kitchen and workshop (chopping, hammering a nail, sawing a plank), bees, and
+//! engines: a steam train, a diesel generator, an outboard motor.
 
 use super::foley::{add_crunch, step_schedule};
 use super::nature::poisson_times;
@@ -790,6 +791,215 @@ pub fn saw(scene: &Scene) -> Stereo {
     out
 }
 
+/// A steam locomotive chugging along: the exhaust beats of its two double-acting cylinders,
+/// four chuffs to each turn of the driving wheels (a burst of steam up the chimney, the
+/// first of each turn strongest), over the low rumble of the train and the clickety-clack
+/// of its wheels over the rail joints. A harder-working engine chuffs faster.
+pub fn steam_train(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let mut rng = scene.rng.fork("steam");
+    let chuff_hz = (2.6 + 2.5 * i) * (0.92 + 0.16 * rng.next_f32());
+    let accents = [1.0, 0.55, 0.8, 0.5];
+    let mut pink = PinkNoise::new(scene.rng.fork("steam-noise"));
+    let mut deep = PinkNoise::new(scene.rng.fork("rumble"));
+    let mut chimney = Biquad::bandpass(sr, 800.0, 0.6);
+    let mut hiss = Biquad::highpass(sr, 3000.0, 0.7);
+    let mut rumble_lp = Biquad::lowpass(sr, 110.0, 0.7);
+    let mut out = Stereo::silence(scene.frames);
+    let decay_s = 0.3 / chuff_hz;
+    let mut phase = 0.0f32;
+    let mut beat = 0usize;
+    let mut strength = accents[0];
+    for n in 0..scene.frames {
+        phase += chuff_hz / sr;
+        if phase >= 1.0 {
+            phase -= 1.0;
+            beat = (beat + 1) % 4;
+            strength = accents[beat] * (0.85 + 0.3 * rng.next_f32());
+        }
+        let t = phase / chuff_hz;
+        let env = (t / 0.015).min(1.0) * (-t / decay_s).exp() * strength;
+        let w = pink.next_sample();
+        let steam = chimney.process(w) * 0.9 + hiss.process(w) * 0.15;
+        let s = steam * env + rumble_lp.process(deep.next_sample()) * 0.15;
+        out.left[n] = s;
+        out.right[n] = s;
+    }
+    // Rail joints every 18 m; each bogie's two axles 2.5 m apart cross them in turn.
+    let speed_m_s = chuff_hz / 4.0 * 5.5;
+    let joint_s = 18.0 / speed_m_s;
+    let axle_s = 2.5 / speed_m_s;
+    let clack = Hit {
+        modes: &[(950.0, 0.02, 0.4), (2400.0, 0.012, 0.3), (160.0, 0.03, 0.4)],
+        noise_amp: 1.0,
+        noise_decay_s: 0.002,
+        noise_centre_hz: 3000.0,
+        noise_q: 0.8,
+    };
+    let mut t = 0.1 + joint_s * rng.next_f32();
+    while scene.frames_for(t) < scene.frames {
+        for k in 0..2 {
+            let at = scene.frames_for(t + axle_s * k as f32);
+            if at < scene.frames {
+                let g = 0.18 + 0.05 * rng.next_f32();
+                add_hit(&mut out, sr, &mut rng, at, g, 0.2, 1.0, &clack);
+            }
+        }
+        t += joint_s;
+    }
+    soft_edges(scene, &mut out, 0.3, 0.4);
+    out
+}
+
+/// Bees buzzing around a flower bed: several insects, each the buzz of its wings beating
+/// 200 to 260 times a second, rich in harmonics, drifting nearer and farther (louder and
+/// brighter, the pitch bending a little as it turns) and across. More bees when busy.
+pub fn bees(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let count = 4 + (8.0 * i) as usize;
+    let mut out = Stereo::silence(scene.frames);
+    for b in 0..count {
+        let mut rng = scene.rng.fork(&format!("bee-{b}"));
+        let f = 200.0 + 60.0 * rng.next_f32();
+        let mut osc = Saw::new(sr, rng.next_f32());
+        // The flight is updated every 32 samples, so its drifts run at that rate.
+        let block_hz = sr / 32.0;
+        let mut near = Drift::new(rng.fork("near"), block_hz, 0.8, 0.05, 1.0);
+        let mut bend = Drift::new(rng.fork("bend"), block_hz, 2.0, 0.97, 1.03);
+        let mut side = Drift::new(rng.fork("side"), block_hz, 0.4, -0.8, 0.8);
+        let mut lp = OnePoleLowpass::new(sr, 2000.0);
+        let (mut gains, mut level, mut pitch) = ((0.7, 0.7), 0.0f32, f);
+        for n in 0..scene.frames {
+            if n % 32 == 0 {
+                let d = near.next_sample();
+                level = d * d;
+                pitch = f * bend.next_sample();
+                gains = pan_gains(side.next_sample());
+                lp.set_cutoff(sr, 800.0 + 3500.0 * d);
+            }
+            let x = lp.process(osc.next_sample(pitch)) * level * 0.3;
+            out.left[n] += x * gains.0;
+            out.right[n] += x * gains.1;
+        }
+    }
+    soft_edges(scene, &mut out, 0.3, 0.3);
+    out
+}
+
+/// An engine heard as its exhaust: `firing_hz` pulses a second, each of its own strength
+/// and a little early or late, ringing `pipe` resonances `(Hz, Q, gain)`; `knock` adds the
+/// sharp rattle of each combustion (a diesel's clatter).
+fn add_exhaust(
+    scene: &Scene,
+    out: &mut Stereo,
+    firing_hz: f32,
+    pipe: &[(f32, f32, f32)],
+    knock: f32,
+) -> Vec<usize> {
+    let sr = scene.sample_rate_hz;
+    let mut rng = scene.rng.fork("exhaust");
+    let mut noise = WhiteNoise::new(scene.rng.fork("combustion"));
+    let mut wander = Drift::new(scene.rng.fork("governor"), sr, 0.8, 0.97, 1.03);
+    let mut bank: Vec<(Biquad, f32)> = pipe
+        .iter()
+        .map(|&(f, q, g)| (Biquad::bandpass(sr, f, q), g))
+        .collect();
+    let mut knock_hp = Biquad::highpass(sr, 2500.0, 0.7);
+    let mut lp = Biquad::lowpass(sr, 1500.0, 0.7);
+    let pulse_keep = (-1.0 / (0.006 * sr)).exp();
+    let knock_keep = (-1.0 / (0.002 * sr)).exp();
+    let (mut phase, mut pulse, mut amp, mut clatter) = (0.0f32, 0.0f32, 1.0f32, 0.0f32);
+    let mut firings = Vec::new();
+    for n in 0..scene.frames {
+        phase += firing_hz * wander.next_sample() / sr;
+        if phase >= 1.0 {
+            phase -= 1.0 + 0.05 * rng.bipolar();
+            phase = phase.max(0.0);
+            pulse = 1.0;
+            amp = 0.75 + 0.5 * rng.next_f32();
+            clatter = knock * (0.7 + 0.6 * rng.next_f32());
+            firings.push(n);
+        }
+        let w = noise.next_sample();
+        let excite = pulse * amp * (1.0 + 0.4 * w);
+        pulse *= pulse_keep;
+        let mut s = 0.0;
+        for (f, g) in &mut bank {
+            s += f.process(excite) * *g;
+        }
+        let k = knock_hp.process(w * clatter) * 0.3;
+        clatter *= knock_keep;
+        let y = lp.process(s + excite * 0.1) + k;
+        out.left[n] += y;
+        out.right[n] += y;
+    }
+    firings
+}
+
+/// A diesel generator running: a single-cylinder diesel chugging at about 25 firings a
+/// second, each with the hard clatter of diesel combustion, the alternator's 100 Hz hum
+/// under it and the cooling fan's rush of air. Steady: a governor holds its speed.
+pub fn generator(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let mut rng = scene.rng.fork("generator");
+    let firing_hz = 23.0 + 4.0 * rng.next_f32();
+    let mut out = Stereo::silence(scene.frames);
+    let pipe = [(75.0, 3.0, 1.0), (180.0, 4.0, 0.6), (420.0, 3.0, 0.3)];
+    add_exhaust(scene, &mut out, firing_hz, &pipe, 0.6 + 0.4 * i);
+    let mut hum = Sine::new(sr, 0.0);
+    let mut hum2 = Sine::new(sr, 0.0);
+    let mut fan = PinkNoise::new(scene.rng.fork("fan"));
+    let mut fan_bp = Biquad::bandpass(sr, 1200.0, 0.5);
+    for n in 0..scene.frames {
+        let y = 0.04 * hum.next_sample(100.0) + 0.02 * hum2.next_sample(200.0)
+            + fan_bp.process(fan.next_sample()) * 0.05;
+        out.left[n] += y;
+        out.right[n] += y;
+    }
+    soft_edges(scene, &mut out, 0.3, 0.3);
+    out
+}
+
+/// A small outboard motor puttering across a lake: a two-stroke idling at about 15
+/// firings a second, its exhaust bubbling out under water (a muffled, burbling "putt-putt"
+/// with a rush of bubbles at each beat), the whine of its gears faintly above, and the
+/// water slapping the hull.
+pub fn boat_motor(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let mut rng = scene.rng.fork("outboard");
+    let firing_hz = (13.0 + 4.0 * rng.next_f32()) * (0.9 + 0.5 * i);
+    let mut out = Stereo::silence(scene.frames);
+    let pipe = [(110.0, 3.0, 1.0), (260.0, 4.0, 0.5), (600.0, 3.0, 0.2)];
+    let firings = add_exhaust(scene, &mut out, firing_hz, &pipe, 0.15);
+    // Under water the exhaust leaves as bubbles.
+    for at in firings {
+        for _ in 0..2 {
+            let d = at + scene.frames_for(0.01 + 0.03 * rng.next_f32());
+            let f = 150.0 + 350.0 * rng.next_f32();
+            let amp = 0.05 + 0.1 * rng.next_f32();
+            add_rising_bubble(&mut out, sr, d, f, 1.5, 0.02, amp, 0.2 * rng.bipolar());
+        }
+    }
+    let mut gear = Sine::new(sr, 0.0);
+    let gear_hz = firing_hz * 60.0;
+    let mut water = PinkNoise::new(scene.rng.fork("lapping"));
+    let mut water_bp = Biquad::bandpass(sr, 700.0, 0.8);
+    let mut slap = Drift::new(scene.rng.fork("slap"), sr, 3.0, 0.0, 1.0);
+    for n in 0..scene.frames {
+        let sl = slap.next_sample();
+        let y = 0.004 * gear.next_sample(gear_hz)
+            + water_bp.process(water.next_sample()) * sl * sl * 0.12;
+        out.left[n] += y;
+        out.right[n] += y * 0.9;
+    }
+    soft_edges(scene, &mut out, 0.3, 0.3);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1057,8 +1267,56 @@ mod tests {
     }
 
     #[test]
+    fn a_steam_train_chuffs_four_times_a_second() {
+        let x = render(steam_train, 6.0, SoundParams::default());
+        let body = span(&x, 0.5, 5.5);
+        // Chuffs: the 10 ms level repeats three to five and a half times a second.
+        let env = envelope(body, SR, 0.01);
+        let (rate, strength) = (18..=33)
+            .map(|lag| (100.0 / lag as f32, autocorrelation(&env, lag)))
+            .fold((0.0, f32::MIN), |m, p| if p.1 > m.1 { p } else { m });
+        assert!((3.0..5.5).contains(&rate), "{rate}");
+        assert!(strength > 0.25, "{strength}");
+    }
+
+    #[test]
+    fn bees_buzz_at_a_wingbeat_and_wander() {
+        let x = render(bees, 4.0, SoundParams::default());
+        let f = peak_hz(span(&x, 0.5, 3.5), SR, 150.0, 320.0, 2.0);
+        assert!((190.0..275.0).contains(&f), "{f}");
+        // Harmonics: a buzz, not a hum.
+        let share = band_share(span(&x, 0.5, 3.5), SR, (150.0, 3000.0), (400.0, 3000.0), 5.0);
+        assert!(share > 0.2, "{share}");
+        let env = envelope(span(&x, 0.5, 3.5), SR, 0.1);
+        let (lo, hi) = env
+            .iter()
+            .fold((f32::MAX, 0.0f32), |(a, b), &e| (a.min(e), b.max(e)));
+        assert!(hi > 1.3 * lo, "{lo} {hi}");
+    }
+
+    #[test]
+    fn a_generator_chugs_steadily_near_25_hz_with_a_clatter() {
+        let x = render(generator, 3.0, SoundParams::default());
+        let (rate, strength) = modulation(span(&x, 0.5, 2.5), SR, 15.0, 40.0);
+        assert!((20.0..30.0).contains(&rate), "{rate}");
+        assert!(strength > 0.3, "{strength}");
+        let share = band_share(span(&x, 0.5, 2.5), SR, (20.0, 8000.0), (2500.0, 8000.0), 20.0);
+        assert!(share > 0.001, "{share}");
+    }
+
+    #[test]
+    fn an_outboard_putters_slower_and_bubbles() {
+        let x = render(boat_motor, 3.0, SoundParams::default());
+        let (rate, strength) = modulation(span(&x, 0.5, 2.5), SR, 8.0, 30.0);
+        assert!((11.0..21.0).contains(&rate), "{rate}");
+        assert!(strength > 0.2, "{strength}");
+        let c = centroid_hz(span(&x, 0.5, 2.5), SR, 20.0, 4000.0, 10.0);
+        assert!(c < 800.0, "{c}");
+    }
+
+    #[test]
     fn every_sound_is_seeded_and_exactly_as_long_as_asked() {
-        let all: [fn(&Scene) -> Stereo; 15] = [
+        let all: [fn(&Scene) -> Stereo; 19] = [
             crossing_beep,
             microwave,
             air_raid_siren,
@@ -1074,6 +1332,10 @@ mod tests {
             chopping,
             hammer,
             saw,
+            steam_train,
+            bees,
+            generator,
+            boat_motor,
         ];
         for f in all {
             for (frames, sr) in [(1, 8000.0), (37, 22_050.0), (20_000, 44_100.0)] {

@@ -82,7 +82,7 @@ pub fn find_recipe(name: &str) -> Option<&'static Recipe> {
     RECIPES.iter().find(|r| r.name == name)
 }
 
-static RECIPES: [Recipe; 101] = [
+static RECIPES: [Recipe; 105] = [
     Recipe {
         name: "rain",
         about: "steady rain falling on a roof and the ground",
@@ -2065,5 +2065,69 @@ static RECIPES: [Recipe; 101] = [
         counted_length_s: Some((0.3, 0.43)),
         space: Space::Small,
         render: everyday::saw,
+    },
+    Recipe {
+        name: "steam-train",
+        about: "a steam train chugging along the tracks",
+        group: "mechanical",
+        keywords: &[
+            "steam train",
+            "steam engine",
+            "steam locomotive",
+            "locomotive",
+            "chuff",
+            "choo choo",
+            "puffing billy",
+        ],
+        hints: &["train", "railway", "track", "chug", "steam", "rail", "platform"],
+        shape: Shape::Texture,
+        natural_length_s: 6.0,
+        counted_length_s: None,
+        space: Space::Dry,
+        render: everyday::steam_train,
+    },
+    Recipe {
+        name: "bees",
+        about: "bees buzzing around the flowers",
+        group: "animals",
+        keywords: &["bee", "bumblebee", "honeybee", "beehive", "hive", "swarm", "wasp"],
+        hints: &["buzz", "flower", "garden", "meadow", "summer", "pollen", "honey"],
+        shape: Shape::Texture,
+        natural_length_s: 5.0,
+        counted_length_s: None,
+        space: Space::Dry,
+        render: everyday::bees,
+    },
+    Recipe {
+        name: "generator",
+        about: "a diesel generator chugging away",
+        group: "mechanical",
+        keywords: &["generator", "diesel generator", "genset", "generator running"],
+        hints: &["diesel", "chug", "power", "outage", "campsite", "site", "motor"],
+        shape: Shape::Texture,
+        natural_length_s: 6.0,
+        counted_length_s: None,
+        space: Space::Dry,
+        render: everyday::generator,
+    },
+    Recipe {
+        name: "boat-motor",
+        about: "a small outboard motor boat puttering across the water",
+        group: "mechanical",
+        keywords: &[
+            "outboard",
+            "outboard motor",
+            "motorboat",
+            "motor boat",
+            "boat engine",
+            "putter",
+            "putt putt",
+        ],
+        hints: &["boat", "lake", "river", "harbour", "harbor", "fishing", "dinghy"],
+        shape: Shape::Texture,
+        natural_length_s: 6.0,
+        counted_length_s: None,
+        space: Space::Dry,
+        render: everyday::boat_motor,
     },
 ];
