@@ -3,7 +3,8 @@
 //! table, high heels, hail drumming on a car roof, a waterfall, a magic sparkle, a key
 //! turning in a lock, leaves (rustled by a breeze, crunched underfoot), a stone plopping into
 //! a pond, the kitchen and workshop (chopping, hammering a nail, sawing a plank), bees, and
-//! engines: a steam train, a diesel generator, an outboard motor.
+//! engines: a steam train, a diesel generator, an outboard motor; pages turning, scissors
+//! snipping and a robot arm.
 
 use super::foley::{add_crunch, step_schedule};
 use super::nature::poisson_times;
@@ -14,6 +15,7 @@ use crate::dsp::envelope::{adsr_gain, swell_gain};
 use crate::dsp::filter::{Biquad, OnePoleHighpass, OnePoleLowpass};
 use crate::dsp::noise::{Drift, PinkNoise, WhiteNoise};
 use crate::dsp::osc::{Saw, Sine};
+use crate::dsp::rng::Rng;
 use std::f32::consts::TAU;
 
 /// Fades a texture in over `attack_s` and out over `release_s` (shortened for short clips).
@@ -1000,11 +1002,174 @@ pub fn boat_motor(scene: &Scene) -> Stereo {
     out
 }
 
+/// Times of a repeated action for the whole clip, or `count` of them: `interval_s` apart
+/// with a little spread.
+fn action_times(scene: &Scene, rng: &mut Rng, first_s: f32, interval_s: (f32, f32)) -> Vec<usize> {
+    let max = scene.params.count.map_or(usize::MAX, |c| c.max(1) as usize);
+    let mut times = Vec::new();
+    let mut t = first_s;
+    while times.len() < max {
+        let at = scene.frames_for(t);
+        if at >= scene.frames {
+            break;
+        }
+        times.push(at);
+        t += interval_s.0 + (interval_s.1 - interval_s.0) * rng.next_f32();
+    }
+    times
+}
+
+/// Adds band-passed noise swelling over `len_s` from `start` (peak at `peak_at` of it).
+#[allow(clippy::too_many_arguments)]
+fn add_swish(
+    out: &mut Stereo,
+    sr: f32,
+    noise: &mut WhiteNoise,
+    start: usize,
+    len_s: f32,
+    peak_at: f32,
+    centre_hz: (f32, f32),
+    q: f32,
+    gain: f32,
+) {
+    let len = (len_s * sr) as usize;
+    let mut bp = Biquad::bandpass(sr, centre_hz.0, q);
+    for n in 0..len {
+        let at = start + n;
+        if at >= out.frames() {
+            break;
+        }
+        let pos = n as f32 / len as f32;
+        if n % 32 == 0 {
+            bp.set(sr, centre_hz.0 + (centre_hz.1 - centre_hz.0) * pos, q);
+        }
+        let s = bp.process(noise.next_sample()) * swell_gain(pos, peak_at) * gain;
+        out.left[at] += s;
+        out.right[at] += s;
+    }
+}
+
+/// Pages of a book being turned: each page lifts with a brush of paper on paper, swishes
+/// over (a breathy rush of bright noise with the crackle of the sheet flexing) and lands
+/// with a light flap. One every second or two; `count` pages.
+pub fn pages(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let mut rng = scene.rng.fork("pages");
+    let mut noise = WhiteNoise::new(scene.rng.fork("paper"));
+    let flap = Hit {
+        modes: &[(170.0, 0.02, 0.3)],
+        noise_amp: 1.0,
+        noise_decay_s: 0.006,
+        noise_centre_hz: 1200.0,
+        noise_q: 0.6,
+    };
+    let mut out = Stereo::silence(scene.frames);
+    for at in action_times(scene, &mut rng, 0.05, (1.0, 1.8)) {
+        let len_s = 0.3 + 0.1 * rng.next_f32();
+        let gain = 0.6 + 0.4 * i;
+        add_swish(&mut out, sr, &mut noise, at, len_s, 0.6, (1800.0, 3200.0), 0.9, 0.5 * gain);
+        let crackle = at + scene.frames_for(0.04);
+        add_crunch(&mut out, sr, &mut rng, crackle, len_s * 0.8, 0.5, 45, (2000.0, 8000.0), 0.3 * gain, 0.1);
+        let land = at + scene.frames_for(0.85 * len_s);
+        if land < scene.frames {
+            add_hit(&mut out, sr, &mut rng, land, 0.35 * gain, 0.1, 1.0, &flap);
+        }
+    }
+    out
+}
+
+/// Scissors snipping paper: each snip is the blades closing, a short bright shearing rasp
+/// of steel on steel rising as the cut runs along them, with the paper's crisp tear, ending
+/// in the click of the blades meeting; then the faint tick of them opening again. About two
+/// snips a second; `count` snips.
+pub fn scissors(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let mut rng = scene.rng.fork("scissors");
+    let mut noise = WhiteNoise::new(scene.rng.fork("shear"));
+    let click = Hit {
+        modes: &[(4200.0, 0.006, 0.4), (7300.0, 0.004, 0.3), (2100.0, 0.008, 0.2)],
+        noise_amp: 1.0,
+        noise_decay_s: 0.0008,
+        noise_centre_hz: 6000.0,
+        noise_q: 1.0,
+    };
+    let mut out = Stereo::silence(scene.frames);
+    for at in action_times(scene, &mut rng, 0.05, (0.4, 0.6)) {
+        let gain = 0.7 + 0.3 * i;
+        let close_s = 0.05 + 0.03 * rng.next_f32();
+        add_swish(&mut out, sr, &mut noise, at, close_s, 0.8, (3000.0, 6500.0), 3.0, 0.4 * gain);
+        add_crunch(&mut out, sr, &mut rng, at, close_s, 0.6, 30, (1500.0, 6000.0), 0.35 * gain, 0.0);
+        let shut = at + scene.frames_for(close_s);
+        if shut < scene.frames {
+            add_hit(&mut out, sr, &mut rng, shut, 0.6 * gain, 0.0, 1.0, &click);
+        }
+        let open = shut + scene.frames_for(0.15 + 0.05 * rng.next_f32());
+        if open < scene.frames {
+            add_hit(&mut out, sr, &mut rng, open, 0.12 * gain, 0.0, 1.1, &click);
+        }
+    }
+    out
+}
+
+/// A robot arm at work: its joints' servo motors whir as each moves (a geared whine whose
+/// pitch climbs as the motor speeds up and falls as it stops, from a few hundred hertz to
+/// about a kilohertz, buzzy with harmonics), a click of the brake or gripper at the end of
+/// each move, and a short pause before the next.
+pub fn robot_arm(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let mut rng = scene.rng.fork("robot");
+    let click = Hit {
+        modes: &[(2800.0, 0.008, 0.4), (5200.0, 0.005, 0.3), (900.0, 0.015, 0.3)],
+        noise_amp: 1.2,
+        noise_decay_s: 0.001,
+        noise_centre_hz: 4000.0,
+        noise_q: 0.9,
+    };
+    let mut out = Stereo::silence(scene.frames);
+    let mut t = 0.05;
+    while scene.frames_for(t) < scene.frames {
+        let move_s = 0.3 + 0.6 * rng.next_f32();
+        let top_hz = (500.0 + 600.0 * rng.next_f32()) * (0.8 + 0.4 * i);
+        let pan = 0.5 * rng.bipolar();
+        let start = scene.frames_for(t);
+        let len = scene.frames_for(move_s);
+        let (mut motor, mut gear) = (Saw::new(sr, 0.0), Sine::new(sr, 0.0));
+        let mut lp = OnePoleLowpass::new(sr, 4000.0);
+        let gains = pan_gains(pan);
+        for n in 0..len {
+            let at = start + n;
+            if at >= scene.frames {
+                break;
+            }
+            let speed = swell_gain(n as f32 / len as f32, 0.5);
+            let f = 150.0 + (top_hz - 150.0) * speed;
+            let x = lp.process(0.5 * motor.next_sample(f) + 0.3 * gear.next_sample(2.0 * f));
+            let s = x * speed.sqrt() * 0.35;
+            out.left[at] += s * gains.0;
+            out.right[at] += s * gains.1;
+        }
+        let end = start + len;
+        if end < scene.frames {
+            add_hit(&mut out, sr, &mut rng, end, 0.6, pan, 1.0, &click);
+            if rng.chance(0.4) {
+                let again = end + scene.frames_for(0.06 + 0.04 * rng.next_f32());
+                if again < scene.frames {
+                    add_hit(&mut out, sr, &mut rng, again, 0.4, pan, 1.15, &click);
+                }
+            }
+        }
+        t += move_s + 0.15 + 0.35 * rng.next_f32();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::dsp::sounds::SoundParams;
-    use crate::dsp::rng::Rng;
     use crate::dsp::sounds::analysis::*;
 
     const SR: f32 = 48_000.0;
@@ -1315,8 +1480,48 @@ mod tests {
     }
 
     #[test]
+    fn a_page_turn_is_a_bright_swish_that_lands() {
+        let x = render(pages, 3.0, counted(2));
+        // Two swells of the 50 ms level, apart.
+        let env = envelope(&x, SR, 0.05);
+        let top = env.iter().copied().fold(0.0, f32::max);
+        let rises = env.windows(2).filter(|w| w[0] < 0.1 * top && w[1] >= 0.1 * top).count();
+        assert_eq!(rises, 2, "{env:?}");
+        let c = centroid_hz(span(&x, 0.05, 0.45), SR, 100.0, 10000.0, 25.0);
+        assert!((1500.0..5000.0).contains(&c), "{c}");
+        // A swish, not a tap: loud for a good part of a third of a second.
+        let env = envelope(span(&x, 0.05, 0.5), SR, 0.02);
+        let top = env.iter().copied().fold(0.0, f32::max);
+        assert!(env.iter().filter(|&&e| e > 0.3 * top).count() >= 6, "{env:?}");
+    }
+
+    #[test]
+    fn scissors_snip_brightly_and_click_shut() {
+        let x = render(scissors, 2.0, counted(3));
+        assert_eq!(bursts(&x, SR, 0.3), 3);
+        let c = centroid_hz(span(&x, 0.0, 1.5), SR, 100.0, 12000.0, 25.0);
+        assert!(c > 3000.0, "{c}");
+    }
+
+    #[test]
+    fn a_robot_arm_whirs_up_and_down_and_clicks() {
+        let x = render(robot_arm, 4.0, SoundParams::default());
+        let pitch = |a: f32| peak_hz(span(&x, a, a + 0.04), SR, 100.0, 1400.0, 5.0);
+        // The first move: slow at its ends, fast (high) in the middle.
+        let s = scene(4 * 48_000, SoundParams::default(), 3);
+        let mut rng = s.rng.fork("robot");
+        let move_s = 0.3 + 0.6 * rng.next_f32();
+        let (edge, mid) = (pitch(0.05 + 0.1 * move_s), pitch(0.05 + 0.48 * move_s));
+        assert!(mid > 1.5 * edge, "{edge} {mid}");
+        // A click at its end stands out sharply.
+        let end = 0.05 + move_s;
+        let clicks = onsets(span(&x, end - 0.05, end + 0.05), SR, 0.1, 0.05);
+        assert!(!clicks.is_empty());
+    }
+
+    #[test]
     fn every_sound_is_seeded_and_exactly_as_long_as_asked() {
-        let all: [fn(&Scene) -> Stereo; 19] = [
+        let all: [fn(&Scene) -> Stereo; 22] = [
             crossing_beep,
             microwave,
             air_raid_siren,
@@ -1336,6 +1541,9 @@ mod tests {
             bees,
             generator,
             boat_motor,
+            pages,
+            scissors,
+            robot_arm,
         ];
         for f in all {
             for (frames, sr) in [(1, 8000.0), (37, 22_050.0), (20_000, 44_100.0)] {

@@ -82,7 +82,7 @@ pub fn find_recipe(name: &str) -> Option<&'static Recipe> {
     RECIPES.iter().find(|r| r.name == name)
 }
 
-static RECIPES: [Recipe; 105] = [
+static RECIPES: [Recipe; 108] = [
     Recipe {
         name: "rain",
         about: "steady rain falling on a roof and the ground",
@@ -2129,5 +2129,48 @@ static RECIPES: [Recipe; 105] = [
         counted_length_s: None,
         space: Space::Dry,
         render: everyday::boat_motor,
+    },
+    Recipe {
+        name: "pages",
+        about: "turning the pages of a book",
+        group: "foley",
+        keywords: &[
+            "page",
+            "pages",
+            "page turn",
+            "turn the page",
+            "flick through",
+            "leaf through",
+        ],
+        hints: &["book", "paper", "newspaper", "magazine", "read", "library", "turn"],
+        shape: Shape::Texture,
+        natural_length_s: 4.0,
+        counted_length_s: Some((0.5, 1.4)),
+        space: Space::Small,
+        render: everyday::pages,
+    },
+    Recipe {
+        name: "scissors",
+        about: "scissors snipping and cutting paper",
+        group: "foley",
+        keywords: &["scissors", "snip", "shears", "snipping"],
+        hints: &["cut", "paper", "haircut", "trim", "craft", "barber"],
+        shape: Shape::Texture,
+        natural_length_s: 3.0,
+        counted_length_s: Some((0.3, 0.5)),
+        space: Space::Small,
+        render: everyday::scissors,
+    },
+    Recipe {
+        name: "robot-arm",
+        about: "a robot arm whirring as it moves and clicking",
+        group: "mechanical",
+        keywords: &["robot", "robotic", "robot arm", "servo", "servos", "android"],
+        hints: &["whir", "whirr", "mechanical", "factory", "automated", "cyborg", "machine"],
+        shape: Shape::Texture,
+        natural_length_s: 5.0,
+        counted_length_s: None,
+        space: Space::Small,
+        render: everyday::robot_arm,
     },
 ];
