@@ -297,7 +297,7 @@ pub fn clock(scene: &Scene) -> Stereo {
 
 /// Step times and sides: a step every `0.55 / pace` s (a little irregular), alternating
 /// feet, filling the clip or stopping after `count` steps.
-fn step_schedule(scene: &Scene, rng: &mut Rng) -> Vec<(usize, f32)> {
+pub(super) fn step_schedule(scene: &Scene, rng: &mut Rng) -> Vec<(usize, f32)> {
     let interval_s = 0.55 / scene.params.pace.clamp(0.3, 3.0);
     let max_steps = scene.params.count.map_or(usize::MAX, |c| c.max(1) as usize);
     let mut steps = Vec::new();
@@ -373,7 +373,7 @@ pub fn footsteps_wood(scene: &Scene) -> Stereo {
 /// A crunch: `grains` tiny clicks (stones or ice crystals breaking and rubbing) spread over
 /// `len_s` with a density that swells to `peak_at`, band-limited around `centre_hz`.
 #[allow(clippy::too_many_arguments)]
-fn add_crunch(
+pub(super) fn add_crunch(
     out: &mut Stereo,
     sr: f32,
     rng: &mut Rng,

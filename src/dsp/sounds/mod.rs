@@ -16,6 +16,7 @@ pub mod ambience;
 #[cfg(test)]
 mod analysis;
 pub mod creatures;
+pub mod everyday;
 pub mod foley;
 pub mod household;
 pub mod interface;

@@ -10,7 +10,7 @@ use crate::dsp::osc::{Saw, Sine};
 
 /// A piezo disc driven with a square wave: the fundamental, a buzzy third harmonic and a
 /// little fifth, as the small disc reproduces them.
-fn piezo(oscs: &mut [Sine; 3], f: f32) -> f32 {
+pub(super) fn piezo(oscs: &mut [Sine; 3], f: f32) -> f32 {
     oscs[0].next_sample(f)
         + 0.3 * oscs[1].next_sample(3.0 * f)
         + 0.12 * oscs[2].next_sample(5.0 * f)
