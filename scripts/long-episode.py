@@ -96,7 +96,7 @@ def main():
         "loudness: -16",
         "seed: 60",
         "voices:",
-        "  Ada: { voice: en_US-joe-medium, pitch: 4, speed: 1.05 }",
+        "  Ada: { voice: en_US-hibari-heart, speed: 1.05 }",
         "  Ben: { voice: en_US-joe-medium, pitch: -3 }",
         "rows:",
     ]

@@ -13,7 +13,7 @@ use crate::audio::wav::{BitDepth, write_wav};
 use crate::generate::Registry;
 use crate::generate::cache::Cache;
 use crate::generate::sfx::{SfxOptions, SoundEffects};
-use crate::generate::speech::{Espeak, Piper};
+use crate::generate::speech::Speech;
 use crate::mix::Bus;
 use crate::output::{Report, Subtitles, subtitles};
 use crate::plan::{Brief, Engine};
@@ -55,7 +55,8 @@ pub enum Command {
         #[command(flatten)]
         cache: CacheArgs,
     },
-    /// List the installed voices: Piper voices (with their speakers) and espeak-ng.
+    /// List the installed voices: neural voices (language, accent, gender, sample rate,
+    /// engine, speakers) and espeak-ng's languages.
     Voices,
     /// Speak a text to a mastered WAV file, to try a voice.
     Say(SayArgs),
@@ -237,12 +238,16 @@ pub struct SayArgs {
     /// Output file: WAV (16-bit), or FLAC, MP3 or Opus by its extension.
     #[arg(short, long)]
     pub output: PathBuf,
-    /// Voice name (`onair voices` lists them). Default: the default Piper voice.
+    /// Voice name (`onair voices` lists them). Default: the default male neural voice, or
+    /// with `--gender female` the female one.
     #[arg(long)]
     pub voice: Option<String>,
     /// Speech engine.
-    #[arg(long, value_parser = ["piper", "espeak"])]
+    #[arg(long, value_parser = ["piper", "hibari", "espeak"])]
     pub engine: Option<String>,
+    /// The speaker's gender, when no voice is named.
+    #[arg(long, value_parser = ["female", "male"])]
+    pub gender: Option<String>,
     /// Pitch shift in semitones.
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     pub pitch: f64,
@@ -495,10 +500,9 @@ fn load_checked(path: &Path, preflight: bool) -> anyhow::Result<(Script, Vec<War
     if !preflight {
         return Ok((script, Vec::new()));
     }
-    let (piper, espeak) = (Piper::default(), Espeak::default());
+    let speech = Speech::default();
     let check = Preflight {
-        piper: &piper,
-        espeak: &espeak,
+        speech: &speech,
         text: Some(&text),
         base_dir: path.parent().unwrap_or(Path::new("")),
         wording: Wording::Script,
@@ -647,30 +651,42 @@ pub fn table(script: &Script) -> String {
 
 /// The installed voices, as `onair voices` prints them.
 fn voices(registry: &Registry) -> String {
-    let piper = registry.piper();
-    let voices = piper.voices();
-    let mut out = format!("Piper voices in {}:\n", piper.voices_dir().display());
+    let speech = registry.speech();
+    let voices = speech.neural_voices();
+    let mut out = format!(
+        "Neural voices (Piper voices in {}, hibari voices in {}):\n",
+        speech.piper().voices_dir().display(),
+        speech.hibari().dir().display()
+    );
     if voices.is_empty() {
-        out.push_str("  (none; run scripts/setup, or add a voice's .onnx and .onnx.json)\n");
+        out.push_str("  (none; run scripts/setup, or add a Piper voice's .onnx and .onnx.json)\n");
+    } else {
+        out.push_str(&format!(
+            "  {:<28} {:<8} {:<9} {:<7} {:>9}  {:<7} {}\n",
+            "name", "language", "accent", "gender", "rate", "engine", "speakers"
+        ));
     }
     for v in voices {
         out.push_str(&format!(
-            "  {:<28} {:<7} {:>6} Hz  {}\n",
+            "  {:<28} {:<8} {:<9} {:<7} {:>6} Hz  {:<7} {}\n",
             v.name,
             v.language,
+            if v.accent.is_empty() { "-" } else { &v.accent },
+            v.gender.map_or("-", |g| g.as_str()),
             v.sample_rate_hz,
+            v.engine.as_str(),
             if v.speakers.is_empty() {
-                "1 speaker".to_owned()
+                "1".to_owned()
             } else {
-                format!("{} speakers: {}", v.speakers.len(), v.speakers.join(", "))
+                format!("{}: {}", v.speakers.len(), v.speakers.join(", "))
             }
         ));
     }
     out.push_str(
-        "espeak-ng voices (robotic; for drafts and languages without a Piper voice): a name \
+        "espeak-ng voices (robotic; for drafts and languages without a neural voice): a name \
          below, or a language's short code (`voice: fr`), with a variant as `en-us+f3`:\n",
     );
-    match registry.espeak().languages() {
+    match speech.espeak().languages() {
         Ok(languages) => {
             // Wrapped to 100 columns.
             let mut line = String::from(" ");
@@ -1064,10 +1080,10 @@ fn plan_text(brief: &str, args: &PlannerArgs, quiet: bool) -> anyhow::Result<Str
         );
     }
     let mut planner = crate::plan::planner(&settings, &crate::assets::models_dir())?;
-    let installed: Vec<String> = crate::generate::speech::Piper::default()
-        .voices()
-        .iter()
-        .map(|v| v.language.clone())
+    let installed: Vec<String> = Speech::default()
+        .neural_voices()
+        .into_iter()
+        .map(|v| v.language)
         .collect();
     warnings.extend(crate::plan::language::voice_warning(
         brief.text(),
@@ -1182,6 +1198,9 @@ fn say(a: &SayArgs) -> anyhow::Result<ExitCode> {
     if let Some(e) = &a.engine {
         voice.push(format!("engine: {e}"));
     }
+    if let Some(g) = &a.gender {
+        voice.push(format!("gender: {g}"));
+    }
     voice.push(format!("pitch: {}, speed: {}", a.pitch, a.speed));
     // JSON strings are YAML strings, so quoting cannot be broken by the text.
     let yaml = format!(
@@ -1191,8 +1210,7 @@ fn say(a: &SayArgs) -> anyhow::Result<ExitCode> {
     let script = crate::script::parse_script(&yaml).map_err(|e| as_flags(&e))?;
     let registry = Registry::default();
     let check = Preflight {
-        piper: registry.piper(),
-        espeak: registry.espeak(),
+        speech: registry.speech(),
         text: None,
         base_dir: Path::new(""),
         wording: Wording::Flags,
@@ -1223,7 +1241,7 @@ fn say(a: &SayArgs) -> anyhow::Result<ExitCode> {
         eprintln!("warning: {w}");
     }
     let voice = match row.source.split_once(':') {
-        Some(("voice", v)) => format!("Piper voice {v}"),
+        Some(("voice", v)) => format!("voice {v}"),
         Some(("espeak", v)) => format!("espeak-ng voice {v}"),
         _ => row.source.clone(),
     };

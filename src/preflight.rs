@@ -13,7 +13,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::error::io_reason;
-use crate::generate::speech::{self, Espeak, Piper, Speaker, SpeakerError, character_voices};
+use crate::generate::speech::{Speaker, SpeakerError, Speech, character_voices};
 use crate::script::value::{Node, Pos, Value, parse_yaml};
 use crate::script::{Row, RowType, Script, SpeechEngine, ValidationError, ValidationErrors, Voice};
 use crate::text::language::{detect, language_name, other_language};
@@ -61,8 +61,7 @@ pub enum Wording {
 
 /// What the checks of a script need to know besides the script.
 pub struct Preflight<'a> {
-    pub piper: &'a Piper,
-    pub espeak: &'a Espeak,
+    pub speech: &'a Speech,
     /// The script's text, to place each problem at its field. Without it, a row's problems
     /// are placed at the row.
     pub text: Option<&'a str>,
@@ -105,7 +104,7 @@ impl Preflight<'_> {
 
         let mut cast: BTreeMap<String, Cast> = BTreeMap::new();
         for (character, voice) in character_voices(script) {
-            let speaker = match speech::speaker(self.piper, self.espeak, &voice) {
+            let speaker = match self.speech.speaker(&voice) {
                 Ok(s) => Some(s),
                 Err(SpeakerError::Invalid { field, message }) => {
                     let pos = places.voice(&character, field);
@@ -214,24 +213,25 @@ impl Preflight<'_> {
         }
     }
 
-    /// Voices that speak `code`: installed Piper voices of the language, else espeak-ng's.
+    /// Voices that speak `code`: installed neural voices of the language, else espeak-ng's.
     fn voices_for(&self, code: &str) -> Vec<String> {
-        let piper: Vec<String> = self
-            .piper
-            .voices()
-            .iter()
+        let neural: Vec<String> = self
+            .speech
+            .neural_voices()
+            .into_iter()
             .filter(|v| v.language.split('_').next() == Some(code))
-            .map(|v| v.name.clone())
+            .map(|v| v.name)
             .collect();
-        if !piper.is_empty() {
-            return piper;
+        if !neural.is_empty() {
+            return neural;
         }
         let espeak = Voice {
             voice: Some(code.to_owned()),
             engine: Some(SpeechEngine::Espeak),
             ..Voice::default()
         };
-        self.espeak
+        self.speech
+            .espeak()
             .resolve(&espeak)
             .ok()
             .map(|_| vec![code.to_owned()])
@@ -247,8 +247,8 @@ impl Preflight<'_> {
             Wording::Flags => "use".into(),
         };
         let piper_installed = self
-            .piper
-            .voices()
+            .speech
+            .neural_voices()
             .iter()
             .any(|v| v.language.split('_').next() == Some(code));
         match self.voices_for(code).first() {
@@ -260,11 +260,11 @@ impl Preflight<'_> {
                 "{give} espeak-ng's {name} voice: {} (robotic), or add a {name} Piper voice \
                  (`{code}_…`) to {} for a natural one",
                 self.give_voice(character, voice),
-                self.piper.voices_dir().display()
+                self.speech.piper().voices_dir().display()
             ),
             None => format!(
                 "add a {name} Piper voice (`{code}_…`) to {}; `onair voices` lists the voices",
-                self.piper.voices_dir().display()
+                self.speech.piper().voices_dir().display()
             ),
         }
     }
@@ -273,7 +273,7 @@ impl Preflight<'_> {
     /// reads Latin letters and digits only and drops the rest, and a row of nothing else
     /// would fail as it is generated.
     fn unsayable(&self, row: &Row, character: &str, speaker: &Speaker) -> Option<String> {
-        if speaker.engine != SpeechEngine::Piper {
+        if !matches!(speaker.engine, SpeechEngine::Piper | SpeechEngine::Hibari) {
             return None;
         }
         let normalized = normalize(&row.description);
@@ -553,11 +553,14 @@ mod tests {
 
     #[test]
     fn long_rows_are_estimated_from_their_words() {
-        let piper = Piper::new("/nonexistent");
-        let espeak = Espeak::default();
+        use crate::generate::speech::{Espeak, Hibari, Piper};
+        let speech = Speech::new(
+            Piper::new("/nonexistent"),
+            Hibari::new("/nonexistent"),
+            Espeak::default(),
+        );
         let check = Preflight {
-            piper: &piper,
-            espeak: &espeak,
+            speech: &speech,
             text: None,
             base_dir: Path::new("."),
             wording: Wording::Script,

@@ -51,13 +51,44 @@ fn script(dir: &Path, voices: &str, rows: &str) -> PathBuf {
 }
 
 #[test]
-fn voices_lists_the_installed_piper_voice() {
+fn voices_lists_the_installed_voices_with_gender_and_engine() {
     let dir = tempfile::tempdir().unwrap();
     let o = onair(dir.path(), &repo().join("models"), &["voices"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = String::from_utf8(o.stdout).unwrap();
-    assert!(out.contains("en_US-joe-medium"), "{out}");
-    assert!(out.contains("22050 Hz"), "{out}");
+    let line = |name: &str| {
+        out.lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name} not listed:\n{out}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        line("en_US-joe-medium"),
+        [
+            "en_US-joe-medium",
+            "en_US",
+            "American",
+            "male",
+            "22050",
+            "Hz",
+            "piper",
+            "1"
+        ]
+    );
+    assert_eq!(
+        line("en_US-hibari-heart"),
+        [
+            "en_US-hibari-heart",
+            "en_US",
+            "American",
+            "female",
+            "24000",
+            "Hz",
+            "hibari",
+            "1"
+        ]
+    );
 }
 
 #[test]
@@ -146,7 +177,7 @@ fn damaged_voice_files_give_clear_errors() {
     fs::remove_file(voices.join("v_TR-trunc-x.onnx.json")).unwrap();
     let o = onair(dir.path(), &models, &args);
     let err = stderr(&o);
-    assert!(err.contains("no Piper voice is installed"), "{err}");
+    assert!(err.contains("no neural voice is installed"), "{err}");
     let named = script(
         dir.path(),
         "  Host: {engine: piper, voice: v_TR-trunc-x}\n",
@@ -211,8 +242,9 @@ fn report_rows(dir: &Path) -> Vec<serde_json::Value> {
 #[test]
 fn voice_entries_are_used_as_written_and_automatic_voices_keep_apart() {
     let dir = tempfile::tempdir().unwrap();
-    // Alex is the second character onair casts: his entry is used as written, not added to
-    // the second automatic style (which made him pitch +6 speed 1.09).
+    // Alex is the second character onair casts, so a woman (genders alternate where nothing
+    // says otherwise): her entry is used as written, not added to the second automatic style
+    // (which made her pitch +6 speed 1.09).
     let s = script(
         dir.path(),
         "  Alex: {pitch: 3.0, speed: 1.05}\n  Cleo: {speed: 0.9}\n",
@@ -222,7 +254,8 @@ fn voice_entries_are_used_as_written_and_automatic_voices_keep_apart() {
     assert!(o.status.success(), "{}", stderr(&o));
     let rows = report_rows(dir.path());
     let source = |i: usize| rows[i]["source"].as_str().unwrap().to_owned();
-    assert_eq!(source(1), "voice:en_US-joe-medium pitch +3 speed 1.05");
+    assert_eq!(source(0), "voice:en_US-joe-medium");
+    assert_eq!(source(1), "voice:en_US-hibari-heart pitch +3 speed 1.05");
     // Cleo's speed is hers; her pitch is chosen for her.
     assert!(source(2).ends_with(" speed 0.9"), "{}", source(2));
     // Dan has no entry: his automatic voice is not one that sounds like Alex's (the next
@@ -238,13 +271,18 @@ fn voice_entries_are_used_as_written_and_automatic_voices_keep_apart() {
 #[test]
 fn characters_that_share_a_voice_are_named() {
     let dir = tempfile::tempdir().unwrap();
-    // One voice installed, one speaker: onair makes eight distinct voices from it.
-    let rows: String = (1..=9)
+    // Seven men and one man's voice installed: onair makes six distinct men from it.
+    let rows: String = (1..=7)
         .map(|i| format!("  - {{type: speech, character: C{i}, text: Yes.}}\n"))
+        .collect();
+    let men: String = (1..=7)
+        .map(|i| format!("  C{i}: {{gender: male}}\n"))
         .collect();
     let s = script(
         dir.path(),
-        "  Twin: {pitch: 2, speed: 1.1}\n  Other: {pitch: 2, speed: 1.1}\n",
+        &format!(
+            "{men}  Twin: {{pitch: 2, speed: 1.1, gender: male}}\n  Other: {{pitch: 2, speed: 1.1, gender: male}}\n"
+        ),
         &format!(
             "{rows}  - {{type: speech, character: Twin, text: No.}}\n  - {{type: speech, character: Other, text: No.}}\n"
         ),
@@ -253,12 +291,12 @@ fn characters_that_share_a_voice_are_named() {
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
     assert!(
-        err.contains("warning: row 9 (line 13): `C9` speaks with the same voice as `C1`"),
+        err.contains("warning: row 7 (line 18): `C7` speaks with the same voice as `C1`"),
         "{err}"
     );
     assert!(
         err.contains(
-            "warning: row 11 (line 15): `Other` speaks with the same voice as `Twin` (voice:en_US-joe-medium pitch +2 speed 1.1)"
+            "warning: row 9 (line 20): `Other` speaks with the same voice as `Twin` (voice:en_US-joe-medium pitch +2 speed 1.1)"
         ),
         "{err}"
     );

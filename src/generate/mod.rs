@@ -124,8 +124,7 @@ pub trait Generator: Send + Sync {
 
 /// The engines, and which one renders a request.
 pub struct Registry {
-    piper: speech::Piper,
-    espeak: speech::Espeak,
+    speech: speech::Speech,
     music: Box<dyn Generator>,
     sfx: sfx::SoundEffects,
     file: file::FilePlayer,
@@ -145,8 +144,7 @@ impl Registry {
     /// The default speech and music engines, with these sound effects.
     pub fn new(sfx: sfx::SoundEffects) -> Self {
         Registry {
-            piper: speech::Piper::default(),
-            espeak: speech::Espeak::default(),
+            speech: speech::Speech::default(),
             music: Box::new(
                 music::Composer::new()
                     .with_store_dir(sfx.index_dir().map(std::path::Path::to_path_buf)),
@@ -168,7 +166,7 @@ impl Registry {
         voice: Option<&Voice>,
     ) -> Result<(&dyn Generator, Option<String>)> {
         match row_type {
-            RowType::Speech => speech::choose(&self.piper, &self.espeak, voice),
+            RowType::Speech => self.speech.choose(voice),
             RowType::Music => Ok((self.music.as_ref(), None)),
             RowType::Sfx => Ok((&self.sfx, None)),
         }
@@ -187,18 +185,13 @@ impl Registry {
         self.generator(row.row_type, voice)
     }
 
-    /// What a character with this voice sounds like ([`speech::cast`]).
+    /// What a character with this voice sounds like ([`speech::Speech::cast`]).
     pub fn cast(&self, voice: &Voice) -> Result<String> {
-        speech::cast(&self.piper, &self.espeak, voice)
+        self.speech.cast(voice)
     }
 
-    /// The Piper voices installed.
-    pub fn piper(&self) -> &speech::Piper {
-        &self.piper
-    }
-
-    /// The espeak-ng engine.
-    pub fn espeak(&self) -> &speech::Espeak {
-        &self.espeak
+    /// The speech engines.
+    pub fn speech(&self) -> &speech::Speech {
+        &self.speech
     }
 }

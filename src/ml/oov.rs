@@ -207,10 +207,11 @@ impl OovNet {
         let mut out = String::new();
         let mut previous = 0;
         for class in classes {
-            if class != previous && class != 0 {
-                if let Some(symbol) = self.output.get(class as usize - 1) {
-                    out.push_str(symbol);
-                }
+            if class != previous
+                && class != 0
+                && let Some(symbol) = self.output.get(class as usize - 1)
+            {
+                out.push_str(symbol);
             }
             previous = class;
         }

@@ -159,7 +159,9 @@ pub fn phone_vibrate(scene: &Scene) -> Stereo {
     let buzz_s = 0.4;
     // (start, length) of each buzz in seconds.
     let buzzes: Vec<f32> = match scene.params.count {
-        Some(c) => (0..c.clamp(1, 20)).map(|k| 0.03 + 0.65 * k as f32).collect(),
+        Some(c) => (0..c.clamp(1, 20))
+            .map(|k| 0.03 + 0.65 * k as f32)
+            .collect(),
         None => {
             let mut v = Vec::new();
             let mut t = 0.03;
@@ -253,7 +255,16 @@ pub fn heels(scene: &Scene) -> Stereo {
         add_hit(&mut out, sr, &mut rng, at, gain, side, tune, &click);
         let sole_at = at + scene.frames_for(0.06 + 0.03 * rng.next_f32());
         if sole_at < scene.frames {
-            add_hit(&mut out, sr, &mut rng, sole_at, gain * 0.35, side, tune, &sole);
+            add_hit(
+                &mut out,
+                sr,
+                &mut rng,
+                sole_at,
+                gain * 0.35,
+                side,
+                tune,
+                &sole,
+            );
         }
         t += interval_s * (0.96 + 0.08 * rng.next_f32());
         k += 1;
@@ -419,7 +430,8 @@ pub fn magic_sparkle(scene: &Scene) -> Stereo {
                 }
                 let pos = n as f32 / len as f32;
                 let fl = flicker.next_sample();
-                ch[at] += hp.process(white.next_sample()) * fl * fl * fl * swell_gain(pos, 0.6) * 0.08;
+                ch[at] +=
+                    hp.process(white.next_sample()) * fl * fl * fl * swell_gain(pos, 0.6) * 0.08;
             }
         }
     }
@@ -444,7 +456,11 @@ pub fn lock(scene: &Scene) -> Stereo {
         noise_q: 1.0,
     };
     let seat = Hit {
-        modes: &[(1400.0, 0.012, 0.4), (2900.0, 0.008, 0.3), (600.0, 0.015, 0.2)],
+        modes: &[
+            (1400.0, 0.012, 0.4),
+            (2900.0, 0.008, 0.3),
+            (600.0, 0.015, 0.2),
+        ],
         noise_amp: 1.0,
         noise_decay_s: 0.001,
         noise_centre_hz: 3000.0,
@@ -503,15 +519,36 @@ pub fn lock(scene: &Scene) -> Stereo {
                 scrape.right[from + n] += s;
             }
             if at(turn_s + 0.12) < scene.frames {
-                add_hit(&mut out, sr, &mut rng, at(turn_s + 0.12), 0.3, 0.0, tune, &tumbler);
+                add_hit(
+                    &mut out,
+                    sr,
+                    &mut rng,
+                    at(turn_s + 0.12),
+                    0.3,
+                    0.0,
+                    tune,
+                    &tumbler,
+                );
             }
             if at(turn_s + 0.27) < scene.frames {
                 let g = 0.8 + 0.2 * i;
-                add_hit(&mut out, sr, &mut rng, at(turn_s + 0.27), g, 0.0, tune, &bolt);
+                add_hit(
+                    &mut out,
+                    sr,
+                    &mut rng,
+                    at(turn_s + 0.27),
+                    g,
+                    0.0,
+                    tune,
+                    &bolt,
+                );
             }
         }
     }
-    for (d, s) in [(&mut out.left, &scrape.left), (&mut out.right, &scrape.right)] {
+    for (d, s) in [
+        (&mut out.left, &scrape.left),
+        (&mut out.right, &scrape.right),
+    ] {
         for (a, b) in d.iter_mut().zip(s) {
             *a += b;
         }
@@ -602,7 +639,10 @@ pub fn footsteps_leaves(scene: &Scene) -> Stereo {
             if from + n >= scene.frames {
                 break;
             }
-            let s = bp.process(noise.next_sample()) * swell_gain(n as f32 / len as f32, 0.4) * 0.08 * gain;
+            let s = bp.process(noise.next_sample())
+                * swell_gain(n as f32 / len as f32, 0.4)
+                * 0.08
+                * gain;
             out.left[from + n] += s * gains.0;
             out.right[from + n] += s * gains.1;
         }
@@ -647,7 +687,16 @@ pub fn plop(scene: &Scene) -> Stereo {
                 let f = 900.0 + 1600.0 * rng.next_f32();
                 let decay_s = 0.006 + 0.008 * rng.next_f32();
                 let amp = 0.06 + 0.14 * rng.next_f32();
-                add_rising_bubble(&mut out, sr, d, f, 1.4, decay_s, amp, pan + 0.3 * rng.bipolar());
+                add_rising_bubble(
+                    &mut out,
+                    sr,
+                    d,
+                    f,
+                    1.4,
+                    decay_s,
+                    amp,
+                    pan + 0.3 * rng.bipolar(),
+                );
             }
         }
     }
@@ -681,7 +730,18 @@ pub fn chopping(scene: &Scene) -> Stereo {
         let gain = (0.75 + 0.25 * rng.next_f32()) * (0.7 + 0.3 * i);
         let tune = 0.96 + 0.08 * rng.next_f32();
         let cut = at.saturating_sub(scene.frames_for(0.02));
-        add_crunch(&mut out, sr, &mut rng, cut, 0.025, 0.6, 30, (2000.0, 7000.0), gain * 0.3, 0.0);
+        add_crunch(
+            &mut out,
+            sr,
+            &mut rng,
+            cut,
+            0.025,
+            0.6,
+            30,
+            (2000.0, 7000.0),
+            gain * 0.3,
+            0.0,
+        );
         add_hit(&mut out, sr, &mut rng, at, gain, 0.05, tune, &board);
         k += 1;
         run -= 1;
@@ -956,7 +1016,8 @@ pub fn generator(scene: &Scene) -> Stereo {
     let mut fan = PinkNoise::new(scene.rng.fork("fan"));
     let mut fan_bp = Biquad::bandpass(sr, 1200.0, 0.5);
     for n in 0..scene.frames {
-        let y = 0.04 * hum.next_sample(100.0) + 0.02 * hum2.next_sample(200.0)
+        let y = 0.04 * hum.next_sample(100.0)
+            + 0.02 * hum2.next_sample(200.0)
             + fan_bp.process(fan.next_sample()) * 0.05;
         out.left[n] += y;
         out.right[n] += y;
@@ -1068,9 +1129,30 @@ pub fn pages(scene: &Scene) -> Stereo {
     for at in action_times(scene, &mut rng, 0.05, (1.0, 1.8)) {
         let len_s = 0.3 + 0.1 * rng.next_f32();
         let gain = 0.6 + 0.4 * i;
-        add_swish(&mut out, sr, &mut noise, at, len_s, 0.6, (1800.0, 3200.0), 0.9, 0.5 * gain);
+        add_swish(
+            &mut out,
+            sr,
+            &mut noise,
+            at,
+            len_s,
+            0.6,
+            (1800.0, 3200.0),
+            0.9,
+            0.5 * gain,
+        );
         let crackle = at + scene.frames_for(0.04);
-        add_crunch(&mut out, sr, &mut rng, crackle, len_s * 0.8, 0.5, 45, (2000.0, 8000.0), 0.3 * gain, 0.1);
+        add_crunch(
+            &mut out,
+            sr,
+            &mut rng,
+            crackle,
+            len_s * 0.8,
+            0.5,
+            45,
+            (2000.0, 8000.0),
+            0.3 * gain,
+            0.1,
+        );
         let land = at + scene.frames_for(0.85 * len_s);
         if land < scene.frames {
             add_hit(&mut out, sr, &mut rng, land, 0.35 * gain, 0.1, 1.0, &flap);
@@ -1089,7 +1171,11 @@ pub fn scissors(scene: &Scene) -> Stereo {
     let mut rng = scene.rng.fork("scissors");
     let mut noise = WhiteNoise::new(scene.rng.fork("shear"));
     let click = Hit {
-        modes: &[(4200.0, 0.006, 0.4), (7300.0, 0.004, 0.3), (2100.0, 0.008, 0.2)],
+        modes: &[
+            (4200.0, 0.006, 0.4),
+            (7300.0, 0.004, 0.3),
+            (2100.0, 0.008, 0.2),
+        ],
         noise_amp: 1.0,
         noise_decay_s: 0.0008,
         noise_centre_hz: 6000.0,
@@ -1099,8 +1185,29 @@ pub fn scissors(scene: &Scene) -> Stereo {
     for at in action_times(scene, &mut rng, 0.05, (0.4, 0.6)) {
         let gain = 0.7 + 0.3 * i;
         let close_s = 0.05 + 0.03 * rng.next_f32();
-        add_swish(&mut out, sr, &mut noise, at, close_s, 0.8, (3000.0, 6500.0), 3.0, 0.4 * gain);
-        add_crunch(&mut out, sr, &mut rng, at, close_s, 0.6, 30, (1500.0, 6000.0), 0.35 * gain, 0.0);
+        add_swish(
+            &mut out,
+            sr,
+            &mut noise,
+            at,
+            close_s,
+            0.8,
+            (3000.0, 6500.0),
+            3.0,
+            0.4 * gain,
+        );
+        add_crunch(
+            &mut out,
+            sr,
+            &mut rng,
+            at,
+            close_s,
+            0.6,
+            30,
+            (1500.0, 6000.0),
+            0.35 * gain,
+            0.0,
+        );
         let shut = at + scene.frames_for(close_s);
         if shut < scene.frames {
             add_hit(&mut out, sr, &mut rng, shut, 0.6 * gain, 0.0, 1.0, &click);
@@ -1122,7 +1229,11 @@ pub fn robot_arm(scene: &Scene) -> Stereo {
     let i = scene.params.intensity;
     let mut rng = scene.rng.fork("robot");
     let click = Hit {
-        modes: &[(2800.0, 0.008, 0.4), (5200.0, 0.005, 0.3), (900.0, 0.015, 0.3)],
+        modes: &[
+            (2800.0, 0.008, 0.4),
+            (5200.0, 0.005, 0.3),
+            (900.0, 0.015, 0.3),
+        ],
         noise_amp: 1.2,
         noise_decay_s: 0.001,
         noise_centre_hz: 4000.0,
@@ -1259,12 +1370,20 @@ mod tests {
         let x = render(heels, 3.0, p.clone());
         let shoes = render(super::super::foley::footsteps, 3.0, p);
         let bright = |x: &[f32]| centroid_hz(x, SR, 100.0, 8000.0, 25.0);
-        assert!(bright(&x) > 1.4 * bright(&shoes), "{} {}", bright(&x), bright(&shoes));
+        assert!(
+            bright(&x) > 1.4 * bright(&shoes),
+            "{} {}",
+            bright(&x),
+            bright(&shoes)
+        );
         let steps = onsets(&x, SR, 0.2, 0.2);
         assert!((6..=7).contains(&steps.len()), "{steps:?}");
         // The click is over in a flash: 20 ms after it the level has fallen far.
         let at = steps[1];
-        let (click, after) = (rms(span(&x, at, at + 0.01)), rms(span(&x, at + 0.03, at + 0.05)));
+        let (click, after) = (
+            rms(span(&x, at, at + 0.01)),
+            rms(span(&x, at + 0.03, at + 0.05)),
+        );
         assert!(after < 0.25 * click, "{click} {after}");
         let x = render(heels, 3.0, counted(3));
         assert_eq!(onsets(&x, SR, 0.2, 0.2).len(), 3);
@@ -1295,7 +1414,10 @@ mod tests {
         assert!(b > 1.5 * a, "{a} {b}");
         // The roof rings: its lowest mode stands out of the spectrum around it.
         let s = spectrum(span(&gentle, 0.2, 2.8), SR, 150.0, 300.0, 1.0);
-        let (_, peak) = s.iter().copied().fold((0.0, 0.0), |m, p| if p.1 > m.1 { p } else { m });
+        let (_, peak) = s
+            .iter()
+            .copied()
+            .fold((0.0, 0.0), |m, p| if p.1 > m.1 { p } else { m });
         let median = {
             let mut v: Vec<f32> = s.iter().map(|p| p.1).collect();
             v.sort_by(f32::total_cmp);
@@ -1315,7 +1437,13 @@ mod tests {
         let c = centroid_hz(span(&x, 1.0, 2.0), SR, 20.0, 8000.0, 20.0);
         assert!(c < 1200.0, "{c}");
         // Broadband: real power up in the spray band too.
-        let share = band_share(span(&x, 1.0, 2.0), SR, (20.0, 8000.0), (2000.0, 8000.0), 20.0);
+        let share = band_share(
+            span(&x, 1.0, 2.0),
+            SR,
+            (20.0, 8000.0),
+            (2000.0, 8000.0),
+            20.0,
+        );
         assert!(share > 0.01, "{share}");
     }
 
@@ -1329,7 +1457,10 @@ mod tests {
                 peak_hz(span(&x, a, a + 0.1), SR, 800.0, 5000.0, 5.0)
             })
             .collect();
-        assert!(pitches.windows(2).all(|w| w[1] > 0.98 * w[0]), "{pitches:?}");
+        assert!(
+            pitches.windows(2).all(|w| w[1] > 0.98 * w[0]),
+            "{pitches:?}"
+        );
         assert!(pitches[7] > 2.5 * pitches[0], "{pitches:?}");
         assert!(rms(span(&x, 2.0, 2.2)) < 0.2 * rms(span(&x, 0.5, 1.0)));
     }
@@ -1369,7 +1500,12 @@ mod tests {
         let x = render(footsteps_leaves, 3.0, counted(2));
         let snow = render(super::super::foley::footsteps_snow, 3.0, counted(2));
         let bright = |x: &[f32]| centroid_hz(span(x, 0.0, 0.5), SR, 100.0, 12000.0, 50.0);
-        assert!(bright(&x) > bright(&snow) * 1.3, "{} {}", bright(&x), bright(&snow));
+        assert!(
+            bright(&x) > bright(&snow) * 1.3,
+            "{} {}",
+            bright(&x),
+            bright(&snow)
+        );
         // A crackle lasting a good quarter of a second, not a tap.
         let step = span(&x, 0.05, 0.5);
         let env = envelope(step, SR, 0.02);
@@ -1450,7 +1586,13 @@ mod tests {
         let f = peak_hz(span(&x, 0.5, 3.5), SR, 150.0, 320.0, 2.0);
         assert!((190.0..275.0).contains(&f), "{f}");
         // Harmonics: a buzz, not a hum.
-        let share = band_share(span(&x, 0.5, 3.5), SR, (150.0, 3000.0), (400.0, 3000.0), 5.0);
+        let share = band_share(
+            span(&x, 0.5, 3.5),
+            SR,
+            (150.0, 3000.0),
+            (400.0, 3000.0),
+            5.0,
+        );
         assert!(share > 0.2, "{share}");
         let env = envelope(span(&x, 0.5, 3.5), SR, 0.1);
         let (lo, hi) = env
@@ -1465,7 +1607,13 @@ mod tests {
         let (rate, strength) = modulation(span(&x, 0.5, 2.5), SR, 15.0, 40.0);
         assert!((20.0..30.0).contains(&rate), "{rate}");
         assert!(strength > 0.3, "{strength}");
-        let share = band_share(span(&x, 0.5, 2.5), SR, (20.0, 8000.0), (2500.0, 8000.0), 20.0);
+        let share = band_share(
+            span(&x, 0.5, 2.5),
+            SR,
+            (20.0, 8000.0),
+            (2500.0, 8000.0),
+            20.0,
+        );
         assert!(share > 0.001, "{share}");
     }
 
@@ -1485,14 +1633,20 @@ mod tests {
         // Two swells of the 50 ms level, apart.
         let env = envelope(&x, SR, 0.05);
         let top = env.iter().copied().fold(0.0, f32::max);
-        let rises = env.windows(2).filter(|w| w[0] < 0.1 * top && w[1] >= 0.1 * top).count();
+        let rises = env
+            .windows(2)
+            .filter(|w| w[0] < 0.1 * top && w[1] >= 0.1 * top)
+            .count();
         assert_eq!(rises, 2, "{env:?}");
         let c = centroid_hz(span(&x, 0.05, 0.45), SR, 100.0, 10000.0, 25.0);
         assert!((1500.0..5000.0).contains(&c), "{c}");
         // A swish, not a tap: loud for a good part of a third of a second.
         let env = envelope(span(&x, 0.05, 0.5), SR, 0.02);
         let top = env.iter().copied().fold(0.0, f32::max);
-        assert!(env.iter().filter(|&&e| e > 0.3 * top).count() >= 6, "{env:?}");
+        assert!(
+            env.iter().filter(|&&e| e > 0.3 * top).count() >= 6,
+            "{env:?}"
+        );
     }
 
     #[test]

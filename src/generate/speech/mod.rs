@@ -1,16 +1,22 @@
 //! Speech engines, and the choice between them for each character.
 //!
-//! Piper voices are the default; espeak-ng speaks when a script asks for it (`engine:
-//! espeak`, or an espeak-ng voice name) and, with a warning, for a language that has no
-//! installed Piper voice.
+//! Neural voices speak by default: Piper voices (VITS) and hibari voices (a distilled
+//! Kokoro model), each behind the same [`Generator`] interface. A character is cast by
+//! gender — its entry's `gender`, else alternating — to an installed voice of that gender
+//! (hibari's `heart` for women, Piper's `joe` for men as installed by `scripts/setup`), with
+//! a distinct variant per character. espeak-ng speaks when a script asks for it (`engine:
+//! espeak`, or an espeak-ng voice name) and, with a warning, for a language or a gender no
+//! installed neural voice has.
 
 mod espeak;
+mod hibari;
 mod piper;
 
 use std::collections::BTreeMap;
 
 pub use espeak::{Espeak, espeak_language};
-pub use piper::{Piper, PiperVoiceInfo};
+pub use hibari::{Hibari, HibariVoiceInfo};
+pub use piper::{Piper, PiperVoiceInfo, piper_gender};
 
 use super::Generator;
 use crate::script::{Gender, Script, SpeechEngine, Voice};
@@ -26,26 +32,29 @@ pub struct Variant {
 }
 
 /// Variants of a voice for the characters of one gender onair casts with it, in order:
-/// the voice as it is, then other people — higher or lower, each with its formants moved
-/// with its pitch (about 0.4 of the pitch interval, as larger people have both lower voices
-/// and longer vocal tracts), so a variant sounds like another person rather than the same
-/// one at another pitch. Men's variants stay at or below +5 semitones (a 100 Hz voice stays
-/// under 150 Hz); women's at or above -2 (a 190 Hz voice stays over 165 Hz).
+/// the voice as it is, then other people, each apart from every other in pitch (2
+/// semitones), formants (4 %, a shorter or longer vocal tract) or pace (5 %). The moves
+/// stay inside the range where quality holds, measured with DNSMOS on the same sentences
+/// (scripts/voices-check): within ±2 semitones and ±4 % of formants every variant of
+/// hibari's heart kept its MOS within 0.08 and every one of Piper's joe within 0.15, where 4
+/// semitones cost joe 0.5 and 9 % of formants 0.2 to 0.3. Joe, already low (85 Hz), loses
+/// more going down than up, so his variants go down by at most a semitone. Women stay above
+/// 165 Hz, men below 150 Hz.
 const MALE_VARIANTS: &[(f64, f64, f64)] = &[
     (0.0, 1.0, 1.0),
-    (3.0, 1.07, 1.04),
-    (-2.5, 0.944, 0.96),
-    (5.0, 1.12, 1.0),
-    (-4.0, 0.912, 1.03),
-    (1.5, 1.035, 0.93),
+    (2.0, 1.04, 0.96),
+    (-1.0, 0.96, 1.05),
+    (1.0, 0.96, 0.92),
+    (-1.0, 1.04, 0.97),
+    (2.0, 1.0, 1.06),
 ];
 const FEMALE_VARIANTS: &[(f64, f64, f64)] = &[
     (0.0, 1.0, 1.0),
-    (-2.0, 0.955, 1.04),
-    (2.5, 1.06, 0.96),
-    (4.5, 1.11, 1.02),
-    (-1.0, 0.92, 0.94),
-    (1.5, 1.035, 1.07),
+    (-2.0, 0.96, 1.05),
+    (2.0, 1.04, 0.96),
+    (1.0, 0.96, 0.92),
+    (-1.0, 1.04, 0.97),
+    (2.0, 1.0, 1.06),
 ];
 
 /// The variant a voice gets: what its entry sets, exactly (a `pitch` written in the script
@@ -69,10 +78,12 @@ pub(crate) fn variant(voice: &Voice, index: Option<usize>) -> Variant {
 }
 
 /// Whether two variants of one voice are too close to tell apart: a semitone apart at the
-/// same pace still sounds like one person (heard on the README's first episode, +2 against
-/// +3), so an automatic variant keeps two semitones away.
+/// same pace and timbre still sounds like one person (heard on the README's first episode,
+/// +2 against +3), so variants keep two semitones, 4 % of formant shift or 5 % of pace away.
 fn alike(a: Variant, b: Variant) -> bool {
-    (a.pitch_semitones - b.pitch_semitones).abs() < 2.0 && (a.speed / b.speed - 1.0).abs() < 0.05
+    (a.pitch_semitones - b.pitch_semitones).abs() < 2.0
+        && (a.speed / b.speed - 1.0).abs() < 0.05
+        && (a.formant_ratio / b.formant_ratio - 1.0).abs() < 0.035
 }
 
 /// The voice each character speaks with: the script's entry, completed for characters that
@@ -150,17 +161,6 @@ pub fn character_voices(script: &Script) -> BTreeMap<String, Voice> {
     voices
 }
 
-/// What a character with `voice` sounds like, in the words its clips' `source` will use
-/// (`voice:en_US-joe-medium pitch +3 speed 1.05`), found without synthesising anything.
-pub fn cast(piper: &Piper, espeak: &Espeak, voice: &Voice) -> Result<String> {
-    let (engine, _) = choose(piper, espeak, Some(voice))?;
-    if engine.engine() == espeak.engine() {
-        Ok(espeak.cast(voice))
-    } else {
-        piper.cast(voice)
-    }
-}
-
 /// Characters that would speak with the same voice as one heard before them (more
 /// characters than the distinct voices onair can make from the installed ones, or entries
 /// that say the same thing): for each such character, in order of first appearance, a
@@ -206,47 +206,222 @@ pub fn shared_voices(
     warnings
 }
 
-/// A voice name in Piper's form, `ll_RR-name-quality`: its language (`en_US`).
-fn piper_language(name: &str) -> Option<&str> {
-    let (lang, rest) = name.split_once('-')?;
-    let (l, r) = lang.split_once('_')?;
-    (l.len() >= 2 && !r.is_empty() && !rest.is_empty()).then_some(lang)
+/// Who speaks a character's lines, as a render chooses it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Speaker {
+    pub engine: SpeechEngine,
+    /// A neural voice's name (`en_US-joe-medium`, `en_US-hibari-heart`) or an espeak-ng
+    /// voice (`en-us+m3`).
+    pub voice: String,
+    /// The voice's language, an ISO 639-1 code where there is one (`en`).
+    pub language: String,
 }
 
-/// Picks the engine for a voice, and says why when it had to fall back.
-pub fn choose<'a>(
-    piper: &'a Piper,
-    espeak: &'a Espeak,
-    voice: Option<&Voice>,
-) -> Result<(&'a dyn Generator, Option<String>)> {
-    let default = Voice::default();
-    let voice = voice.unwrap_or(&default);
-    if voice.engine == Some(SpeechEngine::Espeak) {
-        return Ok((espeak, None));
+/// Why a voice setting cannot be checked or used.
+#[derive(Debug)]
+pub enum SpeakerError {
+    /// The setting names what no engine has: the field at fault (`voice`, `speaker`,
+    /// `gender`) and a message with the fix. The script's (or the flags') fault.
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    /// An engine could not be asked (espeak-ng is not installed, say).
+    Failed(Error),
+}
+
+/// A voice onair can speak with, whatever its engine, as `onair voices` lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VoiceListing {
+    pub name: String,
+    pub engine: SpeechEngine,
+    /// `en_US`.
+    pub language: String,
+    /// `American`; empty where the voice does not say.
+    pub accent: String,
+    pub gender: Option<Gender>,
+    pub sample_rate_hz: u32,
+    /// Speaker names of a multi-speaker voice, in id order.
+    pub speakers: Vec<String>,
+}
+
+/// The speech engines: Piper voices, hibari voices and espeak-ng, and the choice between
+/// them for each character.
+pub struct Speech {
+    piper: Piper,
+    hibari: Hibari,
+    espeak: Espeak,
+}
+
+impl Default for Speech {
+    /// The voices in `models/` and the installed espeak-ng.
+    fn default() -> Self {
+        Speech::new(Piper::default(), Hibari::default(), Espeak::default())
     }
-    let installed = piper.voices();
-    match voice.voice.as_deref() {
-        None if installed.is_empty() => {
-            if voice.engine == Some(SpeechEngine::Piper) {
+}
+
+impl Speech {
+    pub fn new(piper: Piper, hibari: Hibari, espeak: Espeak) -> Speech {
+        Speech {
+            piper,
+            hibari,
+            espeak,
+        }
+    }
+
+    pub fn piper(&self) -> &Piper {
+        &self.piper
+    }
+
+    pub fn hibari(&self) -> &Hibari {
+        &self.hibari
+    }
+
+    pub fn espeak(&self) -> &Espeak {
+        &self.espeak
+    }
+
+    /// The installed neural voices, Piper's then hibari's, each sorted by name.
+    pub fn neural_voices(&self) -> Vec<VoiceListing> {
+        let piper = self.piper.voices().iter().map(|v| VoiceListing {
+            name: v.name.clone(),
+            engine: SpeechEngine::Piper,
+            language: v.language.clone(),
+            accent: accent_of(&v.language).to_owned(),
+            gender: v.gender,
+            sample_rate_hz: v.sample_rate_hz,
+            speakers: v.speakers.clone(),
+        });
+        let hibari = self.hibari.voices().iter().map(|v| VoiceListing {
+            name: v.name.clone(),
+            engine: SpeechEngine::Hibari,
+            language: v.language.clone(),
+            accent: v.accent.clone(),
+            gender: v.gender,
+            sample_rate_hz: v.sample_rate_hz,
+            speakers: Vec::new(),
+        });
+        piper.chain(hibari).collect()
+    }
+
+    /// Picks the engine for a voice, and says why when it had to fall back.
+    pub fn choose(&self, voice: Option<&Voice>) -> Result<(&dyn Generator, Option<String>)> {
+        let default = Voice::default();
+        let voice = voice.unwrap_or(&default);
+        let (piper, hibari, espeak) = (&self.piper, &self.hibari, &self.espeak);
+        match voice.engine {
+            Some(SpeechEngine::Espeak) => return Ok((espeak, None)),
+            Some(SpeechEngine::Hibari) => {
+                if hibari.voices().is_empty() {
+                    return Err(hibari.no_voices_error());
+                }
+                if let Some(name) = voice.voice.as_deref()
+                    && !hibari.has(name)
+                {
+                    return Err(hibari.unknown_voice_error(name));
+                }
+                if voice.voice.is_none()
+                    && let Some(g) = voice.gender
+                    && hibari.default_voice(Some(g)).is_none()
+                {
+                    return Err(no_gender_error(ENGINE_HIBARI, g));
+                }
+                return Ok((hibari, None));
+            }
+            _ => {}
+        }
+        if let Some(name) = voice.voice.as_deref() {
+            if hibari.has(name) {
+                if voice.engine == Some(SpeechEngine::Piper) {
+                    return Err(Error::Unsupported {
+                        engine: "speech/piper".into(),
+                        message: format!(
+                            "`{name}` is a hibari voice, not a Piper voice; remove `engine: piper`"
+                        ),
+                    });
+                }
+                return Ok((hibari, None));
+            }
+            return self.choose_named(voice, name);
+        }
+        let gender = voice.wanted_gender();
+        if voice.engine == Some(SpeechEngine::Piper) {
+            if piper.voices().is_empty() {
                 return Err(piper.no_voices_error());
             }
-            Ok((
-                espeak,
-                Some(
-                    "no Piper voice is installed (run scripts/setup); speaking with espeak-ng"
-                        .into(),
-                ),
-            ))
+            if let Some(g) = voice.gender
+                && piper.default_voice(Some(g)).is_none()
+            {
+                return Err(no_gender_error("speech/piper", g));
+            }
+            return Ok((piper, None));
         }
-        None => Ok((piper, None)),
-        Some(name) if installed.iter().any(|v| v.name == name) => Ok((piper, None)),
-        Some(name) => match piper_language(name) {
+        // A woman speaks with hibari's voice first (the better of the two engines' women),
+        // a man with Piper's; then any neural voice of the gender.
+        let of_gender = |g: Gender| -> Option<&dyn Generator> {
+            let order: [(&dyn Generator, bool); 2] = match g {
+                Gender::Female => [
+                    (hibari, hibari.default_voice(Some(g)).is_some()),
+                    (piper, piper.default_voice(Some(g)).is_some()),
+                ],
+                Gender::Male => [
+                    (piper, piper.default_voice(Some(g)).is_some()),
+                    (hibari, hibari.default_voice(Some(g)).is_some()),
+                ],
+            };
+            order.into_iter().find(|(_, has)| *has).map(|(e, _)| e)
+        };
+        if let Some(g) = gender
+            && let Some(engine) = of_gender(g)
+        {
+            return Ok((engine, None));
+        }
+        if let Some(g) = voice.gender {
+            // A gender the entry asks for is a rule: espeak-ng has both.
+            return Ok((
+                espeak,
+                Some(format!(
+                    "no {} neural voice is installed (run scripts/setup for hibari's female \
+                     voice and Piper's male one); speaking with espeak-ng",
+                    g.as_str()
+                )),
+            ));
+        }
+        if !piper.voices().is_empty() {
+            return Ok((piper, None));
+        }
+        if !hibari.voices().is_empty() {
+            return Ok((hibari, None));
+        }
+        Ok((
+            espeak,
+            Some(
+                "no neural voice is installed (run scripts/setup); speaking with espeak-ng".into(),
+            ),
+        ))
+    }
+
+    /// The engine for a voice named by something that is not a hibari voice: a Piper voice,
+    /// a Piper-style name not installed, or an espeak-ng name.
+    fn choose_named(&self, voice: &Voice, name: &str) -> Result<(&dyn Generator, Option<String>)> {
+        let (piper, espeak) = (&self.piper, &self.espeak);
+        let installed = piper.voices();
+        if installed.iter().any(|v| v.name == name) {
+            return Ok((piper, None));
+        }
+        match piper_language(name) {
             // A Piper voice that is not installed: another voice of its language would be a
             // silent substitution, so that is an error; no voice of the language at all
             // falls back to espeak-ng, which speaks most languages.
             Some(lang) => {
                 let family = lang.split('_').next().unwrap_or(lang);
-                if installed.iter().any(|v| v.language.starts_with(family)) {
+                if installed.iter().any(|v| v.language.starts_with(family))
+                    || self
+                        .hibari
+                        .voices()
+                        .iter()
+                        .any(|v| v.language.starts_with(family))
+                {
                     Err(piper.unknown_voice_error(name))
                 } else {
                     Ok((
@@ -262,96 +437,136 @@ pub fn choose<'a>(
             }
             // An espeak-ng name such as `en-us+m3`.
             None => Ok((espeak, None)),
-        },
-    }
-}
-
-/// Who speaks a character's lines, as a render chooses it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Speaker {
-    pub engine: SpeechEngine,
-    /// A Piper voice's name (`en_US-joe-medium`) or an espeak-ng voice (`en-us+m3`).
-    pub voice: String,
-    /// The voice's language, an ISO 639-1 code where there is one (`en`).
-    pub language: String,
-}
-
-/// Why a voice setting cannot be checked or used.
-#[derive(Debug)]
-pub enum SpeakerError {
-    /// The setting names what no engine has: the field at fault (`voice`, `speaker`) and a
-    /// message with the fix. The script's (or the flags') fault.
-    Invalid {
-        field: &'static str,
-        message: String,
-    },
-    /// An engine could not be asked (espeak-ng is not installed, say).
-    Failed(Error),
-}
-
-/// The speaker a voice setting gets, checked as a render checks it before speaking, so a
-/// script can be refused before any row is generated.
-pub fn speaker(
-    piper: &Piper,
-    espeak: &Espeak,
-    voice: &Voice,
-) -> std::result::Result<Speaker, SpeakerError> {
-    let invalid = |field, e: Error| match e {
-        Error::Unsupported { message, .. } => SpeakerError::Invalid { field, message },
-        e => SpeakerError::Failed(e),
-    };
-    let (generator, _) = choose(piper, espeak, Some(voice)).map_err(|e| invalid("voice", e))?;
-    if generator.engine() == piper.engine() {
-        let info = piper.check(voice).map_err(|e| invalid("voice", e))?;
-        piper
-            .check_speaker(voice)
-            .map_err(|e| invalid("speaker", e))?;
-        return Ok(Speaker {
-            engine: SpeechEngine::Piper,
-            voice: info.name.clone(),
-            language: info.language.split('_').next().unwrap_or("").to_lowercase(),
-        });
-    }
-    match espeak.resolve(voice) {
-        Ok(name) => Ok(Speaker {
-            engine: SpeechEngine::Espeak,
-            language: espeak_language(&name),
-            voice: name,
-        }),
-        Err(Error::Unsupported { message, .. }) => {
-            let name = voice.voice.as_deref().unwrap_or_default();
-            let lower = name.to_lowercase();
-            let installed: Vec<&str> = piper.voices().iter().map(|v| v.name.as_str()).collect();
-            // Not an espeak-ng language: perhaps a Piper voice named in part (`joe`).
-            let like = installed
-                .iter()
-                .find(|v| v.to_lowercase().split(['-', '_']).any(|part| part == lower));
-            let message = match like {
-                Some(v) if voice.engine.is_none() => format!(
-                    "no voice `{name}`; did you mean the Piper voice `{v}`? `onair voices` lists the voices"
-                ),
-                _ if voice.engine.is_none()
-                    && !name.contains('+')
-                    && !message.contains("did you mean") =>
-                {
-                    let piper = if installed.is_empty() {
-                        "none is installed".to_owned()
-                    } else {
-                        format!("installed: {}", installed.join(", "))
-                    };
-                    format!(
-                        "no voice `{name}`: it is neither a Piper voice ({piper}) nor an espeak-ng language; `onair voices` lists the voices"
-                    )
-                }
-                _ => message,
-            };
-            Err(SpeakerError::Invalid {
-                field: "voice",
-                message,
-            })
         }
-        Err(e) => Err(SpeakerError::Failed(e)),
     }
+
+    /// What a character with `voice` sounds like, in the words its clips' `source` will
+    /// use (`voice:en_US-joe-medium pitch +3 formants x1.07 speed 1.04`), found without
+    /// synthesising anything.
+    pub fn cast(&self, voice: &Voice) -> Result<String> {
+        let (engine, _) = self.choose(Some(voice))?;
+        if engine.engine() == self.espeak.engine() {
+            Ok(self.espeak.cast(voice))
+        } else if engine.engine() == self.hibari.engine() {
+            self.hibari.cast(voice)
+        } else {
+            self.piper.cast(voice)
+        }
+    }
+
+    /// The speaker a voice setting gets, checked as a render checks it before speaking, so
+    /// a script can be refused before any row is generated.
+    pub fn speaker(&self, voice: &Voice) -> std::result::Result<Speaker, SpeakerError> {
+        let (piper, hibari, espeak) = (&self.piper, &self.hibari, &self.espeak);
+        let invalid = |field, e: Error| match e {
+            Error::Unsupported { message, .. } => SpeakerError::Invalid { field, message },
+            e => SpeakerError::Failed(e),
+        };
+        let field = if voice.voice.is_none() && voice.gender.is_some() {
+            "gender"
+        } else {
+            "voice"
+        };
+        let (generator, _) = self.choose(Some(voice)).map_err(|e| invalid(field, e))?;
+        if generator.engine() == hibari.engine() {
+            let info = hibari.check(voice).map_err(|e| {
+                let field = if voice.speaker.is_some() {
+                    "speaker"
+                } else {
+                    "voice"
+                };
+                invalid(field, e)
+            })?;
+            return Ok(Speaker {
+                engine: SpeechEngine::Hibari,
+                voice: info.name.clone(),
+                language: info.language.split('_').next().unwrap_or("").to_lowercase(),
+            });
+        }
+        if generator.engine() == piper.engine() {
+            let info = piper.check(voice).map_err(|e| invalid("voice", e))?;
+            piper
+                .check_speaker(voice)
+                .map_err(|e| invalid("speaker", e))?;
+            return Ok(Speaker {
+                engine: SpeechEngine::Piper,
+                voice: info.name.clone(),
+                language: info.language.split('_').next().unwrap_or("").to_lowercase(),
+            });
+        }
+        match espeak.resolve(voice) {
+            Ok(name) => Ok(Speaker {
+                engine: SpeechEngine::Espeak,
+                language: espeak_language(&name),
+                voice: name,
+            }),
+            Err(Error::Unsupported { message, .. }) => {
+                let name = voice.voice.as_deref().unwrap_or_default();
+                let lower = name.to_lowercase();
+                let installed: Vec<String> =
+                    self.neural_voices().into_iter().map(|v| v.name).collect();
+                // Not an espeak-ng language: perhaps a neural voice named in part (`joe`).
+                let like = installed
+                    .iter()
+                    .find(|v| v.to_lowercase().split(['-', '_']).any(|part| part == lower));
+                let message = match like {
+                    Some(v) if voice.engine.is_none() => format!(
+                        "no voice `{name}`; did you mean `{v}`? `onair voices` lists the voices"
+                    ),
+                    _ if voice.engine.is_none()
+                        && !name.contains('+')
+                        && !message.contains("did you mean") =>
+                    {
+                        let neural = if installed.is_empty() {
+                            "none is installed".to_owned()
+                        } else {
+                            format!("installed: {}", installed.join(", "))
+                        };
+                        format!(
+                            "no voice `{name}`: it is neither a neural voice ({neural}) nor an espeak-ng language; `onair voices` lists the voices"
+                        )
+                    }
+                    _ => message,
+                };
+                Err(SpeakerError::Invalid {
+                    field: "voice",
+                    message,
+                })
+            }
+            Err(e) => Err(SpeakerError::Failed(e)),
+        }
+    }
+}
+
+const ENGINE_HIBARI: &str = "speech/hibari";
+
+/// An entry asks for a gender that the engine it names has no voice of.
+fn no_gender_error(engine: &str, gender: Gender) -> Error {
+    let name = engine.trim_start_matches("speech/");
+    Error::Unsupported {
+        engine: engine.into(),
+        message: format!(
+            "no {} {name} voice is installed; remove `engine: {name}` to let onair cast one, \
+             or name a voice `onair voices` lists",
+            gender.as_str()
+        ),
+    }
+}
+
+/// The accent a Piper voice's language tag says: `en_GB` is British.
+fn accent_of(language: &str) -> &'static str {
+    match language {
+        "en_US" => "American",
+        "en_GB" => "British",
+        _ => "",
+    }
+}
+
+/// A voice name in Piper's form, `ll_RR-name-quality`: its language (`en_US`).
+fn piper_language(name: &str) -> Option<&str> {
+    let (lang, rest) = name.split_once('-')?;
+    let (l, r) = lang.split_once('_')?;
+    (l.len() >= 2 && !r.is_empty() && !rest.is_empty()).then_some(lang)
 }
 
 impl Piper {
@@ -443,7 +658,7 @@ mod tests {
     #[test]
     fn automatic_styles_keep_away_from_the_ones_a_script_sets() {
         let script = crate::script::parse_script(
-            "voices:\n  A: {gender: male}\n  B: {pitch: 3, speed: 1.05, gender: male}\n  C: {gender: male}\nrows:\n  - {type: speech, character: A, text: Hi.}\n  - {type: speech, character: C, text: Hi.}\n  - {type: speech, character: B, text: Hi.}\n",
+            "voices:\n  A: {gender: male}\n  B: {pitch: 0.5, speed: 1.02, gender: male}\n  C: {gender: male}\nrows:\n  - {type: speech, character: A, text: Hi.}\n  - {type: speech, character: C, text: Hi.}\n  - {type: speech, character: B, text: Hi.}\n",
         )
         .unwrap();
         let v = character_voices(&script);
@@ -451,10 +666,11 @@ mod tests {
             let s = variant(&v[name], v[name].auto_index);
             (s.pitch_semitones, s.speed)
         };
-        assert_eq!(style("A"), (0.0, 1.0));
-        assert_eq!(style("B"), (3.0, 1.05), "as written");
-        // The second men's variant (+3, 1.04) would sound like B's: C gets the third.
-        assert_eq!(style("C"), (-2.5, 0.96));
+        assert_eq!(style("B"), (0.5, 1.02), "as written");
+        // The voice as it is would sound like B's (half a semitone, 2 % of pace): A gets
+        // the second men's variant, and C the third.
+        assert_eq!(style("A"), (2.0, 0.96));
+        assert_eq!(style("C"), (-1.0, 1.05));
         // A pitch written in the script moves the pitch alone; variants move formants too.
         assert_eq!(variant(&v["B"], v["B"].auto_index).formant_ratio, 1.0);
         assert!(variant(&v["C"], v["C"].auto_index).formant_ratio < 1.0);

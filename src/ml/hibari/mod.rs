@@ -93,8 +93,14 @@ impl std::fmt::Debug for Hibari {
 impl Hibari {
     /// Loads `hibari.onnx` and `vocab.json` from `dir` (`models/hibari`).
     pub fn load(dir: &Path) -> Result<Self> {
-        let model = dir.join("hibari.onnx");
-        let vocab_path = dir.join("vocab.json");
+        Self::load_file(&dir.join("hibari.onnx"))
+    }
+
+    /// Loads the voice in `model` (an `.onnx` file of the hibari family) with the phoneme
+    /// alphabet `vocab.json` beside it.
+    pub fn load_file(model: &Path) -> Result<Self> {
+        let model = model.to_path_buf();
+        let vocab_path = model.with_file_name("vocab.json");
         if !model.exists() {
             return Err(missing(&model, "hibari voice model"));
         }

@@ -807,11 +807,19 @@ mod tests {
         let Some(g2p) = g2p() else { return };
         let oov = g2p.oov.as_ref().expect("the OOV net is loaded");
         // Outputs of hibari's onnxruntime session for the same words.
-        assert_eq!(oov.read("Zyxoplenk").unwrap().as_deref(), Some("zˈIksəplˌɛŋk"));
-        assert_eq!(oov.read("Kazuhiro").unwrap().as_deref(), Some("kˌæzjuhˈiəɹO"));
+        assert_eq!(
+            oov.read("Zyxoplenk").unwrap().as_deref(),
+            Some("zˈIksəplˌɛŋk")
+        );
+        assert_eq!(
+            oov.read("Kazuhiro").unwrap().as_deref(),
+            Some("kˌæzjuhˈiəɹO")
+        );
         // Longer than the net's 24-character window: read from its first 24 characters.
         assert_eq!(
-            oov.read("Abcdefghijklmnopqrstuvwxyzabc").unwrap().as_deref(),
+            oov.read("Abcdefghijklmnopqrstuvwxyzabc")
+                .unwrap()
+                .as_deref(),
             Some("əbkdɪfɡhˌAklmnˈɑpkɹstˌʌvwks")
         );
         assert_eq!(oov.read("日本").unwrap(), None);
@@ -839,12 +847,18 @@ mod tests {
     fn long_sentences_are_cut_at_clauses_under_the_limit() {
         let Some(g2p) = g2p() else { return };
         let clause = "the orchestra played a long and beautiful symphony for the audience";
-        let sentence = format!("{}.", vec![clause; 12].join(", "));
+        let sentence = format!("{}.", [clause; 12].join(", "));
         let whole = g2p.phonemize(&sentence).unwrap();
-        assert!(whole.chars().count() > MAX_PHONEMES, "the test needs a long sentence");
+        assert!(
+            whole.chars().count() > MAX_PHONEMES,
+            "the test needs a long sentence"
+        );
         let chunks = g2p.phonemize_text(&sentence).unwrap();
         assert!(chunks.len() >= 2);
-        assert!(chunks.iter().all(|c| c.chars().count() <= MAX_PHONEMES), "{chunks:?}");
+        assert!(
+            chunks.iter().all(|c| c.chars().count() <= MAX_PHONEMES),
+            "{chunks:?}"
+        );
         // Nothing is lost: the chunks joined with spaces are the whole sentence.
         assert_eq!(chunks.join(" "), whole);
     }
@@ -852,7 +866,10 @@ mod tests {
     #[test]
     fn phoneme_overrides_and_determinism() {
         let Some(g2p) = g2p() else { return };
-        assert_eq!(g2p.phonemize("Say [onair](/ˈɑnˌɛɹ/) now.").unwrap(), "sˈA ˈɑnˌɛɹ nˈW.");
+        assert_eq!(
+            g2p.phonemize("Say [onair](/ˈɑnˌɛɹ/) now.").unwrap(),
+            "sˈA ˈɑnˌɛɹ nˈW."
+        );
         let text = "Welcome to Mars News, read by Zyxoplenk at 7:30 pm.";
         assert_eq!(g2p.phonemize(text).unwrap(), g2p.phonemize(text).unwrap());
     }

@@ -63,7 +63,7 @@ fn below_1000(n: u128, words: &mut Vec<String>) {
     }
     if n >= 20 {
         let tens = TENS[(n / 10) as usize];
-        if n % 10 > 0 {
+        if !n.is_multiple_of(10) {
             words.push(format!("{tens}-{}", ONES[(n % 10) as usize]));
         } else {
             words.push(tens.to_string());
