@@ -533,12 +533,13 @@ fn opus_decodes_with_ffmpeg_to_the_length_of_the_wav() {
         // Opus keeps how a sound is heard, not its waveform, so the error is large (measured:
         // 11.9 dB at 96 kbps, 8.7 dB at 48, as ffmpeg's own libopus encoding has it), and
         // alignment shows in the correlation rather than in the error: best unshifted at
-        // 96 kbps; at 48, libopus's speech layer comes out up to 2 samples early (ffmpeg's
-        // libopus encoding of the same WAV too).
+        // 96 kbps; at 48, libopus's speech layer comes out a few samples early (ffmpeg's
+        // libopus encoding of the same WAV too): 2 with Piper's voice on both lines, 4 since
+        // one line is hibari's. An error of the pre-skip would be hundreds.
         let aligned = snr_db(&wav, &opus, 0);
         assert!(aligned > 6.0, "{name}: {aligned:.1} dB");
         let lag = best_lag(&wav, &opus);
-        let in_step = if kbps == 96 { 0..=0 } else { -2..=0 };
+        let in_step = if kbps == 96 { 0..=0 } else { -5..=0 };
         assert!(in_step.contains(&lag), "{name}: {lag} samples off the WAV");
     }
 }

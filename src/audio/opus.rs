@@ -214,7 +214,8 @@ impl OpusWriter {
         let samples = FRAME_SAMPLES * self.channel_count;
         let whole = self.pcm.len() / samples * samples;
         let io = |e| Error::io(&self.path, e);
-        for frame in self.pcm[..whole].chunks_exact(samples) {
+        let count = whole / samples;
+        for (i, frame) in self.pcm[..whole].chunks_exact(samples).enumerate() {
             let len = self
                 .encoder
                 .encode_float(frame, &mut self.packet)
@@ -223,7 +224,11 @@ impl OpusWriter {
             let granule = end.map_or(self.frames_encoded, |e| e.min(self.frames_encoded));
             self.ogg.packet(&self.packet[..len], granule).map_err(io)?;
             self.packets_on_page += 1;
-            if self.packets_on_page == PACKETS_PER_PAGE {
+            // The track's last packet stays on the page that `finish` ends: ended here, it
+            // would leave `finish` an empty last page, with no granule position to cut the
+            // padding at (ffmpeg then decodes the padding too).
+            let last = end.is_some() && i + 1 == count;
+            if self.packets_on_page == PACKETS_PER_PAGE && !last {
                 self.ogg.end_page(false).map_err(io)?;
                 self.packets_on_page = 0;
             }
@@ -464,6 +469,25 @@ mod tests {
         let r = snr_db(&right[5000..], &d.channels[1][5000..]);
         assert!(l > 20.0 && r > 20.0, "{l:.1} / {r:.1} dB");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_track_that_fills_its_last_page_ends_on_that_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("full.opus");
+        let mut w = OpusWriter::create(&path, 48_000, 1, 64).unwrap();
+        // With the pre-skip, exactly two full pages of packets.
+        let frames = 2 * PACKETS_PER_PAGE * FRAME_SAMPLES - usize::from(w.pre_skip);
+        w.write(&[&sine(48_000, frames, 440.0)]).unwrap();
+        w.finish().unwrap();
+        let pages = pages(&std::fs::read(&path).unwrap(), SERIAL);
+        let last = pages.last().unwrap();
+        assert!(
+            !last.lacing.is_empty(),
+            "the last page holds the last packet"
+        );
+        assert_eq!(last.granule as usize, decode(&path).pre_skip + frames);
+        assert_eq!(decode(&path).channels[0].len(), frames);
     }
 
     #[test]

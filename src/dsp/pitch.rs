@@ -38,6 +38,16 @@ const ANALYSIS_LOWPASS_HZ: f32 = 1000.0;
 /// YIN's absolute threshold on the cumulative-mean-normalised difference: the first dip
 /// below it is the period; no dip below it means unvoiced.
 const YIN_THRESHOLD: f64 = 0.2;
+/// A frame whose lag is this far (as a ratio) under the utterance's median lag is checked
+/// for a slip an octave up (see [`F0Track::analyse`]): beyond the rises of speech.
+const OCTAVE_UP_SLIP: f64 = 1.6;
+/// The dip at twice the lag then replaces the lag when it is at most this much shallower.
+const OCTAVE_UP_TOLERANCE: f64 = 0.1;
+/// A frame whose lag is this far over the median is checked for a slip an octave down.
+const OCTAVE_SLIP: f64 = 1.4;
+/// The dip at half the lag replaces it when it is under this (the first dip under YIN's
+/// threshold was at two periods, so the one at the period is a little above it).
+const OCTAVE_HALF_THRESHOLD: f64 = 0.35;
 /// Frames quieter than this relative to the loudest frame are unvoiced (breath, room tone).
 const SILENCE_REL_DB: f64 = -45.0;
 /// Absolute floor on frame RMS, so digital near-silence is never called voiced.
@@ -46,6 +56,8 @@ const SILENCE_ABS_RMS: f64 = 1e-5;
 const MIN_VOICED_RUN_S: f64 = 0.02;
 /// Crossfade between shifted and untouched audio at each voiced-run boundary.
 const CROSSFADE_S: f64 = 0.01;
+/// Weight of the energy peak against waveform similarity in pitch-mark placement.
+const MARK_ENERGY_WEIGHT: f64 = 0.5;
 /// Energy smoothing for pitch-mark placement: about one first-formant cycle.
 const MARK_ENERGY_S: f64 = 0.001;
 /// Supported shift range in semitones; requests beyond it are clamped.
@@ -97,7 +109,7 @@ pub fn shift_voice(
     }
     let energy = short_time_energy(samples, sample_rate_hz);
     for &(first, last) in &track.voiced_runs {
-        let marks = place_marks(&track, &energy, first, last);
+        let marks = place_marks(&track, samples, &energy, first, last);
         if marks.len() < 3 {
             continue;
         }
@@ -131,6 +143,21 @@ pub fn estimate_f0_hz(samples: &[f32], sample_rate_hz: u32) -> Option<f64> {
     } else {
         0.5 * (voiced[mid - 1] + voiced[mid])
     })
+}
+
+/// The f0 track the shifter works from: `(seconds, f0 in Hz)` per 5 ms frame, `None` where
+/// unvoiced.
+pub fn f0_track_hz(samples: &[f32], sample_rate_hz: u32) -> Vec<(f64, Option<f64>)> {
+    if sample_rate_hz == 0 {
+        return Vec::new();
+    }
+    let track = F0Track::analyse(samples, sample_rate_hz);
+    track
+        .centres
+        .iter()
+        .map(|c| c / f64::from(sample_rate_hz))
+        .zip(track.f0_hz.iter().copied())
+        .collect()
 }
 
 /// Frame-wise fundamental frequency of a whole signal.
@@ -173,20 +200,52 @@ impl F0Track {
         let loudest = rms.iter().copied().fold(0.0, f64::max);
         let floor = (loudest * 10f64.powf(SILENCE_REL_DB / 20.0)).max(SILENCE_ABS_RMS);
 
+        // Pass 1: YIN's lag per frame, with the dips at half and twice that lag.
         let mut diff = vec![0.0f64; tau_max + 2];
-        let mut f0_hz: Vec<Option<f64>> = (0..frame_count)
+        let frames: Vec<Option<YinFrame>> = (0..frame_count)
             .map(|k| {
                 if rms[k] < floor {
                     return None;
                 }
                 let start = k * hop;
-                let tau_d = yin_period(
+                yin_frame(
                     &low[start..start + span],
                     window,
                     tau_min,
                     tau_max,
                     &mut diff,
-                )?;
+                )
+            })
+            .collect();
+        // Pass 2: octave slips against the utterance's median. On a low voice whose
+        // fundamental is weak after the low-pass, the first dip under the threshold can be
+        // at half the period; on a creaky one, only the dip at two periods gets under it.
+        // Either puts the frame an octave from the voice, where the grains then repeat at
+        // the wrong rate (a rough, buzzing voice). A frame far from the median takes the
+        // lag an octave back when that dip is clearly periodic too.
+        let mut coarse: Vec<f64> = frames.iter().flatten().map(|f| f.tau).collect();
+        coarse.sort_by(f64::total_cmp);
+        let median_tau = coarse.get(coarse.len() / 2).copied();
+        let mut f0_hz: Vec<Option<f64>> = frames
+            .iter()
+            .enumerate()
+            .map(|(k, frame)| {
+                let frame = frame.as_ref()?;
+                let mut tau_d = frame.tau;
+                if let Some(median) = median_tau {
+                    if tau_d < median / OCTAVE_UP_SLIP
+                        && let Some((tau2, d2)) = frame.double
+                        && d2 < frame.depth + OCTAVE_UP_TOLERANCE
+                    {
+                        tau_d = tau2;
+                    } else if tau_d > median * OCTAVE_SLIP
+                        && let Some((tau2, d2)) = frame.half
+                        && d2 < OCTAVE_HALF_THRESHOLD
+                    {
+                        tau_d = tau2;
+                    }
+                }
+                let start = k * hop;
                 let period = refine_period(
                     samples,
                     start * decimation,
@@ -267,16 +326,26 @@ fn decimate(samples: &[f32], sample_rate_hz: u32, factor: usize) -> Vec<f32> {
         .collect()
 }
 
-/// YIN on one frame `x` (length `window + tau_max + 1`): the period in samples with
-/// parabolic interpolation, or `None` when no dip of the normalised difference falls below
-/// the threshold. `diff` is scratch space of length `tau_max + 2`.
-fn yin_period(
+/// YIN's reading of one frame: the lag of the first dip of the normalised difference under
+/// the threshold (parabola-interpolated, in samples), that dip's depth, and the deepest
+/// points near half and twice that lag with their depths, where in range.
+struct YinFrame {
+    tau: f64,
+    depth: f64,
+    half: Option<(f64, f64)>,
+    double: Option<(f64, f64)>,
+}
+
+/// YIN on one frame `x` (length `window + tau_max + 1`); `None` when no dip of the
+/// normalised difference falls below the threshold. `diff` is scratch space of length
+/// `tau_max + 2`.
+fn yin_frame(
     x: &[f32],
     window: usize,
     tau_min: usize,
     tau_max: usize,
     diff: &mut [f64],
-) -> Option<f64> {
+) -> Option<YinFrame> {
     // Squared difference, then YIN's cumulative-mean normalisation (diff[0] = 1).
     let mut running = 0.0f64;
     diff[0] = 1.0;
@@ -293,7 +362,22 @@ fn yin_period(
     while tau < tau_max && diff[tau + 1] < diff[tau] {
         tau += 1;
     }
-    Some(tau as f64 + parabolic_offset(diff[tau - 1], diff[tau], diff[tau + 1]))
+    let dip = |centre: usize| -> Option<(f64, f64)> {
+        let reach = (centre / 6).max(1);
+        let lo = centre.saturating_sub(reach).max(tau_min).max(1);
+        let hi = (centre + reach).min(tau_max);
+        let best = (lo..=hi).min_by(|&a, &b| diff[a].total_cmp(&diff[b]))?;
+        Some((
+            best as f64 + parabolic_offset(diff[best - 1], diff[best], diff[best + 1]),
+            diff[best],
+        ))
+    };
+    Some(YinFrame {
+        tau: tau as f64 + parabolic_offset(diff[tau - 1], diff[tau], diff[tau + 1]),
+        depth: diff[tau],
+        half: dip(tau / 2),
+        double: (2 * tau <= tau_max).then(|| dip(2 * tau)).flatten(),
+    })
 }
 
 /// Sum over `window` samples of `(x[j] - x[j + tau])²`: YIN's difference function. The
@@ -409,10 +493,21 @@ fn short_time_energy(samples: &[f32], sample_rate_hz: u32) -> Vec<f32> {
 }
 
 /// Analysis pitch marks (sample indices) for the voiced run `first..=last`: the energy peak
-/// in the run's first period, then each next peak within ±25 % of a period around the
-/// previous mark plus one period. A mild preference for the predicted position keeps the
-/// marks from hopping between two similar peaks of one period.
-fn place_marks(track: &F0Track, energy: &[f32], first: usize, last: usize) -> Vec<usize> {
+/// in the run's first period, then each next one period on (within ±25 % of a period around
+/// the predicted position, with a mild preference for the prediction), where the waveform
+/// around it is most like the waveform around the previous mark and the energy is high.
+/// Energy peaks alone hop: a low voice has several peaks of similar height per period (one
+/// per first-formant cycle), and marks that hop between them make grains of uneven length,
+/// which sound rough. Similarity alone drifts: each mark matched to the one before adds up
+/// their rounding, and grains slide off the glottal pulse. Together, every mark sits at the
+/// same point of its cycle, on the pulse.
+fn place_marks(
+    track: &F0Track,
+    samples: &[f32],
+    energy: &[f32],
+    first: usize,
+    last: usize,
+) -> Vec<usize> {
     let (start, end) = track.run_span(first, last, energy.len());
     if end <= start {
         return Vec::new();
@@ -432,9 +527,38 @@ fn place_marks(track: &F0Track, energy: &[f32], first: usize, last: usize) -> Ve
         if lo > hi {
             break;
         }
+        // Half a period either side of the previous mark, compared with the same span
+        // around each candidate.
+        let half = ((0.5 * period) as usize).max(1);
+        let similarity = |n: usize| -> f64 {
+            let (a0, b0) = (mark.saturating_sub(half), n.saturating_sub(half));
+            let len = (mark - a0).min(n - b0) + half;
+            let (a, b) = (mark - (n - b0).min(mark - a0), n - (n - b0).min(mark - a0));
+            if b + len > samples.len() {
+                return 0.0;
+            }
+            let (mut ab, mut aa, mut bb) = (0.0f64, 0.0f64, 0.0f64);
+            for (&x, &y) in samples[a..a + len].iter().zip(&samples[b..b + len]) {
+                let (x, y) = (f64::from(x), f64::from(y));
+                ab += x * y;
+                aa += x * x;
+                bb += y * y;
+            }
+            if aa > 0.0 && bb > 0.0 {
+                ab / (aa * bb).sqrt()
+            } else {
+                0.0
+            }
+        };
+        let loudest = (lo..=hi).map(|n| energy[n]).fold(0.0f32, f32::max);
         let score = |n: usize| {
             let d = (n as f64 - predicted) / reach;
-            f64::from(energy[n]) * (1.0 - 0.3 * d * d)
+            let loud = if loudest > 0.0 {
+                f64::from(energy[n] / loudest)
+            } else {
+                0.0
+            };
+            similarity(n) + MARK_ENERGY_WEIGHT * loud - 0.1 * d * d
         };
         mark = (lo..=hi)
             .max_by(|&a, &b| score(a).total_cmp(&score(b)))
@@ -830,6 +954,34 @@ mod tests {
         let (jump_in, jump_out) = (max_jump(&x), max_jump(&y));
         println!("vowel/noise/vowel +5 st: largest step {jump_in:.4} -> {jump_out:.4}");
         assert!(jump_out <= 1.5 * jump_in);
+    }
+
+    #[test]
+    fn a_stretch_with_a_weak_fundamental_keeps_the_voice_s_octave() {
+        // 1.4 s of a voice at 100 Hz, then 0.6 s of the same voice whose fundamental is weak
+        // next to its second and fourth harmonics (a low voice after the tracker's
+        // low-pass): there, the first dip under YIN's threshold is at half the period, and
+        // without the median's check the track read 200 Hz, where grains then repeat at the
+        // wrong rate.
+        let seconds = 2.0;
+        let n = (seconds * f64::from(SR)) as usize;
+        let x: Vec<f32> = (0..n)
+            .map(|i| {
+                let t = i as f64 / f64::from(SR);
+                let w = 2.0 * PI * 100.0 * t;
+                let h1 = if t < 1.4 { 1.0 } else { 0.12 };
+                (0.3 * (h1 * w.sin() + (2.0 * w).sin() + 0.5 * (4.0 * w).sin())) as f32
+            })
+            .collect();
+        let track = f0_track_hz(&x, SR);
+        let late: Vec<f64> = track
+            .iter()
+            .filter(|(t, _)| *t > 1.5 && *t < 1.9)
+            .filter_map(|(_, f)| *f)
+            .collect();
+        assert!(late.len() > 40, "{} voiced frames", late.len());
+        let wrong = late.iter().filter(|f| (*f - 100.0).abs() > 10.0).count();
+        assert_eq!(wrong, 0, "{late:?}");
     }
 
     #[test]

@@ -34,12 +34,12 @@ pub struct Variant {
 /// Variants of a voice for the characters of one gender onair casts with it, in order:
 /// the voice as it is, then other people, each apart from every other in pitch (2
 /// semitones), formants (4 %, a shorter or longer vocal tract) or pace (5 %). The moves
-/// stay inside the range where quality holds, measured with DNSMOS on the same sentences
-/// (scripts/voices-check): within ±2 semitones and ±4 % of formants every variant of
-/// hibari's heart kept its MOS within 0.08 and every one of Piper's joe within 0.15, where 4
-/// semitones cost joe 0.5 and 9 % of formants 0.2 to 0.3. Joe, already low (85 Hz), loses
-/// more going down than up, so his variants go down by at most a semitone. Women stay above
-/// 165 Hz, men below 150 Hz.
+/// stay inside the range where quality holds, measured with DNSMOS on the same sentences:
+/// within ±2 semitones and ±4 % of formants every variant of hibari's heart kept its MOS
+/// within 0.06 of the voice's and every one of Piper's joe within 0.08 (within 0.13 in
+/// scripts/voices-check), where 4 semitones cost joe 0.5 and 9 % of formants 0.2 to 0.3.
+/// Joe, already low (85 Hz), loses more going down than up, so his variants go down by at
+/// most a semitone. Women stay above 165 Hz, men below 150 Hz.
 const MALE_VARIANTS: &[(f64, f64, f64)] = &[
     (0.0, 1.0, 1.0),
     (2.0, 1.04, 0.96),
@@ -546,7 +546,7 @@ fn no_gender_error(engine: &str, gender: Gender) -> Error {
     Error::Unsupported {
         engine: engine.into(),
         message: format!(
-            "no {} {name} voice is installed; remove `engine: {name}` to let onair cast one, \
+            "no {} {name} voice is installed; leave the engine unset to let onair cast one, \
              or name a voice `onair voices` lists",
             gender.as_str()
         ),
