@@ -14,7 +14,9 @@ use serde_json::{Map, Value, json};
 use crate::Result;
 use crate::dsp::rng::Rng;
 
-pub use brief::{Analysis, Genre, Mood, Person, Setting, Subject, SubjectKind, analyse};
+pub use brief::{
+    Analysis, Genre, Mood, NamedSound, Person, Setting, Subject, SubjectKind, analyse,
+};
 
 use super::{Brief, Plan, Planner};
 
@@ -80,7 +82,8 @@ pub fn plan_brief(text: &str, seed: u64) -> Plan {
     // The body grows one unit at a time; keep the count whose estimate is nearest the goal.
     let mut best: Option<(f64, Draft)> = None;
     for units in 0..400 {
-        let draft = genres::write(&ctx, units);
+        let mut draft = genres::write(&ctx, units);
+        place_sounds(&mut draft, &analysis.sounds);
         let est = draft.estimate_s();
         let miss = (est - goal).abs();
         let better = best.as_ref().is_none_or(|(m, _)| miss < *m);
@@ -92,6 +95,18 @@ pub fn plan_brief(text: &str, seed: u64) -> Plan {
         }
     }
     let draft = best.map(|(_, d)| d).expect("at least one draft");
+    let left_out: Vec<&str> = analysis
+        .sounds
+        .iter()
+        .filter(|s| !draft.has_sound(s.key))
+        .map(|s| s.description)
+        .collect();
+    if !left_out.is_empty() {
+        warnings.push(format!(
+            "the brief names more sounds than the template planner places; left out: {}",
+            left_out.join(", ")
+        ));
+    }
     let est = draft.estimate_s();
     if let Some(t) = target
         && (est - t).abs() > 0.25 * t
@@ -138,6 +153,74 @@ pub fn plan_brief(text: &str, seed: u64) -> Plan {
             ctx.genre.as_str(),
             say_length(est)
         ),
+    }
+}
+
+/// Backgrounds and one-off sounds a plan takes from the brief at most.
+const MAX_NAMED_BACKGROUNDS: usize = 3;
+const MAX_NAMED_EVENTS: usize = 6;
+
+/// Puts the sounds the brief names into the rows, unless the rows already have them (the
+/// setting's ambience): each heard-throughout sound as a background from the first spoken
+/// line to the end; each one-off sound before a spoken line, the first before the second
+/// line and the next every other line after it, so the events are spread through the piece.
+fn place_sounds(d: &mut Draft, sounds: &[NamedSound]) {
+    if !d.rows.iter().any(|r| r["type"] == "speech") {
+        return;
+    }
+    let events: Vec<&NamedSound> = sounds
+        .iter()
+        .filter(|s| !s.ambience && !d.has_sound(s.key))
+        .take(MAX_NAMED_EVENTS)
+        .collect();
+    let speech: Vec<usize> = (0..d.rows.len())
+        .filter(|&i| d.rows[i]["type"] == "speech")
+        .collect();
+    let mut at: Vec<(usize, &NamedSound)> = events
+        .iter()
+        .enumerate()
+        .map(|(k, s)| (speech[(1 + 2 * k).min(speech.len() - 1)], *s))
+        .collect();
+    // From the back, so that each insertion leaves the earlier positions as they are.
+    at.sort_by_key(|(i, _)| std::cmp::Reverse(*i));
+    for (i, s) in at {
+        let mut row = json!({
+            "type": "sfx",
+            "volume": -22.0,
+            "description": s.description,
+            "duration": 2.5,
+            "fade_in": 0.05,
+        });
+        if d.rows[i].get("chapter").is_some() {
+            row["chapter"] = d.rows[i]["chapter"].take();
+        }
+        d.rows.insert(i, row);
+    }
+    let backgrounds: Vec<&NamedSound> = sounds
+        .iter()
+        .filter(|s| s.ambience && !d.has_sound(s.key))
+        .take(MAX_NAMED_BACKGROUNDS)
+        .collect();
+    let first = d
+        .rows
+        .iter()
+        .position(|r| r["type"] == "speech")
+        .expect("a spoken line");
+    for (k, s) in backgrounds.iter().enumerate().rev() {
+        let id = format!("sound-{}", k + 1);
+        let mut row = json!({
+            "type": "sfx",
+            "id": id,
+            "volume": -34.0,
+            "action": "begin",
+            "description": s.description,
+        });
+        if d.rows[first].get("chapter").is_some() {
+            row["chapter"] = d.rows[first]["chapter"].take();
+        }
+        d.rows.insert(first, row);
+        d.rows
+            .push(json!({ "type": "sfx", "id": id, "action": "end" }));
     }
 }
 
@@ -227,6 +310,16 @@ impl Draft {
         if let Some(row) = self.rows.get_mut(at) {
             row["chapter"] = json!(title);
         }
+    }
+
+    /// Whether a sound-effect row's description mentions `key` (`rain`).
+    pub fn has_sound(&self, key: &str) -> bool {
+        self.rows.iter().any(|r| {
+            r["type"] == "sfx"
+                && r["description"]
+                    .as_str()
+                    .is_some_and(|t| t.to_lowercase().contains(key))
+        })
     }
 
     /// A foreground music or sfx clip of `duration` seconds.
@@ -341,6 +434,72 @@ mod tests {
         let plan = plan_brief(text, 7);
         crate::plan::check(&plan.script).unwrap();
         assert!(plan.summary.starts_with("template planner, news, seed 7"));
+    }
+
+    #[test]
+    fn the_sounds_a_brief_names_are_planned_where_they_are_heard() {
+        let text = "drama: a detective questions a nervous suspect in a small police station, \
+            a clock ticking, rain outside, then an alarm goes off and footsteps run past";
+        for seed in 0..4 {
+            let plan = plan_brief(text, seed);
+            crate::plan::check(&plan.script).unwrap();
+            let rows = plan.script["rows"].as_array().unwrap();
+            let sfx = |key: &str| {
+                rows.iter()
+                    .position(|r| {
+                        r["type"] == "sfx"
+                            && r["description"]
+                                .as_str()
+                                .is_some_and(|d| d.to_lowercase().contains(key))
+                    })
+                    .unwrap_or_else(|| panic!("no {key} row in {:#}", plan.script))
+            };
+            let first_line = rows.iter().position(|r| r["type"] == "speech").unwrap();
+            // Heard all through: begun before the first line, ended after the last.
+            let begin = sfx("clock");
+            assert!(begin < first_line);
+            assert_eq!(rows[begin]["action"], "begin");
+            let id = &rows[begin]["id"];
+            let end = rows.iter().rposition(|r| &r["id"] == id).unwrap();
+            assert_eq!(rows[end]["action"], "end");
+            assert!(rows[end..].iter().all(|r| r["type"] != "speech"));
+            // The rain is the story's setting: its ambience, not planned a second time.
+            assert_eq!(rows[sfx("rain")]["id"], "ambience", "{:#}", plan.script);
+            assert!(!rows.iter().any(|r| {
+                r["id"].as_str().is_some_and(|i| i.starts_with("sound-"))
+                    && r["description"]
+                        .as_str()
+                        .is_some_and(|d| d.contains("rain"))
+            }));
+            // Heard once: foreground clips between the lines, in the brief's order, once each.
+            let (alarm, steps) = (sfx("alarm"), sfx("footsteps"));
+            assert!(first_line < alarm && alarm < steps, "{:#}", plan.script);
+            assert!(rows[alarm]["duration"].as_f64().unwrap() > 1.0);
+            let alarms = rows
+                .iter()
+                .filter(|r| {
+                    r["description"]
+                        .as_str()
+                        .is_some_and(|d| d.contains("Alarm"))
+                })
+                .count();
+            assert_eq!(alarms, 1);
+        }
+    }
+
+    #[test]
+    fn a_storm_holds_its_rain_and_names_are_not_sounds() {
+        let sounds = |t: &str| -> Vec<&str> { analyse(t).sounds.iter().map(|s| s.key).collect() };
+        assert_eq!(
+            sounds("a ghost story on a stormy night with rain"),
+            ["creak", "thunder"]
+        );
+        // "Silver Storm" is a horse, "Mill Street" an address: capitalised names are not sounds.
+        assert!(sounds("racing commentary: Silver Storm wins on Mill Street").contains(&"crowd"));
+        assert!(
+            !sounds("racing commentary: Silver Storm wins on Mill Street").contains(&"thunder")
+        );
+        assert!(sounds("a quiet interview about tax law").is_empty());
     }
 
     #[test]

@@ -291,6 +291,266 @@ const SPACE_WORDS: &[&str] = &[
     "space",
 ];
 
+/// A sound the brief names: heard all through (rain, a crowd) or once (a knock, an alarm).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NamedSound {
+    /// A word any description of this sound contains (`rain`): a sound the plan already
+    /// has is not planned twice.
+    pub key: &'static str,
+    /// The sound-effect row's description.
+    pub description: &'static str,
+    /// Heard all through, as a background; otherwise one foreground event.
+    pub ambience: bool,
+}
+
+const fn heard_throughout(key: &'static str, description: &'static str) -> NamedSound {
+    NamedSound {
+        key,
+        description,
+        ambience: true,
+    }
+}
+
+const fn heard_once(key: &'static str, description: &'static str) -> NamedSound {
+    NamedSound {
+        key,
+        description,
+        ambience: false,
+    }
+}
+
+/// Words for sounds, and the sound each names. The first words of the brief that name a
+/// sound win; each sound is planned once.
+const SOUNDS: &[(&[&str], NamedSound)] = &[
+    (
+        &["thunderstorm", "thunder", "stormy", "storm"],
+        heard_throughout("thunder", "Storm with thunder and rain"),
+    ),
+    (
+        &[
+            "rain", "raining", "rainy", "downpour", "drizzle", "flood", "floods", "flooding",
+        ],
+        heard_throughout("rain", "Steady rain falling"),
+    ),
+    (
+        &[
+            "wind",
+            "windy",
+            "gale",
+            "gales",
+            "blizzard",
+            "gusts",
+            "hiker",
+            "hikers",
+            "hills",
+            "mountains",
+            "moor",
+            "cliff",
+            "cliffs",
+        ],
+        heard_throughout("wind", "Wind gusting"),
+    ),
+    (
+        &[
+            "waves",
+            "ocean",
+            "surf",
+            "seaside",
+            "beach",
+            "shore",
+            "lighthouse",
+        ],
+        heard_throughout("waves", "Waves breaking on the shore"),
+    ),
+    (
+        &[
+            "crowd",
+            "crowds",
+            "fans",
+            "stadium",
+            "spectators",
+            "audience",
+            "football",
+            "match",
+            "tennis",
+            "racing",
+            "race",
+            "concert",
+            "rally",
+            "protest",
+        ],
+        heard_throughout("crowd", "Stadium crowd cheering"),
+    ),
+    (
+        &[
+            "traffic",
+            "ring road",
+            "motorway",
+            "rush hour",
+            "road",
+            "roads",
+            "street",
+        ],
+        heard_throughout("traffic", "City traffic passing"),
+    ),
+    (
+        &[
+            "fire",
+            "fireplace",
+            "campfire",
+            "flames",
+            "crackling fire",
+            "crackling",
+        ],
+        heard_throughout("fire", "Crackling fire"),
+    ),
+    (
+        &["bees", "bee", "beekeeping", "beekeeper", "hive"],
+        heard_throughout("bees", "Bees buzzing around a hive"),
+    ),
+    (
+        &["birdsong", "birds", "birds singing", "dawn chorus"],
+        heard_throughout("bird", "Birdsong in the morning"),
+    ),
+    (
+        &["owl", "owls"],
+        heard_throughout("owl", "Owl hooting at night"),
+    ),
+    (
+        &["crickets"],
+        heard_throughout("crickets", "Crickets at night"),
+    ),
+    (
+        &[
+            "train",
+            "trains",
+            "railway",
+            "tube",
+            "underground",
+            "locomotive",
+            "carriage",
+        ],
+        heard_throughout("train", "Train passing"),
+    ),
+    (
+        &["clock", "ticking clock", "clock ticking"],
+        heard_throughout("clock", "Clock ticking"),
+    ),
+    (
+        &["engine running", "engine", "car", "driving"],
+        heard_throughout("engine", "Car engine running"),
+    ),
+    (
+        &["hum", "humming", "machinery", "spaceship", "ship"],
+        heard_throughout("hum", "Low machine hum"),
+    ),
+    (
+        &["sizzling", "sizzle", "frying", "pan"],
+        heard_throughout("sizzl", "Sizzling frying pan"),
+    ),
+    (
+        &["hooves", "galloping", "horse racing", "horses"],
+        heard_throughout("gallop", "Horse hooves galloping"),
+    ),
+    (
+        &["knocking", "knock", "knocks"],
+        heard_once("knock", "Knocking on a wooden door"),
+    ),
+    (
+        &["footsteps", "footstep", "steps upstairs"],
+        heard_once("footsteps", "Footsteps on a wooden floor"),
+    ),
+    (
+        &[
+            "alarm",
+            "alarms",
+            "klaxon",
+            "alarm goes off",
+            "robbery",
+            "heist",
+            "burglary",
+            "break-in",
+        ],
+        heard_once("alarm", "Alarm beeping"),
+    ),
+    (
+        &[
+            "siren",
+            "sirens",
+            "fire engine",
+            "ambulance",
+            "police car",
+            "firefighters",
+        ],
+        heard_once("siren", "Sirens wailing"),
+    ),
+    (
+        &["whistle", "referee", "football", "kick-off", "half-time"],
+        heard_once("whistle", "Referee's whistle"),
+    ),
+    (
+        &["sleigh bells", "sleigh bell", "jingle bells"],
+        heard_once("sleigh", "Sleigh bells jingling"),
+    ),
+    (
+        &[
+            "doorbell",
+            "door bell",
+            "shop bell",
+            "bakery",
+            "shop",
+            "café",
+            "cafe",
+            "store",
+        ],
+        heard_once("bell", "Shop bell"),
+    ),
+    (
+        &["chopping", "chop", "dicing"],
+        heard_once("chopping", "Chopping vegetables on a board"),
+    ),
+    (
+        &["indicator", "indicator ticking"],
+        heard_once("indicator", "Car indicator ticking"),
+    ),
+    (
+        &[
+            "creak",
+            "creaking",
+            "creaks",
+            "ghost",
+            "haunted",
+            "abandoned",
+            "old house",
+        ],
+        heard_once("creak", "Door creaking open"),
+    ),
+    (
+        &["applause", "applauding", "clapping"],
+        heard_once("applause", "Audience applause"),
+    ),
+    (
+        &["gunshot", "gunshots", "shots"],
+        heard_once("gunshot", "Gunshot"),
+    ),
+    (
+        &["scream", "screams", "screaming"],
+        heard_once("scream", "Scream"),
+    ),
+    (
+        &["phone ringing", "phone rings", "ringing phone"],
+        heard_once("phone", "Phone ringing"),
+    ),
+    (
+        &["explosion", "blast"],
+        heard_once("explosion", "Explosion"),
+    ),
+    (
+        &["scooter", "skateboard", "sports car", "motorbike"],
+        heard_once("whoosh", "Fast whoosh going past"),
+    ),
+];
+
 /// The tone of the piece.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mood {
@@ -307,12 +567,25 @@ pub enum Mood {
 
 const MOODS: &[(&[&str], Mood)] = &[
     (
-        &["dramatic", "serious", "urgent", "breaking"],
+        &[
+            "dramatic", "serious", "urgent", "breaking", "debate", "argue", "argues", "versus",
+        ],
         Mood::Dramatic,
     ),
     (
         &[
-            "calm", "gentle", "soothing", "peaceful", "quiet", "relaxing", "soft", "sleepy",
+            "calm",
+            "gentle",
+            "soothing",
+            "peaceful",
+            "quiet",
+            "relaxing",
+            "soft",
+            "sleepy",
+            "sleep",
+            "bedtime",
+            "relaxation",
+            "meditation",
         ],
         Mood::Calm,
     ),
@@ -331,7 +604,7 @@ const MOODS: &[(&[&str], Mood)] = &[
     ),
     (
         &[
-            "eerie", "spooky", "creepy", "haunted", "ghostly", "scary", "horror",
+            "eerie", "spooky", "creepy", "haunted", "ghostly", "scary", "horror", "ghost", "ghosts",
         ],
         Mood::Eerie,
     ),
@@ -343,11 +616,27 @@ const MOODS: &[(&[&str], Mood)] = &[
             "thriller",
             "mysterious",
             "mystery",
+            "crime",
+            "robbery",
+            "heist",
+            "murder",
+            "detective",
+            "missing",
+            "suspect",
+            "interrogates",
         ],
         Mood::Tense,
     ),
     (
-        &["sad", "melancholy", "moving", "bittersweet", "tragic"],
+        &[
+            "sad",
+            "melancholy",
+            "moving",
+            "bittersweet",
+            "tragic",
+            "grief",
+            "loss",
+        ],
         Mood::Sad,
     ),
     (
@@ -458,6 +747,8 @@ pub struct Analysis {
     pub flavour: Option<&'static str>,
     /// The requested length, seconds.
     pub length_s: Option<f64>,
+    /// The sounds the brief names, in the order it names them.
+    pub sounds: Vec<NamedSound>,
 }
 
 /// Reads a brief.
@@ -522,6 +813,26 @@ pub fn analyse(text: &str) -> Analysis {
         ("rock", "rock"),
         ("tech", "electronic"),
         ("startup", "electronic"),
+        ("football", "sport"),
+        ("commentary", "sport"),
+        ("stadium", "sport"),
+        ("tennis", "sport"),
+        ("cricket", "sport"),
+        ("racing", "sport"),
+        ("sprinter", "sport"),
+        ("olympic", "sport"),
+        ("athletics", "sport"),
+        ("cup final", "sport"),
+        ("history", "documentary"),
+        ("historian", "documentary"),
+        ("documentary", "documentary"),
+        ("explainer", "documentary"),
+        ("traffic", "morning"),
+        ("weather", "morning"),
+        ("forecast", "morning"),
+        ("cooking", "food"),
+        ("chef", "food"),
+        ("recipe", "food"),
     ]
     .iter()
     .filter_map(|(k, f)| find_phrase(&lower, k).map(|p| (p, *f)))
@@ -537,6 +848,7 @@ pub fn analyse(text: &str) -> Analysis {
         mood,
         flavour,
         length_s: requested_length(text),
+        sounds: named_sounds(&plain),
     }
 }
 
@@ -599,6 +911,20 @@ fn first_of(words: &[Word], keys: &[&str]) -> Option<usize> {
             })
         })
         .min()
+}
+
+/// The sounds `words` name, in the order they name them, each once.
+fn named_sounds(words: &[Word]) -> Vec<NamedSound> {
+    let mut found: Vec<(usize, NamedSound)> = SOUNDS
+        .iter()
+        .filter_map(|(keys, sound)| first_of(words, keys).map(|p| (p, *sound)))
+        .collect();
+    found.sort_by_key(|(p, _)| *p);
+    // A thunderstorm holds its rain.
+    if found.iter().any(|(_, s)| s.key == "thunder") {
+        found.retain(|(_, s)| s.key != "rain");
+    }
+    found.into_iter().map(|(_, s)| s).collect()
 }
 
 /// Byte position of `phrase` in `lower` at word boundaries.

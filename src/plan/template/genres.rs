@@ -24,6 +24,8 @@ pub(crate) struct Ctx {
     pub proper: Option<String>,
     pub setting: Setting,
     pub mood: Mood,
+    /// Whether the brief's words gave the mood (else it is the genre's).
+    pub mood_said: bool,
     pub flavour: Option<&'static str>,
     pub cast: Vec<Person>,
     pub segments: Vec<Vec<usize>>,
@@ -274,6 +276,7 @@ impl Ctx {
             proper,
             setting,
             mood,
+            mood_said: a.mood.is_some(),
             flavour: a.flavour,
             cast,
             segments,
@@ -314,7 +317,48 @@ impl Ctx {
 
     fn music(&self, rng: &mut Rng, part: &str) -> &'static str {
         let sci = self.flavour == Some("science fiction");
+        let dark = matches!(self.mood, Mood::Tense | Mood::Eerie);
         let options: &[&str] = match (self.genre, part) {
+            (Genre::Meditation, _) => &[
+                "Slow meditation ambient pad, no drums",
+                "Calm ambient meditation drone, no drums",
+            ],
+            // What the piece is about outranks its format: a sports podcast sounds like sport.
+            (_, "bed") if self.flavour == Some("sport") => &["Light driving sports bed with drums"],
+            (Genre::Interview | Genre::Podcast, "bed") if dark => &["Dark ambient tension bed"],
+            (Genre::Interview | Genre::Podcast, "bed") if self.mood == Mood::Sad => {
+                &["Soft sad piano bed"]
+            }
+            (_, _) if self.flavour == Some("sport") => &[
+                "Driving energetic sports anthem with drums",
+                "Upbeat rock sports theme",
+            ],
+            (_, _) if self.flavour == Some("documentary") => &[
+                "Reflective orchestral documentary theme",
+                "Gentle thoughtful piano and strings",
+            ],
+            (Genre::News | Genre::Podcast | Genre::Interview, _)
+                if self.flavour == Some("morning") =>
+            {
+                &["Bright upbeat morning news theme"]
+            }
+            (Genre::Podcast | Genre::Interview | Genre::Advert, _)
+                if self.flavour == Some("food") =>
+            {
+                &["Warm jazzy acoustic jingle"]
+            }
+            (Genre::Story, _) if self.mood_said && self.mood == Mood::Eerie => {
+                &["Eerie suspense underscore", "Dark ambient suspense drone"]
+            }
+            (Genre::Podcast | Genre::Interview, _) if dark => {
+                &["Dark brooding tense theme", "Mysterious dark ambient theme"]
+            }
+            (Genre::Podcast | Genre::Interview, _) if self.mood == Mood::Sad => {
+                &["Melancholy solo piano theme"]
+            }
+            (Genre::Podcast | Genre::Interview, _) if self.mood == Mood::Dramatic => {
+                &["Serious thoughtful discussion theme"]
+            }
             (Genre::News, _) if sci => &[
                 "Dramatic synthwave news theme",
                 "Futuristic electronic news theme",
@@ -337,10 +381,12 @@ impl Ctx {
                 (Some("country"), _) => &["Cheerful country jingle"],
                 (Some("science fiction"), _) => &["Bright synthwave jingle"],
                 (_, Mood::Calm) => &["Calm bossa nova intro"],
+                (_, Mood::Funny) => &["Happy ukulele podcast jingle"],
+                (_, Mood::Warm) => &["Warm acoustic folk theme"],
                 _ => &[
                     "Upbeat lo-fi hip hop intro jingle",
                     "Bright funk podcast jingle",
-                    "Happy ukulele podcast jingle",
+                    "Warm acoustic podcast jingle",
                 ],
             },
             (Genre::Story, _) => match (self.flavour, self.mood) {
@@ -366,10 +412,6 @@ impl Ctx {
                     "Bright corporate jingle",
                 ],
             },
-            (Genre::Meditation, _) => &[
-                "Slow meditation ambient pad, no drums",
-                "Calm ambient meditation drone, no drums",
-            ],
         };
         options[rng.below(options.len())]
     }
