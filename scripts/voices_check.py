@@ -22,6 +22,10 @@ import tempfile
 
 import numpy as np
 
+# Number words and word errors exactly as scripts/wer counts them.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from wer import cardinal, word_errors  # noqa: E402
+
 SENTENCES = [
     "Good evening, and welcome to the late edition of the harbour news.",
     "The ferry to the island was cancelled twice this week because of high winds.",
@@ -45,25 +49,10 @@ WOMEN = ["Ana", "Cleo", "Eve", "Gia", "Ida", "Kim"]
 MEN = ["Ben", "Dev", "Finn", "Hal", "Jon", "Leo"]
 
 
-ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-        "fourteen fifteen sixteen seventeen eighteen nineteen").split()
-TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
 ORDINAL = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
            "nine": "ninth", "twelve": "twelfth"}
 # Whisper writes American spellings; the sentences are British.
 SPELLING = {"harbor": "harbour", "color": "colour", "neighbor": "neighbour", "theater": "theatre"}
-
-
-def cardinal(n):
-    if n < 20:
-        return ONES[n]
-    if n < 100:
-        return TENS[n // 10] + ("" if n % 10 == 0 else " " + ONES[n % 10])
-    if n < 1000:
-        rest = n % 100
-        return ONES[n // 100] + " hundred" + ("" if rest == 0 else " " + cardinal(rest))
-    rest = n % 1000
-    return cardinal(n // 1000) + " thousand" + ("" if rest == 0 else " " + cardinal(rest))
 
 
 def ordinal(n):
@@ -88,15 +77,6 @@ def words(text):
     text = text.replace("-", " ")
     text = re.sub(r"[^a-z' ]+", " ", text)
     return [SPELLING.get(w, w) for w in (w.strip("'") for w in text.split()) if w]
-
-
-def edit_distance(a, b):
-    d = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        prev, d[0] = d[0], i
-        for j, y in enumerate(b, 1):
-            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (x != y))
-    return d[len(b)]
 
 
 def read_wav(path):
@@ -174,7 +154,7 @@ class Judges:
         frame_energy = spec.sum(axis=0)
         keep = frame_energy > 1e-3 * frame_energy.max()
         centroid = float((freqs[:, None] * spec[:, keep]).sum() / spec[:, keep].sum())
-        return {"errors": edit_distance(ref, hyp), "words": len(ref), "heard": heard.strip(),
+        return {"errors": word_errors(ref, hyp), "words": len(ref), "heard": heard.strip(),
                 "mos": mos, "f0_hz": float(np.median(f0)) if len(f0) else float("nan"),
                 "centroid_hz": centroid}
 

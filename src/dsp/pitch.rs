@@ -145,21 +145,6 @@ pub fn estimate_f0_hz(samples: &[f32], sample_rate_hz: u32) -> Option<f64> {
     })
 }
 
-/// The f0 track the shifter works from: `(seconds, f0 in Hz)` per 5 ms frame, `None` where
-/// unvoiced.
-pub fn f0_track_hz(samples: &[f32], sample_rate_hz: u32) -> Vec<(f64, Option<f64>)> {
-    if sample_rate_hz == 0 {
-        return Vec::new();
-    }
-    let track = F0Track::analyse(samples, sample_rate_hz);
-    track
-        .centres
-        .iter()
-        .map(|c| c / f64::from(sample_rate_hz))
-        .zip(track.f0_hz.iter().copied())
-        .collect()
-}
-
 /// Frame-wise fundamental frequency of a whole signal.
 struct F0Track {
     sample_rate_hz: f64,
@@ -954,6 +939,21 @@ mod tests {
         let (jump_in, jump_out) = (max_jump(&x), max_jump(&y));
         println!("vowel/noise/vowel +5 st: largest step {jump_in:.4} -> {jump_out:.4}");
         assert!(jump_out <= 1.5 * jump_in);
+    }
+
+    /// The f0 track the shifter works from: `(seconds, f0 in Hz)` per 5 ms frame, `None` where
+    /// unvoiced.
+    fn f0_track_hz(samples: &[f32], sample_rate_hz: u32) -> Vec<(f64, Option<f64>)> {
+        if sample_rate_hz == 0 {
+            return Vec::new();
+        }
+        let track = F0Track::analyse(samples, sample_rate_hz);
+        track
+            .centres
+            .iter()
+            .map(|c| c / f64::from(sample_rate_hz))
+            .zip(track.f0_hz.iter().copied())
+            .collect()
     }
 
     #[test]

@@ -813,7 +813,8 @@ fn cardinal_str(s: &str) -> String {
     parse_integer(s).map(cardinal).unwrap_or_else(|| s.into())
 }
 
-const ONES: [&str; 20] = [
+/// Number words below twenty, and the tens (shared with misaki's number reading).
+pub(super) const ONES: [&str; 20] = [
     "zero",
     "one",
     "two",
@@ -835,7 +836,7 @@ const ONES: [&str; 20] = [
     "eighteen",
     "nineteen",
 ];
-const TENS: [&str; 10] = [
+pub(super) const TENS: [&str; 10] = [
     "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
 ];
 const SCALES: [(u64, &str); 5] = [

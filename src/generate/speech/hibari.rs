@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::{Variant, variant};
+use super::{PerFile, Variant, file_checksum, variant};
 use crate::audio::AudioBuffer;
 use crate::dsp::pitch::shift_voice;
 use crate::generate::{Clip, Generator, Request, Sentence};
@@ -57,18 +57,14 @@ struct Entry {
     british: bool,
 }
 
-struct Loaded {
-    model: Model,
-}
-
 /// hibari voices from a folder holding the wheel's files (`voices.json`, the `.onnx` models,
 /// misaki's lexicons).
 pub struct Hibari {
     dir: PathBuf,
     installed: OnceLock<Vec<HibariVoiceInfo>>,
-    loaded: Mutex<HashMap<PathBuf, Arc<Loaded>>>,
+    loaded: PerFile<Arc<Model>>,
     g2p: Mutex<Option<Arc<G2p>>>,
-    checksums: Mutex<HashMap<PathBuf, String>>,
+    checksums: PerFile<String>,
 }
 
 impl Default for Hibari {
@@ -83,9 +79,9 @@ impl Hibari {
         Hibari {
             dir: dir.into(),
             installed: OnceLock::new(),
-            loaded: Mutex::new(HashMap::new()),
+            loaded: PerFile::new(),
             g2p: Mutex::new(None),
-            checksums: Mutex::new(HashMap::new()),
+            checksums: PerFile::new(),
         }
     }
 
@@ -208,28 +204,9 @@ impl Hibari {
         Ok(describe(&info.name, variant(voice, voice.auto_index)))
     }
 
-    fn checksum(&self, path: &Path) -> Result<String> {
-        let mut sums = self.checksums.lock().expect("checksum lock");
-        if let Some(sum) = sums.get(path) {
-            return Ok(sum.clone());
-        }
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let sum = blake3::hash(&bytes).to_hex().to_string();
-        sums.insert(path.to_path_buf(), sum.clone());
-        Ok(sum)
-    }
-
-    fn load(&self, onnx: &Path) -> Result<Arc<Loaded>> {
-        // Held while loading: two rows of one voice must not load it twice.
-        let mut loaded = self.loaded.lock().expect("voice lock");
-        if let Some(l) = loaded.get(onnx) {
-            return Ok(l.clone());
-        }
-        let l = Arc::new(Loaded {
-            model: Model::load_file(onnx)?,
-        });
-        loaded.insert(onnx.to_path_buf(), l.clone());
-        Ok(l)
+    fn load(&self, onnx: &Path) -> Result<Arc<Model>> {
+        self.loaded
+            .get_or_make(onnx, || Ok(Arc::new(Model::load_file(onnx)?)))
     }
 
     fn g2p(&self) -> Result<Arc<G2p>> {
@@ -306,11 +283,13 @@ impl Generator for Hibari {
     /// The model file's checksum and the lexicons': either changes the sound.
     fn cache_salt(&self, req: &Request<'_>) -> Result<String> {
         let info = self.resolve(req.voice)?;
-        let mut salt = self.checksum(&info.onnx)?;
+        let mut salt = self
+            .checksums
+            .get_or_make(&info.onnx, || file_checksum(&info.onnx))?;
         for lexicon in ["lexicon_us_gold.json.gz", "lexicon_us_silver.json.gz"] {
             let path = self.dir.join(lexicon);
             if path.is_file() {
-                salt.push_str(&self.checksum(&path)?[..16]);
+                salt.push_str(&self.checksums.get_or_make(&path, || file_checksum(&path))?[..16]);
             }
         }
         Ok(salt)
@@ -327,7 +306,7 @@ impl Generator for Hibari {
     ) -> Result<Clip> {
         let voice = req.voice.cloned().unwrap_or_default();
         let info = self.resolve(Some(&voice))?.clone();
-        let loaded = self.load(&info.onnx)?;
+        let model = self.load(&info.onnx)?;
         let g2p = self.g2p()?;
         let style = variant(&voice, voice.auto_index);
         let mut warnings = Vec::new();
@@ -355,14 +334,14 @@ impl Generator for Hibari {
             let phonemes = g2p.phonemize(text)?;
             let mut sentence = Vec::new();
             for (k, part) in cut_phonemes(&phonemes, MAX_PHONEMES).iter().enumerate() {
-                let ids = loaded.model.phoneme_ids(part);
+                let ids = model.phoneme_ids(part);
                 // The two pads alone, or a pad and one symbol: nothing to say.
                 if ids.len() < 3 {
                     continue;
                 }
                 let seed =
                     req.seed ^ ((i as u64) << 8 | k as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-                let mut audio = loaded.model.synthesize(&ids, style.speed as f32, seed)?;
+                let mut audio = model.synthesize(&ids, style.speed as f32, seed)?;
                 fade_edges(&mut audio, fade);
                 sentence.extend(audio);
             }

@@ -12,7 +12,9 @@ mod espeak;
 mod hibari;
 mod piper;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 pub use espeak::{Espeak, espeak_language};
 pub use hibari::{Hibari, HibariVoiceInfo};
@@ -21,6 +23,33 @@ pub use piper::{Piper, PiperVoiceInfo, piper_gender};
 use super::Generator;
 use crate::script::{Gender, Script, SpeechEngine, Voice};
 use crate::{Error, Result};
+
+/// Values made once per file and kept: a voice model loaded from it, its checksum. The lock
+/// is held while a value is made, so two rows of one voice never load it twice.
+pub(crate) struct PerFile<T>(Mutex<HashMap<PathBuf, T>>);
+
+impl<T: Clone> PerFile<T> {
+    pub fn new() -> Self {
+        PerFile(Mutex::new(HashMap::new()))
+    }
+
+    /// The value for `path`, made by `make` the first time.
+    pub fn get_or_make(&self, path: &Path, make: impl FnOnce() -> Result<T>) -> Result<T> {
+        let mut values = self.0.lock().expect("per-file lock");
+        if let Some(v) = values.get(path) {
+            return Ok(v.clone());
+        }
+        let v = make()?;
+        values.insert(path.to_path_buf(), v.clone());
+        Ok(v)
+    }
+}
+
+/// The blake3 checksum of the file at `path`, hex: what a voice's cache keys name.
+pub(crate) fn file_checksum(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    Ok(blake3::hash(&bytes).to_hex().to_string())
+}
 
 /// How one voice is varied for a character onair casts: pitch in semitones, formant ratio
 /// (the spectral envelope scaled as by a shorter or longer vocal tract) and speaking rate.

@@ -5,11 +5,10 @@
 //! ids; each sentence is synthesised on its own, so memory stays bounded however long the
 //! row, and the sentences are joined with a short pause.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
-use super::{Variant, variant};
+use super::{PerFile, Variant, file_checksum, variant};
 use crate::audio::AudioBuffer;
 use crate::dsp::pitch::shift_voice;
 use crate::generate::{Clip, Generator, Request, Sentence};
@@ -113,8 +112,8 @@ pub struct Piper {
     dir: PathBuf,
     /// The folder's voices, listed once: every speech row asks, several times.
     installed: OnceLock<Vec<PiperVoiceInfo>>,
-    loaded: Mutex<HashMap<PathBuf, Arc<Loaded>>>,
-    checksums: Mutex<HashMap<PathBuf, String>>,
+    loaded: PerFile<Arc<Loaded>>,
+    checksums: PerFile<String>,
 }
 
 impl Default for Piper {
@@ -129,8 +128,8 @@ impl Piper {
         Piper {
             dir: dir.into(),
             installed: OnceLock::new(),
-            loaded: Mutex::new(HashMap::new()),
-            checksums: Mutex::new(HashMap::new()),
+            loaded: PerFile::new(),
+            checksums: PerFile::new(),
         }
     }
 
@@ -235,34 +234,18 @@ impl Piper {
         Ok(())
     }
 
-    fn checksum(&self, onnx: &Path) -> Result<String> {
-        let mut sums = self.checksums.lock().expect("checksum lock");
-        if let Some(sum) = sums.get(onnx) {
-            return Ok(sum.clone());
-        }
-        let bytes = std::fs::read(onnx).map_err(|e| Error::io(onnx, e))?;
-        let sum = blake3::hash(&bytes).to_hex().to_string();
-        sums.insert(onnx.to_path_buf(), sum.clone());
-        Ok(sum)
-    }
-
     fn load(&self, onnx: &Path) -> Result<Arc<Loaded>> {
-        // Held while loading: two rows of one voice must not load it twice.
-        let mut loaded = self.loaded.lock().expect("voice lock");
-        if let Some(l) = loaded.get(onnx) {
-            return Ok(l.clone());
-        }
-        let config = VoiceConfig::load(&onnx.with_extension("onnx.json"))?;
-        let weights = OnnxWeights::load(onnx)?;
-        let vits = Vits::new(&weights, &config)?;
-        let phonemizer = Phonemizer::new(config.espeak.voice.clone())?;
-        let l = Arc::new(Loaded {
-            vits,
-            config,
-            phonemizer,
-        });
-        loaded.insert(onnx.to_path_buf(), l.clone());
-        Ok(l)
+        self.loaded.get_or_make(onnx, || {
+            let config = VoiceConfig::load(&onnx.with_extension("onnx.json"))?;
+            let weights = OnnxWeights::load(onnx)?;
+            let vits = Vits::new(&weights, &config)?;
+            let phonemizer = Phonemizer::new(config.espeak.voice.clone())?;
+            Ok(Arc::new(Loaded {
+                vits,
+                config,
+                phonemizer,
+            }))
+        })
     }
 }
 
@@ -374,7 +357,7 @@ impl Generator for Piper {
 
     fn cache_salt(&self, req: &Request<'_>) -> Result<String> {
         let onnx = self.resolve(req.voice)?;
-        self.checksum(&onnx)
+        self.checksums.get_or_make(&onnx, || file_checksum(&onnx))
     }
 
     fn generate(&self, req: &Request<'_>) -> Result<Clip> {

@@ -462,46 +462,26 @@ impl Linear {
         for _ in 0..rows {
             data.extend_from_slice(&self.bias);
         }
-        matmul_acc(rows, self.c_out, self.c_in, &mut data, &q, &self.w);
+        // Threads pay off only on long utterances; short ones stay on the caller's thread.
+        let parallelism = if rows * self.c_out * self.c_in >= 1 << 22 {
+            gemm::Parallelism::Rayon(0)
+        } else {
+            gemm::Parallelism::None
+        };
+        crate::ml::gemm_acc(
+            rows,
+            self.c_out,
+            self.c_in,
+            &mut data,
+            self.c_out,
+            &q,
+            &self.w,
+            parallelism,
+        );
         Signal {
             data,
             channels: self.c_out,
         }
-    }
-}
-
-/// `dst (rows × n) += a (rows × k) · b (k × n)`, row-major, contiguous.
-fn matmul_acc(rows: usize, n: usize, k: usize, dst: &mut [f32], a: &[f32], b: &[f32]) {
-    assert!(a.len() >= rows * k && b.len() >= k * n && dst.len() >= rows * n);
-    // Threads pay off only on long utterances; short ones stay on the caller's thread.
-    let parallelism = if rows * n * k >= 1 << 22 {
-        gemm::Parallelism::Rayon(0)
-    } else {
-        gemm::Parallelism::None
-    };
-    // SAFETY: the assert above bounds every index the GEMM touches; the slices do not alias.
-    unsafe {
-        gemm::gemm(
-            rows,
-            n,
-            k,
-            dst.as_mut_ptr(),
-            1,
-            n as isize,
-            true,
-            a.as_ptr(),
-            1,
-            k as isize,
-            b.as_ptr(),
-            1,
-            n as isize,
-            1.0,
-            1.0,
-            false,
-            false,
-            false,
-            parallelism,
-        );
     }
 }
 

@@ -19,7 +19,9 @@
 //! The direct kernel sums in the same order whatever the tiling, so results do not depend on
 //! the number of threads.
 
+use crate::ml::gemm_acc;
 use candle_core::{Result, Tensor};
+use gemm::Parallelism;
 use rayon::prelude::*;
 
 /// A multichannel signal, time-major: sample `t` of channel `c` is `data[t * channels + c]`.
@@ -76,44 +78,6 @@ fn tile_rows(row_len: usize, len: usize) -> usize {
 #[inline(always)]
 fn lrelu(v: f32, slope: Option<f32>) -> f32 {
     v.max(v * slope.unwrap_or(1.0))
-}
-
-/// `dst (rows × n) += col (rows × k) · w (k × n)`, all row-major and contiguous.
-fn gemm_acc(
-    rows: usize,
-    n: usize,
-    k: usize,
-    dst: &mut [f32],
-    dst_rs: usize,
-    col: &[f32],
-    w: &[f32],
-) {
-    debug_assert!(col.len() >= rows * k && w.len() >= k * n);
-    debug_assert!(rows == 0 || dst.len() >= (rows - 1) * dst_rs + n);
-    // SAFETY: the asserts above bound every index the GEMM touches; the slices do not alias.
-    unsafe {
-        gemm::gemm(
-            rows,
-            n,
-            k,
-            dst.as_mut_ptr(),
-            1,
-            dst_rs as isize,
-            true,
-            col.as_ptr(),
-            1,
-            k as isize,
-            w.as_ptr(),
-            1,
-            n as isize,
-            1.0,
-            1.0,
-            false,
-            false,
-            false,
-            gemm::Parallelism::None,
-        );
-    }
 }
 
 /// A 1-D convolution, stride 1, "same" padding.
@@ -292,7 +256,16 @@ impl Conv {
                 }
             }
         }
-        gemm_acc(rows, c_out, row, dst, c_out, &col, &self.w);
+        gemm_acc(
+            rows,
+            c_out,
+            row,
+            dst,
+            c_out,
+            &col,
+            &self.w,
+            Parallelism::None,
+        );
     }
 }
 
@@ -631,7 +604,16 @@ impl ConvTranspose {
                             }
                         }
                     }
-                    gemm_acc(n, c_out, row, &mut dst[first * c_out..], u * c_out, &col, w);
+                    gemm_acc(
+                        n,
+                        c_out,
+                        row,
+                        &mut dst[first * c_out..],
+                        u * c_out,
+                        &col,
+                        w,
+                        Parallelism::None,
+                    );
                 }
             });
         Signal {

@@ -6,31 +6,8 @@
 //! onair's own [`crate::text::cardinal`] speaks American style for espeak-ng voices; this
 //! module exists so hibari hears numbers the way its teacher did.
 
-const ONES: [&str; 20] = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-];
-const TENS: [&str; 10] = [
-    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-];
+use crate::text::normalize::{ONES, TENS};
+
 const SCALES: [&str; 12] = [
     "",
     "thousand",
