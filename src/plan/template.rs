@@ -73,12 +73,31 @@ pub fn plan_brief(text: &str, seed: u64) -> Plan {
         }
         other => other,
     };
+    if let Some((code, name)) = crate::text::language::detect(text)
+        && code != "en"
+    {
+        warnings.push(format!(
+            "the brief looks {name} ({code}); the template planner understands and writes \
+             English only, so this plan may not follow it: write the brief in English, or \
+             use --planner local or http with a model that knows {name}"
+        ));
+    } else if !analysis.genre_said {
+        warnings.push(format!(
+            "the brief names no kind of piece the template planner knows (news, interview, \
+             podcast, debate, story, drama, advert, meditation, sports commentary, traffic \
+             and weather, documentary); planned as the closest genre, a {}",
+            analysis.genre.as_str()
+        ));
+    }
     let ctx = genres::Ctx::new(&analysis, seed, &mut warnings);
-    let goal = target.unwrap_or(match ctx.genre {
+    let usual = match ctx.genre {
         Genre::Advert => 40.0,
         Genre::Meditation => 90.0,
+        Genre::Weather => 50.0,
         _ => DEFAULT_LENGTH_S,
-    });
+    };
+    // "a quick forecast", "a short story": shorter than usual, but not a stated length.
+    let goal = target.unwrap_or(if analysis.short { 0.7 * usual } else { usual });
     // The body grows one unit at a time; keep the count whose estimate is nearest the goal.
     let mut best: Option<(f64, Draft)> = None;
     for units in 0..400 {
@@ -347,10 +366,10 @@ impl Draft {
             }
             let speech = row["type"] == "speech";
             if let Some(p) = prev_speech {
-                total += match self.gap {
-                    Some(g) => g,
-                    None if p && speech => 0.3,
-                    None => 0.0,
+                total += match (row["gap"].as_f64(), self.gap) {
+                    (Some(g), _) | (None, Some(g)) => g,
+                    (None, None) if p && speech => 0.3,
+                    (None, None) => 0.0,
                 };
             }
             prev_speech = Some(speech);

@@ -12,19 +12,35 @@ pub enum Genre {
     News,
     Interview,
     Podcast,
+    /// A moderator and two sides arguing a motion.
+    Debate,
+    /// A narrator tells it; the characters speak a few lines.
     Story,
+    /// A scene played by its characters alone, no narrator.
+    Drama,
     Advert,
     Meditation,
+    /// Live sports commentary: play by play, one or two commentators.
+    Commentary,
+    /// A traffic and weather update read by one presenter.
+    Weather,
+    /// A narrator and the people who know the subject (true crime, history, explainers).
+    Documentary,
 }
 
 impl Genre {
-    pub const ALL: [Genre; 6] = [
+    pub const ALL: [Genre; 11] = [
         Genre::News,
         Genre::Interview,
         Genre::Podcast,
+        Genre::Debate,
         Genre::Story,
+        Genre::Drama,
         Genre::Advert,
         Genre::Meditation,
+        Genre::Commentary,
+        Genre::Weather,
+        Genre::Documentary,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -32,9 +48,14 @@ impl Genre {
             Genre::News => "news",
             Genre::Interview => "interview",
             Genre::Podcast => "podcast",
+            Genre::Debate => "debate",
             Genre::Story => "story",
+            Genre::Drama => "drama",
             Genre::Advert => "advert",
             Genre::Meditation => "meditation",
+            Genre::Commentary => "sports commentary",
+            Genre::Weather => "traffic and weather",
+            Genre::Documentary => "documentary",
         }
     }
 
@@ -59,16 +80,15 @@ impl Genre {
                 "panel",
                 "episode",
             ],
-            Genre::Story => &[
-                "story",
+            Genre::Debate => &["debate", "debating", "for and against", "head to head"],
+            Genre::Story => &["story", "tale", "fairy tale", "fable", "bedtime", "legend"],
+            Genre::Drama => &[
                 "audio drama",
                 "drama",
-                "tale",
-                "fairy tale",
                 "radio play",
                 "audio play",
-                "fable",
-                "bedtime",
+                "sketch",
+                "soap opera",
             ],
             Genre::Advert => &[
                 "advert",
@@ -87,6 +107,30 @@ impl Genre {
                 "breathing exercise",
                 "body scan",
             ],
+            Genre::Commentary => &[
+                "commentary",
+                "commentating",
+                "play-by-play",
+                "play by play",
+                "match report",
+            ],
+            Genre::Weather => &[
+                "weather",
+                "forecast",
+                "traffic update",
+                "traffic report",
+                "traffic news",
+                "travel update",
+                "travel news",
+                "shipping forecast",
+            ],
+            Genre::Documentary => &[
+                "documentary",
+                "explainer",
+                "true crime",
+                "docuseries",
+                "feature",
+            ],
         }
     }
 
@@ -96,17 +140,31 @@ impl Genre {
             Genre::News => &["anchor", "breaking", "reports", "reporter", "headline"],
             Genre::Interview => &["interviewer", "asks"],
             Genre::Podcast => &["hosts", "co-host", "chat", "talk"],
+            Genre::Debate => &["versus", "vs", "moderator", "moderated", "motion"],
             Genre::Story => &[
                 "narrator",
                 "once upon",
                 "adventure",
                 "mystery",
-                "detective",
                 "dragon",
                 "wizard",
             ],
+            Genre::Drama => &[
+                "argue",
+                "argues",
+                "arguing",
+                "argument",
+                "interrogates",
+                "interrogation",
+                "confronts",
+                "quarrel",
+                "detective",
+            ],
             Genre::Advert => &["buy", "sale", "product", "brand", "slogan", "sell"],
             Genre::Meditation => &["relax", "relaxing", "breathe", "breathing", "mindful"],
+            Genre::Commentary => &["commentator", "commentators", "kick-off", "final whistle"],
+            Genre::Weather => &["traffic", "rain showers", "sunny spells", "temperatures"],
+            Genre::Documentary => &["history of", "historian", "narrated"],
         }
     }
 }
@@ -252,6 +310,22 @@ const SETTINGS: &[(&[&str], Setting)] = &[
             place: "out in the countryside",
             ambience: "Crickets at night in the countryside",
             image: "Crickets sing in the long grass, and the sky is full of stars.",
+        },
+    ),
+    (
+        &[
+            "stadium",
+            "arena",
+            "racecourse",
+            "cup final",
+            "grandstand",
+            "terraces",
+        ],
+        Setting {
+            name: "stadium",
+            place: "here at the ground",
+            ambience: "Stadium crowd cheering",
+            image: "The stands are full, and the noise hardly stops.",
         },
     ),
     (
@@ -578,7 +652,6 @@ const MOODS: &[(&[&str], Mood)] = &[
             "gentle",
             "soothing",
             "peaceful",
-            "quiet",
             "relaxing",
             "soft",
             "sleepy",
@@ -631,7 +704,6 @@ const MOODS: &[(&[&str], Mood)] = &[
         &[
             "sad",
             "melancholy",
-            "moving",
             "bittersweet",
             "tragic",
             "grief",
@@ -697,6 +769,8 @@ pub struct Person {
     pub named: bool,
     /// What the brief's words say of their gender ([`gender_of`]), for casting a voice.
     pub gender: Option<Gender>,
+    /// The brief has them tell it ("read by a grandmother", "told by host Sarah").
+    pub narrates: bool,
 }
 
 impl Person {
@@ -707,6 +781,7 @@ impl Person {
             title: role.to_owned(),
             named: false,
             gender: role_gender(role),
+            narrates: false,
         }
     }
 
@@ -749,13 +824,35 @@ pub struct Analysis {
     pub length_s: Option<f64>,
     /// The sounds the brief names, in the order it names them.
     pub sounds: Vec<NamedSound>,
+    /// Whether a word of the brief named the genre (else it is the closest guess).
+    pub genre_said: bool,
+    /// The people are introduced as guests ("a podcast about AI with Dr. Lee and Tom"), so
+    /// someone hosts them.
+    pub guests: bool,
+    /// "a quick forecast", "a short story": shorter than the genre's usual length.
+    pub short: bool,
+    /// Proper names the brief gives that are not the speakers (places, teams, horses,
+    /// organisations, roads), in order, each with the word before it (`at`, `between`).
+    pub names: Vec<ProperName>,
+    /// The brief's other facts, one clause each, as it words them ("heavy fog and an
+    /// accident on the M60", "fresh sourdough every morning from 7am").
+    pub details: Vec<String>,
+    /// The whole brief, lower-cased, for rules that look for a word anywhere in it.
+    pub lower: String,
+}
+
+/// A proper name in a brief, and the lowercase word before it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProperName {
+    pub text: String,
+    pub before: String,
 }
 
 /// Reads a brief.
 pub fn analyse(text: &str) -> Analysis {
     let words = tokens(text);
     let lower = text.to_lowercase();
-    let genre = detect_genre(&words);
+    let (genre, genre_said) = detect_genre(&words);
     let mentions = mentions(text, &words);
     let (subject, show) = subject_and_show(text, &words, genre, &mentions);
     let subject_span = subject
@@ -766,12 +863,17 @@ pub fn analyse(text: &str) -> Analysis {
     let mentions: Vec<Mention> = mentions
         .into_iter()
         .filter(|m| {
-            genre == Genre::Story
+            matches!(genre, Genre::Story | Genre::Drama)
                 || m.named
                 || !subject_span.as_ref().is_some_and(|s| s.contains(&m.start))
         })
         .collect();
     let (people, segments) = running_order(text, &mentions);
+    let names = proper_names(text, &words, &mentions, &people);
+    let details = details(text, subject.as_ref(), &mentions);
+    let guests = mentions
+        .first()
+        .is_some_and(|m| text[..m.start].trim_end().to_lowercase().ends_with(" with"));
     // Names ("Orbit Bikes", "Mars News") do not set the scene.
     let plain: Vec<Word> = words
         .iter()
@@ -812,6 +914,10 @@ pub fn analyse(text: &str) -> Analysis {
         ("scottish", "celtic"),
         ("rock", "rock"),
         ("tech", "electronic"),
+        ("technology", "electronic"),
+        ("ai", "electronic"),
+        ("artificial intelligence", "electronic"),
+        ("robots", "electronic"),
         ("startup", "electronic"),
         ("football", "sport"),
         ("commentary", "sport"),
@@ -849,6 +955,12 @@ pub fn analyse(text: &str) -> Analysis {
         flavour,
         length_s: requested_length(text),
         sounds: named_sounds(&plain),
+        genre_said,
+        guests,
+        short: first_of(&words, &["quick", "short", "brief"]).is_some(),
+        names,
+        details,
+        lower: lower.clone(),
     }
 }
 
@@ -942,7 +1054,8 @@ fn find_phrase(lower: &str, phrase: &str) -> Option<usize> {
     None
 }
 
-fn detect_genre(words: &[Word]) -> Genre {
+/// The genre, and whether a word of the brief said it (else it is the closest guess).
+fn detect_genre(words: &[Word]) -> (Genre, bool) {
     let earliest = |strong: bool| {
         Genre::ALL
             .iter()
@@ -957,9 +1070,10 @@ fn detect_genre(words: &[Word]) -> Genre {
             .min_by_key(|(p, _)| *p)
             .map(|(_, g)| g)
     };
-    earliest(true)
-        .or_else(|| earliest(false))
-        .unwrap_or(Genre::Podcast)
+    match earliest(true).or_else(|| earliest(false)) {
+        Some(g) => (g, true),
+        None => (Genre::Podcast, false),
+    }
 }
 
 /// Role words the planner knows, as the brief may write them.
@@ -1001,7 +1115,6 @@ const ROLES: &[&str] = &[
     "mayor",
     "witness",
     "officer",
-    "nurse",
     "coach",
     "athlete",
     "author",
@@ -1055,6 +1168,60 @@ const ROLES: &[&str] = &[
     "developer",
     "programmer",
     "ranger",
+    "commentator",
+    "moderator",
+    "chair",
+    "forecaster",
+    "guard",
+    "candidate",
+    "suspect",
+    "victim",
+    "passenger",
+    "paramedic",
+    "firefighter",
+    "co-pilot",
+    "copilot",
+    "son",
+    "daughter",
+    "sister",
+    "brother",
+    "wife",
+    "husband",
+    "aunt",
+    "uncle",
+    "grandma",
+    "grandpa",
+    "granny",
+    "mum",
+    "mom",
+    "dad",
+    "teenager",
+    "kid",
+    "nurse",
+    "vet",
+    "hedgehog",
+    "mouse",
+    "bear",
+    "cat",
+    "dog",
+    "squirrel",
+    "badger",
+    "duck",
+    "frog",
+    "tortoise",
+    "hare",
+    "reindeer",
+    "elephant",
+    "lion",
+    "tiger",
+    "penguin",
+    "puppy",
+    "kitten",
+    "bunny",
+    "unicorn",
+    "troll",
+    "pirate",
+    "monster",
 ];
 
 /// Titles that start a name: `Dr. Ada Okafor`.
@@ -1155,6 +1322,8 @@ struct Mention {
     short: Option<String>,
     named: bool,
     plural: bool,
+    /// Said to tell the piece: "read by", "narrated by", "told by".
+    narrates: bool,
 }
 
 fn is_name_word(w: &Word) -> bool {
@@ -1165,13 +1334,30 @@ fn is_name_word(w: &Word) -> bool {
             .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
         && !NOT_NAMES.contains(&w.lower.as_str())
         && !ROLES.contains(&w.lower.as_str())
+        && !["dr", "mr", "mrs", "ms", "prof", "st"].contains(&w.lower.as_str())
+}
+
+/// A capitalised word after a first name: a surname, even one that is also a role
+/// (`Tom Baker`, `Grace Cook`).
+fn is_surname_word(w: &Word) -> bool {
+    is_name_word(w)
+        || (ROLES.contains(&w.lower.as_str())
+            && w.raw.chars().next().is_some_and(char::is_uppercase)
+            && w.raw.chars().skip(1).all(char::is_lowercase))
 }
 
 /// Capitalised words from `i` on (at most three): a name.
 fn name_at(words: &[Word], i: usize) -> Option<(usize, Vec<String>)> {
     let mut parts = Vec::new();
     let mut j = i;
-    while j < words.len() && parts.len() < 3 && is_name_word(&words[j]) {
+    while j < words.len()
+        && parts.len() < 3
+        && (if j == i {
+            is_name_word(&words[j])
+        } else {
+            is_surname_word(&words[j])
+        })
+    {
         parts.push(words[j].raw.clone());
         j += 1;
         if words[j - 1].end < words.get(j).map_or(usize::MAX, |w| w.start)
@@ -1190,6 +1376,151 @@ fn gap_is_space(words: &[Word], i: usize) -> bool {
         .is_some_and(|n| n.start == words[i].end + 1)
 }
 
+/// A person's name at `i`, with its title when it has one: `Dr. Ada Okafor` (short form
+/// `Dr. Okafor`) or `Maya Lee` (short form `Maya`): the index after it, the name and the
+/// short form.
+fn person_name_at(words: &[Word], i: usize) -> Option<(usize, String, String)> {
+    let w = words.get(i)?;
+    if let Some((_, title)) = TITLES.iter().find(|(t, _)| *t == w.lower)
+        && w.raw.chars().next().is_some_and(char::is_uppercase)
+        && let Some((j, parts)) = name_at(words, i + 1)
+    {
+        let last = parts.last().expect("a name has a word");
+        return Some((
+            j,
+            format!("{title} {}", parts.join(" ")),
+            format!("{title} {last}"),
+        ));
+    }
+    let (j, parts) = name_at(words, i)?;
+    Some((j, parts.join(" "), parts[0].clone()))
+}
+
+/// Whether `given` is a first name the planner knows.
+fn known_first_name(given: &str) -> bool {
+    let g = given.to_lowercase();
+    FEMALE_NAMES.contains(&g.as_str()) || MALE_NAMES.contains(&g.as_str())
+}
+
+/// Endings of words for people by what they do: `sprinter`, `beekeeper`, `cyclist`.
+const AGENT_ENDINGS: &[&str] = &["er", "or", "ist", "ian", "ant", "ent"];
+
+/// Words with those endings that are not people.
+const NOT_AGENTS: &[&str] = &[
+    "after",
+    "another",
+    "center",
+    "centre",
+    "colour",
+    "color",
+    "corner",
+    "danger",
+    "dinner",
+    "door",
+    "either",
+    "error",
+    "event",
+    "ever",
+    "floor",
+    "labour",
+    "labor",
+    "later",
+    "letter",
+    "matter",
+    "meter",
+    "metre",
+    "mirror",
+    "moment",
+    "monitor",
+    "motor",
+    "never",
+    "number",
+    "order",
+    "other",
+    "over",
+    "paper",
+    "power",
+    "rather",
+    "river",
+    "summer",
+    "together",
+    "tower",
+    "tractor",
+    "under",
+    "water",
+    "weather",
+    "whether",
+    "winter",
+    "better",
+    "silent",
+    "current",
+    "recent",
+    "giant",
+    "event",
+    "present",
+    "sister-in-law",
+    "september",
+    "october",
+    "november",
+    "december",
+    "computer",
+    "theater",
+    "theatre",
+    "chapter",
+    "quarter",
+    "border",
+    "harbour",
+    "harbor",
+    "shelter",
+    "thunder",
+    "flavour",
+    "flavor",
+    "humour",
+    "humor",
+    "favour",
+];
+
+/// A word naming someone by what they do, right before their name: `sprinter` in
+/// "sprinter Marcus Bell", `beekeeper` in "beekeeper Gareth". The name must look like a
+/// person's: two capitalised words, or one known first name.
+fn agent_before_name(words: &[Word], i: usize) -> Option<String> {
+    let w = &words[i];
+    let lower = w.lower.as_str();
+    if lower.len() < 5
+        || !w.raw.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+        || !AGENT_ENDINGS.iter().any(|e| lower.ends_with(e))
+        || NOT_AGENTS.contains(&lower)
+        || STOP.contains(&lower)
+    {
+        return None;
+    }
+    let mut j = i + 1;
+    if words
+        .get(j)
+        .is_some_and(|n| n.lower == "named" || n.lower == "called")
+    {
+        j += 1;
+    }
+    if !gap_is_space(words, i) && j == i + 1 {
+        return None;
+    }
+    let (_, full, short) = person_name_at(words, j)?;
+    (full.contains(' ') && full != short || known_first_name(&short)).then(|| lower.to_owned())
+}
+
+/// Verbs that say who presents or tells the piece, with the role they give:
+/// "hosted by James", "read by a grandmother".
+const BY_VERBS: &[(&str, &str)] = &[
+    ("hosted", "host"),
+    ("presented", "presenter"),
+    ("moderated", "moderator"),
+    ("chaired", "moderator"),
+    ("narrated", "narrator"),
+    ("read", "narrator"),
+    ("told", "narrator"),
+    ("voiced", "narrator"),
+];
+
 fn singular(w: &str) -> Option<(String, bool)> {
     if ROLES.contains(&w) {
         return Some((w.to_owned(), false));
@@ -1201,16 +1532,47 @@ fn singular(w: &str) -> Option<(String, bool)> {
 fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
     let _ = text;
     let mut out: Vec<Mention> = Vec::new();
+    // Set by "read by", "told by": the next mention tells the piece.
+    let mut narrates_next = false;
     let mut i = 0;
+    let mut pushed = 0;
     while i < words.len() {
+        // "read by a grandmother": the flag waits for the next mention, whatever words come
+        // between ("a", "our").
+        if out.len() > pushed {
+            pushed = out.len();
+            narrates_next = false;
+        }
         let w = &words[i];
-        // A title and a name: Dr. Ada Okafor.
-        if let Some((_, title)) = TITLES.iter().find(|(t, _)| *t == w.lower)
-            && w.raw.chars().next().is_some_and(char::is_uppercase)
-            && let Some((j, parts)) = name_at(words, i + 1)
+        // "hosted by James", "read by a grandmother", "told by host Sarah"
+        if let Some((_, role)) = BY_VERBS.iter().find(|(v, _)| *v == w.lower)
+            && words.get(i + 1).is_some_and(|n| n.lower == "by")
         {
-            let full = format!("{title} {}", parts.join(" "));
-            let short = format!("{title} {}", parts.last().unwrap());
+            if let Some((j, full, short)) = person_name_at(words, i + 2) {
+                out.push(Mention {
+                    start: words[i + 2].start,
+                    end: words[j - 1].end,
+                    role: Some((*role).to_owned()),
+                    modifier: Vec::new(),
+                    name: Some(full),
+                    short: Some(short),
+                    named: true,
+                    plural: false,
+                    narrates: *role == "narrator",
+                });
+                i = j;
+            } else {
+                narrates_next = *role == "narrator";
+                i += 2;
+            }
+            continue;
+        }
+        let narrates = narrates_next;
+        // A title and a name: Dr. Ada Okafor.
+        if TITLES.iter().any(|(t, _)| *t == w.lower)
+            && w.raw.chars().next().is_some_and(char::is_uppercase)
+            && let Some((j, full, short)) = person_name_at(words, i)
+        {
             out.push(Mention {
                 start: w.start,
                 end: words[j - 1].end,
@@ -1220,11 +1582,19 @@ fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
                 short: Some(short),
                 named: true,
                 plural: false,
+                narrates,
             });
             i = j;
             continue;
         }
-        if let Some((role, plural)) = singular(&w.lower) {
+        // "ex-detective Frank Malloy", "former nurse"
+        let bare = w
+            .lower
+            .strip_prefix("ex-")
+            .or_else(|| w.lower.strip_prefix("former-"))
+            .unwrap_or(&w.lower);
+        let role_here = singular(bare).or_else(|| agent_before_name(words, i).map(|r| (r, false)));
+        if let Some((role, plural)) = role_here {
             let mut modifier = Vec::new();
             let mut k = i;
             while k > 0 && modifier.len() < 2 {
@@ -1245,18 +1615,20 @@ fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
             let mut m = Mention {
                 start: w.start,
                 end: w.end,
-                role: Some(if role == "cohost" {
-                    "co-host".to_owned()
-                } else {
-                    role
+                role: Some(match role.as_str() {
+                    "cohost" => "co-host".to_owned(),
+                    "copilot" => "co-pilot".to_owned(),
+                    _ => role,
                 }),
                 modifier,
                 name: None,
                 short: None,
                 named: false,
                 plural,
+                narrates,
             };
-            // "the host, Maya," / "reporter Sam Lee" / "a fox named Rusty"
+            // "the host, Maya," / "reporter Sam Lee" / "a fox named Rusty" / "biologist
+            // Dr. Amara Okafor"
             let mut j = i + 1;
             if words
                 .get(j)
@@ -1264,23 +1636,22 @@ fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
             {
                 j += 1;
             }
-            if let Some((end, parts)) = name_at(words, j) {
-                let name = parts.join(" ");
+            if let Some((end, full, short)) = person_name_at(words, j) {
                 m.end = words[end - 1].end;
-                m.short = Some(parts[0].clone());
-                m.name = Some(name);
+                m.short = Some(short);
+                m.name = Some(full);
                 m.named = true;
                 out.push(m.clone());
                 // "hosts Maya and Tom"
                 if plural
                     && words.get(end).is_some_and(|n| n.lower == "and")
-                    && let Some((end2, parts2)) = name_at(words, end + 1)
+                    && let Some((end2, full2, short2)) = person_name_at(words, end + 1)
                 {
                     out.push(Mention {
                         start: words[end + 1].start,
                         end: words[end2 - 1].end,
-                        name: Some(parts2.join(" ")),
-                        short: Some(parts2[0].clone()),
+                        name: Some(full2),
+                        short: Some(short2),
                         plural: false,
                         ..m.clone()
                     });
@@ -1313,11 +1684,169 @@ fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
                 short: Some(parts[0].clone()),
                 named: true,
                 plural: false,
+                narrates,
             });
             i = j + 2;
             continue;
         }
+        // A known first name on its own: "between Maya and Leo", "with Omar".
+        if i > 0
+            && ["with", "and", "between", "featuring", "starring"]
+                .contains(&words[i - 1].lower.as_str())
+            && is_name_word(w)
+            && known_first_name(&w.raw)
+            && let Some((j, full, short)) = person_name_at(words, i)
+        {
+            out.push(Mention {
+                start: w.start,
+                end: words[j - 1].end,
+                role: None,
+                modifier: Vec::new(),
+                name: Some(full),
+                short: Some(short),
+                named: true,
+                plural: false,
+                narrates,
+            });
+            i = j;
+            continue;
+        }
         i += 1;
+    }
+    out
+}
+
+/// Month and day names, and other capitalised words that are not names of things.
+const NOT_PROPER: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "christmas",
+    "easter",
+    "i",
+];
+
+/// The proper names of `words` outside the people's mentions: `Leeds`, `Silver Storm`,
+/// `M60`. A capitalised first word counts only when a second capitalised word follows.
+fn proper_names(
+    text: &str,
+    words: &[Word],
+    mentions: &[Mention],
+    people: &[Person],
+) -> Vec<ProperName> {
+    let mut out: Vec<ProperName> = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let w = &words[i];
+        let in_mention = mentions
+            .iter()
+            .any(|m| w.start >= m.start && w.start < m.end);
+        let sentence_start =
+            i == 0 || text[words[i - 1].end..w.start].contains(['.', '!', '?', ':']);
+        // Road and route names: M60, A1, I-95.
+        let road = w.raw.len() <= 5
+            && w.raw.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && w.raw
+                .chars()
+                .skip(1)
+                .all(|c| c.is_ascii_digit() || c == '-')
+            && w.raw.chars().any(|c| c.is_ascii_digit());
+        if !in_mention && road {
+            out.push(ProperName {
+                text: w.raw.clone(),
+                before: if i > 0 {
+                    words[i - 1].lower.clone()
+                } else {
+                    String::new()
+                },
+            });
+            i += 1;
+            continue;
+        }
+        if !in_mention && let Some((j, parts)) = name_at(words, i) {
+            let text = parts.join(" ");
+            let lower = text.to_lowercase();
+            let speaker = people
+                .iter()
+                .any(|p| p.title.contains(&text) || p.character == text);
+            let skip = (sentence_start && parts.len() < 2)
+                || NOT_PROPER.contains(&lower.as_str())
+                || speaker
+                || out.iter().any(|n| n.text == text);
+            if !skip {
+                out.push(ProperName {
+                    text,
+                    before: if i > 0 {
+                        words[i - 1].lower.clone()
+                    } else {
+                        String::new()
+                    },
+                });
+            }
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The clauses of a brief that state facts the piece should carry: split at commas,
+/// semicolons and colons, leaving out the clause that names the format, the ones that name
+/// the people who speak, and those that only give a length or a sound.
+fn details(text: &str, subject: Option<&Subject>, mentions: &[Mention]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for piece in text.split_inclusive([',', ';', ':', '.', '!', '?']) {
+        let start = offset + (piece.len() - piece.trim_start().len());
+        offset += piece.len();
+        let clause = piece
+            .trim()
+            .trim_end_matches([',', ';', ':', '.', '!', '?'])
+            .trim();
+        if clause.split_whitespace().count() < 2 {
+            continue;
+        }
+        let lower = clause.to_lowercase();
+        let words = tokens(clause);
+        let names_format = Genre::ALL
+            .iter()
+            .any(|g| first_of(&words, g.strong_words()).is_some());
+        let names_people = mentions
+            .iter()
+            .any(|m| m.start >= start && m.start < start + clause.len());
+        let only_length = requested_length(clause).is_some() && words.len() <= 4;
+        let is_subject = subject.is_some_and(|s| s.text.eq_ignore_ascii_case(clause));
+        let stylistic = [
+            "voice",
+            "tone",
+            "style",
+            "narrated",
+            "energetic",
+            "young and",
+        ]
+        .iter()
+        .any(|k| lower.contains(k));
+        if names_format || names_people || only_length || is_subject || stylistic {
+            continue;
+        }
+        out.push(clause.to_owned());
     }
     out
 }
@@ -1376,76 +1905,421 @@ fn role_gender(role: &str) -> Option<Gender> {
 
 /// First names common in English-language briefs, by the gender they most often name.
 const FEMALE_NAMES: &[&str] = &[
+    "abigail",
     "ada",
+    "adaeze",
+    "adriana",
+    "agnes",
+    "aisha",
     "alice",
+    "alicia",
+    "alison",
+    "amanda",
     "amara",
     "amelia",
+    "amina",
     "amy",
+    "ana",
+    "anastasia",
+    "andrea",
+    "angela",
+    "anita",
     "anna",
-    "aisha",
+    "anne",
+    "annie",
+    "antonia",
+    "aoife",
+    "ava",
+    "barbara",
+    "beatrice",
+    "bella",
     "beth",
+    "bethany",
+    "bianca",
+    "brenda",
+    "bridget",
     "camila",
     "carla",
+    "carmen",
+    "caroline",
+    "catherine",
+    "celia",
     "charlotte",
+    "chiara",
     "chloe",
+    "christine",
+    "claire",
     "clara",
+    "claudia",
+    "cleo",
     "daisy",
+    "dana",
+    "deborah",
     "diana",
+    "dolores",
+    "dorothy",
+    "edith",
+    "eileen",
+    "elaine",
+    "eleanor",
     "elena",
     "eliza",
+    "elizabeth",
     "ella",
+    "ellen",
     "ellie",
+    "eloise",
+    "elsa",
     "emily",
     "emma",
+    "erin",
+    "esther",
     "eva",
+    "eve",
+    "evelyn",
     "fatima",
     "fiona",
+    "frances",
+    "freya",
+    "gabriela",
+    "gemma",
+    "gloria",
     "grace",
+    "hana",
     "hannah",
     "harper",
+    "hazel",
+    "heather",
     "helen",
+    "helena",
+    "hilda",
+    "holly",
+    "imani",
+    "ingrid",
+    "irene",
     "isabel",
+    "isabella",
+    "isla",
     "ivy",
+    "jacqueline",
     "jane",
+    "janet",
     "jasmine",
+    "jean",
+    "jennifer",
+    "jenny",
     "jess",
     "jessica",
+    "jill",
+    "joan",
+    "joanna",
+    "josephine",
+    "joy",
+    "judith",
     "julia",
+    "julie",
+    "karen",
     "kate",
+    "katherine",
+    "kathleen",
+    "kavya",
+    "keiko",
+    "kim",
     "laura",
+    "lauren",
     "layla",
+    "leah",
     "lena",
     "lily",
     "linda",
+    "lisa",
+    "lola",
+    "louise",
+    "lucia",
     "lucy",
     "luna",
+    "lydia",
+    "mabel",
+    "madeleine",
+    "maeve",
+    "maggie",
+    "margaret",
     "maria",
+    "marie",
+    "marion",
+    "martha",
     "mary",
     "maya",
+    "megan",
+    "mei",
+    "melissa",
     "mia",
+    "michelle",
+    "mildred",
+    "miriam",
+    "molly",
+    "monica",
     "nadia",
+    "nancy",
+    "naomi",
+    "natalie",
     "nina",
+    "noor",
     "nora",
+    "olga",
     "olivia",
+    "paula",
+    "pauline",
+    "penelope",
+    "phoebe",
+    "pooja",
     "priya",
     "rachel",
+    "rebecca",
+    "rita",
     "rosa",
     "rose",
+    "rosie",
     "ruby",
+    "ruth",
+    "sabrina",
+    "sadie",
+    "samira",
+    "sandra",
     "sara",
     "sarah",
+    "shirley",
+    "sienna",
     "sofia",
+    "sophia",
     "sophie",
+    "stella",
     "susan",
+    "suzanne",
+    "sylvia",
+    "tara",
+    "teresa",
+    "tessa",
+    "tina",
+    "valentina",
+    "vanessa",
+    "vera",
+    "violet",
+    "wendy",
+    "yasmin",
+    "yuki",
+    "zainab",
     "zara",
     "zoe",
 ];
 const MALE_NAMES: &[&str] = &[
-    "adam", "ahmed", "ben", "carlos", "charles", "daniel", "david", "eli", "ethan", "felix",
-    "finn", "george", "harry", "henry", "hugo", "ian", "jack", "jacob", "james", "jamal", "john",
-    "jonas", "joe", "jose", "kai", "leo", "liam", "luca", "lucas", "marcus", "mark", "max",
-    "michael", "mohammed", "nathan", "noah", "oliver", "omar", "oscar", "owen", "paul", "peter",
-    "raj", "ravi", "sam", "samuel", "simon", "thomas", "tom", "victor", "william",
+    "aaron",
+    "abdul",
+    "adam",
+    "adrian",
+    "ahmed",
+    "alan",
+    "albert",
+    "alberto",
+    "alejandro",
+    "alexander",
+    "alfie",
+    "alfred",
+    "ali",
+    "amir",
+    "andre",
+    "andrew",
+    "angus",
+    "anthony",
+    "antonio",
+    "archie",
+    "arjun",
+    "arthur",
+    "barry",
+    "ben",
+    "benjamin",
+    "bernard",
+    "bill",
+    "billy",
+    "bob",
+    "brian",
+    "bruce",
+    "callum",
+    "carl",
+    "carlos",
+    "charles",
+    "charlie",
+    "colin",
+    "connor",
+    "craig",
+    "dan",
+    "daniel",
+    "danny",
+    "darren",
+    "dave",
+    "david",
+    "dennis",
+    "derek",
+    "diego",
+    "dmitri",
+    "dominic",
+    "donald",
+    "doug",
+    "duncan",
+    "dylan",
+    "ed",
+    "eddie",
+    "edward",
+    "eli",
+    "elijah",
+    "emeka",
+    "eric",
+    "ethan",
+    "evan",
+    "felix",
+    "fernando",
+    "finn",
+    "francesco",
+    "frank",
+    "fred",
+    "freddie",
+    "gareth",
+    "gary",
+    "geoff",
+    "george",
+    "gerald",
+    "graham",
+    "greg",
+    "gregory",
+    "harold",
+    "harry",
+    "harvey",
+    "hassan",
+    "henry",
+    "hiroshi",
+    "hugh",
+    "hugo",
+    "ian",
+    "ibrahim",
+    "isaac",
+    "ivan",
+    "jack",
+    "jacob",
+    "jake",
+    "jamal",
+    "james",
+    "jason",
+    "jeff",
+    "jeremy",
+    "jim",
+    "jimmy",
+    "joe",
+    "joel",
+    "johan",
+    "john",
+    "jonas",
+    "jonathan",
+    "jorge",
+    "jose",
+    "joseph",
+    "josh",
+    "juan",
+    "julian",
+    "karl",
+    "keith",
+    "ken",
+    "kenji",
+    "kevin",
+    "kofi",
+    "kwame",
+    "lars",
+    "lee",
+    "leo",
+    "leon",
+    "leonard",
+    "liam",
+    "lorenzo",
+    "louis",
+    "luca",
+    "lucas",
+    "luis",
+    "luke",
+    "malcolm",
+    "marco",
+    "marcus",
+    "mario",
+    "mark",
+    "martin",
+    "matteo",
+    "matthew",
+    "max",
+    "michael",
+    "miguel",
+    "mike",
+    "mohammed",
+    "muhammad",
+    "nathan",
+    "neil",
+    "nick",
+    "nigel",
+    "noah",
+    "oliver",
+    "omar",
+    "oscar",
+    "owen",
+    "pablo",
+    "patrick",
+    "paul",
+    "pedro",
+    "pete",
+    "peter",
+    "philip",
+    "pierre",
+    "rafael",
+    "raj",
+    "ravi",
+    "ray",
+    "raymond",
+    "reggie",
+    "richard",
+    "rob",
+    "robert",
+    "roger",
+    "ronald",
+    "rory",
+    "ross",
+    "ryan",
+    "sam",
+    "samuel",
+    "santiago",
+    "scott",
+    "sean",
+    "sebastian",
+    "sergei",
+    "simon",
+    "stan",
+    "stanley",
+    "stephen",
+    "steve",
+    "stuart",
+    "ted",
+    "terry",
+    "theo",
+    "thomas",
+    "tim",
+    "timothy",
+    "tom",
+    "tommy",
+    "tony",
+    "trevor",
+    "victor",
+    "vijay",
+    "vincent",
+    "walter",
+    "wayne",
+    "william",
+    "yusuf",
+    "zach",
 ];
 
 /// A person's gender as the brief's words give it: a role that says it (`grandmother`), a
@@ -1505,8 +2379,46 @@ fn running_order(text: &str, mentions: &[Mention]) -> (Vec<Person>, Vec<Vec<usiz
     let mut order: Vec<usize> = Vec::new();
     // Where each entry of `order` is named in the brief.
     let mut positions: Vec<(usize, usize)> = Vec::new();
-    for m in mentions {
+    for (n, m) in mentions.iter().enumerate() {
         let (start, end) = (m.start, m.end);
+        // "two astronauts, Commander Elena Ruiz and engineer Kofi": the names that follow in
+        // the same sentence are the people; nobody is invented for the plural.
+        // "firefighters on scene", "residents told": people the piece is about, not
+        // voices; a plural speaks only when counted ("two friends") or when it hosts.
+        let counted = m.plural && {
+            let before = text[..m.start].to_lowercase();
+            let before = before.trim_end();
+            [
+                "two",
+                "three",
+                "four",
+                "2",
+                "3",
+                "4",
+                "both",
+                "pair of",
+                "couple of",
+            ]
+            .iter()
+            .any(|c| before.ends_with(c) || before.rsplit(' ').nth(1).is_some_and(|w| w == *c))
+                || ["host", "commentator", "presenter"].contains(&m.role.as_deref().unwrap_or(""))
+        };
+        if m.plural && !m.named && !counted {
+            continue;
+        }
+        if m.plural
+            && !m.named
+            && mentions[n + 1..].iter().any(|later| {
+                later.named
+                    && !text
+                        .get(m.end..later.start)
+                        .unwrap_or(".")
+                        .contains(['.', ';', '!', '?'])
+            })
+        {
+            continue;
+        }
+        let narrates = m.narrates;
         let m = match (&m.role, m.named) {
             (Some(r), false) => named_role(r).unwrap_or(m),
             _ => m,
@@ -1520,6 +2432,7 @@ fn running_order(text: &str, mentions: &[Mention]) -> (Vec<Person>, Vec<Vec<usiz
                 title: m.name.clone().unwrap(),
                 named: true,
                 gender: None,
+                narrates,
             }
         } else {
             let role = m.role.clone().unwrap();
@@ -1531,6 +2444,7 @@ fn running_order(text: &str, mentions: &[Mention]) -> (Vec<Person>, Vec<Vec<usiz
                 title: title.join(" "),
                 named: false,
                 gender: None,
+                narrates,
             }
         };
         let idx = match people.iter().position(|p| p.character == person.character) {
@@ -1539,6 +2453,7 @@ fn running_order(text: &str, mentions: &[Mention]) -> (Vec<Person>, Vec<Vec<usiz
                 if !people[i].named && person.title.len() > people[i].title.len() {
                     people[i].title = person.title.clone();
                 }
+                people[i].narrates |= narrates;
                 i
             }
             None => {
@@ -1548,16 +2463,29 @@ fn running_order(text: &str, mentions: &[Mention]) -> (Vec<Person>, Vec<Vec<usiz
         };
         order.push(idx);
         positions.push((start, end));
-        if m.plural && !m.named && m.role.as_deref() != Some("host") {
-            // "two friends": two people of that role, with names to tell them apart.
-            let role = m.role.clone().unwrap();
-            if people[idx].character == capitalise(&role) {
+        let role = m.role.clone().unwrap_or_default();
+        if m.plural && !m.named && people[idx].character == capitalise(&role) {
+            if ["host", "commentator", "presenter", "anchor"].contains(&role.as_str()) {
+                // "two commentators": the lead and a co-commentator.
+                let co = Person::role_person(&format!("co-{role}"));
+                let ci = people
+                    .iter()
+                    .position(|p| p.character == co.character)
+                    .unwrap_or_else(|| {
+                        people.push(co);
+                        people.len() - 1
+                    });
+                order.push(ci);
+                positions.push((m.end, m.end));
+            } else {
+                // "two friends": two people of that role, with names to tell them apart.
                 people[idx] = Person {
                     character: "Sam".into(),
                     role: Some(role.clone()),
                     title: "Sam".into(),
                     named: true,
                     gender: None,
+                    narrates: false,
                 };
                 people.push(Person {
                     character: "Alex".into(),
@@ -1565,22 +2493,11 @@ fn running_order(text: &str, mentions: &[Mention]) -> (Vec<Person>, Vec<Vec<usiz
                     title: "Alex".into(),
                     named: true,
                     gender: None,
+                    narrates: false,
                 });
                 order.push(people.len() - 1);
                 positions.push((m.end, m.end));
             }
-        }
-        if m.plural && !m.named && m.role.as_deref() == Some("host") {
-            let co = Person::role_person("co-host");
-            let ci = people
-                .iter()
-                .position(|p| p.character == co.character)
-                .unwrap_or_else(|| {
-                    people.push(co);
-                    people.len() - 1
-                });
-            order.push(ci);
-            positions.push((m.end, m.end));
         }
     }
     // What the words say of each person's gender: their own mention first, then the first
@@ -1724,6 +2641,14 @@ const SUBJECT_CUES: &[(&str, SubjectKind)] = &[
 /// Format nouns after which "on", "for" and "of" start a subject.
 const FORMAT_NOUNS: &[&str] = &[
     "segment",
+    "explainer",
+    "documentary",
+    "commentary",
+    "update",
+    "forecast",
+    "debate",
+    "scene",
+    "sketch",
     "report",
     "bulletin",
     "episode",
@@ -2186,9 +3111,13 @@ pub fn requested_length(text: &str) -> Option<f64> {
                 (n, words.get(i + 1).copied(), 2)
             }
         };
+        // "the last ten minutes of a cup final" is a stretch of the event, not the piece.
+        let of_the_event =
+            i > 0 && ["last", "first", "final", "opening", "closing"].contains(&words[i - 1]);
         if let (Some(n), Some(u)) = (num, unit_word)
             && let Some(secs) = unit(u.trim_end_matches(['.', '!', '?', ';', ':']))
             && n > 0.0
+            && !of_the_event
         {
             // "a minute" only counts as a length with "long"/"-minute" forms nearby; a
             // plain article before a unit ("a minute of silence") counts too.
@@ -2361,7 +3290,7 @@ mod tests {
     #[test]
     fn setting_and_mood() {
         let a = analyse("An eerie audio drama set in a haunted lighthouse during a storm.");
-        assert_eq!(a.genre, Genre::Story);
+        assert_eq!(a.genre, Genre::Drama);
         assert_eq!(a.mood, Some(Mood::Eerie));
         assert_eq!(a.setting.unwrap().name, "beach");
         let a = analyse("A calm guided meditation by the ocean for people who cannot sleep.");
@@ -2384,9 +3313,63 @@ mod tests {
             analyse("A 30-second commercial for running shoes").genre,
             Genre::Advert
         );
-        assert_eq!(
-            analyse("Two friends argue about pizza").genre,
-            Genre::Podcast
+        // No format word: the closest genre, and the planner says it guessed.
+        let a = analyse("Two friends argue about pizza");
+        assert_eq!((a.genre, a.genre_said), (Genre::Drama, true));
+        let a = analyse("asdkj qwe zxcv blorp");
+        assert_eq!((a.genre, a.genre_said), (Genre::Podcast, false));
+        for (brief, genre) in [
+            (
+                "tennis commentary: match point at Wimbledon",
+                Genre::Commentary,
+            ),
+            (
+                "debate podcast: should cities ban cars from the centre?",
+                Genre::Debate,
+            ),
+            (
+                "morning traffic and weather update for Leeds",
+                Genre::Weather,
+            ),
+            (
+                "true crime podcast about a bank robbery",
+                Genre::Documentary,
+            ),
+            ("radio drama scene: two sailors in a storm", Genre::Drama),
+        ] {
+            assert_eq!(analyse(brief).genre, genre, "{brief}");
+        }
+    }
+
+    #[test]
+    fn people_as_briefs_name_them() {
+        // A role, then a titled name; the host after "hosted by".
+        let a = analyse("interview with marine biologist Dr. Amara Okafor, hosted by James");
+        assert_eq!(names(&a), ["Dr. Okafor", "James"]);
+        assert_eq!(a.people[0].gender, Some(Gender::Female));
+        assert!(a.people[1].is_role(&["host"]));
+        // A surname that is also a role, and a word for what someone does before a name.
+        let a = analyse("a podcast with nurse Tom Baker and sprinter Marcus Bell");
+        assert_eq!(names(&a), ["Tom+Marcus"]);
+        assert_eq!(a.people[0].title, "Tom Baker");
+        assert!(a.guests);
+        // The plural is the named people who follow it; uncounted crowds do not speak.
+        let a = analyse(
+            "drama: two astronauts, Commander Elena Ruiz and engineer Kofi, argue as \
+             firefighters arrive",
         );
+        assert_eq!(names(&a), ["Commander Ruiz+Kofi"]);
+        // Whoever reads it tells it.
+        let a = analyse("a children's story about a hedgehog called Pip, read by a grandmother");
+        let reader = a.people.iter().find(|p| p.narrates).expect("a reader");
+        assert_eq!(reader.character, "Grandmother");
+        assert!(a.people.iter().any(|p| p.character == "Pip"));
+        // "the last ten minutes of" the match is not the piece's length.
+        let a = analyse(
+            "football commentary, the last ten minutes of a cup final between Rovers and City",
+        );
+        assert_eq!(a.length_s, None);
+        let teams: Vec<&str> = a.names.iter().map(|n| n.text.as_str()).collect();
+        assert_eq!(teams, ["Rovers", "City"]);
     }
 }

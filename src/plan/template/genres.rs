@@ -5,9 +5,16 @@
 
 use crate::dsp::rng::Rng;
 
+mod aspects;
+mod commentary;
+mod debate;
+mod documentary;
+mod drama;
+mod weather;
+
 use super::Draft;
 use super::brief::{
-    Analysis, Genre, Mood, Person, Setting, SubjectKind, capitalise, setting_named,
+    Analysis, Genre, Mood, Person, ProperName, Setting, SubjectKind, capitalise, setting_named,
 };
 
 /// What every line can draw on.
@@ -30,6 +37,12 @@ pub(crate) struct Ctx {
     pub cast: Vec<Person>,
     pub segments: Vec<Vec<usize>>,
     pub seed: u64,
+    /// Proper names of the brief that are not speakers: places, teams, organisations.
+    pub names: Vec<ProperName>,
+    /// The brief's facts, a clause each.
+    pub details: Vec<String>,
+    /// The brief, lower-cased.
+    pub brief: String,
 }
 
 fn role_of(p: &Person, roles: &[&str]) -> bool {
@@ -84,6 +97,18 @@ impl Ctx {
                         let e = add(&mut cast, Person::role_person("expert"));
                         segments.push(vec![r, e]);
                     }
+                    // A reporter alone at the scene talks to someone there; anyone else
+                    // named alone is interviewed by the anchor.
+                    if !segments.iter().any(|s| s.len() > 1)
+                        && let Some(k) = segments.iter().position(|s| s[0] != opener)
+                    {
+                        if role_of(&cast[segments[k][0]], ASKERS) {
+                            let w = add(&mut cast, Person::role_person("witness"));
+                            segments[k].push(w);
+                        } else {
+                            segments[k].insert(0, opener);
+                        }
+                    }
                     if segments.last() != Some(&vec![opener]) {
                         segments.push(vec![opener]);
                     }
@@ -106,6 +131,14 @@ impl Ctx {
                 segments = vec![vec![host], talk, vec![host]];
             }
             Genre::Podcast => {
+                // "a podcast about AI with Dr. Lee and nurse Tom": someone hosts them.
+                if a.guests
+                    && !cast
+                        .iter()
+                        .any(|p| role_of(p, &["host", "co-host", "presenter"]))
+                {
+                    cast.insert(0, Person::role_person("host"));
+                }
                 if cast.is_empty() {
                     add(&mut cast, Person::role_person("host"));
                 }
@@ -127,7 +160,8 @@ impl Ctx {
             Genre::Story => {
                 let narrator = cast
                     .iter()
-                    .position(|p| role_of(p, &["narrator"]))
+                    .position(|p| p.narrates)
+                    .or_else(|| cast.iter().position(|p| role_of(p, &["narrator"])))
                     .unwrap_or_else(|| {
                         cast.insert(0, Person::role_person("narrator"));
                         0
@@ -145,6 +179,80 @@ impl Ctx {
                 }
                 let chars: Vec<usize> = (1..cast.len().min(4)).collect();
                 segments = vec![vec![0], chars, vec![0]];
+            }
+            Genre::Debate => {
+                let chair = cast.iter().position(|p| {
+                    p.narrates || role_of(p, &["moderator", "chair", "host", "presenter", "anchor"])
+                });
+                let chair = match chair {
+                    Some(i) => cast.remove(i),
+                    None => Person::role_person("moderator"),
+                };
+                cast.insert(0, chair);
+                for side in ["proposer", "opponent"] {
+                    if cast.len() < 3 {
+                        cast.push(Person::role_person(side));
+                    }
+                }
+                let sides: Vec<usize> = (0..cast.len().min(4)).collect();
+                segments = vec![vec![0], sides, vec![0]];
+            }
+            Genre::Drama => {
+                // A scene is played by its people; a narrator only when the brief asks.
+                for filler in ["stranger", "friend"] {
+                    if cast.len() < 2 {
+                        cast.push(Person::role_person(filler));
+                    }
+                }
+                segments = vec![(0..cast.len().min(4)).collect()];
+            }
+            Genre::Commentary => {
+                const VOICES: &[&str] = &[
+                    "commentator",
+                    "co-commentator",
+                    "presenter",
+                    "host",
+                    "co-host",
+                    "pundit",
+                    "summariser",
+                ];
+                cast.retain(|p| role_of(p, VOICES));
+                if cast.is_empty() {
+                    cast.push(Person::role_person("commentator"));
+                }
+                segments = vec![(0..cast.len().min(4)).collect()];
+            }
+            Genre::Weather => {
+                let presenter = cast
+                    .iter()
+                    .find(|p| {
+                        p.named
+                            || role_of(
+                                p,
+                                &["presenter", "forecaster", "host", "anchor", "newsreader"],
+                            )
+                    })
+                    .cloned()
+                    .unwrap_or_else(|| Person::role_person("presenter"));
+                cast = vec![presenter];
+                segments = vec![vec![0]];
+            }
+            Genre::Documentary => {
+                let narrator = cast
+                    .iter()
+                    .position(|p| p.narrates)
+                    .or_else(|| cast.iter().position(|p| role_of(p, &["narrator"])))
+                    .or_else(|| cast.iter().position(|p| role_of(p, &["host", "presenter"])));
+                let narrator = match narrator {
+                    Some(i) => cast.remove(i),
+                    None => Person::role_person("narrator"),
+                };
+                cast.insert(0, narrator);
+                if cast.len() == 1 {
+                    cast.push(Person::role_person("expert"));
+                }
+                let all: Vec<usize> = (0..cast.len().min(4)).collect();
+                segments = vec![vec![0], all, vec![0]];
             }
             Genre::Advert => {
                 let announcer = cast
@@ -206,6 +314,11 @@ impl Ctx {
                     Genre::Story => "a night nobody would forget",
                     Genre::Advert => "something new",
                     Genre::Meditation => "rest and calm",
+                    Genre::Debate => "the question everyone is arguing about",
+                    Genre::Drama => "a night that changed everything",
+                    Genre::Commentary => "the big match",
+                    Genre::Weather => "today's weather and travel",
+                    Genre::Documentary => "a story that deserves to be told",
                 }
                 .to_owned(),
                 SubjectKind::Noun,
@@ -215,8 +328,9 @@ impl Ctx {
         let thing = thing_of(&subject, kind).unwrap_or_else(|| {
             match genre {
                 Genre::News => "this story",
-                Genre::Story => "the journey",
+                Genre::Story | Genre::Drama => "the journey",
                 Genre::Advert => "it",
+                Genre::Commentary => "the match",
                 _ => "this subject",
             }
             .to_owned()
@@ -227,8 +341,13 @@ impl Ctx {
                 Genre::Interview => "In Conversation",
                 Genre::Podcast => "the podcast",
                 Genre::Story => "",
-                Genre::Advert => "",
-                Genre::Meditation => "",
+                Genre::Debate => "The Debate",
+                Genre::Weather => "the travel and weather",
+                Genre::Advert
+                | Genre::Meditation
+                | Genre::Drama
+                | Genre::Commentary
+                | Genre::Documentary => "",
             }
             .to_owned()
         });
@@ -255,17 +374,22 @@ impl Ctx {
                 },
                 Genre::Advert => "city street",
                 Genre::Meditation => "stream",
+                Genre::Commentary => "stadium",
+                Genre::Debate | Genre::Drama | Genre::Weather | Genre::Documentary => "studio",
             })
         });
         let mood = a.mood.unwrap_or(match genre {
             Genre::News => Mood::Dramatic,
             Genre::Interview => Mood::Warm,
             Genre::Podcast | Genre::Advert => Mood::Upbeat,
-            Genre::Story => Mood::Tense,
+            Genre::Story | Genre::Drama => Mood::Tense,
             Genre::Meditation => Mood::Calm,
+            Genre::Debate => Mood::Dramatic,
+            Genre::Commentary | Genre::Weather => Mood::Upbeat,
+            Genre::Documentary => Mood::Calm,
         });
         let proper = proper_of(&subject).filter(|p| !show.contains(p.as_str()));
-        Ctx {
+        let mut ctx = Ctx {
             genre,
             title,
             show,
@@ -281,7 +405,20 @@ impl Ctx {
             cast,
             segments,
             seed,
+            names: a.names.clone(),
+            details: a.details.clone(),
+            brief: a.lower.clone(),
+        };
+        // A match is titled by who plays; an update by where it is for.
+        let titled = match genre {
+            Genre::Commentary if a.subject.is_none() => commentary::title(&ctx),
+            Genre::Weather => weather::title(&ctx),
+            _ => None,
+        };
+        if let Some(t) = titled {
+            ctx.title = t;
         }
+        ctx
     }
 
     /// Fills a line's slots.
@@ -323,6 +460,16 @@ impl Ctx {
                 "Slow meditation ambient pad, no drums",
                 "Calm ambient meditation drone, no drums",
             ],
+            (Genre::Commentary, _) => &[
+                "Driving energetic sports anthem with drums",
+                "Upbeat rock sports theme",
+            ],
+            (Genre::Debate, _) => &["Serious thoughtful discussion theme"],
+            (Genre::Weather, _) => &["Bright upbeat morning news theme"],
+            (Genre::Documentary, _) if dark => {
+                &["Dark brooding tense theme", "Mysterious dark ambient theme"]
+            }
+            (Genre::Documentary, "bed") => &["Soft reflective piano bed"],
             // What the piece is about outranks its format: a sports podcast sounds like sport.
             (_, "bed") if self.flavour == Some("sport") => &["Light driving sports bed with drums"],
             (Genre::Interview | Genre::Podcast, "bed") if dark => &["Dark ambient tension bed"],
@@ -333,9 +480,13 @@ impl Ctx {
                 "Driving energetic sports anthem with drums",
                 "Upbeat rock sports theme",
             ],
-            (_, _) if self.flavour == Some("documentary") => &[
+            (Genre::Documentary, _) | (_, _) if self.flavour == Some("documentary") => &[
                 "Reflective orchestral documentary theme",
-                "Gentle thoughtful piano and strings",
+                "Thoughtful orchestral documentary theme with piano",
+            ],
+            (Genre::Documentary, _) => &[
+                "Reflective orchestral documentary theme",
+                "Thoughtful orchestral documentary theme with piano",
             ],
             (Genre::News | Genre::Podcast | Genre::Interview, _)
                 if self.flavour == Some("morning") =>
@@ -347,7 +498,7 @@ impl Ctx {
             {
                 &["Warm jazzy acoustic jingle"]
             }
-            (Genre::Story, _) if self.mood_said && self.mood == Mood::Eerie => {
+            (Genre::Story | Genre::Drama, _) if self.mood_said && self.mood == Mood::Eerie => {
                 &["Eerie suspense underscore", "Dark ambient suspense drone"]
             }
             (Genre::Podcast | Genre::Interview, _) if dark => {
@@ -374,12 +525,16 @@ impl Ctx {
             },
             (Genre::Interview, _) => match self.mood {
                 Mood::Calm | Mood::Sad => &["Gentle ambient intro theme"],
-                _ => &["Relaxed jazz trio intro", "Warm corporate intro theme"],
+                _ => &[
+                    "Warm thoughtful piano intro",
+                    "Gentle acoustic guitar intro",
+                ],
             },
             (Genre::Podcast, _) => match (self.flavour, self.mood) {
                 (Some("jazz"), _) => &["Upbeat jazz trio jingle"],
                 (Some("country"), _) => &["Cheerful country jingle"],
                 (Some("science fiction"), _) => &["Bright synthwave jingle"],
+                (Some("electronic"), _) => &["Modern electronic podcast theme"],
                 (_, Mood::Calm) => &["Calm bossa nova intro"],
                 (_, Mood::Funny) => &["Happy ukulele podcast jingle"],
                 (_, Mood::Warm) => &["Warm acoustic folk theme"],
@@ -389,13 +544,13 @@ impl Ctx {
                     "Warm acoustic podcast jingle",
                 ],
             },
-            (Genre::Story, _) => match (self.flavour, self.mood) {
+            (Genre::Story | Genre::Drama, _) => match (self.flavour, self.mood) {
                 (Some("children's"), _) => &["Gentle children's lullaby"],
                 (Some("fantasy" | "celtic"), _) => &["Mysterious celtic folk tune"],
                 (Some("science fiction"), _) => &["Slow cinematic synthwave underscore"],
                 (_, Mood::Eerie) => &["Eerie suspense underscore", "Dark ambient suspense drone"],
                 (_, Mood::Tense) => &["Tense thriller underscore", "Suspense underscore"],
-                (_, Mood::Dramatic) => &["Orchestral drama underscore"],
+                (_, Mood::Dramatic) => &["Dramatic orchestral underscore"],
                 (_, Mood::Epic) => &["Epic cinematic orchestral score"],
                 (_, Mood::Sad) => &["Sad solo piano"],
                 (_, Mood::Funny | Mood::Upbeat) => &["Playful children's tune"],
@@ -799,20 +954,35 @@ const REACTIONS: &[&str] = &[
     "Wow.",
 ];
 
-/// The order of facets for a conversation of `n` questions: the basics first, then the rest
-/// in a seeded order, then round again.
+/// Facet `i` of a conversation: the genre's own facets first, then the [`aspects`] that
+/// long conversations turn to.
+fn facet(ctx: &Ctx, i: usize) -> &'static Facet {
+    let own = ctx.facets();
+    own.get(i)
+        .unwrap_or_else(|| &aspects::FACETS[i - own.len()])
+}
+
+/// The order of facets for a conversation of at most `n` questions: the basics first, then
+/// the genre's facets in a seeded order, then the aspects, then round again with the other
+/// wording of each. Shorter than `n` when every wording has been used: no line twice.
 fn facet_order(ctx: &Ctx, rng: &mut Rng, n: usize) -> Vec<(usize, usize)> {
-    let facets = ctx.facets();
-    let mut rest: Vec<usize> = (1..facets.len())
-        .filter(|&i| !facets[i].proper || ctx.proper.is_some())
+    let own = ctx.facets();
+    let mut rest: Vec<usize> = (1..own.len())
+        .filter(|&i| !own[i].proper || ctx.proper.is_some())
         .collect();
     for i in (1..rest.len()).rev() {
         let j = rng.below(i + 1);
         rest.swap(i, j);
     }
+    let mut more: Vec<usize> = (own.len()..own.len() + aspects::FACETS.len()).collect();
+    for i in (1..more.len()).rev() {
+        let j = rng.below(i + 1);
+        more.swap(i, j);
+    }
     let mut order = vec![0];
     order.extend(rest);
-    (0..n)
+    order.extend(more);
+    (0..n.min(2 * order.len()))
         .map(|k| (order[k % order.len()], k / order.len()))
         .collect()
 }
@@ -848,7 +1018,7 @@ fn exchange(
     let mut previous_answerer = None;
     for (k, &(f, round)) in order.iter().enumerate() {
         let k = k + first_k;
-        let facet = &ctx.facets()[f];
+        let facet = facet(ctx, f);
         let asker = askers[k % askers.len()];
         let others: Vec<usize> = if ctx.genre == Genre::Podcast {
             group.iter().copied().filter(|&i| i != asker).collect()
@@ -861,8 +1031,10 @@ fn exchange(
             Some(n) if k == 0 => format!("{n}, "),
             _ => String::new(),
         };
-        let qi = (d.rng.below(facet.questions.len()) + round) % facet.questions.len();
-        let ai = (d.rng.below(facet.answers.len()) + round) % facet.answers.len();
+        // Each round takes the facet's next wording, so a second round never repeats the
+        // first.
+        let qi = (ctx.seed as usize + f + round) % facet.questions.len();
+        let ai = (ctx.seed as usize + f + round) % facet.answers.len();
         let mut q = ctx.fill(facet.questions[qi], &[("addr", addr)]);
         // A reaction answers someone else's words, never the asker's own last answer.
         if reactions && k > 0 && previous_answerer != Some(asker) {
@@ -902,6 +1074,11 @@ pub(crate) fn write(ctx: &Ctx, units: usize) -> Draft {
         Genre::Story => story(ctx, &mut d, units),
         Genre::Advert => advert(ctx, &mut d, units),
         Genre::Meditation => meditation(ctx, &mut d, units),
+        Genre::Debate => debate::write(ctx, &mut d, units),
+        Genre::Drama => drama::write(ctx, &mut d, units),
+        Genre::Commentary => commentary::write(ctx, &mut d, units),
+        Genre::Weather => weather::write(ctx, &mut d, units),
+        Genre::Documentary => documentary::write(ctx, &mut d, units),
     }
     d
 }
@@ -1180,9 +1357,9 @@ fn podcast(ctx: &Ctx, d: &mut Draft, units: usize) {
     d.begin("sfx", "ambience", -40.0, ctx.ambience());
     let at = d.rows.len() - 1;
     d.chapter_at(at, &ctx.fill("{about_cap}", &[]));
-    let n = units.max(1);
+    let order = facet_order(ctx, &mut d.rng, units.max(1));
+    let n = order.len();
     let first = n.div_ceil(2);
-    let order = facet_order(ctx, &mut d.rng, n);
     exchange(ctx, d, group, &order[..first], 0, true);
     d.end("sfx", "ambience");
     if n > first {
@@ -1449,6 +1626,8 @@ const BREATHS: &[&str] = &[
     "Take a deep breath in, filling your chest and your belly. And slowly let it out.",
     "Breathe in calm. Breathe out tension. Let the breath find its own rhythm.",
     "Once more, a slow breath in. And a long, easy breath out.",
+    "Breathe in, and feel the cool air at the tip of your nose. Breathe out, and feel it leave warm.",
+    "Let the next breath be a little slower than the last.",
 ];
 
 const BODY: &[&str] = &[
@@ -1460,6 +1639,12 @@ const BODY: &[&str] = &[
     "Let your belly be soft.",
     "Feel your legs, heavy and still.",
     "Notice your feet, and the ground beneath them.",
+    "Let the muscles around your eyes soften, and your eyelids grow heavy.",
+    "Let your arms rest, from the shoulders all the way down to the fingertips.",
+    "Feel your back supported, and let it sink a little further down.",
+    "Let your hips grow heavy, and your knees relax.",
+    "Notice the backs of your hands, and let any tightness melt away.",
+    "Feel your whole body now, from your head to your toes, resting and still.",
 ];
 
 const DRIFT: &[&str] = &[
@@ -1467,6 +1652,26 @@ const DRIFT: &[&str] = &[
     "There is nowhere you need to be, and nothing you need to do.",
     "With every breath out, you sink a little deeper.",
     "Let each sound around you come and go.",
+    "Picture a calm, open sky, and let your thoughts float across it.",
+    "You are safe here. You can let go.",
+    "If your mind wanders, that's all right. Gently bring it back to the breath.",
+    "Feel how quiet it has become, inside and out.",
+    "Each moment a little softer, a little slower than the one before.",
+    "Imagine a soft light, resting on you like a warm blanket.",
+];
+
+/// A slow count down, one number to a line, for the deep part of a long session.
+const COUNT: &[&str] = &[
+    "Now, let's count down slowly together, from ten. Ten, breathing out, and letting go.",
+    "Nine, sinking a little deeper.",
+    "Eight, heavier and heavier.",
+    "Seven, calm and warm.",
+    "Six, drifting down.",
+    "Five, halfway, and deeper still.",
+    "Four, everything soft.",
+    "Three, nothing to do.",
+    "Two, almost there.",
+    "One. Resting completely.",
 ];
 
 fn meditation(ctx: &Ctx, d: &mut Draft, units: usize) {
@@ -1492,23 +1697,64 @@ fn meditation(ctx: &Ctx, d: &mut Draft, units: usize) {
     };
     d.say(&g, &ctx.fill(purpose, &[]));
     d.say(&g, &ctx.fill("Imagine you are {place}. {image}", &[]));
+    // Breath, body and drift in turn, each line once; a longer session leaves longer
+    // silences between them rather than saying anything twice.
     let off = d.rng.below(BODY.len());
-    for u in 0..units.max(1) {
-        let line = match u % 3 {
-            0 => BREATHS[(u / 3 + off) % BREATHS.len()].to_owned(),
-            1 => BODY[(off + u) % BODY.len()].to_owned(),
-            _ => DRIFT[(off + u) % DRIFT.len()].to_owned(),
-        };
-        d.say(&g, &line);
+    let mut queues: [Vec<&str>; 3] = [
+        (0..BREATHS.len())
+            .map(|i| BREATHS[(i + off) % BREATHS.len()])
+            .collect(),
+        (0..BODY.len())
+            .map(|i| BODY[(i + off) % BODY.len()])
+            .collect(),
+        (0..DRIFT.len())
+            .map(|i| DRIFT[(i + off) % DRIFT.len()])
+            .collect(),
+    ];
+    let mut lines = Vec::new();
+    let mut kind = 0;
+    while lines.len() < units.max(1) && queues.iter().any(|q| !q.is_empty()) {
+        if !queues[kind].is_empty() {
+            lines.push(queues[kind].remove(0));
+        }
+        kind = (kind + 1) % 3;
     }
-    d.say(
-        &g,
-        "Slowly, bring your attention back to the room around you. Move your fingers and your toes.",
-    );
-    d.say(
-        &g,
-        "When you are ready, open your eyes. Thank you for taking this time for yourself.",
-    );
+    // A long session counts down at its deepest point.
+    if units > lines.len() + 4 {
+        lines.extend(COUNT);
+    }
+    const LONGEST_SILENCE_S: f64 = 20.0;
+    let silence = (1.2 + 0.5 * units.saturating_sub(lines.len()) as f64).min(LONGEST_SILENCE_S);
+    for line in lines {
+        d.say(&g, line);
+        if silence > 1.2
+            && let Some(row) = d.rows.last_mut()
+        {
+            row["gap"] = serde_json::json!((silence * 10.0).round() / 10.0);
+        }
+    }
+    let sleep = ["sleep", "asleep", "bedtime", "insomnia"]
+        .iter()
+        .any(|w| ctx.brief.contains(w));
+    if sleep {
+        d.say(
+            &g,
+            "There is nothing left to do now. Let the next breath carry you a little deeper.",
+        );
+        d.say(
+            &g,
+            "Let yourself drift, warm and heavy, into a deep and restful sleep. Goodnight.",
+        );
+    } else {
+        d.say(
+            &g,
+            "Slowly, bring your attention back to the room around you. Move your fingers and your toes.",
+        );
+        d.say(
+            &g,
+            "When you are ready, open your eyes. Thank you for taking this time for yourself.",
+        );
+    }
     d.end("sfx", "ambience");
     d.end("music", "bed");
     d.clip("sfx", -30.0, "Soft meditation bell", 4.0);

@@ -1,0 +1,92 @@
+//! A documentary: a narrator tells it, and the people who know the subject answer the
+//! questions the narration raises. True crime is a documentary with darker music.
+
+use super::{Ctx, capitalise, facet, facet_order, pick};
+use crate::plan::template::Draft;
+
+/// Narration between the answers, each used once.
+const BEATS: &[&str] = &[
+    "To understand {thing}, you have to go back to the beginning.",
+    "Not everyone saw it that way at the time.",
+    "The records tell one story. The people who were there tell another.",
+    "It was a turning point, though few realised it then.",
+    "For years, the questions went unanswered.",
+    "Piece by piece, a clearer picture began to form.",
+    "Some of what happened next is still argued over today.",
+    "Behind every date and every document, there were people.",
+    "It is easy, looking back, to forget how uncertain it all seemed.",
+    "And then, quite suddenly, everything changed.",
+    "The details matter here, and they are worth hearing first hand.",
+    "What happened next surprised almost everyone.",
+];
+
+pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
+    let narrator = ctx.cast[0].character.clone();
+    let voices: Vec<usize> = ctx.segments[1][1..].to_vec();
+    let theme = ctx.music(&mut d.rng, "theme");
+    d.begin("music", "theme", -28.0, theme);
+    d.chapter_at(d.rows.len() - 1, "Introduction");
+    let open = pick(
+        ctx,
+        &mut d.rng,
+        &[
+            "This is the story of {about}.",
+            "{about_cap}. It is a story worth telling properly, from the start.",
+        ],
+    );
+    d.say(&narrator, &ctx.fill(open, &[]));
+    for detail in ctx.details.iter().take(2) {
+        d.say(&narrator, &format!("{detail}."));
+    }
+    let intro: Vec<String> = voices.iter().map(|&i| ctx.cast[i].the()).collect();
+    d.say(
+        &narrator,
+        &ctx.fill(
+            &format!("To tell it, we hear from {}.", super::join_and(&intro)),
+            &[],
+        ),
+    );
+    d.end("music", "theme");
+    let bed = ctx.music(&mut d.rng, "bed");
+    d.begin("music", "bed", -36.0, bed);
+    d.chapter_at(d.rows.len() - 1, &capitalise(&ctx.thing));
+    let order = facet_order(ctx, &mut d.rng, units.max(1));
+    let mut beats: Vec<usize> = (0..BEATS.len()).collect();
+    for i in (1..beats.len()).rev() {
+        let j = d.rng.below(i + 1);
+        beats.swap(i, j);
+    }
+    for (k, &(f, round)) in order.iter().enumerate() {
+        let part = (k > 0 && k == order.len() / 2 && order.len() >= 8).then_some(d.rows.len());
+        let who = &ctx.cast[voices[k % voices.len()]];
+        if let Some(&b) = beats.get(k) {
+            d.say(&narrator, &ctx.fill(BEATS[b], &[]));
+        }
+        let facet = facet(ctx, f);
+        let qi = (ctx.seed as usize + f + round) % facet.questions.len();
+        let ai = (ctx.seed as usize + f + round) % facet.answers.len();
+        let q = ctx.fill(facet.questions[qi], &[("addr", String::new())]);
+        d.say(&narrator, &q);
+        if let Some(at) = part {
+            d.chapter_at(at, "What came next");
+        }
+        d.say(
+            &who.character,
+            &ctx.fill(facet.answers[ai], &[("as", String::new())]),
+        );
+    }
+    d.end("music", "bed");
+    let at = d.rows.len();
+    d.begin("music", "close", -30.0, theme);
+    let close = pick(
+        ctx,
+        &mut d.rng,
+        &[
+            "{about_cap}: a story that is still being written.",
+            "And so the story of {thing} goes on, and so do the questions.",
+        ],
+    );
+    d.say(&narrator, &ctx.fill(close, &[]));
+    d.chapter_at(at, "Ending");
+    d.end("music", "close");
+}
