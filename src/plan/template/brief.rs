@@ -623,6 +623,296 @@ const SOUNDS: &[(&[&str], NamedSound)] = &[
         &["scooter", "skateboard", "sports car", "motorbike"],
         heard_once("whoosh", "Fast whoosh going past"),
     ),
+    (
+        &["neigh", "neighing", "neighs", "stable", "pony", "ponies"],
+        heard_once("neigh", "Horse neighing"),
+    ),
+    (
+        &["cow", "cows", "cattle", "farm", "farmyard", "dairy"],
+        heard_throughout("cow", "Cows mooing on a farm"),
+    ),
+    (
+        &["sheep", "lamb", "lambs", "flock"],
+        heard_throughout("sheep", "Sheep bleating"),
+    ),
+    (
+        &["rooster", "cockerel", "chickens", "hens"],
+        heard_once("rooster", "Rooster crowing"),
+    ),
+    (
+        &[
+            "seagull",
+            "seagulls",
+            "gulls",
+            "harbour",
+            "harbor",
+            "pier",
+            "fishing boat",
+            "fishing boats",
+        ],
+        heard_throughout("gull", "Seagulls calling over the harbour"),
+    ),
+    (
+        &["wolf", "wolves", "howling", "howl", "howls"],
+        heard_once("wolves", "Wolves howling in the distance"),
+    ),
+    (
+        &["frog", "frogs", "pond", "swamp", "marsh"],
+        heard_throughout("frog", "Frogs croaking"),
+    ),
+    (
+        &["lion", "lions", "safari"],
+        heard_once("lion", "Lion roaring"),
+    ),
+    (
+        &["monkey", "monkeys", "jungle", "rainforest"],
+        heard_throughout("monkey", "Monkeys chattering in the jungle"),
+    ),
+    (
+        &["dog", "dogs", "barking", "barks", "puppy"],
+        heard_once("dog", "Dog barking"),
+    ),
+    (
+        &["cat", "cats", "meowing", "meows", "kitten"],
+        heard_once("cat", "Cat meowing"),
+    ),
+    (
+        &[
+            "plane",
+            "aeroplane",
+            "airplane",
+            "aircraft",
+            "propeller",
+            "cockpit",
+            "flight",
+        ],
+        heard_throughout("plane", "Plane engine"),
+    ),
+    (
+        &["jet", "jets", "airliner", "runway", "airport"],
+        heard_once("jet", "Jet engine"),
+    ),
+    (
+        &["helicopter", "helicopters", "chopper", "air ambulance"],
+        heard_once("helicopter", "Helicopter rotor"),
+    ),
+    (
+        &[
+            "foghorn",
+            "foghorns",
+            "fog horn",
+            "ship's horn",
+            "ferry",
+            "tugboat",
+            "tug",
+            "liner",
+        ],
+        heard_once("foghorn", "Foghorn sounding"),
+    ),
+    (
+        &["boat", "boats", "motorboat", "speedboat", "lifeboat"],
+        heard_throughout("motorboat", "Motorboat engine"),
+    ),
+    (
+        &[
+            "horn",
+            "horns",
+            "honking",
+            "honks",
+            "hooting",
+            "traffic jam",
+        ],
+        heard_once("honk", "Car horn honking"),
+    ),
+    (
+        &["bicycle", "bike", "bikes", "cyclist", "cyclists", "cycling"],
+        heard_once("bicycle", "Bicycle bell ringing"),
+    ),
+    (
+        &[
+            "static",
+            "radio static",
+            "walkie-talkie",
+            "crackly radio",
+            "radio crackles",
+        ],
+        heard_once("static", "Radio static crackling"),
+    ),
+    (
+        &["kettle", "cup of tea", "brew"],
+        heard_once("kettle", "Kettle boiling"),
+    ),
+    (
+        &["dishes", "washing up", "plates", "sink"],
+        heard_once("dishes", "Dishes clattering in a sink"),
+    ),
+    (
+        &["typing", "keyboard", "typewriter", "types"],
+        heard_throughout("typing", "Typing on a keyboard"),
+    ),
+    (
+        &["slam", "slams", "slammed", "slamming"],
+        heard_once("slam", "Door slamming"),
+    ),
+    (
+        &[
+            "glass breaking",
+            "smash",
+            "smashes",
+            "smashing",
+            "shatter",
+            "shatters",
+            "broken window",
+        ],
+        heard_once("glass", "Glass smashing"),
+    ),
+    (
+        &["till", "cash register", "checkout", "tills"],
+        heard_once("register", "Cash register"),
+    ),
+    (
+        &[
+            "church bells",
+            "church bell",
+            "church",
+            "wedding",
+            "cathedral",
+        ],
+        heard_once("church", "Church bells ringing"),
+    ),
+    (
+        &[
+            "heartbeat",
+            "heart pounding",
+            "heart racing",
+            "heart beating",
+        ],
+        heard_throughout("heartbeat", "Heartbeat"),
+    ),
+    (
+        &["chainsaw", "lumberjack", "logging"],
+        heard_once("chainsaw", "Chainsaw cutting wood"),
+    ),
+    (
+        &[
+            "jackhammer",
+            "roadworks",
+            "building site",
+            "construction",
+            "drilling",
+        ],
+        heard_throughout("drill", "Road drill"),
+    ),
+    (
+        &["market", "bazaar", "market stall", "market stalls"],
+        heard_throughout("market", "Busy market chatter"),
+    ),
+    (
+        &["morse", "telegraph", "telegram"],
+        heard_once("morse", "Morse code beeping"),
+    ),
+    (
+        &["rocket", "rockets", "lift-off", "liftoff", "launch pad"],
+        heard_once("rocket", "Rocket launch roar"),
+    ),
+    (
+        &[
+            "splash",
+            "splashes",
+            "splashing",
+            "swimming",
+            "dives",
+            "pool",
+        ],
+        heard_once("splash", "Water splash"),
+    ),
+    (
+        &["magic", "spell", "spells", "wand", "fairy", "fairies"],
+        heard_once("magic", "Magic sparkle"),
+    ),
+    (
+        &["camera", "cameras", "photographer", "snapshot"],
+        heard_once("camera", "Camera shutter click"),
+    ),
+    (
+        &[
+            "text message",
+            "notification",
+            "notifications",
+            "message arrives",
+        ],
+        heard_once("notification", "Phone notification chime"),
+    ),
+    (
+        &["hail", "hailstorm", "hailstones"],
+        heard_throughout("hail", "Hail on a roof"),
+    ),
+    (
+        &["bus", "buses"],
+        heard_once("bus pulling", "Bus pulling away"),
+    ),
+    (
+        &["school bell", "school bells", "bell rings"],
+        heard_once("school bell", "School bell ringing"),
+    ),
+    (
+        &[
+            "chimes",
+            "chiming",
+            "strikes midnight",
+            "midnight",
+            "grandfather clock",
+            "big ben",
+        ],
+        heard_once("chim", "Clock chiming"),
+    ),
+    (
+        &["wind chimes", "wind chime"],
+        heard_once("wind chimes", "Wind chimes"),
+    ),
+    (
+        &["tractor", "tractors"],
+        heard_once("tractor", "Tractor engine"),
+    ),
+    (
+        &["lawn mower", "lawnmower", "mowing"],
+        heard_once("mower", "Lawn mower"),
+    ),
+    (
+        &["vacuum", "hoover", "hoovering"],
+        heard_once("vacuum", "Vacuum cleaner"),
+    ),
+    (&["microwave"], heard_once("microwave", "Microwave beeping")),
+    (
+        &["keys", "jingling keys"],
+        heard_once("keys", "Keys jingling"),
+    ),
+    (
+        &["coins", "coin", "piggy bank"],
+        heard_once("coins", "Coins clinking"),
+    ),
+    (
+        &[
+            "pages",
+            "page turning",
+            "turns the page",
+            "turning pages",
+            "library",
+        ],
+        heard_once("pages", "Pages turning"),
+    ),
+    (
+        &["baby", "babies", "newborn"],
+        heard_once("baby", "Baby crying"),
+    ),
+    (
+        &["laughter", "laughing", "laughs"],
+        heard_once("laughter", "Audience laughter"),
+    ),
+    (
+        &["fireworks", "firework", "bonfire night"],
+        heard_once("fireworks", "Fireworks exploding"),
+    ),
 ];
 
 /// The tone of the piece.
@@ -771,6 +1061,8 @@ pub struct Person {
     pub gender: Option<Gender>,
     /// The brief has them tell it ("read by a grandmother", "told by host Sarah").
     pub narrates: bool,
+    /// What a named person does, as the brief says it: `marine biologist`, `ex-detective`.
+    pub kind: Option<String>,
 }
 
 impl Person {
@@ -782,6 +1074,21 @@ impl Person {
             named: false,
             gender: role_gender(role),
             narrates: false,
+            kind: None,
+        }
+    }
+
+    /// How a host introduces them: `marine biologist Dr. Amara Okafor`, `the chief engineer`.
+    pub fn introduced(&self) -> String {
+        match &self.kind {
+            Some(k)
+                if self.named
+                    && !["host", "co-host", "guest", "friend", "presenter", "anchor"]
+                        .contains(&k.as_str()) =>
+            {
+                format!("{k} {}", self.title)
+            }
+            _ => self.the(),
         }
     }
 
@@ -839,6 +1146,13 @@ pub struct Analysis {
     pub details: Vec<String>,
     /// The whole brief, lower-cased, for rules that look for a word anywhere in it.
     pub lower: String,
+    /// What happens to the people, as the brief says it: "a night security guard named
+    /// Dennis hears footsteps upstairs". A story's narrator tells it.
+    pub premise: Option<String>,
+    /// Where it is set, as the brief words it: `in an abandoned Victorian hospital`.
+    pub place: Option<String>,
+    /// "a soft female voice", "a man's voice": the gender of the voice that leads.
+    pub voice_gender: Option<Gender>,
 }
 
 /// A proper name in a brief, and the lowercase word before it.
@@ -961,6 +1275,23 @@ pub fn analyse(text: &str) -> Analysis {
         names,
         details,
         lower: lower.clone(),
+        premise: premise(text, &mentions),
+        place: place_phrase(text),
+        voice_gender: [
+            "female voice",
+            "woman's voice",
+            "woman voice",
+            "female narrator",
+        ]
+        .iter()
+        .any(|p| lower.contains(p))
+        .then_some(Gender::Female)
+        .or_else(|| {
+            ["male voice", "man's voice", "man voice", "male narrator"]
+                .iter()
+                .any(|p| lower.contains(p) && !lower.contains(&format!("fe{p}")))
+                .then_some(Gender::Male)
+        }),
     }
 }
 
@@ -1851,6 +2182,63 @@ fn details(text: &str, subject: Option<&Subject>, mentions: &[Mention]) -> Vec<S
     out
 }
 
+/// The first clause that tells what happens to someone the brief names, with at least
+/// four words and no format word: a story's premise.
+fn premise(text: &str, mentions: &[Mention]) -> Option<String> {
+    let mut offset = 0;
+    for piece in text.split_inclusive([',', ';', ':', '.', '!', '?']) {
+        let start = offset + (piece.len() - piece.trim_start().len());
+        offset += piece.len();
+        let clause = piece
+            .trim()
+            .trim_end_matches([',', ';', ':', '.', '!', '?'])
+            .trim();
+        let words = tokens(clause);
+        let has_person = mentions
+            .iter()
+            .any(|m| m.start >= start && m.start < start + clause.len());
+        let names_format = Genre::ALL
+            .iter()
+            .any(|g| first_of(&words, g.strong_words()).is_some());
+        let by = words
+            .first()
+            .is_some_and(|w| BY_VERBS.iter().any(|(v, _)| *v == w.lower));
+        if has_person && !names_format && !by && words.len() >= 4 {
+            return Some(clause.to_owned());
+        }
+    }
+    None
+}
+
+/// "set in an abandoned Victorian hospital", "recorded at the harbour": the place, up to
+/// the end of its clause.
+fn place_phrase(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    for lead in [
+        "set in ",
+        "set on ",
+        "set at ",
+        "recorded in ",
+        "recorded at ",
+        "live from ",
+    ] {
+        if let Some(i) = find_phrase(&lower, lead.trim_end()) {
+            // Keep the preposition: "in an abandoned hospital", "from Cheltenham".
+            let preposition = lead.trim_end().rsplit(' ').next().unwrap_or("");
+            let from = i + lead.len() - preposition.len() - 1;
+            let rest = &text[from.min(text.len())..];
+            let end = rest
+                .find([',', ';', '.', ':', '!', '?'])
+                .unwrap_or(rest.len());
+            let phrase = rest[..end].trim();
+            if phrase.split_whitespace().count() >= 2 {
+                return Some(phrase.to_owned());
+            }
+        }
+    }
+    None
+}
+
 /// Roles that say a gender.
 fn role_gender(role: &str) -> Option<Gender> {
     const FEMALE: &[&str] = &[
@@ -2425,14 +2813,26 @@ fn running_order(text: &str, mentions: &[Mention]) -> (Vec<Person>, Vec<Vec<usiz
         };
         let person = if m.named {
             let short = m.short.clone().unwrap();
+            let name = m.name.clone().unwrap();
+            // "marine biologist Dr. Amara Okafor": the words before the name, as written.
+            let kind = m.role.as_ref().and_then(|_| {
+                let said = text.get(m.start..m.end)?;
+                let word = said.split_whitespace().next()?;
+                (!name.starts_with(word)).then(|| {
+                    let mut k = m.modifier.clone();
+                    k.push(word.to_lowercase());
+                    k.join(" ")
+                })
+            });
             // A titled name speaks as "Dr. Okafor"; a plain one by the first name.
             Person {
                 character: short,
                 role: m.role.clone(),
-                title: m.name.clone().unwrap(),
+                title: name,
                 named: true,
                 gender: None,
                 narrates,
+                kind,
             }
         } else {
             let role = m.role.clone().unwrap();
@@ -2445,6 +2845,7 @@ fn running_order(text: &str, mentions: &[Mention]) -> (Vec<Person>, Vec<Vec<usiz
                 named: false,
                 gender: None,
                 narrates,
+                kind: None,
             }
         };
         let idx = match people.iter().position(|p| p.character == person.character) {
@@ -2486,6 +2887,7 @@ fn running_order(text: &str, mentions: &[Mention]) -> (Vec<Person>, Vec<Vec<usiz
                     named: true,
                     gender: None,
                     narrates: false,
+                    kind: None,
                 };
                 people.push(Person {
                     character: "Alex".into(),
@@ -2494,6 +2896,7 @@ fn running_order(text: &str, mentions: &[Mention]) -> (Vec<Person>, Vec<Vec<usiz
                     named: true,
                     gender: None,
                     narrates: false,
+                    kind: None,
                 });
                 order.push(people.len() - 1);
                 positions.push((m.end, m.end));
@@ -2636,6 +3039,7 @@ const SUBJECT_CUES: &[(&str, SubjectKind)] = &[
     (" on ", SubjectKind::Noun),
     (" for ", SubjectKind::Noun),
     (" of ", SubjectKind::Noun),
+    (" after ", SubjectKind::Clause),
 ];
 
 /// Format nouns after which "on", "for" and "of" start a subject.
@@ -2721,7 +3125,9 @@ fn subject_and_show(
                 .trim()
                 .trim_end_matches(['.', '!', '?', ',', ';', ':'])
                 .trim();
-            if phrase.split(' ').count() >= 1 && !phrase.is_empty() {
+            // "about 3 minutes" gives a length, not a subject.
+            let only_length = requested_length(phrase).is_some() && phrase.split(' ').count() <= 3;
+            if !phrase.is_empty() && !only_length {
                 let kind = if matches!(*cue, " on " | " for " | " of ") && looks_like_clause(phrase)
                 {
                     SubjectKind::Clause

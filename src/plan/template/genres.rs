@@ -43,6 +43,11 @@ pub(crate) struct Ctx {
     pub details: Vec<String>,
     /// The brief, lower-cased.
     pub brief: String,
+    /// What happens, for a narrator to tell ([`Analysis::premise`]).
+    pub premise: Option<String>,
+    /// Where a line says it is: the brief's own words ("in an abandoned hospital"), else the
+    /// setting's.
+    pub place: String,
 }
 
 fn role_of(p: &Person, roles: &[&str]) -> bool {
@@ -408,7 +413,17 @@ impl Ctx {
             names: a.names.clone(),
             details: a.details.clone(),
             brief: a.lower.clone(),
+            premise: a.premise.clone(),
+            place: a.place.clone().unwrap_or_else(|| setting.place.to_owned()),
         };
+        // "a soft female voice": the voice that leads a one-voice piece.
+        if let Some(g) = a.voice_gender {
+            let lead = match genre {
+                Genre::Advert => ctx.segments[1][0],
+                _ => ctx.segments[0][0],
+            };
+            ctx.cast[lead].gender.get_or_insert(g);
+        }
         // A match is titled by who plays; an update by where it is for.
         let titled = match genre {
             Genre::Commentary if a.subject.is_none() => commentary::title(&ctx),
@@ -443,7 +458,7 @@ impl Ctx {
             ("{about}", about),
             ("{thing}", self.thing.clone()),
             ("{proper}", self.proper.clone().unwrap_or_default()),
-            ("{place}", self.setting.place.to_owned()),
+            ("{place}", self.place.clone()),
             ("{image}", self.setting.image.to_owned()),
         ];
         for (k, v) in pairs {
@@ -465,7 +480,10 @@ impl Ctx {
                 "Upbeat rock sports theme",
             ],
             (Genre::Debate, _) => &["Serious thoughtful discussion theme"],
-            (Genre::Weather, _) => &["Bright upbeat morning news theme"],
+            (Genre::Weather, _) if self.brief.contains("morning") => {
+                &["Bright upbeat morning news theme"]
+            }
+            (Genre::Weather, _) => &["Bright light news theme"],
             (Genre::Documentary, _) if dark => {
                 &["Dark brooding tense theme", "Mysterious dark ambient theme"]
             }
@@ -578,6 +596,16 @@ impl Ctx {
             (SubjectKind::Clause, _) | (_, Genre::News) => FACETS,
             _ => TOPIC_FACETS,
         }
+    }
+
+    /// Where a podcast comes from: a name the brief gives after "in" or "from", unless the
+    /// subject says it already.
+    fn home_place(&self) -> Option<&str> {
+        self.names
+            .iter()
+            .find(|n| ["in", "from"].contains(&n.before.as_str()))
+            .map(|n| n.text.as_str())
+            .filter(|n| !self.subject.contains(n))
     }
 
     fn ambience(&self) -> &'static str {
@@ -1137,11 +1165,15 @@ fn news_or_interview(ctx: &Ctx, d: &mut Draft, units: usize) {
                     ],
                 );
                 d.say(&who, &ctx.fill(more, &[]));
+                // What else the brief says happened, in the newsreader's words.
+                for detail in ctx.details.iter().take(3) {
+                    d.say(&who, &as_report(detail));
+                }
             } else {
                 let guests: Vec<String> = segs
                     .iter()
                     .find(|s| s.len() > 1)
-                    .map(|s| s[1..].iter().map(|&i| ctx.cast[i].the()).collect())
+                    .map(|s| s[1..].iter().map(|&i| ctx.cast[i].introduced()).collect())
                     .unwrap_or_default();
                 let hello = pick(
                     ctx,
@@ -1155,7 +1187,7 @@ fn news_or_interview(ctx: &Ctx, d: &mut Draft, units: usize) {
                     && ctx
                         .cast
                         .iter()
-                        .any(|p| p.the() == guests[0] && p.is_role(&["guest"]))
+                        .any(|p| p.introduced() == guests[0] && p.is_role(&["guest"]))
                 {
                     "I have a very special guest with me today, and we are talking about {about}."
                         .to_owned()
@@ -1186,7 +1218,7 @@ fn news_or_interview(ctx: &Ctx, d: &mut Draft, units: usize) {
                 } else {
                     pick(ctx, &mut d.rng, &["Joining me {place} is {g}."])
                 };
-                d.say(&who, &ctx.fill(hi, &[("g", guest.the())]));
+                d.say(&who, &ctx.fill(hi, &[("g", guest.introduced())]));
             }
             if !news || guest.named {
                 let reply = pick(
@@ -1293,6 +1325,45 @@ fn news_or_interview(ctx: &Ctx, d: &mut Draft, units: usize) {
     }
 }
 
+/// A clause of the brief as a newsreader says it: "residents told to keep windows shut" →
+/// "residents have been told to keep windows shut", "firefighters on scene" → "firefighters
+/// are on scene", "turnout 34 percent" → "turnout was 34 percent".
+fn as_report(clause: &str) -> String {
+    let mut words: Vec<String> = clause.split_whitespace().map(str::to_owned).collect();
+    if words.len() >= 2 {
+        let plural = words[0].ends_with('s') && !words[0].ends_with("ss");
+        let second = words[1].to_lowercase();
+        let verb = if [
+            "told",
+            "asked",
+            "urged",
+            "advised",
+            "ordered",
+            "evacuated",
+            "warned",
+            "rescued",
+            "injured",
+            "arrested",
+        ]
+        .contains(&second.as_str())
+        {
+            Some(if plural { "have been" } else { "has been" })
+        } else if ["on", "at", "in", "near", "outside", "inside", "still"]
+            .contains(&second.as_str())
+        {
+            Some(if plural { "are" } else { "is" })
+        } else if second.trim_end_matches('%').parse::<f64>().is_ok() {
+            Some("was")
+        } else {
+            None
+        };
+        if let Some(v) = verb {
+            words.insert(1, v.to_owned());
+        }
+    }
+    words.join(" ")
+}
+
 fn join_and(items: &[String]) -> String {
     match items {
         [] => String::new(),
@@ -1328,6 +1399,12 @@ fn podcast(ctx: &Ctx, d: &mut Draft, units: usize) {
         ],
     );
     d.say(&a.character, &ctx.fill(hello, &[("me", self_name(a))]));
+    if let Some(place) = ctx.home_place() {
+        d.say(
+            &a.character,
+            &format!("We're coming to you from {place} today."),
+        );
+    }
     for (k, &i) in group[1..].iter().enumerate() {
         let p = &ctx.cast[i];
         let line = if k == 0 {
@@ -1367,6 +1444,54 @@ fn podcast(ctx: &Ctx, d: &mut Draft, units: usize) {
         d.begin("sfx", "ambience", -40.0, ctx.ambience());
         exchange(ctx, d, group, &order[first..], first, true);
         d.end("sfx", "ambience");
+    }
+    // A long episode goes on with the listeners' questions and a quick-fire round once
+    // every topic has been talked about.
+    let extra = units.saturating_sub(n);
+    if extra > 0 {
+        // Listeners who share a first name with someone on the show would confuse.
+        let questions: Vec<&(&str, &str, &str)> = aspects::LISTENER_QUESTIONS
+            .iter()
+            .filter(|(who, _, _)| {
+                let first = who.split([',', ' ']).next().unwrap_or("");
+                !ctx.cast
+                    .iter()
+                    .any(|p| p.title.split(' ').any(|w| w == first))
+            })
+            .collect();
+        let asks = extra.min(questions.len());
+        d.clip("sfx", -28.0, "Soft whoosh transition", 1.0);
+        let at = d.rows.len();
+        for (k, (who, q, ans)) in questions[..asks].iter().enumerate() {
+            let asker = &ctx.cast[group[k % group.len()]];
+            let answerer = &ctx.cast[group[(k + 1) % group.len()]];
+            let lead = if k == 0 {
+                "Time for your questions. The first comes from"
+            } else {
+                "Next, from"
+            };
+            d.say(
+                &asker.character,
+                &ctx.fill(&format!("{lead} {who}: {q}"), &[]),
+            );
+            d.say(&answerer.character, &ctx.fill(ans, &[]));
+        }
+        d.chapter_at(at + 1, "Your questions");
+        let quick = (extra - asks).min(aspects::QUICK_FIRE.len());
+        if quick > 0 {
+            let at = d.rows.len();
+            let asker = &ctx.cast[group[0]];
+            let answerer = &ctx.cast[group[1]];
+            d.say(
+                &asker.character,
+                "And now, our quick-fire round. No thinking allowed.",
+            );
+            for (q, ans) in &aspects::QUICK_FIRE[..quick] {
+                d.say(&asker.character, &ctx.fill(q, &[]));
+                d.say(&answerer.character, &ctx.fill(ans, &[]));
+            }
+            d.chapter_at(at, "Quick-fire round");
+        }
     }
     let b = &ctx.cast[group[1]];
     let at = d.rows.len();
@@ -1465,6 +1590,9 @@ fn story(ctx: &Ctx, d: &mut Draft, units: usize) {
         &narrator,
         &ctx.fill(&format!("It begins {{place}}, {when}. {{image}}"), &[]),
     );
+    if let Some(p) = &ctx.premise {
+        d.say(&narrator, p);
+    }
     d.end("music", "open");
     d.begin("sfx", "ambience", -36.0, ctx.ambience());
     let mut lines: Vec<usize> = (0..STORY_LINES.len()).collect();
@@ -1593,6 +1721,10 @@ fn advert(ctx: &Ctx, d: &mut Draft, units: usize) {
         format!("Introducing {product}.")
     };
     d.say(&announcer, &intro);
+    // What the brief says of the product comes first, in its own words.
+    for detail in ctx.details.iter().take(3) {
+        d.say(&announcer, detail);
+    }
     let mut order: Vec<usize> = (0..BENEFITS.len()).collect();
     for i in (1..order.len()).rev() {
         let j = d.rng.below(i + 1);

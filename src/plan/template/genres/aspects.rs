@@ -225,3 +225,82 @@ pub(super) const FACETS: &[Facet] = &[
         proper: false,
     },
 ];
+
+/// Listeners' questions, for the part of a long podcast that answers them: (who asks,
+/// question, answer).
+pub(super) const LISTENER_QUESTIONS: &[(&str, &str, &str)] = &[
+    (
+        "Anna, from Leeds",
+        "How do I get started with {thing} if I have no time at all?",
+        "Ten minutes a week is enough to begin. Consistency beats ambition every time.",
+    ),
+    (
+        "Dev, who listens on his commute",
+        "What's the one mistake you made that I can avoid?",
+        "Trying to learn everything before doing anything. Start messy, and tidy up later.",
+    ),
+    (
+        "Grace, a teacher",
+        "How would you explain {thing} to a class of ten-year-olds?",
+        "With a story and a question. Children get to the heart of it faster than adults do.",
+    ),
+    (
+        "Tom, from a small village",
+        "Is any of this relevant if you live somewhere quiet, far from the cities?",
+        "Even more so, honestly. Some of the best examples I know come from small places.",
+    ),
+    (
+        "Priya, a long-time listener",
+        "What's changed your mind since you started this podcast?",
+        "How much our listeners know. Half of what I've learned lately came from your messages.",
+    ),
+    (
+        "Sam, a student",
+        "Where can I find people who care about {thing} as much as I do?",
+        "Closer than you think. Ask around, start a group, and they'll find you.",
+    ),
+    (
+        "Maria, from Lisbon",
+        "Does {thing} look different in other countries?",
+        "Very. Every place puts its own stamp on it, and that's half the fun of travelling.",
+    ),
+    (
+        "Joe, who says he's a sceptic",
+        "Isn't this all a bit overhyped?",
+        "Some of it is, and it's fair to say so. But strip away the hype, and there's something real underneath.",
+    ),
+];
+
+/// A quick-fire round: short questions, short answers.
+pub(super) const QUICK_FIRE: &[(&str, &str)] = &[
+    ("Morning or evening?", "Morning. Always morning."),
+    (
+        "Books or podcasts?",
+        "Podcasts, obviously. Don't tell my publisher.",
+    ),
+    ("Tea or coffee?", "Tea, strong enough to stand a spoon in."),
+    (
+        "The best advice you've ever had?",
+        "Say yes, then work out how.",
+    ),
+    ("Planner or improviser?", "Improviser who pretends to plan."),
+    ("City or countryside?", "Countryside, with good internet."),
+    ("One word for {thing}?", "Surprising."),
+    (
+        "Favourite place to think?",
+        "On a long walk, with no phone.",
+    ),
+    (
+        "The last thing that made you laugh?",
+        "This conversation, honestly.",
+    ),
+    (
+        "Early adopter or late to the party?",
+        "Late, but I stay till the end.",
+    ),
+    (
+        "Who should we have on the show next?",
+        "My grandmother. She'd have opinions.",
+    ),
+    ("Cats or dogs?", "Dogs. Sorry, cat people."),
+];

@@ -94,8 +94,8 @@ pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
         &chair.character,
         &format!(
             "Arguing for, {}. And arguing against, {}. Welcome to you both.",
-            pro.the(),
-            con.the()
+            pro.introduced(),
+            con.introduced()
         ),
     );
     d.end("music", "theme");

@@ -38,7 +38,7 @@ pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
     for detail in ctx.details.iter().take(2) {
         d.say(&narrator, &format!("{detail}."));
     }
-    let intro: Vec<String> = voices.iter().map(|&i| ctx.cast[i].the()).collect();
+    let intro: Vec<String> = voices.iter().map(|&i| ctx.cast[i].introduced()).collect();
     d.say(
         &narrator,
         &ctx.fill(

@@ -1,10 +1,14 @@
 //! A traffic and weather update: one presenter reads what the brief says about the roads
 //! and the sky, for the place it names, between a bright theme and its sting.
 
-use super::{Ctx, pick};
+use super::{Ctx, ProperName, pick};
 use crate::plan::template::Draft;
 
 const TRAFFIC_WORDS: &[&str] = &[
+    "road",
+    "roads",
+    "gritters",
+    "lorry",
     "accident",
     "crash",
     "collision",
@@ -81,12 +85,20 @@ fn mentions(clause: &str, words: &[&str]) -> bool {
 fn facts(ctx: &Ctx) -> (Vec<String>, Vec<String>) {
     let mut traffic = Vec::new();
     let mut weather = Vec::new();
-    for d in &ctx.details {
+    // "a quick forecast: sunny spells, showers": the first fact can be the subject.
+    let mut seen: Vec<String> = Vec::new();
+    // The subject counts when no detail says it already ("delays after a lorry breakdown").
+    let subject =
+        Some(&ctx.subject).filter(|s| !ctx.details.iter().any(|d| d.contains(s.as_str())));
+    for d in ctx.details.iter().chain(subject) {
+        // "Edinburgh: heavy snow overnight": the facts are after the colon.
+        let d = d.rsplit(": ").next().unwrap_or(d);
         for part in d.split(" and ") {
             let part = part.trim();
-            if part.split_whitespace().count() < 2 {
+            if part.split_whitespace().count() < 2 || seen.iter().any(|s| s == part) {
                 continue;
             }
+            seen.push(part.to_owned());
             if mentions(part, TRAFFIC_WORDS) {
                 traffic.push(part.to_owned());
             } else if mentions(part, WEATHER_WORDS) {
@@ -99,20 +111,66 @@ fn facts(ctx: &Ctx) -> (Vec<String>, Vec<String>) {
 
 /// Lines that carry a fact: `{fact}` as the brief words it.
 const TRAFFIC_LINES: &[&str] = &[
-    "On the roads, {fact}, so expect delays and allow extra time.",
-    "Travel news now: {fact}. Take care if you're heading that way.",
-    "And a reminder: {fact}. Slow down, and leave plenty of space.",
+    "Travel news first: {fact}.",
+    "Elsewhere, {fact}.",
+    "And {fact}.",
 ];
 const WEATHER_LINES: &[&str] = &[
-    "Let's look at the weather: {fact}.",
-    "Later on, {fact}.",
-    "And through the rest of the day, {fact}.",
-    "Here's the detail: {fact}.",
+    "Now the weather: expect {fact}.",
+    "We're also looking at {fact}.",
+    "And {fact}.",
+    "On top of that, {fact}.",
+];
+
+/// Advice that follows from what the brief names: (words, line).
+const ADVICE: &[(&[&str], &str)] = &[
+    (
+        &["snow", "blizzard"],
+        "If you must travel in the snow, take a blanket, a torch and a charged phone.",
+    ),
+    (
+        &["fog", "mist"],
+        "In the fog, use dipped headlights, and keep well back from the car in front.",
+    ),
+    (
+        &["rain", "showers", "shower", "drizzle", "wet"],
+        "Keep an umbrella handy, and watch for standing water on the roads.",
+    ),
+    (
+        &["sun", "sunny", "sunshine", "heatwave", "warm", "hot"],
+        "If you're out in the sunshine, don't forget the sun cream and plenty of water.",
+    ),
+    (
+        &["wind", "windy", "gales", "gusts"],
+        "Watch out for strong gusts on exposed roads and bridges.",
+    ),
+    (
+        &["ice", "icy", "frost", "freezing"],
+        "Take extra care on untreated roads and pavements.",
+    ),
+    (
+        &["storm", "storms", "thunder", "lightning"],
+        "If the storm reaches you, stay indoors where you can, and keep away from tall trees.",
+    ),
+    (
+        &["accident", "crash", "collision", "breakdown"],
+        "Emergency services are at the scene, and there's no word yet on when it will clear.",
+    ),
+    (
+        &["roadworks", "closed", "closure", "diversion"],
+        "Diversions are signposted, but expect the side roads to be busy too.",
+    ),
+    (
+        &["cold", "degrees", "freezing", "chilly"],
+        "Wrap up warm if you're heading out: it will feel colder than that in the wind.",
+    ),
 ];
 
 /// Lines any update can use to fill its time.
 const GENERAL: &[&str] = &[
     "If you're setting off soon, check before you travel.",
+    "Public transport is running, but some services are busier than usual.",
+    "Give yourself a few extra minutes today, just in case.",
     "We'll have another update on the hour, every hour.",
     "That's the picture for the next few hours.",
     "Keep us on for the latest, whatever your journey.",
@@ -122,10 +180,15 @@ const GENERAL: &[&str] = &[
 
 /// The place the update is for: the name after "for", "in", "across", else the first.
 fn place(ctx: &Ctx) -> Option<String> {
-    ctx.names
+    let places: Vec<&ProperName> = ctx
+        .names
+        .iter()
+        .filter(|n| !n.text.chars().any(|c| c.is_ascii_digit()))
+        .collect();
+    places
         .iter()
         .find(|n| ["for", "in", "across", "around", "over"].contains(&n.before.as_str()))
-        .or(ctx.names.first())
+        .or(places.first())
         .map(|n| n.text.clone())
 }
 
@@ -150,12 +213,19 @@ pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
     d.begin("music", "theme", -26.0, theme);
     let when = if morning {
         "Good morning."
+    } else if ctx.brief.contains("evening") || ctx.brief.contains("tonight") {
+        "Good evening."
     } else {
         pick(ctx, &mut d.rng, &["Hello.", "Good afternoon."])
     };
+    let what = if mentions(&ctx.brief, TRAFFIC_WORDS) || ctx.brief.contains("travel") {
+        "travel and weather"
+    } else {
+        "weather"
+    };
     let hello = match &place {
-        Some(p) => format!("{when} Here's your travel and weather for {p}."),
-        None => format!("{when} Here's your latest travel and weather."),
+        Some(p) => format!("{when} Here's your {what} for {p}."),
+        None => format!("{when} Here's your latest {what}."),
     };
     d.say(&who, &hello);
     d.end("music", "theme");
@@ -174,13 +244,28 @@ pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
             "A mixed picture today: bright at times, with the odd shower, and the roads busy but moving.",
         );
     }
+    let advice: Vec<&str> = ADVICE
+        .iter()
+        .filter(|(words, _)| {
+            words.iter().any(|w| {
+                ctx.brief
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|b| b == *w)
+            })
+        })
+        .map(|(_, line)| *line)
+        .collect();
+    for line in advice.iter().take(units) {
+        d.say(&who, line);
+    }
+    let units = units.saturating_sub(advice.len());
     let offset = d.rng.below(GENERAL.len());
     for u in 0..units.min(GENERAL.len()) {
         d.say(&who, GENERAL[(offset + u) % GENERAL.len()]);
     }
     let bye = match &place {
-        Some(p) => format!("That's your travel and weather for {p}. Have a good day."),
-        None => "That's your travel and weather. Have a good day.".to_owned(),
+        Some(p) => format!("That's your {what} for {p}. Have a good day."),
+        None => format!("That's your {what}. Have a good day."),
     };
     d.say(&who, &bye);
     d.clip("music", -24.0, &format!("{theme}, short ending sting"), 3.0);
