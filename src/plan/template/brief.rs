@@ -286,7 +286,16 @@ const SETTINGS: &[(&[&str], Setting)] = &[
         },
     ),
     (
-        &["river", "stream", "creek", "waterfall", "lake"],
+        &[
+            "river",
+            "rivers",
+            "stream",
+            "streams",
+            "creek",
+            "waterfall",
+            "lake",
+            "lakes",
+        ],
         Setting {
             name: "stream",
             place: "by the stream",
@@ -998,6 +1007,12 @@ const MOODS: &[(&[&str], Mood)] = &[
             "tragic",
             "grief",
             "loss",
+            "war",
+            "trench",
+            "trenches",
+            "soldiers",
+            "funeral",
+            "remembrance",
         ],
         Mood::Sad,
     ),
@@ -1153,6 +1168,12 @@ pub struct Analysis {
     pub place: Option<String>,
     /// "a soft female voice", "a man's voice": the gender of the voice that leads.
     pub voice_gender: Option<Gender>,
+    /// Roles the brief names as groups, not as one voice ("local farmers", "firefighters"),
+    /// singular: someone of the group can be heard.
+    pub groups: Vec<String>,
+    /// The details that set a scene ("in a trench on christmas eve 1914"), for a drama's
+    /// opening words.
+    pub scene: Vec<String>,
 }
 
 /// A proper name in a brief, and the lowercase word before it.
@@ -1168,6 +1189,18 @@ pub fn analyse(text: &str) -> Analysis {
     let lower = text.to_lowercase();
     let (genre, genre_said) = detect_genre(&words);
     let mentions = mentions(text, &words);
+    // Groups, before the subject's own people are set aside: "what local farmers think".
+    let groups: Vec<String> = mentions
+        .iter()
+        .filter(|m| m.plural && !m.named)
+        .filter_map(|m| m.role.clone())
+        .filter(|r| !["host", "commentator", "presenter"].contains(&r.as_str()))
+        .fold(Vec::new(), |mut v, r| {
+            if !v.contains(&r) {
+                v.push(r);
+            }
+            v
+        });
     let (subject, show) = subject_and_show(text, &words, genre, &mentions);
     let subject_span = subject
         .as_ref()
@@ -1185,6 +1218,7 @@ pub fn analyse(text: &str) -> Analysis {
     let (people, segments) = running_order(text, &mentions);
     let names = proper_names(text, &words, &mentions, &people);
     let details = details(text, subject.as_ref(), &mentions);
+    let details_all = details.clone();
     let guests = mentions
         .first()
         .is_some_and(|m| text[..m.start].trim_end().to_lowercase().ends_with(" with"));
@@ -1277,6 +1311,8 @@ pub fn analyse(text: &str) -> Analysis {
         lower: lower.clone(),
         premise: premise(text, &mentions),
         place: place_phrase(text),
+        groups,
+        scene: scene(&details_all, &plain),
         voice_gender: [
             "female voice",
             "woman's voice",
@@ -1401,9 +1437,53 @@ fn detect_genre(words: &[Word]) -> (Genre, bool) {
             .min_by_key(|(p, _)| *p)
             .map(|(_, g)| g)
     };
-    match earliest(true).or_else(|| earliest(false)) {
+    match earliest(true)
+        .or_else(|| earliest(false))
+        .or_else(|| misspelt_genre(words))
+    {
         Some(g) => (g, true),
         None => (Genre::Podcast, false),
+    }
+}
+
+/// A format word typed with one slip ("interveiw", "podcats", "meditaton"): the genre of
+/// the first such word. Only words of six letters or more, so that short words do not
+/// match by chance.
+fn misspelt_genre(words: &[Word]) -> Option<Genre> {
+    words.iter().find_map(|w| {
+        (w.lower.chars().count() >= 6)
+            .then(|| {
+                Genre::ALL.iter().copied().find(|g| {
+                    g.strong_words()
+                        .iter()
+                        .any(|k| k.len() >= 6 && !k.contains(' ') && one_slip(&w.lower, k))
+                })
+            })
+            .flatten()
+    })
+}
+
+/// Whether `a` and `b` differ by one edit: a letter added, dropped, changed, or two
+/// neighbours swapped.
+fn one_slip(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a == b || a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let start = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let end = a[start..]
+        .iter()
+        .rev()
+        .zip(b[start..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (ra, rb) = (a.len() - start - end, b.len() - start - end);
+    match (ra, rb) {
+        (0, 1) | (1, 0) | (1, 1) => true,
+        // A swap of neighbours: "ei" for "ie".
+        (2, 2) => a[start] == b[start + 1] && a[start + 1] == b[start],
+        _ => false,
     }
 }
 
@@ -1553,6 +1633,17 @@ const ROLES: &[&str] = &[
     "troll",
     "pirate",
     "monster",
+    "councillor",
+    "senator",
+    "minister",
+    "sergeant",
+    "constable",
+    "sheriff",
+    "android",
+    "flatmate",
+    "roommate",
+    "colleague",
+    "partner",
 ];
 
 /// Titles that start a name: `Dr. Ada Okafor`.
@@ -1574,6 +1665,16 @@ const TITLES: &[(&str, &str)] = &[
     ("mayor", "Mayor"),
     ("commander", "Commander"),
     ("coach", "Coach"),
+    ("councillor", "Councillor"),
+    ("senator", "Senator"),
+    ("minister", "Minister"),
+    ("sergeant", "Sergeant"),
+    ("constable", "Constable"),
+    ("sheriff", "Sheriff"),
+    ("reverend", "Reverend"),
+    ("judge", "Judge"),
+    ("nurse", "Nurse"),
+    ("officer", "Officer"),
 ];
 
 /// Words that start a sentence or a phrase and are not names.
@@ -2116,7 +2217,16 @@ fn proper_names(
             let speaker = people
                 .iter()
                 .any(|p| p.title.contains(&text) || p.character == text);
-            let skip = (sentence_start && parts.len() < 2)
+            // "Kenyan runner", "Olympic sprinter": a word that describes someone.
+            let describes = parts.len() == 1
+                && words.get(j).is_some_and(|n| {
+                    n.raw.chars().next().is_some_and(char::is_lowercase)
+                        && (singular(&n.lower).is_some()
+                            || AGENT_ENDINGS.iter().any(|e| n.lower.ends_with(e))
+                                && !NOT_AGENTS.contains(&n.lower.as_str()))
+                });
+            let skip = describes
+                || (sentence_start && parts.len() < 2)
                 || NOT_PROPER.contains(&lower.as_str())
                 || speaker
                 || out.iter().any(|n| n.text == text);
@@ -2177,7 +2287,12 @@ fn details(text: &str, subject: Option<&Subject>, mentions: &[Mention]) -> Vec<S
         if names_format || names_people || only_length || is_subject || stylistic {
             continue;
         }
-        out.push(clause.to_owned());
+        // A question stays a question: "where did all the gold go?"
+        if piece.trim_end().ends_with('?') {
+            out.push(format!("{clause}?"));
+        } else {
+            out.push(clause.to_owned());
+        }
     }
     out
 }
@@ -2237,6 +2352,52 @@ fn place_phrase(text: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Words a clause that sets a scene starts with: a place, a time, who is there.
+const SCENE_STARTS: &[&str] = &[
+    "in",
+    "on",
+    "at",
+    "aboard",
+    "inside",
+    "outside",
+    "during",
+    "after",
+    "before",
+    "late",
+    "early",
+    "one",
+    "it",
+    "they",
+    "he",
+    "she",
+    "the",
+    "a",
+    "an",
+    "their",
+    "our",
+    "somewhere",
+    "deep",
+    "high",
+    "far",
+];
+
+/// The details that set a scene: they start with a place, a time or a subject (not a verb),
+/// and name no sound (the sound rows carry those).
+fn scene(details: &[String], plain: &[Word]) -> Vec<String> {
+    let sounds: Vec<&str> = named_sounds(plain).iter().map(|s| s.key).collect();
+    details
+        .iter()
+        .filter(|d| {
+            let lower = d.to_lowercase();
+            let first = lower.split_whitespace().next().unwrap_or("");
+            (SCENE_STARTS.contains(&first) || first.starts_with(|c: char| c.is_ascii_digit()))
+                && !sounds.iter().any(|k| lower.contains(k))
+                && !d.ends_with('?')
+        })
+        .cloned()
+        .collect()
 }
 
 /// Roles that say a gender.
@@ -3027,6 +3188,9 @@ fn sentences(text: &str) -> Vec<(usize, &str)> {
 
 /// Words after which a subject starts, by how sure the rule is.
 const SUBJECT_CUES: &[(&str, SubjectKind)] = &[
+    (" topic: ", SubjectKind::Noun),
+    (" subject: ", SubjectKind::Noun),
+    (" theme: ", SubjectKind::Noun),
     (" reports that ", SubjectKind::Clause),
     (" announces that ", SubjectKind::Clause),
     (" reveals that ", SubjectKind::Clause),
@@ -3093,10 +3257,34 @@ fn subject_and_show(
             let Some(at) = lower.find(cue) else {
                 continue;
             };
+            // "..., where did all the gold go?" asks a question; it is not a setting.
+            if *cue == " where " {
+                let next = lower[at + cue.len()..].split(' ').next().unwrap_or("");
+                if [
+                    "did", "does", "do", "is", "are", "was", "were", "can", "could", "will",
+                    "would", "has", "have", "should",
+                ]
+                .contains(&next)
+                {
+                    continue;
+                }
+            }
             if matches!(*cue, " on " | " for " | " of ")
                 && !(genre == Genre::Meditation && *cue == " for ")
             {
-                let before = lower[..at].trim_end();
+                // "a documentary, about 6 minutes, on beavers": look past the length.
+                let mut before = lower[..at].trim_end().trim_end_matches(',').trim_end();
+                for _ in 0..4 {
+                    let Some((head, last)) = before.rsplit_once(' ') else {
+                        break;
+                    };
+                    let last = last.trim_matches(|c: char| !c.is_alphanumeric());
+                    if unit(last).is_some() || number(last).is_some() || last == "about" {
+                        before = head.trim_end().trim_end_matches(',').trim_end();
+                    } else {
+                        break;
+                    }
+                }
                 let last = before
                     .rsplit(|c: char| !c.is_alphanumeric())
                     .next()
@@ -3118,15 +3306,18 @@ fn subject_and_show(
                     show = Some(before.to_owned());
                 }
             }
-            let from = s_start + at - 1 + cue.len();
+            // `at` counts the space put in front of the sentence; no underflow at 0.
+            let from = s_start + at + cue.len() - 1;
             let rest = &text[from..s_start + sentence.len()];
             let cut = subject_end(rest, from, mentions);
             let phrase = rest[..cut]
                 .trim()
                 .trim_end_matches(['.', '!', '?', ',', ';', ':'])
                 .trim();
-            // "about 3 minutes" gives a length, not a subject.
+            // "about 3 minutes" gives a length, not a subject; "twenty minutes of rain
+            // sounds" gives both.
             let only_length = requested_length(phrase).is_some() && phrase.split(' ').count() <= 3;
+            let phrase = strip_length(phrase);
             if !phrase.is_empty() && !only_length {
                 let kind = if matches!(*cue, " on " | " for " | " of ") && looks_like_clause(phrase)
                 {
@@ -3206,6 +3397,19 @@ fn subject_and_show(
         }
     }
     (subject, show)
+}
+
+/// A subject without the length in front of it: "twenty minutes of rain sounds" → "rain
+/// sounds".
+fn strip_length(phrase: &str) -> &str {
+    let words: Vec<&str> = phrase.splitn(4, ' ').collect();
+    if let [n, u, "of", rest] = words.as_slice()
+        && (number(&n.to_lowercase()).is_some())
+        && unit(&u.to_lowercase()).is_some()
+    {
+        return rest;
+    }
+    phrase
 }
 
 /// Where a subject phrase ends: at a step of the running order, a comma, or a mention of
@@ -3724,6 +3928,13 @@ mod tests {
         assert_eq!((a.genre, a.genre_said), (Genre::Drama, true));
         let a = analyse("asdkj qwe zxcv blorp");
         assert_eq!((a.genre, a.genre_said), (Genre::Podcast, false));
+        // One slip in a format word still names it.
+        assert_eq!(analyse("an interveiw with a baker").genre, Genre::Interview);
+        assert_eq!(
+            analyse("a short meditaton for sleep").genre,
+            Genre::Meditation
+        );
+        assert!(one_slip("podcats", "podcast") && !one_slip("podium", "podcast"));
         for (brief, genre) in [
             (
                 "tennis commentary: match point at Wimbledon",

@@ -41,6 +41,10 @@ pub(crate) struct Ctx {
     pub names: Vec<ProperName>,
     /// The brief's facts, a clause each.
     pub details: Vec<String>,
+    /// The facts that set a scene ([`Analysis::scene`]).
+    pub scene: Vec<String>,
+    /// People the brief names who are talked about, not heard (a commentary's players).
+    pub others: Vec<String>,
     /// The brief, lower-cased.
     pub brief: String,
     /// What happens, for a narrator to tell ([`Analysis::premise`]).
@@ -71,6 +75,7 @@ impl Ctx {
         let genre = a.genre;
         let mut cast = a.people.clone();
         let mut segments = a.segments.clone();
+        let mut others: Vec<String> = Vec::new();
         let add = |cast: &mut Vec<Person>, p: Person| -> usize {
             match cast.iter().position(|c| c.character == p.character) {
                 Some(i) => i,
@@ -108,7 +113,9 @@ impl Ctx {
                         && let Some(k) = segments.iter().position(|s| s[0] != opener)
                     {
                         if role_of(&cast[segments[k][0]], ASKERS) {
-                            let w = add(&mut cast, Person::role_person("witness"));
+                            // Someone from the story's crowd ("firefighters"), else a witness.
+                            let voice = a.groups.first().map_or("witness", String::as_str);
+                            let w = add(&mut cast, Person::role_person(voice));
                             segments[k].push(w);
                         } else {
                             segments[k].insert(0, opener);
@@ -203,13 +210,26 @@ impl Ctx {
                 segments = vec![vec![0], sides, vec![0]];
             }
             Genre::Drama => {
-                // A scene is played by its people; a narrator only when the brief asks.
+                // A scene is played by its people. A narrator sets it when the brief asks
+                // for one or gives where and when ("in a trench on christmas eve 1914").
+                let narrator = cast
+                    .iter()
+                    .position(|p| p.narrates || role_of(p, &["narrator"]));
+                let narrator = match narrator {
+                    Some(i) => Some(cast.remove(i)),
+                    None => (!a.scene.is_empty()).then(|| Person::role_person("narrator")),
+                };
                 for filler in ["stranger", "friend"] {
                     if cast.len() < 2 {
                         cast.push(Person::role_person(filler));
                     }
                 }
-                segments = vec![(0..cast.len().min(4)).collect()];
+                let players = cast.len().min(4);
+                segments = vec![(0..players).collect()];
+                if let Some(n) = narrator {
+                    cast.insert(0, n);
+                    segments = vec![vec![0], (1..=players).collect()];
+                }
             }
             Genre::Commentary => {
                 const VOICES: &[&str] = &[
@@ -221,6 +241,12 @@ impl Ctx {
                     "pundit",
                     "summariser",
                 ];
+                // The players, runners and horses the brief names are talked about.
+                others = cast
+                    .iter()
+                    .filter(|p| p.named && !role_of(p, VOICES))
+                    .map(|p| p.title.clone())
+                    .collect();
                 cast.retain(|p| role_of(p, VOICES));
                 if cast.is_empty() {
                     cast.push(Person::role_person("commentator"));
@@ -254,7 +280,9 @@ impl Ctx {
                 };
                 cast.insert(0, narrator);
                 if cast.len() == 1 {
-                    cast.push(Person::role_person("expert"));
+                    // "what local farmers think": one of them speaks, else an expert.
+                    let voice = a.groups.first().map_or("expert", String::as_str);
+                    cast.push(Person::role_person(voice));
                 }
                 let all: Vec<usize> = (0..cast.len().min(4)).collect();
                 segments = vec![vec![0], all, vec![0]];
@@ -412,6 +440,8 @@ impl Ctx {
             seed,
             names: a.names.clone(),
             details: a.details.clone(),
+            scene: a.scene.clone(),
+            others,
             brief: a.lower.clone(),
             premise: a.premise.clone(),
             place: a.place.clone().unwrap_or_else(|| setting.place.to_owned()),
@@ -1538,6 +1568,12 @@ const BEATS: &[&str] = &[
     "{a} stopped, and listened.",
     "It was not the end. Not yet.",
     "{a} thought about home, and how far away it seemed.",
+    "The wind changed, and with it came a smell of something burning.",
+    "Somewhere below, a door closed softly.",
+    "{a} found the first clue without even looking for it.",
+    "For the first time that night, there was a reason to hope.",
+    "The silence afterwards was worse than the noise.",
+    "{a} counted the steps back, just in case.",
 ];
 
 /// Pairs of lines: the first character speaks, the second answers.
@@ -1568,6 +1604,19 @@ const STORY_LINES: &[(&str, &str)] = &[
     (
         "Wait. Something is moving.",
         "Don't breathe. Don't make a sound.",
+    ),
+    (
+        "How long have we been walking?",
+        "Long enough that I've stopped counting.",
+    ),
+    ("Look, over there. A light.", "Then someone is still awake."),
+    (
+        "Promise me we'll go back if it gets worse.",
+        "I promise. Now keep moving.",
+    ),
+    (
+        "Have you ever seen anything like it?",
+        "Never. And I'm not sure I want to again.",
     ),
 ];
 
@@ -1606,7 +1655,9 @@ fn story(ctx: &Ctx, d: &mut Draft, units: usize) {
         beats.swap(i, j);
     }
     let name = |p: &Person| capitalise(&p.the());
-    for u in 0..units.max(1) {
+    // Each beat and each exchange once: a longer story would repeat itself.
+    let units = units.max(1).min(BEATS.len()).min(STORY_LINES.len());
+    for u in 0..units {
         let a = chars.get(u % chars.len().max(1)).copied();
         let b = chars.get((u + 1) % chars.len().max(1)).copied();
         let beat = if u == 0 {

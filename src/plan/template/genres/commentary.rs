@@ -95,6 +95,8 @@ fn passages(sport: Sport) -> &'static [&'static str] {
             "Edged, and it flies past the slips for four! A thick outside edge, but they'll take it.",
             "An appeal for leg before! Not out, says the umpire.",
             "{a} need six off the last ball. Can they do it?",
+            "{b} bring the field in. Everyone saving the single.",
+            "A wide! An extra run, and one more ball for {b} to bowl.",
             "He charges down the pitch, and that is six! Over the ropes and into the crowd!",
             "That's the match! {a} have won off the very last ball!",
         ],
@@ -180,16 +182,29 @@ fn venue(ctx: &Ctx) -> Option<String> {
 fn sides(ctx: &Ctx, sport: Sport) -> (String, String) {
     let v = venue(ctx);
     let names: Vec<String> = ctx
-        .names
+        .others
         .iter()
-        .filter(|n| Some(&n.text) != v.as_ref())
-        .map(|n| n.text.clone())
+        .cloned()
+        .chain(
+            ctx.names
+                .iter()
+                .filter(|n| Some(&n.text) != v.as_ref())
+                .map(|n| n.text.clone()),
+        )
         .collect();
     let (da, db) = match sport {
         Sport::Tennis => ("the champion", "the challenger"),
         Sport::Racing => ("the leader", "the chaser"),
         Sport::Motor => ("the leader", "the challenger"),
         Sport::Cricket => ("the batting side", "the bowling side"),
+        _ if [
+            "marathon", "race", "runner", "runners", "cycling", "cyclists",
+        ]
+        .iter()
+        .any(|w| ctx.brief.contains(w)) =>
+        {
+            ("the leader", "the chasing pack")
+        }
         _ => ("the home side", "the visitors"),
     };
     let a = names.first().cloned().unwrap_or_else(|| da.to_owned());
@@ -229,8 +244,8 @@ pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
     d.begin("sfx", "ambience", -30.0, ctx.ambience());
     let hello = match venue(ctx) {
         Some(v) => format!(
-            "{} Welcome to {v}.",
-            pick(ctx, &mut d.rng, &["Good afternoon,", "Hello again,"])
+            "{}, and welcome to {v}.",
+            pick(ctx, &mut d.rng, &["Good afternoon", "Hello again"])
         ),
         None => pick(
             ctx,
@@ -262,6 +277,10 @@ pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
         order.swap(i, j);
     }
     d.say(&lead, &fill(opening, &a, &b));
+    // The situation as the brief gives it: "India need 12 off 6 balls against Australia".
+    for detail in ctx.details.iter().take(2) {
+        d.say(&lead, detail);
+    }
     let n = units.min(middle.len());
     let mut analysis = d.rng.below(ANALYSIS.len());
     for (k, &m) in order[..n].iter().enumerate() {

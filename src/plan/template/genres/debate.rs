@@ -15,6 +15,12 @@ const QUESTIONS: &[&str] = &[
     "{against_name}, what happens if we do nothing at all?",
     "Is this really about the question in front of us, or about something bigger? {for_name}?",
     "Let me put a listener's question to you both. {against_name} first: what would change your mind?",
+    "{for_name}, what do you say to people who feel this is being imposed on them?",
+    "{against_name}, you've been accused of defending the status quo. Is that fair?",
+    "How long before we would know whether it had worked? {for_name}?",
+    "{against_name}, if you had the money and the power tomorrow, what would you do instead?",
+    "Who has been left out of this debate so far? {for_name}?",
+    "{against_name}, what is the strongest point your opponent has made tonight?",
 ];
 
 /// The case for, a line per round.
@@ -27,6 +33,12 @@ const FOR: &[&str] = &[
     "Every argument against this was made against every improvement we now take for granted.",
     "The evidence is clear, and the public mood is moving our way.",
     "If not now, when? Waiting has never made a hard decision easier.",
+    "Nobody is being forced. We are offering people a better choice, and most will take it.",
+    "Within a year, we would have the numbers. And I am confident about what they would show.",
+    "The people who are never asked: the young, the old, the ones without a car or a voice.",
+    "Honestly? That the worries are real. Which is exactly why the details have to be done well.",
+    "We've studied this for years. The time for studying is over.",
+    "Every great city we admire made a choice like this once, and nobody would go back.",
 ];
 
 /// The case against, a line per round.
@@ -39,6 +51,12 @@ const AGAINST: &[&str] = &[
     "There are simpler ways to get most of the benefit without the disruption.",
     "Once this is done, it is very hard to undo. We should be sure first.",
     "Listen to the people who will live with the consequences. Many of them are worried.",
+    "It isn't fair, no. I want things to change. I just want them to change for the better.",
+    "Fix what we already have. Half of the problems come from things we promised and never did.",
+    "The risk is that we lose what works while chasing what might.",
+    "People have been told this would be simple. It won't be, and they deserve to hear that.",
+    "That the goal is right. Where we differ is how fast, and who pays.",
+    "Ask who was consulted. The answer, too often, is almost nobody.",
 ];
 
 /// Short replies from the other side, before the moderator moves on.

@@ -36,7 +36,7 @@ pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
     );
     d.say(&narrator, &ctx.fill(open, &[]));
     for detail in ctx.details.iter().take(2) {
-        d.say(&narrator, &format!("{detail}."));
+        d.say(&narrator, detail);
     }
     let intro: Vec<String> = voices.iter().map(|&i| ctx.cast[i].introduced()).collect();
     d.say(

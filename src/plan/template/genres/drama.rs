@@ -238,7 +238,7 @@ fn what(brief: &str) -> String {
 }
 
 pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
-    let people = &ctx.segments[0];
+    let people = ctx.segments.last().expect("the players");
     let a = &ctx.cast[people[0]];
     let b = &ctx.cast[people[1]];
     let s = situation(&ctx.brief);
@@ -254,6 +254,16 @@ pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
     while keep.len() > n {
         let i = 1 + d.rng.below(keep.len() - 1);
         keep.remove(i);
+    }
+    // The narrator sets the scene in the brief's words.
+    if ctx.segments.len() == 2 {
+        let narrator = &ctx.cast[ctx.segments[0][0]];
+        let scene: Vec<String> = ctx
+            .scene
+            .iter()
+            .map(|c| crate::plan::template::tidy(c))
+            .collect();
+        d.say(&narrator.character, &scene.join(" "));
     }
     let opener = openers(s)[d.rng.below(openers(s).len())];
     d.say(&a.character, &ctx.fill(opener, &slots));
