@@ -361,3 +361,37 @@ fn plans_with_parts_have_chapters() {
         }
     }
 }
+
+#[test]
+fn no_plan_says_a_line_twice_even_when_long() {
+    let mut texts: Vec<String> = briefs().into_iter().map(|(_, t)| t).collect();
+    for (genre, subject) in [
+        ("podcast", "the history of Rome"),
+        ("interview", "life on a fishing boat"),
+        ("guided meditation", "sleep"),
+        ("story", "a lost dog finding its way home"),
+        ("debate", "should homework be banned?"),
+        ("radio drama", "two climbers caught in a storm"),
+        ("advert", "Kite Yoga, a new studio"),
+        ("true crime documentary", "a stolen painting"),
+        (
+            "football commentary",
+            "the cup final between Rovers and City",
+        ),
+        ("weather forecast", "rain, wind and highs of 12 degrees"),
+    ] {
+        for minutes in [1, 5, 15] {
+            texts.push(format!("a {minutes} minute {genre} about {subject}"));
+        }
+    }
+    for text in texts {
+        for seed in 0..3 {
+            let script = plan(&text, seed).0.script;
+            let mut lines: Vec<String> = speech(&script).into_iter().map(|(_, t)| t).collect();
+            let n = lines.len();
+            lines.sort();
+            lines.dedup();
+            assert_eq!(lines.len(), n, "{text} seed {seed}: a line is said twice");
+        }
+    }
+}

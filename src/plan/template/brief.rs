@@ -1644,6 +1644,20 @@ const ROLES: &[&str] = &[
     "roommate",
     "colleague",
     "partner",
+    "grandson",
+    "granddaughter",
+    "commuter",
+    "resident",
+    "shopper",
+    "protester",
+    "voter",
+    "fan",
+    "worker",
+    "parent",
+    "pupil",
+    "patient",
+    "visitor",
+    "tourist",
 ];
 
 /// Titles that start a name: `Dr. Ada Okafor`.
@@ -1962,7 +1976,6 @@ fn singular(w: &str) -> Option<(String, bool)> {
 }
 
 fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
-    let _ = text;
     let mut out: Vec<Mention> = Vec::new();
     // Set by "read by", "told by": the next mention tells the piece.
     let mut narrates_next = false;
@@ -2000,6 +2013,40 @@ fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
             continue;
         }
         let narrates = narrates_next;
+        // "Mr and Mrs Patel": two people of one name.
+        if let Some((_, t1)) = TITLES.iter().find(|(t, _)| *t == w.lower)
+            && w.raw.chars().next().is_some_and(char::is_uppercase)
+            && words.get(i + 1).is_some_and(|n| n.lower == "and")
+            && let Some((j, full, short)) = person_name_at(words, i + 2)
+            && let Some((t2, _)) = full.split_once(' ')
+        {
+            let surname = short.rsplit(' ').next().unwrap_or(&short).to_owned();
+            let rest = &full[t2.len() + 1..];
+            out.push(Mention {
+                start: w.start,
+                end: w.end,
+                role: None,
+                modifier: Vec::new(),
+                name: Some(format!("{t1} {rest}")),
+                short: Some(format!("{t1} {surname}")),
+                named: true,
+                plural: false,
+                narrates,
+            });
+            out.push(Mention {
+                start: words[i + 2].start,
+                end: words[j - 1].end,
+                role: None,
+                modifier: Vec::new(),
+                name: Some(full),
+                short: Some(short),
+                named: true,
+                plural: false,
+                narrates: false,
+            });
+            i = j;
+            continue;
+        }
         // A title and a name: Dr. Ada Okafor.
         if TITLES.iter().any(|(t, _)| *t == w.lower)
             && w.raw.chars().next().is_some_and(char::is_uppercase)
@@ -2026,6 +2073,33 @@ fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
             .or_else(|| w.lower.strip_prefix("former-"))
             .unwrap_or(&w.lower);
         let role_here = singular(bare).or_else(|| agent_before_name(words, i).map(|r| (r, false)));
+        // "Lucy Chen (a nurse)", "Mia as a detective": the role of the person just named.
+        let of_previous = out.last().is_some_and(|m| {
+            m.named
+                && text.get(m.end..w.start).is_some_and(|between| {
+                    let b = between.trim().to_lowercase();
+                    let b = b
+                        .trim_end_matches(" a")
+                        .trim_end_matches(" an")
+                        .trim_end_matches(" the");
+                    [
+                        "(", "( a", "(a", "(an", "(the", "as", "as a", "as an", "as the", "",
+                    ]
+                    .contains(&b.trim())
+                        && !between.trim().is_empty()
+                })
+        });
+        if let Some((role, _)) = &role_here
+            && of_previous
+        {
+            if let Some(m) = out.last_mut()
+                && m.role.is_none()
+            {
+                m.role = Some(role.clone());
+            }
+            i += 1;
+            continue;
+        }
         if let Some((role, plural)) = role_here {
             let mut modifier = Vec::new();
             let mut k = i;
@@ -2045,7 +2119,8 @@ fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
                 k -= 1;
             }
             let mut m = Mention {
-                start: w.start,
+                // "with marine scientist Prof. Hughes": the mention starts at "marine".
+                start: words[k].start,
                 end: w.end,
                 role: Some(match role.as_str() {
                     "cohost" => "co-host".to_owned(),
@@ -2144,6 +2219,17 @@ fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
             continue;
         }
         i += 1;
+    }
+    // "grandpa tells his grandson a story": who tells it.
+    for m in &mut out {
+        let after = text
+            .get(m.end..)
+            .and_then(|t| t.split_whitespace().next())
+            .unwrap_or("")
+            .to_lowercase();
+        if ["tells", "reads", "narrates", "recounts"].contains(&after.as_str()) {
+            m.narrates = true;
+        }
     }
     out
 }
@@ -2269,8 +2355,11 @@ fn details(text: &str, subject: Option<&Subject>, mentions: &[Mention]) -> Vec<S
         let names_format = Genre::ALL
             .iter()
             .any(|g| first_of(&words, g.strong_words()).is_some());
+        // Clauses about the speakers are not facts to read out; a crowd ("residents told
+        // to keep windows shut") is.
         let names_people = mentions
             .iter()
+            .filter(|m| m.named || !m.plural)
             .any(|m| m.start >= start && m.start < start + clause.len());
         let only_length = requested_length(clause).is_some() && words.len() <= 4;
         let is_subject = subject.is_some_and(|s| s.text.eq_ignore_ascii_case(clause));
@@ -3367,6 +3456,22 @@ fn subject_and_show(
         }
     }
     let mut subject = found.map(|(_, s)| s);
+    // "an ad for a new electric scooter called Zip": the product is Zip.
+    if genre == Genre::Advert
+        && show.is_none()
+        && let Some(i) = words
+            .iter()
+            .position(|w| w.lower == "called" || w.lower == "named")
+        && let Some((_, parts)) = name_at(words, i + 1)
+    {
+        let name = parts.join(" ");
+        if let Some(s) = &mut subject
+            && let Some(at) = s.text.find(&format!(" {} {name}", words[i].lower))
+        {
+            s.text = s.text[..at].to_owned();
+        }
+        show = Some(name);
+    }
     if genre == Genre::Advert {
         // "an advert for Luna Coffee, a new oat-milk latte": the product is the show.
         if let Some(s) = &subject

@@ -1723,6 +1723,10 @@ const BENEFITS: &[&str] = &[
     "Ready when you are, every single day.",
     "Once you try {product}, there is no going back.",
     "Simple to start, and hard to put down.",
+    "Good for you, and good for your wallet.",
+    "Quality you can hear, see and feel.",
+    "Try it once, and see for yourself.",
+    "There has never been a better time to try {product}.",
 ];
 
 fn advert(ctx: &Ctx, d: &mut Draft, units: usize) {
@@ -1781,8 +1785,9 @@ fn advert(ctx: &Ctx, d: &mut Draft, units: usize) {
         let j = d.rng.below(i + 1);
         order.swap(i, j);
     }
-    for u in 0..units {
-        let b = BENEFITS[order[u % order.len()]];
+    // Each claim once.
+    for u in 0..units.min(BENEFITS.len()) {
+        let b = BENEFITS[order[u]];
         d.say(&announcer, &ctx.fill(b, &[("product", product.clone())]));
     }
     let tag = pick(
