@@ -1646,6 +1646,8 @@ const ROLES: &[&str] = &[
     "partner",
     "grandson",
     "granddaughter",
+    "mate",
+    "comedian",
     "commuter",
     "resident",
     "shopper",
@@ -1931,7 +1933,12 @@ const NOT_AGENTS: &[&str] = &[
 /// person's: two capitalised words, or one known first name.
 fn agent_before_name(words: &[Word], i: usize) -> Option<String> {
     let w = &words[i];
-    let lower = w.lower.as_str();
+    // "comedians Rachel and Tom": the plural names two.
+    let lower = w.lower.strip_suffix('s').filter(|s| {
+        AGENT_ENDINGS.iter().any(|e| s.ends_with(e))
+            && words.get(i + 2).is_some_and(|n| n.lower == "and")
+    });
+    let lower = lower.unwrap_or(w.lower.as_str());
     if lower.len() < 5
         || !w.raw.chars().all(|c| c.is_ascii_lowercase() || c == '-')
         || !AGENT_ENDINGS.iter().any(|e| lower.ends_with(e))
@@ -2072,7 +2079,12 @@ fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
             .strip_prefix("ex-")
             .or_else(|| w.lower.strip_prefix("former-"))
             .unwrap_or(&w.lower);
-        let role_here = singular(bare).or_else(|| agent_before_name(words, i).map(|r| (r, false)));
+        let role_here = singular(bare).or_else(|| {
+            agent_before_name(words, i).map(|r| {
+                let plural = w.lower.len() > r.len();
+                (r, plural)
+            })
+        });
         // "Lucy Chen (a nurse)", "Mia as a detective": the role of the person just named.
         let of_previous = out.last().is_some_and(|m| {
             m.named
@@ -2144,6 +2156,17 @@ fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
                 j += 1;
             }
             if let Some((end, full, short)) = person_name_at(words, j) {
+                // "her friend Max the mouse": what they are follows the name.
+                let end = if words.get(end).is_some_and(|n| n.lower == "the")
+                    && gap_is_space(words, end - 1)
+                    && words
+                        .get(end + 1)
+                        .is_some_and(|n| singular(&n.lower).is_some())
+                {
+                    end + 2
+                } else {
+                    end
+                };
                 m.end = words[end - 1].end;
                 m.short = Some(short);
                 m.name = Some(full);
@@ -2172,14 +2195,19 @@ fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
             i += 1;
             continue;
         }
-        // "Maya, the host," / "Tom (a farmer)"
-        if i > 0
-            && is_name_word(w)
-            && (words[i - 1].lower == "with" || words[i - 1].lower == "and")
+        // "with Maya, the host," / "Luna the owl" (not "in Leeds, our reporter Priya")
+        if is_name_word(w)
+            && (i == 0
+                || !words[i - 1]
+                    .raw
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase))
             && let Some((j, parts)) = name_at(words, i)
-            && words
-                .get(j)
-                .is_some_and(|n| ["the", "a", "an", "our"].contains(&n.lower.as_str()))
+            && let Some(article) = words.get(j)
+            && ["the", "a", "an", "our"].contains(&article.lower.as_str())
+            && ((i > 0 && ["with", "and"].contains(&words[i - 1].lower.as_str()))
+                || (article.lower == "the" && gap_is_space(words, j - 1)))
             && let Some(r) = words.get(j + 1).and_then(|n| singular(&n.lower))
         {
             out.push(Mention {

@@ -94,6 +94,12 @@ impl Ctx {
                     segments = vec![vec![a], vec![r, e], vec![a]];
                 } else {
                     let first = &cast[segments[0][0]];
+                    // "with anchor Lisa Wong and weather presenter Dan Evans": the anchor
+                    // opens alone, then talks with the other.
+                    if segments[0].len() > 1 && role_of(first, LEADS) {
+                        let lead = segments[0][0];
+                        segments.insert(0, vec![lead]);
+                    }
                     let opener = if segments[0].len() == 1 && role_of(first, LEADS) {
                         segments[0][0]
                     } else {
