@@ -9,7 +9,7 @@
 
 pub mod language;
 pub mod misaki;
-mod normalize;
+pub(crate) mod normalize;
 mod phonemize;
 
 pub use normalize::{Normalized, cardinal, normalize, ordinal, year_words};

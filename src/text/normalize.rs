@@ -685,7 +685,7 @@ const YEAR_WORDS: &[&str] = &[
     "circa", "around", "of", "early", "late", "mid", "summer", "winter", "spring", "autumn",
     "fall", "through", "between", "and", "or",
 ];
-const MONTHS: &[&str] = &[
+pub(crate) const MONTHS: &[&str] = &[
     "january",
     "february",
     "march",

@@ -2262,20 +2262,9 @@ fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
     out
 }
 
-/// Month and day names, and other capitalised words that are not names of things.
+/// Day names and other capitalised words that are not names of things (months come from
+/// the text normaliser's list).
 const NOT_PROPER: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
     "monday",
     "tuesday",
     "wednesday",
@@ -2342,6 +2331,7 @@ fn proper_names(
             let skip = describes
                 || (sentence_start && parts.len() < 2)
                 || NOT_PROPER.contains(&lower.as_str())
+                || crate::text::normalize::MONTHS.contains(&lower.as_str())
                 || speaker
                 || out.iter().any(|n| n.text == text);
             if !skip {
