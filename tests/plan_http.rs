@@ -444,6 +444,173 @@ fn a_server_error_is_retried() {
     assert_eq!(server.requests().len(), 4);
 }
 
+/// What llama-cpp-python 0.3.36's server answers a `json_schema` response_format: HTTP 500
+/// with pydantic's complaint.
+const LLAMA_CPP_PYTHON_500: &str = r#"{"error":{"message":"1 validation error:\n  {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), 'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema', 'ctx': {'expected': \"'text' or 'json_object'\"}}\n\n  File \"/venv/lib/python3.11/site-packages/llama_cpp/server/app.py\", line 376, in create_chat_completion\n    POST /v1/chat/completions","type":"internal_server_error","param":null,"code":null}}"#;
+
+#[test]
+fn a_server_that_rejects_the_response_format_gets_the_plain_prompt_and_repairs() {
+    // Rejects any response_format; without one, first an invalid script, then a valid one.
+    let plain = Arc::new(AtomicUsize::new(0));
+    let count = plain.clone();
+    let server = Server::start(move |_, request| {
+        if request.json().get("response_format").is_some() {
+            Reply::Raw(500, LLAMA_CPP_PYTHON_500.into())
+        } else if count.fetch_add(1, Ordering::SeqCst) == 0 {
+            chat(NEVER_ENDS)
+        } else {
+            chat(VALID)
+        }
+    });
+    let mut planner = planner(server.config());
+    let plan = planner.plan(&brief()).unwrap();
+    check(&plan.script).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(plan.script["rows"], valid()["rows"]);
+    assert_eq!(plan.warnings.len(), 2, "{:?}", plan.warnings);
+    let fallback = &plan.warnings[0];
+    assert!(
+        fallback.contains("rejected response_format json_schema (HTTP 500")
+            && fallback.contains("Input should be 'text' or 'json_object'")
+            && fallback.contains("plain prompt"),
+        "{fallback}"
+    );
+    assert_eq!(
+        plan.warnings[1],
+        "the model's script had 1 problem; repair 1 of 3 fixed it"
+    );
+    assert!(
+        plan.summary.ends_with(", plain prompt, 1 repair"),
+        "{}",
+        plan.summary
+    );
+    assert_eq!(
+        planner.response_format(),
+        onair::plan::http::ResponseFormat::Plain
+    );
+    // The rejected request was not retried: asked again at once, without response_format,
+    // with the same messages.
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    assert_eq!(requests[0].json()["response_format"]["type"], "json_schema");
+    assert_eq!(requests[1].json().get("response_format"), None);
+    assert_eq!(
+        requests[0].json()["messages"],
+        requests[1].json()["messages"]
+    );
+    assert_eq!(requests[2].json().get("response_format"), None);
+
+    // The planner remembers: the next plan goes straight to the plain prompt, no warning.
+    let plan = planner.plan(&brief()).unwrap();
+    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 4);
+    assert_eq!(requests[3].json().get("response_format"), None);
+}
+
+#[test]
+fn a_422_about_the_response_format_falls_back_but_other_errors_do_not() {
+    // FastAPI's own validation error, as a stricter server words it.
+    let detail = r#"{"detail": [{"loc": ["body", "response_format", "type"], "msg": "unexpected value; permitted: 'text', 'json_object'", "type": "value_error"}]}"#;
+    let server = Server::start(move |_, request| {
+        if request.json().get("response_format").is_some() {
+            Reply::Raw(422, detail.into())
+        } else {
+            chat(VALID)
+        }
+    });
+    let plan = planner(server.config()).plan(&brief()).unwrap();
+    assert!(
+        plan.warnings[0].contains("rejected response_format json_schema (HTTP 422"),
+        "{:?}",
+        plan.warnings
+    );
+    assert_eq!(server.requests().len(), 2);
+
+    // When the plain prompt fails too, the error says how the model was asked.
+    let server = Server::start(move |_, request| {
+        if request.json().get("response_format").is_some() {
+            Reply::Raw(422, detail.into())
+        } else {
+            chat(NEVER_ENDS)
+        }
+    });
+    let message = engine_message(planner(server.config()).plan(&brief()).unwrap_err());
+    assert!(
+        message.contains(
+            "(plain prompt: the server rejected response_format json_schema) still wrote an \
+             invalid script after 3 repairs"
+        ),
+        "{message}"
+    );
+    assert_eq!(
+        server.requests().len(),
+        5,
+        "the rejected try, the first and three repairs"
+    );
+
+    // A 400 that is not about the response_format is an error, and a 500 that is not is
+    // retried, both with the response_format kept.
+    let server = Server::start(|_, _| {
+        Reply::Raw(
+            400,
+            r#"{"error": {"message": "Requested tokens (9000) exceed context window of 8192"}}"#
+                .into(),
+        )
+    });
+    let message = engine_message(planner(server.config()).plan(&brief()).unwrap_err());
+    assert!(message.contains("HTTP 400"), "{message}");
+    assert!(message.contains("context window"), "{message}");
+    assert_eq!(server.requests().len(), 1);
+    let server = Server::start(|_, _| Reply::Raw(500, r#"{"error": "out of memory"}"#.into()));
+    let message = engine_message(planner(server.config()).plan(&brief()).unwrap_err());
+    assert!(message.contains("gave up after 3 retries"), "{message}");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 4);
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.json()["response_format"]["type"] == "json_schema")
+    );
+}
+
+#[test]
+fn the_response_format_can_be_chosen_up_front() {
+    use onair::plan::http::ResponseFormat;
+    let server = Server::start(|_, _| chat(VALID));
+    let config = server
+        .config()
+        .with_response_format(ResponseFormat::JsonObject);
+    let plan = planner(config).plan(&brief()).unwrap();
+    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+    assert!(
+        plan.summary
+            .ends_with(", response_format json_object, 0 repairs"),
+        "{}",
+        plan.summary
+    );
+    let format = &server.requests()[0].json()["response_format"];
+    assert_eq!(format["type"], "json_object");
+    let schema: Value = serde_json::from_str(&onair::script::schema::json_schema()).unwrap();
+    assert_eq!(format["schema"], schema);
+
+    let config = server.config().with_response_format(ResponseFormat::Plain);
+    let plan = planner(config).plan(&brief()).unwrap();
+    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+    assert!(
+        plan.summary.ends_with(", plain prompt, 0 repairs"),
+        "{}",
+        plan.summary
+    );
+    let request = server.requests()[1].json();
+    assert_eq!(request.get("response_format"), None);
+    assert_eq!(request["seed"], 7);
+    assert_eq!(request.get("max_tokens"), None, "not sent unless set");
+
+    let config = server.config().with_max_tokens(Some(2048));
+    planner(config).plan(&brief()).unwrap();
+    assert_eq!(server.requests()[2].json()["max_tokens"], 2048);
+}
+
 #[test]
 fn a_refused_key_is_not_retried_and_says_what_to_set() {
     let server = Server::start(|_, _| {

@@ -3,6 +3,11 @@
 //! Schema as structured output. Every reply is validated with [`check`]; the validator's
 //! errors go back to the model, up to [`MAX_REPAIRS`] times.
 //!
+//! A server that rejects the `response_format` (llama-cpp-python's server knows only
+//! `json_object`, and answers `json_schema` with HTTP 500) is asked again at once without it,
+//! and the planner keeps to the plain prompt and the validator's repairs from then on, with a
+//! warning. `ONAIR_HTTP_RESPONSE_FORMAT` chooses the form up front: [`ResponseFormat`].
+//!
 //! The API key comes only from the environment (`ONAIR_API_KEY`, else `OPENAI_API_KEY`). It
 //! is sent as a bearer token and nowhere else: errors, `Debug` output and plans never hold it,
 //! and text the server sends back is scrubbed of it before it is quoted.
@@ -29,8 +34,64 @@ pub const DEFAULT_BACKOFF: Duration = Duration::from_millis(500);
 pub const MAX_REPAIRS: u32 = 3;
 
 const ENGINE: &str = "planner/http";
+/// The variable that chooses the [`ResponseFormat`].
+const FORMAT_VAR: &str = "ONAIR_HTTP_RESPONSE_FORMAT";
+/// The variable that sets [`HttpConfig::max_tokens`].
+const MAX_TOKENS_VAR: &str = "ONAIR_HTTP_MAX_TOKENS";
 /// Characters of a server's text quoted in an error.
 const QUOTE_CHARS: usize = 200;
+
+/// How a request asks for the script as JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResponseFormat {
+    /// `{"type": "json_schema", "json_schema": {"schema": ...}}`, the OpenAI form (OpenAI,
+    /// Ollama, vLLM, llama.cpp's `llama-server`). The default.
+    JsonSchema,
+    /// `{"type": "json_object", "schema": ...}`, the form llama-cpp-python's server (and
+    /// `llama-server`) turn into a grammar.
+    JsonObject,
+    /// No `response_format`: the prompt alone, and the validator's repairs.
+    Plain,
+}
+
+impl ResponseFormat {
+    /// The value of `ONAIR_HTTP_RESPONSE_FORMAT` that chooses it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ResponseFormat::JsonSchema => "json_schema",
+            ResponseFormat::JsonObject => "json_object",
+            ResponseFormat::Plain => "none",
+        }
+    }
+
+    fn parse(text: &str) -> Option<ResponseFormat> {
+        match text.to_ascii_lowercase().as_str() {
+            "json_schema" => Some(ResponseFormat::JsonSchema),
+            "json_object" => Some(ResponseFormat::JsonObject),
+            "none" | "plain" | "off" => Some(ResponseFormat::Plain),
+            _ => None,
+        }
+    }
+
+    /// The request's `response_format` field, if any.
+    fn field(self) -> Option<Value> {
+        match self {
+            ResponseFormat::JsonSchema => Some(json!({
+                "type": "json_schema",
+                "json_schema": {
+                    "name": "onair_script",
+                    "schema": script_schema(),
+                    "strict": false,
+                },
+            })),
+            ResponseFormat::JsonObject => Some(json!({
+                "type": "json_object",
+                "schema": script_schema(),
+            })),
+            ResponseFormat::Plain => None,
+        }
+    }
+}
 
 /// Where and how to reach the server.
 #[derive(Clone)]
@@ -45,6 +106,12 @@ pub struct HttpConfig {
     pub retries: u32,
     /// The wait before the first retry; doubled for each next one.
     pub backoff: Duration,
+    /// How the first request asks for JSON; a server that rejects it gets the plain prompt.
+    pub response_format: ResponseFormat,
+    /// The request's `max_tokens`, if any (none by default: OpenAI's reasoning models refuse
+    /// the field). Without it, a small model that rambles on llama-cpp-python's server writes
+    /// until its context is full.
+    pub max_tokens: Option<u32>,
     api_key: Option<String>,
 }
 
@@ -58,13 +125,17 @@ impl HttpConfig {
             timeout: DEFAULT_TIMEOUT,
             retries: DEFAULT_RETRIES,
             backoff: DEFAULT_BACKOFF,
+            response_format: ResponseFormat::JsonSchema,
+            max_tokens: None,
             api_key: None,
         }
     }
 
     /// Flags win, else `ONAIR_HTTP_URL` / `ONAIR_HTTP_MODEL`; the base URL defaults to a
     /// local Ollama, the model has no default. `ONAIR_HTTP_TIMEOUT` (seconds) sets the
-    /// timeout; the API key is `ONAIR_API_KEY`, else `OPENAI_API_KEY`.
+    /// timeout, `ONAIR_HTTP_RESPONSE_FORMAT` (`json_schema`, `json_object` or `none`) the
+    /// [`ResponseFormat`], `ONAIR_HTTP_MAX_TOKENS` the request's `max_tokens`; the API key is
+    /// `ONAIR_API_KEY`, else `OPENAI_API_KEY`.
     pub fn from_env(base_url: Option<String>, model: Option<String>) -> Result<HttpConfig> {
         Self::from_lookup(base_url, model, |name| std::env::var(name).ok())
     }
@@ -102,6 +173,22 @@ impl HttpConfig {
                     ))
                 })?;
         }
+        if let Some(text) = set(env(FORMAT_VAR)) {
+            config.response_format = ResponseFormat::parse(&text).ok_or_else(|| {
+                Error::BadInput(format!(
+                    "{FORMAT_VAR} is {text:?}: give json_schema (the default), json_object \
+                     or none (the plain prompt)"
+                ))
+            })?;
+        }
+        if let Some(text) = set(env(MAX_TOKENS_VAR)) {
+            config.max_tokens = Some(text.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                Error::BadInput(format!(
+                    "{MAX_TOKENS_VAR} is {text:?}: give the most tokens the model may write, \
+                     e.g. 2048"
+                ))
+            })?);
+        }
         config.api_key = set(env("ONAIR_API_KEY")).or_else(|| set(env("OPENAI_API_KEY")));
         Ok(config)
     }
@@ -124,6 +211,18 @@ impl HttpConfig {
         self
     }
 
+    /// The same configuration with another [`ResponseFormat`].
+    pub fn with_response_format(mut self, format: ResponseFormat) -> HttpConfig {
+        self.response_format = format;
+        self
+    }
+
+    /// The same configuration with another `max_tokens`.
+    pub fn with_max_tokens(mut self, max_tokens: Option<u32>) -> HttpConfig {
+        self.max_tokens = max_tokens;
+        self
+    }
+
     /// Whether an API key was found in the environment.
     pub fn has_api_key(&self) -> bool {
         self.api_key.is_some()
@@ -142,6 +241,8 @@ impl fmt::Debug for HttpConfig {
             .field("timeout", &self.timeout)
             .field("retries", &self.retries)
             .field("backoff", &self.backoff)
+            .field("response_format", &self.response_format)
+            .field("max_tokens", &self.max_tokens)
             .field(
                 "api_key",
                 &format_args!(
@@ -161,12 +262,15 @@ impl fmt::Debug for HttpConfig {
 pub struct HttpPlanner {
     config: HttpConfig,
     agent: ureq::Agent,
+    /// The form requests take now: the configured one until the server rejects it.
+    format: ResponseFormat,
 }
 
 impl fmt::Debug for HttpPlanner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpPlanner")
             .field("config", &self.config)
+            .field("format", &self.format)
             .finish_non_exhaustive()
     }
 }
@@ -193,35 +297,59 @@ impl HttpPlanner {
             .user_agent(concat!("onair/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();
-        Ok(HttpPlanner { config, agent })
+        let format = config.response_format;
+        Ok(HttpPlanner {
+            config,
+            agent,
+            format,
+        })
     }
 
     pub fn config(&self) -> &HttpConfig {
         &self.config
     }
 
-    /// One chat completion, with retries: the assistant's text.
-    fn complete(&self, messages: &[Value], seed: u64) -> Result<String> {
-        let body = json!({
-            "model": self.config.model,
-            "messages": messages,
-            "temperature": 0.7,
-            // Servers take 32-bit seeds (llama.cpp) or signed 64-bit ones (OpenAI).
-            "seed": seed & 0x7fff_ffff,
-            "response_format": {
-                "type": "json_schema",
-                "json_schema": {
-                    "name": "onair_script",
-                    "schema": script_schema(),
-                    "strict": false,
-                },
-            },
-        })
-        .to_string();
+    /// The form requests take now.
+    pub fn response_format(&self) -> ResponseFormat {
+        self.format
+    }
+
+    /// One chat completion, with retries: the assistant's text. A server that rejects the
+    /// `response_format` is asked again at once without it (not counted as a retry), this
+    /// time and from then on; `warnings` says so.
+    fn complete(
+        &mut self,
+        messages: &[Value],
+        seed: u64,
+        warnings: &mut Vec<String>,
+    ) -> Result<String> {
         let mut retry = 0;
         loop {
-            match self.send(&body) {
+            let mut body = json!({
+                "model": self.config.model,
+                "messages": messages,
+                "temperature": 0.7,
+                // Servers take 32-bit seeds (llama.cpp) or signed 64-bit ones (OpenAI).
+                "seed": seed & 0x7fff_ffff,
+            });
+            if let Some(format) = self.format.field() {
+                body["response_format"] = format;
+            }
+            if let Some(n) = self.config.max_tokens {
+                body["max_tokens"] = json!(n);
+            }
+            match self.send(&body.to_string()) {
                 Ok(text) => return Ok(text),
+                Err(failure) if failure.format_rejected && self.format != ResponseFormat::Plain => {
+                    warnings.push(self.redact(format!(
+                        "the server at {} rejected response_format {} ({}); planning from \
+                         the plain prompt, checked and repaired by the validator",
+                        self.config.base_url,
+                        self.format.name(),
+                        failure.message
+                    )));
+                    self.format = ResponseFormat::Plain;
+                }
                 Err(failure) if failure.transient && retry < self.config.retries => {
                     std::thread::sleep(self.config.backoff.saturating_mul(1 << retry.min(16)));
                     retry += 1;
@@ -343,6 +471,17 @@ impl HttpPlanner {
             .ok()
             .and_then(|v| server_message(&v))
             .unwrap_or_else(|| text.trim().to_owned());
+        // A complaint about the response_format (llama-cpp-python: HTTP 500, "Input should be
+        // 'text' or 'json_object'" at ('body', 'response_format', 'type')); not retried.
+        if self.format != ResponseFormat::Plain
+            && matches!(status, 400 | 415 | 422 | 500 | 501)
+            && said.contains("response_format")
+        {
+            return Failure {
+                format_rejected: true,
+                ..Failure::fatal(format!("HTTP {status}: the server says {}", quote(&said)))
+            };
+        }
         let said = if said.is_empty() {
             String::new()
         } else {
@@ -403,7 +542,7 @@ impl Planner for HttpPlanner {
         // What was wrong with the previous reply (and its pronoun), once a repair is under way.
         let mut previous: Option<(String, &str)> = None;
         for attempt in 0..=MAX_REPAIRS {
-            let content = self.complete(&messages, brief.seed)?;
+            let content = self.complete(&messages, brief.seed, &mut warnings)?;
             let problem = match extract_json(&content) {
                 Ok(mut script) => match check(&script) {
                     Ok(_) => {
@@ -416,11 +555,16 @@ impl Planner for HttpPlanner {
                             object.entry("seed").or_insert(json!(brief.seed));
                         }
                         let s = if attempt == 1 { "" } else { "s" };
+                        let format = match self.format {
+                            ResponseFormat::JsonSchema => "",
+                            ResponseFormat::JsonObject => ", response_format json_object",
+                            ResponseFormat::Plain => ", plain prompt",
+                        };
                         return Ok(Plan {
                             script,
                             warnings,
                             summary: format!(
-                                "http {} at {}, {attempt} repair{s}",
+                                "http {} at {}{format}, {attempt} repair{s}",
                                 self.config.model, self.config.base_url
                             ),
                         });
@@ -435,15 +579,26 @@ impl Planner for HttpPlanner {
                 ));
             }
             if attempt == MAX_REPAIRS {
+                // The warnings are lost with the plan: say how the model was asked.
+                let via = match (self.format, self.config.response_format) {
+                    (ResponseFormat::JsonSchema, _) => String::new(),
+                    (ResponseFormat::JsonObject, _) => " (response_format json_object)".to_owned(),
+                    (ResponseFormat::Plain, ResponseFormat::Plain) => " (plain prompt)".to_owned(),
+                    (ResponseFormat::Plain, asked) => format!(
+                        " (plain prompt: the server rejected response_format {})",
+                        asked.name()
+                    ),
+                };
                 let message = match problem {
                     Problem::Invalid(errors) => format!(
-                        "the model {} at {} still wrote an invalid script after {MAX_REPAIRS} \
-                         repairs; try a larger model or the template planner: {errors}",
+                        "the model {} at {}{via} still wrote an invalid script after \
+                         {MAX_REPAIRS} repairs; try a larger model or the template planner: \
+                         {errors}",
                         self.config.model, self.config.base_url
                     ),
                     Problem::NotJson(why) => format!(
                         "the server's reply is not JSON after {MAX_REPAIRS} repairs ({why}), \
-                         model {} at {}: {}",
+                         model {} at {}{via}: {}",
                         self.config.model,
                         self.config.base_url,
                         quote(&content)
@@ -493,6 +648,8 @@ struct Failure {
     transient: bool,
     /// What to do about it, said after the retry count.
     hint: Option<String>,
+    /// The server refused the request's `response_format`.
+    format_rejected: bool,
 }
 
 impl Failure {
@@ -501,6 +658,7 @@ impl Failure {
             message,
             transient: true,
             hint: None,
+            format_rejected: false,
         }
     }
 
@@ -509,6 +667,7 @@ impl Failure {
             message,
             transient: false,
             hint: None,
+            format_rejected: false,
         }
     }
 
@@ -642,6 +801,42 @@ mod tests {
             let env = [("ONAIR_HTTP_TIMEOUT", bad)];
             let err = HttpConfig::from_lookup(None, Some("m".into()), lookup(&env)).unwrap_err();
             assert!(err.to_string().contains("ONAIR_HTTP_TIMEOUT"), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_response_format_comes_from_the_environment() {
+        let c = HttpConfig::from_lookup(None, Some("m".into()), lookup(&[])).unwrap();
+        assert_eq!(c.response_format, ResponseFormat::JsonSchema);
+        for (text, format) in [
+            ("json_schema", ResponseFormat::JsonSchema),
+            ("JSON_OBJECT", ResponseFormat::JsonObject),
+            ("none", ResponseFormat::Plain),
+            (" plain ", ResponseFormat::Plain),
+        ] {
+            let env = [(FORMAT_VAR, text)];
+            let c = HttpConfig::from_lookup(None, Some("m".into()), lookup(&env)).unwrap();
+            assert_eq!(c.response_format, format, "{text}");
+            assert_eq!(ResponseFormat::parse(format.name()), Some(format));
+        }
+        let env = [(FORMAT_VAR, "xml")];
+        let err = HttpConfig::from_lookup(None, Some("m".into()), lookup(&env)).unwrap_err();
+        assert!(err.is_invalid_input());
+        assert!(err.to_string().contains(FORMAT_VAR), "{err}");
+        assert_eq!(ResponseFormat::Plain.field(), None);
+    }
+
+    #[test]
+    fn max_tokens_comes_from_the_environment() {
+        let c = HttpConfig::from_lookup(None, Some("m".into()), lookup(&[])).unwrap();
+        assert_eq!(c.max_tokens, None);
+        let env = [(MAX_TOKENS_VAR, "2048")];
+        let c = HttpConfig::from_lookup(None, Some("m".into()), lookup(&env)).unwrap();
+        assert_eq!(c.max_tokens, Some(2048));
+        for bad in ["0", "-5", "lots", "1e3"] {
+            let env = [(MAX_TOKENS_VAR, bad)];
+            let err = HttpConfig::from_lookup(None, Some("m".into()), lookup(&env)).unwrap_err();
+            assert!(err.to_string().contains(MAX_TOKENS_VAR), "{err}");
         }
     }
 
