@@ -271,7 +271,7 @@ pub struct PlannerArgs {
     #[arg(long, value_name = "MODEL")]
     pub model: Option<String>,
     /// http: the server's base URL, e.g. http://127.0.0.1:11434/v1 for Ollama (default:
-    /// $ONAIR_HTTP_URL). The API key is read from $ONAIR_API_KEY only.
+    /// $ONAIR_HTTP_URL). The API key is read from $ONAIR_API_KEY, else $OPENAI_API_KEY, and never printed.
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
     /// Planner seed: the same brief and seed give the same script (template and local).
