@@ -427,7 +427,16 @@ impl Ctx {
             Genre::Commentary | Genre::Weather => Mood::Upbeat,
             Genre::Documentary => Mood::Calm,
         });
-        let proper = proper_of(&subject).filter(|p| !show.contains(p.as_str()));
+        // A proper name to talk about: the subject's, else the first other name the brief
+        // gives (a place, an organisation), so that it is heard in the lines.
+        let proper = proper_of(&subject)
+            .or_else(|| {
+                a.names
+                    .iter()
+                    .map(|n| n.text.clone())
+                    .find(|n| !n.chars().any(|c| c.is_ascii_digit()))
+            })
+            .filter(|p| !show.contains(p.as_str()));
         let mut ctx = Ctx {
             genre,
             title,
