@@ -2352,10 +2352,27 @@ fn proper_names(
     out
 }
 
-/// The clauses of a brief that state facts the piece should carry: split at commas,
-/// semicolons and colons, leaving out the clause that names the format, the ones that name
-/// the people who speak, and those that only give a length or a sound.
-fn details(text: &str, subject: Option<&Subject>, mentions: &[Mention]) -> Vec<String> {
+/// A clause of a brief: its text without the mark that ends it, where it starts, whether
+/// it asks a question, its words, and whether it names a format ("a news bulletin").
+struct Clause<'a> {
+    text: &'a str,
+    start: usize,
+    question: bool,
+    words: Vec<Word>,
+    names_format: bool,
+}
+
+impl Clause<'_> {
+    /// Whether one of `mentions` starts inside the clause.
+    fn mentions_any<'m>(&self, mentions: impl IntoIterator<Item = &'m Mention>) -> bool {
+        mentions
+            .into_iter()
+            .any(|m| m.start >= self.start && m.start < self.start + self.text.len())
+    }
+}
+
+/// The brief split at commas, semicolons, colons and sentence ends.
+fn clauses(text: &str) -> Vec<Clause<'_>> {
     let mut out = Vec::new();
     let mut offset = 0;
     for piece in text.split_inclusive([',', ';', ':', '.', '!', '?']) {
@@ -2365,22 +2382,36 @@ fn details(text: &str, subject: Option<&Subject>, mentions: &[Mention]) -> Vec<S
             .trim()
             .trim_end_matches([',', ';', ':', '.', '!', '?'])
             .trim();
-        if clause.split_whitespace().count() < 2 {
-            continue;
-        }
-        let lower = clause.to_lowercase();
         let words = tokens(clause);
         let names_format = Genre::ALL
             .iter()
             .any(|g| first_of(&words, g.strong_words()).is_some());
+        out.push(Clause {
+            text: clause,
+            start,
+            question: piece.trim_end().ends_with('?'),
+            words,
+            names_format,
+        });
+    }
+    out
+}
+
+/// The clauses of a brief that state facts the piece should carry: split at commas,
+/// semicolons and colons, leaving out the clause that names the format, the ones that name
+/// the people who speak, and those that only give a length or a sound.
+fn details(text: &str, subject: Option<&Subject>, mentions: &[Mention]) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in clauses(text) {
+        if c.words.len() < 2 {
+            continue;
+        }
+        let lower = c.text.to_lowercase();
         // Clauses about the speakers are not facts to read out; a crowd ("residents told
         // to keep windows shut") is.
-        let names_people = mentions
-            .iter()
-            .filter(|m| m.named || !m.plural)
-            .any(|m| m.start >= start && m.start < start + clause.len());
-        let only_length = requested_length(clause).is_some() && words.len() <= 4;
-        let is_subject = subject.is_some_and(|s| s.text.eq_ignore_ascii_case(clause));
+        let names_people = c.mentions_any(mentions.iter().filter(|m| m.named || !m.plural));
+        let only_length = requested_length(c.text).is_some() && c.words.len() <= 4;
+        let is_subject = subject.is_some_and(|s| s.text.eq_ignore_ascii_case(c.text));
         let stylistic = [
             "voice",
             "tone",
@@ -2391,15 +2422,15 @@ fn details(text: &str, subject: Option<&Subject>, mentions: &[Mention]) -> Vec<S
         ]
         .iter()
         .any(|k| lower.contains(k));
-        if names_format || names_people || only_length || is_subject || stylistic {
+        if c.names_format || names_people || only_length || is_subject || stylistic {
             continue;
         }
         // A question stays a question: "where did all the gold go?"
-        if piece.trim_end().ends_with('?') {
-            out.push(format!("{clause}?"));
+        out.push(if c.question {
+            format!("{}?", c.text)
         } else {
-            out.push(clause.to_owned());
-        }
+            c.text.to_owned()
+        });
     }
     out
 }
@@ -2407,29 +2438,16 @@ fn details(text: &str, subject: Option<&Subject>, mentions: &[Mention]) -> Vec<S
 /// The first clause that tells what happens to someone the brief names, with at least
 /// four words and no format word: a story's premise.
 fn premise(text: &str, mentions: &[Mention]) -> Option<String> {
-    let mut offset = 0;
-    for piece in text.split_inclusive([',', ';', ':', '.', '!', '?']) {
-        let start = offset + (piece.len() - piece.trim_start().len());
-        offset += piece.len();
-        let clause = piece
-            .trim()
-            .trim_end_matches([',', ';', ':', '.', '!', '?'])
-            .trim();
-        let words = tokens(clause);
-        let has_person = mentions
-            .iter()
-            .any(|m| m.start >= start && m.start < start + clause.len());
-        let names_format = Genre::ALL
-            .iter()
-            .any(|g| first_of(&words, g.strong_words()).is_some());
-        let by = words
-            .first()
-            .is_some_and(|w| BY_VERBS.iter().any(|(v, _)| *v == w.lower));
-        if has_person && !names_format && !by && words.len() >= 4 {
-            return Some(clause.to_owned());
-        }
-    }
-    None
+    clauses(text)
+        .into_iter()
+        .find(|c| {
+            let by = c
+                .words
+                .first()
+                .is_some_and(|w| BY_VERBS.iter().any(|(v, _)| *v == w.lower));
+            c.mentions_any(mentions) && !c.names_format && !by && c.words.len() >= 4
+        })
+        .map(|c| c.text.to_owned())
 }
 
 /// "set in an abandoned Victorian hospital", "recorded at the harbour": the place, up to

@@ -1043,15 +1043,9 @@ fn facet_order(ctx: &Ctx, rng: &mut Rng, n: usize) -> Vec<(usize, usize)> {
     let mut rest: Vec<usize> = (1..own.len())
         .filter(|&i| !own[i].proper || ctx.proper.is_some())
         .collect();
-    for i in (1..rest.len()).rev() {
-        let j = rng.below(i + 1);
-        rest.swap(i, j);
-    }
+    rng.shuffle(&mut rest);
     let mut more: Vec<usize> = (own.len()..own.len() + aspects::FACETS.len()).collect();
-    for i in (1..more.len()).rev() {
-        let j = rng.below(i + 1);
-        more.swap(i, j);
-    }
+    rng.shuffle(&mut more);
     let mut order = vec![0];
     order.extend(rest);
     order.extend(more);
@@ -1660,15 +1654,9 @@ fn story(ctx: &Ctx, d: &mut Draft, units: usize) {
     d.end("music", "open");
     d.begin("sfx", "ambience", -36.0, ctx.ambience());
     let mut lines: Vec<usize> = (0..STORY_LINES.len()).collect();
-    for i in (1..lines.len()).rev() {
-        let j = d.rng.below(i + 1);
-        lines.swap(i, j);
-    }
+    d.rng.shuffle(&mut lines);
     let mut beats: Vec<usize> = (0..BEATS.len()).collect();
-    for i in (1..beats.len()).rev() {
-        let j = d.rng.below(i + 1);
-        beats.swap(i, j);
-    }
+    d.rng.shuffle(&mut beats);
     let name = |p: &Person| capitalise(&p.the());
     // Each beat and each exchange once: a longer story would repeat itself.
     let units = units.max(1).min(BEATS.len()).min(STORY_LINES.len());
@@ -1796,10 +1784,7 @@ fn advert(ctx: &Ctx, d: &mut Draft, units: usize) {
         d.say(&announcer, detail);
     }
     let mut order: Vec<usize> = (0..BENEFITS.len()).collect();
-    for i in (1..order.len()).rev() {
-        let j = d.rng.below(i + 1);
-        order.swap(i, j);
-    }
+    d.rng.shuffle(&mut order);
     // Each claim once.
     for u in 0..units.min(BENEFITS.len()) {
         let b = BENEFITS[order[u]];

@@ -272,10 +272,7 @@ pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
     let (opening, rest) = lines.split_first().expect("passages");
     let (middle, ending) = rest.split_at(rest.len() - 2);
     let mut order: Vec<usize> = (0..middle.len()).collect();
-    for i in (1..order.len()).rev() {
-        let j = d.rng.below(i + 1);
-        order.swap(i, j);
-    }
+    d.rng.shuffle(&mut order);
     d.say(&lead, &fill(opening, &a, &b));
     // The situation as the brief gives it: "India need 12 off 6 balls against Australia".
     for detail in ctx.details.iter().take(2) {

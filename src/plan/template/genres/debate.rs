@@ -143,12 +143,8 @@ pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
     );
     let mut fors: Vec<usize> = (0..FOR.len()).collect();
     let mut againsts: Vec<usize> = (0..AGAINST.len()).collect();
-    for v in [&mut fors, &mut againsts] {
-        for i in (1..v.len()).rev() {
-            let j = d.rng.below(i + 1);
-            v.swap(i, j);
-        }
-    }
+    d.rng.shuffle(&mut fors);
+    d.rng.shuffle(&mut againsts);
     let rounds = units.min(QUESTIONS.len());
     let rebut_offset = d.rng.below(REBUTTALS.len());
     for r in 0..rounds {

@@ -52,10 +52,7 @@ pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
     d.chapter_at(d.rows.len() - 1, &capitalise(&ctx.thing));
     let order = facet_order(ctx, &mut d.rng, units.max(1));
     let mut beats: Vec<usize> = (0..BEATS.len()).collect();
-    for i in (1..beats.len()).rev() {
-        let j = d.rng.below(i + 1);
-        beats.swap(i, j);
-    }
+    d.rng.shuffle(&mut beats);
     for (k, &(f, round)) in order.iter().enumerate() {
         let part = (k > 0 && k == order.len() / 2 && order.len() >= 8).then_some(d.rows.len());
         let who = &ctx.cast[voices[k % voices.len()]];
