@@ -152,6 +152,53 @@ pub fn impact(scene: &Scene) -> Stereo {
     out
 }
 
+/// A fanfare sting, "ta-da!": a brass section plays a quick pick-up and lands on a held
+/// major chord. Each player is a sawtooth whose brightness opens with the breath, with a
+/// little vibrato once the note settles.
+pub fn fanfare(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity.clamp(0.0, 1.0);
+    let mut rng = scene.rng.fork("fanfare");
+    let root = 261.6 * 2f32.powf(rng.below(5) as f32 / 12.0);
+    let clip_s = scene.frames as f32 / sr;
+    let hold_s = (clip_s - 0.5).clamp(0.6, 2.5);
+    // (start_s, length_s, release_s, semitones above the root for each player): two
+    // tongued, detached pick-up notes, then the chord, let ring.
+    let notes: [(f32, f32, f32, [f32; 4]); 3] = [
+        (0.0, 0.11, 0.03, [7.0, 4.0, 0.0, -5.0]),
+        (0.16, 0.11, 0.03, [7.0, 4.0, 0.0, -5.0]),
+        (0.32, hold_s, 0.15, [12.0, 7.0, 4.0, -12.0]),
+    ];
+    let mut out = Stereo::silence(scene.frames);
+    let starts = scene.group_starts("fanfares", 0.02, 0.32 + hold_s, (2.0, 5.0));
+    for start in starts {
+        for (player, pan) in [-0.4f32, -0.1, 0.15, 0.4].into_iter().enumerate() {
+            let (gl, gr) = pan_gains(pan);
+            let mut saw = Saw::new(sr, rng.next_f32());
+            let mut lp = OnePoleLowpass::new(sr, 800.0);
+            let mut vib = Sine::new(sr, rng.next_f32());
+            for &(at_s, len_s, release_s, chord) in &notes {
+                let f = root * 2f32.powf(chord[player] / 12.0);
+                let at = start + scene.frames_for(at_s);
+                for n in 0..scene.frames_for(len_s + release_s) {
+                    if at + n >= scene.frames {
+                        break;
+                    }
+                    let t = n as f32 / sr;
+                    let g = adsr_gain(t, 0.02, 0.08, 0.75, release_s, len_s);
+                    // The lips buzz brighter as the note blooms and the louder it is played.
+                    lp.set_cutoff(sr, 700.0 + (2200.0 + 2000.0 * i) * g);
+                    let wobble = 1.0 + 0.004 * vib.next_sample(5.5) * (t / 0.3).min(1.0);
+                    let s = lp.process(saw.next_sample(f * wobble)) * g * 0.3;
+                    out.left[at + n] += s * gl;
+                    out.right[at + n] += s * gr;
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Radio static: band-limited hiss whose level flutters, crackles, and a faint wandering
 /// heterodyne whistle, as between stations.
 pub fn static_noise(scene: &Scene) -> Stereo {
@@ -427,4 +474,21 @@ pub fn whoosh(scene: &Scene) -> Stereo {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::SoundParams;
+    use super::super::analysis::{bursts, envelope, mono, scene};
+    use super::*;
+
+    #[test]
+    fn a_fanfare_plays_two_quick_notes_then_holds_its_chord() {
+        let sr = 48_000.0;
+        let out = mono(&fanfare(&scene(48_000 * 5 / 2, SoundParams::default(), 1)));
+        assert_eq!(bursts(&out[..(0.6 * sr) as usize], sr, 0.5), 3);
+        let env = envelope(&out, sr, 0.1);
+        // The chord holds for well over a second.
+        assert!(env[5..18].iter().all(|&e| e > 0.3 * env[6]), "{env:?}");
+    }
 }

@@ -354,6 +354,237 @@ pub fn sewing_machine(scene: &Scene) -> Stereo {
     out
 }
 
+/// Bursts of a power tool's trigger: `(start_s, length_s)`, from `count`, else one long
+/// burst, or as a background bursts with pauses.
+fn trigger_bursts(scene: &Scene, rng: &mut crate::dsp::rng::Rng, usual_s: f32) -> Vec<(f32, f32)> {
+    let clip_s = scene.frames as f32 / scene.sample_rate_hz;
+    let mut bursts = Vec::new();
+    match scene.params.count {
+        Some(c) => {
+            let mut t = 0.05;
+            for _ in 0..c.clamp(1, 12) {
+                let len = usual_s * (0.8 + 0.4 * rng.next_f32());
+                bursts.push((t, len));
+                t += len + 0.7;
+            }
+        }
+        None if !scene.background => bursts.push((0.05, (clip_s - 0.8).max(0.3 * clip_s))),
+        None => {
+            let mut t = 0.05;
+            while t < clip_s {
+                let len = usual_s * (0.6 + 1.0 * rng.next_f32());
+                bursts.push((t, len));
+                t += len + 0.6 + 1.8 * rng.next_f32();
+            }
+        }
+    }
+    bursts
+}
+
+/// An angle grinder cutting metal: a small motor at about 10,000 rpm drives the disc
+/// through bevel gears, a hard, high whine; when the disc bites, the revs sag and a
+/// piercing shriek of abraded steel and a spray of crackling sparks join it.
+pub fn angle_grinder(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let mut rng = scene.rng.fork("grinder");
+    let top_hz = 165.0 + 25.0 * rng.next_f32();
+    let bursts = trigger_bursts(scene, &mut rng, 2.5);
+    let mut saw = Saw::new(sr, 0.0);
+    let mut gear = 0.0f32;
+    let mut noise = WhiteNoise::new(scene.rng.fork("steel"));
+    let mut shriek = [3200.0, 4700.0, 6900.0].map(|f| Biquad::bandpass(sr, f, 6.0));
+    let mut sparks_hp = Biquad::highpass(sr, 2500.0, 0.7);
+    let mut housing = [(1200.0, 2.0, 1.0), (2600.0, 2.5, 0.7), (500.0, 2.0, 0.4)]
+        .map(|(f, q, g)| (Biquad::bandpass(sr, f, q), g));
+    let mut bite = Drift::new(scene.rng.fork("bite"), sr, 2.5, 0.0, 1.0);
+    let mut lp = OnePoleLowpass::new(sr, 12_000.0);
+    let mut crackle = 0.0f32;
+    let mut out = Stereo::silence(scene.frames);
+    let mut b = 0;
+    for n in 0..scene.frames {
+        let t = n as f32 / sr;
+        while b + 1 < bursts.len() && t >= bursts[b + 1].0 {
+            b += 1;
+        }
+        let (start, len) = bursts[b];
+        let since = t - start;
+        // Spins up in a quarter of a second; the heavy disc takes a second to stop.
+        let speed = if since < 0.0 {
+            0.0
+        } else if since < len {
+            1.0 - (-since / 0.25).exp()
+        } else {
+            (1.0 - (-len / 0.25).exp()) * (-(since - len) / 0.8).exp()
+        };
+        if speed < 1e-3 {
+            continue;
+        }
+        let load = if since > 0.5 && since < len - 0.2 {
+            (0.4 + 0.6 * bite.next_sample()) * (0.6 + 0.4 * i)
+        } else {
+            0.0
+        };
+        let hz = top_hz * speed * (1.0 - 0.12 * load);
+        let buzz = saw.next_sample(hz.max(1.0));
+        gear = (gear + hz * 14.0 / sr).fract();
+        let mut body = 0.0;
+        for (f, g) in &mut housing {
+            body += f.process(buzz) * *g;
+        }
+        let w = noise.next_sample();
+        let scream: f32 = shriek.iter_mut().map(|f| f.process(w)).sum::<f32>() * load * 0.9;
+        if rng.next_f32() < 300.0 * load / sr {
+            crackle = 0.6 + 0.4 * rng.next_f32();
+        }
+        let sparks = sparks_hp.process(w) * crackle * 0.3;
+        crackle *= 0.97;
+        let s = body * 0.4 + (TAU * gear).sin() * 0.12 * speed + scream + sparks;
+        let y = lp.process(s) * speed.powf(1.2);
+        out.left[n] = y;
+        out.right[n] = y;
+    }
+    out
+}
+
+/// A pneumatic nail gun: each shot a sharp crack of the driver slamming home, the hiss of
+/// compressed air venting, and the thunk of the nail into timber. `count` shots (three by
+/// default), about two a second.
+pub fn nail_gun(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let mut rng = scene.rng.fork("nail-gun");
+    let count = scene.params.count.unwrap_or(3).clamp(1, 30);
+    let spacing_s = 0.5 / scene.params.pace.clamp(0.3, 3.0);
+    let starts = scene.group_starts("volleys", 0.05, spacing_s * count as f32, (1.0, 3.0));
+    let mut air = WhiteNoise::new(scene.rng.fork("air"));
+    let mut out = Stereo::silence(scene.frames);
+    for start in starts {
+        for k in 0..count {
+            let at = start + scene.frames_for(k as f32 * spacing_s * (0.9 + 0.2 * rng.next_f32()));
+            if at >= scene.frames {
+                break;
+            }
+            let gain = (0.8 + 0.2 * rng.next_f32()) * (0.7 + 0.3 * i);
+            let crack = Hit {
+                modes: &[
+                    (1900.0, 0.02, 0.5),
+                    (3300.0, 0.012, 0.35),
+                    (150.0, 0.05, 0.8),
+                    (420.0, 0.03, 0.5),
+                ],
+                noise_amp: 2.0,
+                noise_decay_s: 0.003,
+                noise_centre_hz: 3500.0,
+                noise_q: 0.6,
+            };
+            add_hit(&mut out, sr, &mut rng, at, gain, 0.0, 1.0, &crack);
+            let mut hiss_hp = Biquad::highpass(sr, 3000.0, 0.7);
+            for n in 0..scene.frames_for(0.12) {
+                let m = at + scene.frames_for(0.004) + n;
+                if m >= scene.frames {
+                    break;
+                }
+                let u = n as f32 / sr;
+                let env = (u / 0.004).min(1.0) * (-u / 0.035).exp();
+                let h = hiss_hp.process(air.next_sample()) * env * 0.35 * gain;
+                out.left[m] += h;
+                out.right[m] += h;
+            }
+        }
+    }
+    out
+}
+
+/// A road drill (jackhammer): a compressed-air piston hammers the bit about 25 times a
+/// second, each blow a hard clank of steel on concrete with a burst of exhaust air, in
+/// bursts of a few seconds.
+pub fn jackhammer(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let mut rng = scene.rng.fork("jackhammer");
+    let bursts = trigger_bursts(scene, &mut rng, 3.0);
+    let rate_hz = 22.0 + 6.0 * rng.next_f32();
+    let mut out = Stereo::silence(scene.frames);
+    let mut air = WhiteNoise::new(scene.rng.fork("exhaust"));
+    let mut air_bp = Biquad::bandpass(sr, 1500.0, 0.7);
+    let blow = Hit {
+        modes: &[
+            (95.0, 0.03, 1.0),
+            (730.0, 0.02, 0.5),
+            (1650.0, 0.015, 0.4),
+            (3100.0, 0.008, 0.25),
+        ],
+        noise_amp: 1.2,
+        noise_decay_s: 0.004,
+        noise_centre_hz: 2000.0,
+        noise_q: 0.6,
+    };
+    for &(start_s, len_s) in &bursts {
+        let mut t = start_s;
+        while t < start_s + len_s {
+            let at = scene.frames_for(t);
+            if at >= scene.frames {
+                break;
+            }
+            let gain = (0.7 + 0.3 * rng.next_f32()) * (0.7 + 0.3 * i) * 0.6;
+            let tune = 0.97 + 0.06 * rng.next_f32();
+            add_hit(&mut out, sr, &mut rng, at, gain, 0.0, tune, &blow);
+            t += (1.0 + 0.05 * rng.bipolar()) / rate_hz;
+        }
+        let from = scene.frames_for(start_s);
+        let to = scene.frames_for(start_s + len_s).min(scene.frames);
+        for n in from..to {
+            let k = (n - from) as f32 / sr;
+            let env = (k / 0.05).min(1.0) * ((to - n) as f32 / (0.05 * sr)).min(1.0);
+            let h = air_bp.process(air.next_sample()) * env * 0.12;
+            out.left[n] += h;
+            out.right[n] += h;
+        }
+    }
+    out
+}
+
+/// A building site: a road drill in bursts, hammering, an electric drill now and then, a
+/// lorry reversing somewhere, and a diesel generator thudding under it all. The far ones
+/// are duller and quieter, and each sits at its own place across the field.
+pub fn construction_site(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    // (label, sound, level, far away, pan)
+    type Layer = (&'static str, fn(&Scene) -> Stereo, f32, bool, f32);
+    let layers: [Layer; 5] = [
+        ("road-drill", jackhammer, 0.55, false, -0.3),
+        ("hammering", super::everyday::hammer, 0.5, false, 0.4),
+        ("drilling", drill, 0.3, true, 0.1),
+        ("reversing", super::signals::reversing_beeper, 0.1, true, -0.7),
+        ("generator", super::everyday::generator, 0.35, true, 0.7),
+    ];
+    let mut out = Stereo::silence(scene.frames);
+    for (label, render, level, far, pan) in layers {
+        let params = super::SoundParams {
+            count: None,
+            ..scene.params.clone()
+        };
+        let layer = scene.variant(label, true, params);
+        let sound = render(&layer);
+        let peak = sound
+            .left
+            .iter()
+            .chain(&sound.right)
+            .fold(0.0f32, |m, s| m.max(s.abs()))
+            .max(1e-6);
+        let (gl, gr) = super::pan_gains(pan);
+        // Air takes the highs off what is far away.
+        let mut air = OnePoleLowpass::new(sr, if far { 1800.0 } else { 16_000.0 });
+        for n in 0..scene.frames {
+            let x = air.process(0.5 * (sound.left[n] + sound.right[n])) * level / peak;
+            out.left[n] += x * gl;
+            out.right[n] += x * gr;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::analysis::{
@@ -429,6 +660,69 @@ mod tests {
         assert!(
             (10.0..18.0).contains(&rate) && strength > 0.2,
             "{rate} {strength}"
+        );
+    }
+
+    #[test]
+    fn an_angle_grinder_whines_high_and_screams_when_it_cuts() {
+        let sr = 48_000.0;
+        let out = mono(&angle_grinder(&scene(
+            4 * 48_000,
+            SoundParams::default(),
+            1,
+        )));
+        let free = &out[(0.3 * sr) as usize..(0.5 * sr) as usize];
+        let cutting = &out[(1.5 * sr) as usize..(2.5 * sr) as usize];
+        let f = peak_hz(free, sr, 100.0, 400.0, 1.0);
+        assert!((140.0..200.0).contains(&f), "{f}");
+        assert!(centroid_hz(cutting, sr, 100.0, 12_000.0, 20.0) > 2000.0);
+        assert!(
+            centroid_hz(cutting, sr, 100.0, 12_000.0, 20.0)
+                > centroid_hz(free, sr, 100.0, 12_000.0, 20.0)
+        );
+    }
+
+    #[test]
+    fn a_nail_gun_fires_as_many_shots_as_asked() {
+        let sr = 48_000.0;
+        let params = SoundParams {
+            count: Some(3),
+            ..SoundParams::default()
+        };
+        let out = mono(&nail_gun(&scene(2 * 48_000, params, 2)));
+        let shots = super::super::analysis::onsets(&out, sr, 0.2, 0.2);
+        assert_eq!(shots.len(), 3, "{shots:?}");
+    }
+
+    #[test]
+    fn a_road_drill_hammers_about_25_times_a_second() {
+        let sr = 48_000.0;
+        let out = mono(&jackhammer(&scene(4 * 48_000, SoundParams::default(), 3)));
+        let (rate, strength) = modulation(
+            &out[(0.5 * sr) as usize..(2.5 * sr) as usize],
+            sr,
+            10.0,
+            60.0,
+        );
+        assert!(
+            (20.0..30.0).contains(&rate) && strength > 0.3,
+            "{rate} {strength}"
+        );
+    }
+
+    #[test]
+    fn a_building_site_never_goes_quiet() {
+        let sr = 48_000.0;
+        let out = mono(&construction_site(&scene(
+            10 * 48_000,
+            SoundParams::default(),
+            4,
+        )));
+        let env = envelope(&out, sr, 0.5);
+        let loudest = env.iter().copied().fold(0.0, f32::max);
+        assert!(
+            env[1..env.len() - 1].iter().all(|&e| e > 0.05 * loudest),
+            "{env:?}"
         );
     }
 }

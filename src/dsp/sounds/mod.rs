@@ -15,6 +15,7 @@ use super::rng::Rng;
 pub mod ambience;
 #[cfg(test)]
 mod analysis;
+pub mod appliances;
 pub mod creatures;
 pub mod everyday;
 pub mod foley;
@@ -25,6 +26,7 @@ pub mod mechanical;
 pub mod modal;
 pub mod nature;
 pub mod signals;
+pub mod vehicles;
 pub mod water;
 
 /// How far away the sound is.

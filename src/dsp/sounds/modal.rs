@@ -1060,6 +1060,116 @@ pub fn glass_break(scene: &Scene) -> Stereo {
     out
 }
 
+/// A tram's bell: the driver stamps on a pedal that swings a hammer against a big steel gong
+/// under the cab, "ding ding", two quick strikes (or `count`) that ring on for a second.
+pub fn tram_bell(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let mut rng = scene.rng.fork("tram");
+    let pitch = 1050.0 * (0.9 + 0.2 * rng.next_f32());
+    let count = scene.params.count.unwrap_or(2).clamp(1, 20);
+    let spacing_s = 0.22;
+    let group_s = spacing_s * count as f32 + 0.8;
+    let starts = scene.group_starts("dings", 0.02, group_s, (2.0, 6.0));
+    let mut strikes = Vec::new();
+    for start in starts {
+        for k in 0..count {
+            let at = start + scene.frames_for(k as f32 * spacing_s);
+            strikes.push((at, 0.85 + 0.15 * rng.next_f32()));
+        }
+    }
+    let gong = Body::new(sr, &SMALL_STEEL_BELL, pitch, 1.6, &mut rng);
+    let contact_s = contact_for(scene, 0.0004, 0.00012);
+    let mut out = Stereo::silence(scene.frames);
+    ring_body(
+        &mut out,
+        scene,
+        &mut rng,
+        &gong,
+        &SMALL_STEEL_BELL,
+        &strikes,
+        contact_s,
+        0.1,
+    );
+    out
+}
+
+/// Ice cubes dropped into a glass: each cube knocks the glass (a bright ring of the thin
+/// shell) and the cubes already in it (hard, dry clicks), the first loudest, the rest
+/// quicker and softer as they settle; then a few faint crackles as the ice meets the drink.
+/// `count` cubes (three by default).
+pub fn ice_cubes(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let mut rng = scene.rng.fork("ice-cubes");
+    let count = scene.params.count.unwrap_or(3).clamp(1, 12);
+    let group_s = 0.35 * count as f32 + 1.0;
+    let starts = scene.group_starts("glasses", 0.03, group_s, (1.5, 4.0));
+    let glass = Body::new(
+        sr,
+        &GLASS,
+        1300.0 * (0.9 + 0.2 * rng.next_f32()),
+        0.6,
+        &mut rng,
+    );
+    let ice = Material {
+        partials: &[(1.0, 0.012, 1.0), (2.3, 0.008, 0.6), (3.9, 0.005, 0.4)],
+        split: 0.0,
+        spread: 0.08,
+        contact: (0.6, 0.0006, 6000.0, 0.7),
+    };
+    let cube = Body::new(sr, &ice, 2600.0, 1.0, &mut rng);
+    let mut glass_hits = Vec::new();
+    let mut cube_hits = Vec::new();
+    for start in starts {
+        let mut t = 0.0f32;
+        for k in 0..count {
+            let g = 1.0 / (1.0 + 0.35 * k as f32);
+            let at = start + scene.frames_for(t);
+            glass_hits.push((at, g * (0.6 + 0.4 * rng.next_f32())));
+            // Each cube bounces once or twice on the others.
+            let mut b = 0.015 + 0.02 * rng.next_f32();
+            for _ in 0..=rng.below(2) {
+                cube_hits.push((at + scene.frames_for(b), g * 0.7 * rng.next_f32().max(0.4)));
+                b += 0.03 + 0.05 * rng.next_f32();
+            }
+            t += 0.18 + 0.25 * rng.next_f32();
+        }
+    }
+    let mut out = Stereo::silence(scene.frames);
+    ring_body(
+        &mut out,
+        scene,
+        &mut rng,
+        &glass,
+        &GLASS,
+        &glass_hits,
+        0.0001,
+        0.0,
+    );
+    ring_body(
+        &mut out, scene, &mut rng, &cube, &ice, &cube_hits, 0.0001, 0.05,
+    );
+    // The crackle of ice in a drink: tiny sharp ticks, thinning out.
+    for &(at, _) in glass_hits.iter().step_by(count as usize) {
+        let mut t = 0.3 + 0.35 * count as f32;
+        let mut g = 0.12;
+        while t < group_s {
+            let n = at + scene.frames_for(t);
+            if n + 200 >= scene.frames {
+                break;
+            }
+            let mut hp = Biquad::highpass(sr, 3500.0, 0.7);
+            for k in 0..200 {
+                let x = hp.process(rng.bipolar()) * g * (-(k as f32) / 25.0).exp();
+                out.left[n + k] += x;
+                out.right[n + k] += x;
+            }
+            t += 0.04 + 0.2 * rng.next_f32();
+            g *= 0.9;
+        }
+    }
+    out
+}
+
 /// Ice cracking on a frozen lake: sharp cracks, and the eerie "pew" that follows as the
 /// crack's energy runs through the sheet. Ice bends like a plate, where high frequencies
 /// travel fastest, so a crack arrives as a downward chirp (pitch falling as 1/t²), often
@@ -1466,5 +1576,26 @@ mod tests {
         let early = peak_hz(span(&x, 0.06, 0.075), 200.0, 8000.0);
         let later = peak_hz(span(&x, 0.15, 0.19), 100.0, 8000.0);
         assert!(early > 2.0 * later, "{early} {later}");
+    }
+
+    #[test]
+    fn a_tram_bell_rings_ding_ding() {
+        let x = render(tram_bell, 2.0, SoundParams::default());
+        let dings = onsets_rising(&x, 0.1, 2.0);
+        assert_eq!(dings.len(), 2, "{dings:?}");
+        assert!((dings[1] - dings[0] - 0.22).abs() < 0.02);
+        let f = peak_hz(span(&x, 0.3, 1.0), 500.0, 2500.0);
+        assert!((900.0..1300.0).contains(&f), "{f}");
+        // Still ringing a second later.
+        assert!(rms(span(&x, 1.2, 1.4)) > 0.05 * rms(span(&x, 0.25, 0.45)));
+    }
+
+    #[test]
+    fn ice_cubes_clink_into_a_glass_one_by_one() {
+        let x = render(ice_cubes, 2.5, counted(3));
+        let clinks = onsets_rising(span(&x, 0.0, 1.2), 0.1, 2.0);
+        assert!((3..=7).contains(&clinks.len()), "{clinks:?}");
+        // Glass and ice: bright, nothing below a few hundred hertz.
+        assert!(band_level(&x, 30.0, 400.0) < 0.1 * band_level(&x, 1000.0, 8000.0));
     }
 }

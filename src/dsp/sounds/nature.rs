@@ -1,4 +1,4 @@
-//! Weather and fire: rain, wind, thunder, a crackling fire.
+//! Weather and fire: rain, wind, thunder, a crackling fire, and fire in the sky: fireworks.
 
 use super::{Hit, Scene, Stereo, add_hit, pan_gains};
 use crate::dsp::envelope::ad_gain;
@@ -193,6 +193,88 @@ pub fn thunder(scene: &Scene) -> Stereo {
     out
 }
 
+/// Fireworks: rockets whistle up (a rising shriek with the hiss of the burning fuse), burst
+/// with a hard bang whose echo rolls back off the buildings, and some shower down in a
+/// glittering crackle of tiny reports. Near and far, left and right, for as long as the
+/// clip lasts.
+pub fn fireworks(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity.clamp(0.0, 1.0);
+    let mut rng = scene.rng.fork("fireworks");
+    let mut out = Stereo::silence(scene.frames);
+    let clip_s = scene.frames as f32 / sr;
+    let mut t = 0.05f32;
+    let mut first = true;
+    while t < clip_s {
+        let near = if first {
+            1.0
+        } else {
+            0.3 + 0.7 * rng.next_f32()
+        };
+        first = false;
+        let pan = 0.7 * rng.bipolar();
+        let (gl, gr) = pan_gains(pan);
+        let whistle_s = if rng.chance(0.6) {
+            0.8 + 0.6 * rng.next_f32()
+        } else {
+            0.0
+        };
+        let start = scene.frames_for(t);
+        let len = (scene.frames - start).min(scene.frames_for(whistle_s + 3.5));
+        let mut mono = vec![0.0f32; len];
+        // The climb: a whistle rising an octave or more, and the fuse's hiss.
+        let f0 = 900.0 + 600.0 * rng.next_f32();
+        let mut phase = 0.0f32;
+        let mut fuse = Biquad::bandpass(sr, 5000.0, 0.7);
+        let climb = scene.frames_for(whistle_s).min(len);
+        for (n, m) in mono.iter_mut().enumerate().take(climb) {
+            let u = n as f32 / climb as f32;
+            let f = f0 * (1.0 + 1.5 * u);
+            phase = (phase + f / sr).fract();
+            let env = (u / 0.1).min(1.0) * (1.0 - 0.6 * u) * ((1.0 - u) / 0.03).min(1.0);
+            *m += ((std::f32::consts::TAU * phase).sin() * 0.35
+                + fuse.process(rng.bipolar()) * 0.3)
+                * env
+                * 0.5;
+        }
+        // The burst: a bang and its echo, duller the farther it is.
+        let bang_at = climb;
+        let mut lp = Biquad::lowpass(sr, 600.0 + 2400.0 * near, 0.7);
+        let mut boom = Biquad::lowpass(sr, 90.0, 1.0);
+        let echo_s = 0.25 + 0.35 * rng.next_f32();
+        for (n, m) in mono.iter_mut().enumerate().skip(bang_at) {
+            let u = (n - bang_at) as f32 / sr;
+            let env =
+                (u / 0.001).min(1.0) * (-u / 0.08).exp() + 0.35 * ad_gain(u - echo_s, 0.05, 0.6);
+            let x = rng.bipolar() * env;
+            *m += (lp.process(x) * 1.2 + boom.process(x) * 3.0) * (0.4 + 0.6 * near);
+        }
+        // Sometimes a crackling shower: tiny reports thinning out over a second and a half.
+        if rng.chance(0.5) {
+            let shower_at = bang_at + scene.frames_for(0.3);
+            let mut s_t = 0.0f32;
+            while s_t < 1.6 {
+                let at = shower_at + scene.frames_for(s_t);
+                if at + 300 >= len {
+                    break;
+                }
+                let g = 0.25 * near * (1.0 - s_t / 1.6) * (0.3 + 0.7 * rng.next_f32());
+                let mut hp = Biquad::highpass(sr, 1500.0, 0.7);
+                for k in 0..300 {
+                    mono[at + k] += hp.process(rng.bipolar()) * g * (-(k as f32) / 40.0).exp();
+                }
+                s_t += 0.004 + 0.03 * rng.next_f32();
+            }
+        }
+        for (n, &x) in mono.iter().enumerate() {
+            out.left[start + n] += x * gl;
+            out.right[start + n] += x * gr;
+        }
+        t += (0.6 + 2.2 * rng.next_f32()) / (0.6 + 0.8 * i);
+    }
+    out
+}
+
 /// A fire: a fluttering low roar of burning gas, a faint hiss, and crackles: very short
 /// clicks of widely varying strength (wood cells bursting), often in little clusters, with
 /// the odd deeper pop.
@@ -346,4 +428,31 @@ pub fn storm(scene: &Scene) -> Stereo {
         *o = *o * rain_g + w * wind_g + t * thunder_g;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::SoundParams;
+    use super::super::analysis::{bursts, mono, scene};
+    use super::*;
+
+    #[test]
+    fn fireworks_burst_again_and_again() {
+        let sr = 48_000.0;
+        let count = |intensity: f32| -> usize {
+            (1..=4)
+                .map(|seed| {
+                    let params = SoundParams {
+                        intensity,
+                        ..SoundParams::default()
+                    };
+                    bursts(&mono(&fireworks(&scene(8 * 48_000, params, seed))), sr, 0.3)
+                })
+                .sum()
+        };
+        let (usual, busy) = (count(0.55), count(1.0));
+        // Three to twelve bangs in eight seconds, more of them when it is a big display.
+        assert!((12..=48).contains(&usual), "{usual}");
+        assert!(busy > usual, "{usual} {busy}");
+    }
 }

@@ -274,6 +274,103 @@ pub fn police_whistle(scene: &Scene) -> Stereo {
     out
 }
 
+/// A lorry or a forklift reversing: a harsh piezo horn near 1.1 kHz, half a second on and
+/// half a second off, for as long as it backs up. The horn's square drive gives it the
+/// buzzy odd harmonics that cut through a building site.
+pub fn reversing_beeper(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let mut rng = scene.rng.fork("reversing");
+    let f = 1050.0 + 200.0 * rng.next_f32();
+    let period_s = 0.95 + 0.15 * rng.next_f32();
+    let mut oscs = [Sine::new(sr, 0.0), Sine::new(sr, 0.0), Sine::new(sr, 0.0)];
+    let mut horn = Biquad::bandpass(sr, 2.0 * f, 0.8);
+    let mut out = Stereo::silence(scene.frames);
+    for n in 0..scene.frames {
+        let t = n as f32 / sr - 0.02;
+        if t < 0.0 {
+            continue;
+        }
+        let g = adsr_gain(t % period_s, 0.004, 0.0, 1.0, 0.01, period_s / 2.0);
+        let x = piezo(&mut oscs, f);
+        let y = (0.7 * x + 0.6 * horn.process((2.0 * x).tanh())) * g * 0.5;
+        out.left[n] = y;
+        out.right[n] = y;
+    }
+    out
+}
+
+/// A hospital heart monitor: a short, pure beep near 1 kHz on every heartbeat, about 72 a
+/// minute (faster when the description is urgent or the pace quick), with the soft hum of
+/// the machine under it.
+pub fn heart_monitor(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity.clamp(0.0, 1.0);
+    let mut rng = scene.rng.fork("monitor");
+    let f = 900.0 + 150.0 * rng.next_f32();
+    let bpm = (60.0 + 30.0 * i) * scene.params.pace.clamp(0.5, 2.5);
+    let period_s = 60.0 / bpm;
+    let mut wander = Drift::new(scene.rng.fork("rhythm"), sr, 0.5, 0.97, 1.03);
+    let mut tone = Sine::new(sr, 0.0);
+    let mut second = Sine::new(sr, 0.0);
+    let mut hum = Sine::new(sr, 0.0);
+    let mut out = Stereo::silence(scene.frames);
+    let mut beat_t = period_s - 0.1;
+    for n in 0..scene.frames {
+        beat_t += wander.next_sample() / sr;
+        if beat_t >= period_s {
+            beat_t -= period_s;
+        }
+        let g = adsr_gain(beat_t, 0.003, 0.02, 0.8, 0.03, 0.1);
+        let beep = (tone.next_sample(f) + 0.08 * second.next_sample(2.0 * f)) * g * 0.45;
+        let y = beep + 0.004 * hum.next_sample(100.0);
+        out.left[n] = y;
+        out.right[n] = y;
+    }
+    out
+}
+
+/// A klaxon: a motor spins a toothed wheel against a steel diaphragm, so the buzz climbs in
+/// pitch as the motor speeds up and sags as it stops ("a-oo-ga"), through a wide horn.
+/// `count` blasts (two by default), as a submarine sounds for a dive.
+pub fn klaxon(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity.clamp(0.0, 1.0);
+    let mut rng = scene.rng.fork("klaxon");
+    let top = 420.0 + 120.0 * rng.next_f32();
+    let count = scene.params.count.unwrap_or(2).clamp(1, 20);
+    let (blast_s, gap_s) = (1.0, 0.45);
+    let group_s = (blast_s + gap_s) * count as f32;
+    let starts = scene.group_starts("blasts", 0.03, group_s, (1.0, 3.0));
+    let mut out = Stereo::silence(scene.frames);
+    for start in starts {
+        let mut saw = Saw::new(sr, 0.0);
+        let mut horn = Biquad::bandpass(sr, 1400.0, 0.9);
+        let mut low = Biquad::bandpass(sr, 450.0, 1.2);
+        let mut lp = OnePoleLowpass::new(sr, 6000.0);
+        for n in 0..scene.frames_for(group_s) {
+            let at = start + n;
+            if at >= scene.frames {
+                break;
+            }
+            let t = n as f32 / sr;
+            let k = (t / (blast_s + gap_s)) as usize;
+            let u = t - k as f32 * (blast_s + gap_s);
+            if k >= count as usize || u > blast_s {
+                continue;
+            }
+            // The wheel spins up over the first third, holds, then sags at the end.
+            let spin = (u / 0.3).min(1.0).sqrt() * (1.0 - 0.3 * ((u - 0.75) / 0.25).max(0.0));
+            let f = top * (0.35 + 0.65 * spin);
+            let g = adsr_gain(u, 0.02, 0.0, 1.0, 0.08, blast_s - 0.08);
+            let x = (3.0 * saw.next_sample(f)).tanh();
+            let y = lp.process(horn.process(x) + 0.8 * low.process(x)) * g * (0.5 + 0.3 * i);
+            out.left[at] += y;
+            out.right[at] += y;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -383,5 +480,41 @@ mod tests {
         let env: Vec<f32> = env.iter().map(|e| e - mean).collect();
         let trill = peak_hz(&env, 15.0, 120.0);
         assert!((28.0..60.0).contains(&trill), "{trill}");
+    }
+
+    #[test]
+    fn a_reversing_lorry_beeps_once_a_second_near_1_khz() {
+        let x = render(reversing_beeper, 5.0, SoundParams::default());
+        let f = peak_hz(span(&x, 0.1, 0.4), 600.0, 2000.0);
+        assert!((1000.0..1300.0).contains(&f), "{f}");
+        let beeps = onsets(&x, 0.3);
+        assert!((5..=6).contains(&beeps.len()), "{beeps:?}");
+        // Half on, half off.
+        assert!(rms(span(&x, 0.7, 0.9)) < 0.01 * rms(span(&x, 0.1, 0.4)));
+    }
+
+    #[test]
+    fn a_heart_monitor_beeps_with_each_heartbeat() {
+        let x = render(heart_monitor, 6.0, SoundParams::default());
+        let beeps = onsets(&x, 0.3);
+        // About 76 a minute at the usual intensity: seven or eight in six seconds.
+        assert!((7..=8).contains(&beeps.len()), "{beeps:?}");
+        let f = peak_hz(span(&x, beeps[1], beeps[1] + 0.08), 500.0, 2000.0);
+        assert!((880.0..1070.0).contains(&f), "{f}");
+        let urgent = SoundParams {
+            pace: 1.8,
+            ..SoundParams::default()
+        };
+        assert!(onsets(&render(heart_monitor, 6.0, urgent), 0.2).len() >= 12);
+    }
+
+    #[test]
+    fn a_klaxon_buzz_climbs_in_pitch_in_each_of_its_blasts() {
+        let x = render(klaxon, 3.0, SoundParams::default());
+        let blast = |a, b| rms(span(&x, a, b));
+        assert!(blast(1.1, 1.4) < 0.05 * blast(0.4, 0.8));
+        let pitch = |a, b| super::super::analysis::periodicity(span(&x, a, b), SR, 80.0, 700.0).0;
+        let (early, late) = (pitch(0.03, 0.08), pitch(0.5, 0.7));
+        assert!(early < 0.8 * late && late > 350.0, "{early} {late}");
     }
 }
