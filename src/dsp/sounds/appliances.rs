@@ -1,10 +1,12 @@
-//! Around the kitchen and the utility room: a blender, a washing machine on its spin, a
-//! drawer sliding open and shut, a cork popping from a bottle of fizz.
+//! Around the house: a blender, a washing machine on its spin, a drawer sliding open and
+//! shut, a cork popping from a bottle of fizz, a printer, a window opened onto the street,
+//! someone crunching an apple.
 
 use super::modal::{self, Body, WOOD};
-use super::{Scene, Stereo, pan_gains};
+use super::{Scene, SoundParams, Stereo, pan_gains};
 use crate::dsp::filter::{Biquad, OnePoleLowpass};
 use crate::dsp::noise::{Drift, PinkNoise, WhiteNoise};
+use crate::dsp::rng::Rng;
 use std::f32::consts::TAU;
 
 /// A motor's whine: a harmonic series on its rotation rate with a touch of roughness,
@@ -212,6 +214,172 @@ pub fn cork_pop(scene: &Scene) -> Stereo {
     out
 }
 
+/// An inkjet printer printing a page: the rollers grab the sheet, then the print head's
+/// carriage shuttles across and back (a stepper motor's buzzy whine, rising and falling as
+/// it speeds up and slows at each end) while the paper steps on between passes, and at the
+/// end the page is pushed out.
+pub fn printer(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let mut rng = scene.rng.fork("printer");
+    let total_s = scene.frames as f32 / sr;
+    let pass_s = 0.55 + 0.1 * rng.next_f32();
+    let step_hz = 600.0 + 200.0 * rng.next_f32();
+    let mut rollers = PinkNoise::new(rng.fork("rollers"));
+    let mut roller_bp = Biquad::bandpass(sr, 300.0, 1.0);
+    let mut buzz = [0.0f32; 6];
+    let mut hum = Biquad::bandpass(sr, 2.0 * step_hz, 3.0);
+    let mut out = Stereo::silence(scene.frames);
+    let feed_s = 0.6;
+    let eject_at = (total_s - 0.8).max(feed_s + pass_s);
+    for n in 0..scene.frames {
+        let t = n as f32 / sr;
+        let feeding = t < feed_s || (t > eject_at && t < eject_at + 0.6);
+        let roll = if feeding {
+            roller_bp.process(rollers.next_sample()) * 0.6
+        } else {
+            0.0
+        };
+        let mut carriage = 0.0;
+        if t >= feed_s && t < eject_at {
+            let u = ((t - feed_s) % (pass_s + 0.12)) / pass_s;
+            if u < 1.0 {
+                // Speeds up, runs, slows: the motor's pitch follows its speed.
+                let speed = (std::f32::consts::PI * u).sin().powf(0.4);
+                let tone = motor_whine(&mut buzz, step_hz * speed, sr);
+                carriage = (0.25 * tone + 0.4 * hum.process(tone)) * speed;
+            }
+        }
+        let y = (roll + carriage) * 0.8;
+        out.left[n] = y;
+        out.right[n] = y;
+    }
+    // The paper steps on between passes: a soft click.
+    let mut t = feed_s + pass_s;
+    while t < eject_at {
+        let at = scene.frames_for(t);
+        let mut click = Biquad::bandpass(sr, 2500.0, 2.0);
+        for k in 0..scene.frames_for(0.01) {
+            if at + k < scene.frames {
+                let x = click.process(if k < 30 { rng.bipolar() } else { 0.0 }) * 0.5;
+                out.left[at + k] += x;
+                out.right[at + k] += x;
+            }
+        }
+        t += pass_s + 0.12;
+    }
+    out
+}
+
+/// A window opened onto the street: the catch clicks, the frame slides up with a wooden
+/// rub and a squeak, knocks at its stop, and the outside (traffic and birds) comes in, a
+/// dull murmur through the glass until then.
+pub fn window(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let mut rng = scene.rng.fork("window");
+    let outside_params = SoundParams {
+        intensity: 0.35,
+        ..scene.params.clone()
+    };
+    let street = super::ambience::traffic(&scene.variant("street", true, outside_params.clone()));
+    let birds = super::ambience::birds(&scene.variant("birds", true, outside_params));
+    let open_at = scene.frames_for(0.3);
+    let slide_s = 0.7;
+    let frame = Body::new(sr, &WOOD, 180.0, 2.0, &mut rng);
+    let mut force = vec![0.0f32; scene.frames];
+    let mut mono = vec![0.0f32; scene.frames];
+    modal::strike(&mut force, sr, open_at, 0.3, 0.0008);
+    let mut rub = PinkNoise::new(rng.fork("rub"));
+    let mut rub_bp = Biquad::bandpass(sr, 500.0, 0.8);
+    let mut squeak = crate::dsp::osc::Sine::new(sr, 0.0);
+    let mut judder = Drift::new(rng.fork("judder"), sr, 25.0, 0.2, 1.0);
+    let slide = scene.frames_for(slide_s);
+    let from = open_at + scene.frames_for(0.1);
+    for k in 0..slide {
+        let n = from + k;
+        if n >= scene.frames {
+            break;
+        }
+        let u = k as f32 / slide as f32;
+        let env = (u / 0.1).min(1.0) * ((1.0 - u) / 0.1).min(1.0);
+        let j = judder.next_sample();
+        let sq = if (0.3..0.6).contains(&u) {
+            squeak.next_sample(900.0 + 300.0 * u) * 0.15 * (j - 0.5).max(0.0)
+        } else {
+            0.0
+        };
+        mono[n] += rub_bp.process(rub.next_sample()) * env * j * 0.8 + sq;
+    }
+    if from + slide < scene.frames {
+        modal::strike(&mut force, sr, from + slide, 0.6, 0.002);
+    }
+    frame.ring(&force, &mut mono);
+    // Outside: muffled through the glass, then open.
+    let opened = from + slide / 2;
+    let mut glass_l = OnePoleLowpass::new(sr, 500.0);
+    let mut glass_r = OnePoleLowpass::new(sr, 500.0);
+    let mut out = Stereo::silence(scene.frames);
+    for (n, &frame_sound) in mono.iter().enumerate() {
+        let open = ((n as f32 - opened as f32) / (0.4 * sr)).clamp(0.0, 1.0);
+        let l = street.left[n] * 0.5 + birds.left[n] * 0.3;
+        let r = street.right[n] * 0.5 + birds.right[n] * 0.3;
+        let dull_l = glass_l.process(l) * 0.15;
+        let dull_r = glass_r.process(r) * 0.15;
+        out.left[n] = frame_sound + dull_l * (1.0 - open) + l * open * 0.6;
+        out.right[n] = frame_sound + dull_r * (1.0 - open) + r * open * 0.6;
+    }
+    out
+}
+
+/// Someone eating something crisp (an apple, crisps, a carrot): a bite that cracks with a
+/// crunch of tearing cells, then chewing, a muffled crunch or two a second that gets softer
+/// and wetter as the mouthful breaks down. `count` bites.
+pub fn eating(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let mut rng = scene.rng.fork("eating");
+    let count = scene.params.count.unwrap_or(1).clamp(1, 10);
+    let bite_s = 3.0;
+    let starts = scene.group_starts("mouthfuls", 0.05, bite_s * count as f32, (0.5, 2.0));
+    let mut out = Stereo::silence(scene.frames);
+    // One crunch: a burst of crackles (cells bursting) over a short thud of the jaw.
+    let crunch = |out: &mut Stereo, at: usize, gain: f32, dull: f32, rng: &mut Rng| {
+        let len = scene.frames_for(0.12);
+        let mut hp = Biquad::bandpass(sr, 2500.0 * dull + 600.0, 0.8);
+        let mut jaw = Biquad::lowpass(sr, 150.0, 1.0);
+        let mut crackle = 0.0f32;
+        for k in 0..len {
+            let n = at + k;
+            if n >= scene.frames {
+                break;
+            }
+            let u = k as f32 / len as f32;
+            if rng.next_f32() < 0.15 * (1.0 - u) {
+                crackle = rng.bipolar();
+            }
+            let env = (-u * 4.0).exp();
+            let x =
+                hp.process(crackle) * env * gain + jaw.process(rng.bipolar()) * env * gain * 0.8;
+            crackle *= 0.8;
+            out.left[n] += x;
+            out.right[n] += x;
+        }
+    };
+    for start in starts {
+        for b in 0..count {
+            let at = start + scene.frames_for(b as f32 * bite_s);
+            crunch(&mut out, at, 1.0, 1.0, &mut rng);
+            let mut t = 0.45;
+            let mut g = 0.45;
+            while t < bite_s - 0.3 {
+                let n = at + scene.frames_for(t);
+                crunch(&mut out, n, g, (g * 1.5).min(1.0), &mut rng);
+                t += 0.5 + 0.15 * rng.next_f32();
+                g *= 0.85;
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::SoundParams;
@@ -276,5 +444,50 @@ mod tests {
         let fizz = &out[(1.0 * sr) as usize..(1.5 * sr) as usize];
         assert!(band_share(fizz, sr, (100.0, 12_000.0), (2500.0, 12_000.0), 20.0) > 0.7);
         assert!(fizz.iter().any(|s| s.abs() > 0.002));
+    }
+
+    #[test]
+    fn a_printer_feeds_then_shuttles_its_head_across_and_back() {
+        let sr = 48_000.0;
+        let out = mono(&printer(&scene(6 * 48_000, SoundParams::default(), 5)));
+        // Passes of about 0.6 s with a pause between: the level rises and falls each pass.
+        let env = envelope(&out[(0.6 * sr) as usize..(4.6 * sr) as usize], sr, 0.05);
+        let loud = env.iter().copied().fold(0.0, f32::max);
+        let dips = env
+            .windows(2)
+            .filter(|w| w[0] >= 0.2 * loud && w[1] < 0.2 * loud)
+            .count();
+        assert!((4..=8).contains(&dips), "{dips} {env:?}");
+    }
+
+    #[test]
+    fn an_opened_window_lets_the_street_in() {
+        let sr = 48_000.0;
+        let out = mono(&window(&scene(4 * 48_000, SoundParams::default(), 6)));
+        let level = |a: f32, b: f32| {
+            let x = &out[(a * sr) as usize..(b * sr) as usize];
+            (x.iter().map(|s| s * s).sum::<f32>() / x.len() as f32).sqrt()
+        };
+        assert!(
+            level(2.5, 3.8) > 3.0 * level(0.0, 0.25),
+            "{} {}",
+            level(2.5, 3.8),
+            level(0.0, 0.25)
+        );
+    }
+
+    #[test]
+    fn eating_is_a_loud_crunch_then_softer_chewing() {
+        let sr = 48_000.0;
+        let out = mono(&eating(&scene(3 * 48_000, SoundParams::default(), 7)));
+        let chews = onsets(&out, sr, 0.05, 0.3);
+        assert!((4..=7).contains(&chews.len()), "{chews:?}");
+        let env = envelope(&out, sr, 0.05);
+        let bite = env[..4].iter().copied().fold(0.0, f32::max);
+        let last = env[(2.2 / 0.05) as usize..]
+            .iter()
+            .copied()
+            .fold(0.0, f32::max);
+        assert!(last < 0.6 * bite, "{bite} {last}");
     }
 }

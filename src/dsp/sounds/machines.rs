@@ -546,43 +546,33 @@ pub fn jackhammer(scene: &Scene) -> Stereo {
 }
 
 /// A building site: a road drill in bursts, hammering, an electric drill now and then, a
-/// lorry reversing somewhere, and a diesel generator thudding under it all. The far ones
-/// are duller and quieter, and each sits at its own place across the field.
+/// lorry reversing somewhere, and a diesel generator thudding under it all.
 pub fn construction_site(scene: &Scene) -> Stereo {
-    let sr = scene.sample_rate_hz;
-    // (label, sound, level, far away, pan)
-    type Layer = (&'static str, fn(&Scene) -> Stereo, f32, bool, f32);
-    let layers: [Layer; 5] = [
-        ("road-drill", jackhammer, 0.55, false, -0.3),
-        ("hammering", super::everyday::hammer, 0.5, false, 0.4),
-        ("drilling", drill, 0.3, true, 0.1),
-        ("reversing", super::signals::reversing_beeper, 0.1, true, -0.7),
-        ("generator", super::everyday::generator, 0.35, true, 0.7),
-    ];
-    let mut out = Stereo::silence(scene.frames);
-    for (label, render, level, far, pan) in layers {
-        let params = super::SoundParams {
-            count: None,
-            ..scene.params.clone()
-        };
-        let layer = scene.variant(label, true, params);
-        let sound = render(&layer);
-        let peak = sound
-            .left
-            .iter()
-            .chain(&sound.right)
-            .fold(0.0f32, |m, s| m.max(s.abs()))
-            .max(1e-6);
-        let (gl, gr) = super::pan_gains(pan);
-        // Air takes the highs off what is far away.
-        let mut air = OnePoleLowpass::new(sr, if far { 1800.0 } else { 16_000.0 });
-        for n in 0..scene.frames {
-            let x = air.process(0.5 * (sound.left[n] + sound.right[n])) * level / peak;
-            out.left[n] += x * gl;
-            out.right[n] += x * gr;
-        }
-    }
-    out
+    use super::scenes::{Layer, layered};
+    let layer = |label, render, level, far, pan| Layer {
+        label,
+        render,
+        level,
+        far,
+        pan,
+        intensity: None,
+    };
+    layered(
+        scene,
+        &[
+            layer("road-drill", jackhammer, 0.55, false, -0.3),
+            layer("hammering", super::everyday::hammer, 0.5, false, 0.4),
+            layer("drilling", drill, 0.3, true, 0.1),
+            layer(
+                "reversing",
+                super::signals::reversing_beeper,
+                0.1,
+                true,
+                -0.7,
+            ),
+            layer("generator", super::everyday::generator, 0.35, true, 0.7),
+        ],
+    )
 }
 
 #[cfg(test)]

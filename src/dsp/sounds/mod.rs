@@ -25,6 +25,7 @@ pub mod machines;
 pub mod mechanical;
 pub mod modal;
 pub mod nature;
+pub mod scenes;
 pub mod signals;
 pub mod vehicles;
 pub mod water;

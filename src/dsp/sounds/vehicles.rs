@@ -96,7 +96,7 @@ impl Engine {
                 .iter()
                 .map(|&(f, q, g)| (Biquad::bandpass(sr, f, q), f, q, g))
                 .collect(),
-            body: Biquad::lowpass(sr, 2500.0, 0.7),
+            body: Biquad::lowpass(sr, 2000.0, 0.7),
             noise: WhiteNoise::new(rng.fork("combustion")),
             weak: rng.below(4) as u32,
             rng,
@@ -133,7 +133,7 @@ impl Engine {
         let rough = self.rough * (0.6 + 0.6 * load);
         let excite = self.pulse * self.pulse_amp * (1.0 - rough + rough * self.noise.next_sample());
         self.pulse *= self.pulse_keep;
-        let mut s = excite * 0.05;
+        let mut s = 0.0;
         for (f, _, _, g) in &mut self.pipe {
             s += f.process(excite) * *g;
         }
