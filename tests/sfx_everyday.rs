@@ -148,6 +148,7 @@ fn everyday_descriptions_get_a_fitting_sound_or_a_warning() {
     let tune = judge(&engine, "tune", &cases("tune.tsv"));
     assert!(tune.cases >= 150, "{} descriptions", tune.cases);
     let held = judge(&engine, "held-out", &cases("held-out.tsv"));
+    let held_2 = judge(&engine, "held-out-2", &cases("held-out-2.tsv"));
     assert!(
         tune.pct(tune.wrong_confident) <= WRONG_CONFIDENT_CEILING,
         "{}",
@@ -158,12 +159,15 @@ fn everyday_descriptions_get_a_fitting_sound_or_a_warning() {
         "{}",
         tune.summary("tune")
     );
-    // The held-out set is never tuned on: it checks that the confidence line carries over.
-    assert!(
-        held.pct(held.wrong_confident) <= 2.0 * WRONG_CONFIDENT_CEILING,
-        "{}",
-        held.summary("held-out")
-    );
+    // The held-out sets check that the confidence line carries over to words nobody tuned
+    // on (held-out.tsv was studied on 2026-12-04; held-out-2.tsv never has been).
+    for (set, score) in [("held-out", &held), ("held-out-2", &held_2)] {
+        assert!(
+            score.pct(score.wrong_confident) <= 2.0 * WRONG_CONFIDENT_CEILING,
+            "{}",
+            score.summary(set)
+        );
+    }
 }
 
 /// Every sound the judge files name exists (a typo would silently count as a miss), and
@@ -180,6 +184,7 @@ fn the_judge_files_name_real_sounds_and_labels() {
     let labels: HashSet<String> = cases("tune.tsv")
         .into_iter()
         .chain(cases("held-out.tsv"))
+        .chain(cases("held-out-2.tsv"))
         .map(|c| c.hear)
         .collect();
     for (sound, fits) in fits() {
