@@ -23,6 +23,9 @@ fn main() {
         };
         let t = Instant::now();
         recipe.render(&heavy, 480_000, 48_000, true, 2);
-        println!("{name:<20} {:>6.0}x real time", 10.0 / t.elapsed().as_secs_f64());
+        println!(
+            "{name:<20} {:>6.0}x real time",
+            10.0 / t.elapsed().as_secs_f64()
+        );
     }
 }

@@ -139,6 +139,9 @@ impl JsonSchema for RowFile {
             "description": "One row: a line of speech, a music cue or a sound effect.",
             "type": "object",
             "properties": properties,
+            // The validator refuses a row without its type; saying so here keeps editors and
+            // grammar-constrained models from writing one.
+            "required": ["type"],
             "additionalProperties": false,
         }))
         .expect("an object is a schema")
@@ -218,5 +221,18 @@ mod tests {
             properties(&schema, "/$defs/VoiceFile/properties"),
             sorted(VOICE_FIELDS)
         );
+    }
+
+    /// The validator refuses a row without `type`; a model constrained by the schema (the
+    /// HTTP planner's `json_schema` mode) must not be allowed to leave it out either.
+    #[test]
+    fn the_schema_requires_each_row_s_type_as_the_validator_does() {
+        let schema: serde_json::Value = serde_json::from_str(&json_schema()).unwrap();
+        assert_eq!(
+            schema.pointer("/$defs/RowFile/required"),
+            Some(&serde_json::json!(["type"]))
+        );
+        let problems = crate::script::parse::parse_script("rows:\n  - text: Hello.\n").unwrap_err();
+        assert!(problems.to_string().contains("type"), "{problems}");
     }
 }
