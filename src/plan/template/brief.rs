@@ -1867,6 +1867,7 @@ const STOP: &[&str] = &[
     "or",
     "both",
     "segment",
+    "against",
 ];
 
 #[derive(Clone, Debug)]
@@ -3814,6 +3815,11 @@ const SUBJECT_CUES: &[(&str, SubjectKind)] = &[
     (" of ", SubjectKind::Noun),
     (" after ", SubjectKind::Clause),
 ];
+
+/// Whether `word` (lower case) names a kind of piece: `segment`, `episode`, `show`.
+pub fn is_format_noun(word: &str) -> bool {
+    FORMAT_NOUNS.contains(&word)
+}
 
 /// Format nouns after which "on", "for" and "of" start a subject.
 const FORMAT_NOUNS: &[&str] = &[

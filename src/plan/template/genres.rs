@@ -1597,7 +1597,12 @@ fn points(ctx: &Ctx) -> Vec<String> {
             let first = words.first().map(|w| w.to_lowercase()).unwrap_or_default();
             let noun_phrase = ["the", "a", "an", "their", "our", "his", "her", "my", "your"]
                 .contains(&first.as_str());
+            // "a cooking show segment" says what the piece is, not what it talks about.
+            let names_piece = words
+                .last()
+                .is_some_and(|w| super::brief::is_format_noun(&w.to_lowercase()));
             if noun_phrase
+                && !names_piece
                 && (2..=8).contains(&words.len())
                 && !INSTRUCTIONS.contains(&first.as_str())
                 && !part.to_lowercase().contains("sort of thing")
@@ -2023,7 +2028,14 @@ fn meditation(ctx: &Ctx, d: &mut Draft, units: usize) {
         })
         .take(2)
     {
-        d.say(&g, picture);
+        // "sound of rain on a tent": the picture is the rain.
+        let lower = picture.to_lowercase();
+        let bare = ["the sound of ", "the sounds of ", "sound of ", "sounds of "]
+            .iter()
+            .find(|lead| lower.starts_with(*lead))
+            .and_then(|lead| picture.get(lead.len()..))
+            .unwrap_or(picture);
+        d.say(&g, bare);
     }
     // Breath, body and drift in turn, each line once; a longer session leaves longer
     // silences between them rather than saying anything twice.
