@@ -29,6 +29,9 @@ const SECONDS_PER_MARK: f64 = 0.595;
 const SECONDS_PER_ROW: f64 = -0.11;
 /// Without a requested length the piece aims here.
 const DEFAULT_LENGTH_S: f64 = 70.0;
+/// The shortest piece the template planner writes: a shorter request gets this, with a
+/// warning.
+pub const MIN_LENGTH_S: f64 = 20.0;
 /// The longest piece the template planner writes.
 pub const MAX_LENGTH_S: f64 = 900.0;
 
@@ -63,13 +66,13 @@ pub fn plan_brief(text: &str, seed: u64) -> Plan {
             ));
             Some(MAX_LENGTH_S)
         }
-        Some(s) if s < 15.0 => {
+        Some(s) if s < MIN_LENGTH_S => {
             warnings.push(format!(
                 "the brief asks for {}; the shortest piece the template planner writes is \
                  about 20 seconds",
                 say_length(s)
             ));
-            Some(15.0)
+            Some(MIN_LENGTH_S)
         }
         other => other,
     };
@@ -530,5 +533,96 @@ mod tests {
             plan.warnings
         );
         crate::plan::check(&plan.script).unwrap();
+    }
+
+    fn spoken(plan: &Plan) -> String {
+        plan.script["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["type"] == "speech")
+            .filter_map(|r| r["description"].as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn a_station_ident_is_the_announcer_alone_at_the_shortest_length() {
+        let plan = plan_brief("10 sec station ident for Hilltop FM on 97.4", 1);
+        crate::plan::check(&plan.script).unwrap();
+        assert!(plan.warnings.iter().any(|w| w.contains("20 seconds")));
+        let est = Draft {
+            rows: plan.script["rows"].as_array().unwrap().clone(),
+            gap: None,
+            speeds: Vec::new(),
+            speakers: Vec::new(),
+            rng: Rng::new(1),
+        }
+        .estimate_s();
+        assert!((15.0..=25.0).contains(&est), "{est}");
+        let rows = plan.script["rows"].as_array().unwrap();
+        assert!(
+            rows.iter()
+                .filter(|r| r["type"] == "speech")
+                .all(|r| r["character"] == "Announcer")
+        );
+        assert!(spoken(&plan).contains("97.4"));
+    }
+
+    #[test]
+    fn an_update_for_a_place_typed_in_lower_case_names_it() {
+        let plan = plan_brief(
+            "morning traffic + weather for greater manchester. m60 shut between junctions 12 \
+             and 13 after a lorry fire, high of 14. 1.5 min",
+            1,
+        );
+        assert_eq!(
+            plan.script["title"],
+            "Travel and weather for Greater Manchester"
+        );
+        let said = spoken(&plan);
+        assert!(said.contains("junctions 12 and 13"), "{said}");
+        assert!(said.contains("a high of 14"), "{said}");
+    }
+
+    #[test]
+    fn a_cricket_commentary_has_bat_on_ball_and_the_brief_s_facts() {
+        let plan = plan_brief(
+            "commentary for the last over of a cricket match, England v India at Lord's, \
+             India need nine off six balls, Tom Hadley bowling",
+            1,
+        );
+        let rows = plan.script["rows"].as_array().unwrap();
+        assert!(rows.iter().any(|r| {
+            r["type"] == "sfx" && r["description"].as_str().is_some_and(|d| d.contains("bat"))
+        }));
+        assert!(spoken(&plan).contains("Tom Hadley bowling"));
+    }
+
+    #[test]
+    fn a_documentary_tells_every_fact_of_the_brief() {
+        let plan = plan_brief(
+            "Documentary, approx 6 min: how the Panama Canal was built. Cover yellow fever, \
+             the French attempt under de Lesseps that failed, and the Americans finishing it \
+             in 1914.",
+            1,
+        );
+        let said = spoken(&plan);
+        assert!(said.contains("1914"), "{said}");
+        assert!(said.contains("we look at yellow fever"), "{said}");
+        assert!(!said.contains("How how"), "{said}");
+    }
+
+    #[test]
+    fn a_podcast_gets_to_the_things_the_brief_lists() {
+        let plan = plan_brief(
+            "a podcast where two mates, Jess and Marco, chat about sourdough baking - the \
+             failed loaves, the starter they named Gerald, that sort of thing",
+            1,
+        );
+        let said = spoken(&plan);
+        assert!(said.contains("the failed loaves"), "{said}");
+        assert!(said.contains("the starter they named Gerald"), "{said}");
+        assert!(!said.contains("sort of thing"), "{said}");
     }
 }

@@ -98,6 +98,8 @@ impl Genre {
                 "promo",
                 "jingle",
                 "radio spot",
+                "ident",
+                "station ident",
             ],
             Genre::Meditation => &[
                 "meditation",
@@ -161,7 +163,18 @@ impl Genre {
                 "detective",
             ],
             Genre::Advert => &["buy", "sale", "product", "brand", "slogan", "sell"],
-            Genre::Meditation => &["relax", "relaxing", "breathe", "breathing", "mindful"],
+            Genre::Meditation => &[
+                "relax",
+                "relaxing",
+                "breathe",
+                "breathing",
+                "mindful",
+                "peaceful",
+                "calming",
+                "soothing",
+                "unwind",
+                "fall asleep",
+            ],
             Genre::Commentary => &["commentator", "commentators", "kick-off", "final whistle"],
             Genre::Weather => &["traffic", "rain showers", "sunny spells", "temperatures"],
             Genre::Documentary => &["history of", "historian", "narrated"],
@@ -232,21 +245,24 @@ const SETTINGS: &[(&[&str], Setting)] = &[
         },
     ),
     (
-        &[
-            "beach",
-            "seaside",
-            "ocean",
-            "sea",
-            "shore",
-            "lighthouse",
-            "harbour",
-            "harbor",
-        ],
+        &["beach", "seaside", "ocean", "sea", "shore", "lighthouse"],
         Setting {
             name: "beach",
             place: "on the beach",
             ambience: "Ocean waves on a beach",
             image: "Waves roll onto the sand and slide back again, slow and steady.",
+        },
+    ),
+    (
+        &[
+            "harbour", "harbor", "docks", "dockers", "dockyard", "quay", "quayside", "port",
+            "pier", "marina",
+        ],
+        Setting {
+            name: "harbour",
+            place: "at the harbour",
+            ambience: "Harbour ambience with gulls, water and distant ship horns",
+            image: "Gulls wheel over the water, and ropes creak against the quay.",
         },
     ),
     (
@@ -286,21 +302,21 @@ const SETTINGS: &[(&[&str], Setting)] = &[
         },
     ),
     (
-        &[
-            "river",
-            "rivers",
-            "stream",
-            "streams",
-            "creek",
-            "waterfall",
-            "lake",
-            "lakes",
-        ],
+        &["river", "rivers", "stream", "streams", "creek", "waterfall"],
         Setting {
             name: "stream",
             place: "by the stream",
             ambience: "Gentle stream flowing over stones",
             image: "Clear water runs over smooth stones, never in a hurry.",
+        },
+    ),
+    (
+        &["lake", "lakes", "loch", "lochs", "lakeside", "lagoon"],
+        Setting {
+            name: "lake",
+            place: "by the lake",
+            ambience: "Water lapping gently at a lake shore, distant birdsong",
+            image: "Still water stretches away to the far shore, and small waves lap at your feet.",
         },
     ),
     (
@@ -459,10 +475,26 @@ const SOUNDS: &[(&[&str], NamedSound)] = &[
             "racing",
             "race",
             "concert",
-            "rally",
-            "protest",
         ],
         heard_throughout("crowd", "Stadium crowd cheering"),
+    ),
+    (
+        &[
+            "protest",
+            "protests",
+            "protesters",
+            "protestors",
+            "rally",
+            "demonstration",
+            "demonstrators",
+            "picket",
+            "picket line",
+            "on strike",
+            "walkout",
+            "walked out",
+            "walk out",
+        ],
+        heard_throughout("chant", "Crowd of protesters chanting"),
     ),
     (
         &[
@@ -658,6 +690,13 @@ const SOUNDS: &[(&[&str], NamedSound)] = &[
             "pier",
             "fishing boat",
             "fishing boats",
+            "dock",
+            "docks",
+            "dockers",
+            "dockyard",
+            "quay",
+            "quayside",
+            "port",
         ],
         heard_throughout("gull", "Seagulls calling over the harbour"),
     ),
@@ -717,6 +756,17 @@ const SOUNDS: &[(&[&str], NamedSound)] = &[
             "liner",
         ],
         heard_once("foghorn", "Foghorn sounding"),
+    ),
+    (
+        &[
+            "canal",
+            "canals",
+            "barge",
+            "barges",
+            "lock gates",
+            "dredging",
+        ],
+        heard_throughout("water", "Water lapping against a canal bank"),
     ),
     (
         &["boat", "boats", "motorboat", "speedboat", "lifeboat"],
@@ -1164,6 +1214,9 @@ pub struct Analysis {
     /// What happens to the people, as the brief says it: "a night security guard named
     /// Dennis hears footsteps upstairs". A story's narrator tells it.
     pub premise: Option<String>,
+    /// The premise with the rest of its sentence, as the brief words it: "agent Klara
+    /// Weiss meets her contact, Mr Oliveira, in a smoky cafe". A drama's narrator tells it.
+    pub premise_sentence: Option<String>,
     /// Where it is set, as the brief words it: `in an abandoned Victorian hospital`.
     pub place: Option<String>,
     /// "a soft female voice", "a man's voice": the gender of the voice that leads.
@@ -1222,11 +1275,22 @@ pub fn analyse(text: &str) -> Analysis {
     let guests = mentions
         .first()
         .is_some_and(|m| text[..m.start].trim_end().to_lowercase().ends_with(" with"));
-    // Names ("Orbit Bikes", "Mars News") do not set the scene.
+    // Names ("Orbit Bikes", "Mars News") do not set the scene; a word capitalised only
+    // because it starts a sentence ("Rain on a tent.") does, unless a capitalised word
+    // follows it (a name such as "Silver Storm").
     let plain: Vec<Word> = words
         .iter()
         .enumerate()
-        .filter(|(i, w)| *i == 0 || !w.raw.chars().next().is_some_and(char::is_uppercase))
+        .filter(|(i, w)| {
+            let starts_sentence = *i == 0
+                || text[words[i - 1].end..w.start].contains(['.', '!', '?'])
+                    && !words
+                        .get(i + 1)
+                        .is_some_and(|n| n.raw.chars().next().is_some_and(char::is_uppercase));
+            starts_sentence
+                || !w.raw.chars().next().is_some_and(char::is_uppercase)
+                || PLACE_NOUNS.contains(&w.lower.as_str())
+        })
         .map(|(_, w)| w.clone())
         .collect();
     let setting = SETTINGS
@@ -1310,9 +1374,14 @@ pub fn analyse(text: &str) -> Analysis {
         details,
         lower: lower.clone(),
         premise: premise(text, &mentions),
+        premise_sentence: premise_sentence(text, &mentions),
         place: place_phrase(text),
         groups,
-        scene: scene(&details_all, &plain),
+        // "Lisbon, 1944." sets the scene before anything else.
+        scene: dateline(text)
+            .into_iter()
+            .chain(scene(&details_all, &plain))
+            .collect(),
         voice_gender: [
             "female voice",
             "woman's voice",
@@ -1448,19 +1517,30 @@ fn detect_genre(words: &[Word]) -> (Genre, bool) {
 
 /// A format word typed with one slip ("interveiw", "podcats", "meditaton"): the genre of
 /// the first such word. Only words of six letters or more, so that short words do not
-/// match by chance.
+/// match by chance; a five-letter format word only with one of its letters typed twice
+/// ("storry", "dramma"), a slip that makes no other word.
 fn misspelt_genre(words: &[Word]) -> Option<Genre> {
     words.iter().find_map(|w| {
         (w.lower.chars().count() >= 6)
             .then(|| {
                 Genre::ALL.iter().copied().find(|g| {
-                    g.strong_words()
-                        .iter()
-                        .any(|k| k.len() >= 6 && !k.contains(' ') && one_slip(&w.lower, k))
+                    g.strong_words().iter().any(|k| {
+                        !k.contains(' ')
+                            && ((k.len() >= 6 && one_slip(&w.lower, k))
+                                || (k.len() == 5 && doubled_letter(&w.lower, k)))
+                    })
                 })
             })
             .flatten()
     })
+}
+
+/// Whether `typed` is `word` with one of its letters typed twice: "storry" for "story".
+fn doubled_letter(typed: &str, word: &str) -> bool {
+    let t: Vec<char> = typed.chars().collect();
+    let w: Vec<char> = word.chars().collect();
+    t.len() == w.len() + 1
+        && (1..t.len()).any(|i| t[i] == t[i - 1] && t[..i] == w[..i] && t[i + 1..] == w[i..])
 }
 
 /// Whether `a` and `b` differ by one edit: a letter added, dropped, changed, or two
@@ -1660,6 +1740,7 @@ const ROLES: &[&str] = &[
     "patient",
     "visitor",
     "tourist",
+    "agent",
 ];
 
 /// Titles that start a name: `Dr. Ada Okafor`.
@@ -1699,6 +1780,35 @@ const NOT_NAMES: &[&str] = &[
     "write", "create", "give", "finally", "first", "after", "before", "he", "she", "they", "we",
     "you", "his", "her", "their", "our", "this", "that", "one", "two", "three", "news", "today",
     "tonight", "when", "where", "while", "who",
+];
+
+/// Words for a kind of place that keep their sound inside a name: the "Port of Felixstowe"
+/// has gulls, the "Panama Canal" water, "Heathrow Airport" jets.
+const PLACE_NOUNS: &[&str] = &[
+    "port", "harbour", "harbor", "docks", "canal", "airport", "railway", "pier", "quay",
+];
+
+/// Nouns for a kind of piece that a role word can describe: "spy thriller", "ghost story".
+const KINDS_OF_PIECE: &[&str] = &[
+    "thriller",
+    "thrillers",
+    "story",
+    "stories",
+    "tale",
+    "tales",
+    "drama",
+    "mystery",
+    "adventure",
+    "comedy",
+    "film",
+    "movie",
+    "novel",
+    "series",
+    "podcast",
+    "show",
+    "saga",
+    "romance",
+    "epic",
 ];
 
 const STOP: &[&str] = &[
@@ -1757,6 +1867,7 @@ const STOP: &[&str] = &[
     "or",
     "both",
     "segment",
+    "against",
 ];
 
 #[derive(Clone, Debug)]
@@ -2079,12 +2190,18 @@ fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
             .strip_prefix("ex-")
             .or_else(|| w.lower.strip_prefix("former-"))
             .unwrap_or(&w.lower);
-        let role_here = singular(bare).or_else(|| {
-            agent_before_name(words, i).map(|r| {
-                let plural = w.lower.len() > r.len();
-                (r, plural)
+        // "a spy thriller", "a ghost story": the role word says what kind of piece it is.
+        let names_a_kind = words
+            .get(i + 1)
+            .is_some_and(|n| gap_is_space(words, i) && KINDS_OF_PIECE.contains(&n.lower.as_str()));
+        let role_here = singular(bare)
+            .or_else(|| {
+                agent_before_name(words, i).map(|r| {
+                    let plural = w.lower.len() > r.len();
+                    (r, plural)
+                })
             })
-        });
+            .filter(|_| !names_a_kind);
         // "Lucy Chen (a nurse)", "Mia as a detective": the role of the person just named.
         let of_previous = out.last().is_some_and(|m| {
             m.named
@@ -2101,13 +2218,32 @@ fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
                         && !between.trim().is_empty()
                 })
         });
+        // "Carol Denning, coming in as a guest", "Tom, who joins as co-host": a short
+        // aside about the person just named gives their part.
+        let of_previous = of_previous
+            || out.last().is_some_and(|m| {
+                m.named
+                    && text.get(m.end..w.start).is_some_and(|between| {
+                        let b = between.trim().to_lowercase();
+                        let b = b
+                            .trim_end_matches(" a")
+                            .trim_end_matches(" an")
+                            .trim_end_matches(" the");
+                        between.trim_start().starts_with(',')
+                            && (b.ends_with(" as") || b.ends_with(",as"))
+                            && b.split_whitespace().count() <= 5
+                            && !b.contains(['.', ';', '!', '?'])
+                    })
+            });
         if let Some((role, _)) = &role_here
             && of_previous
         {
-            if let Some(m) = out.last_mut()
-                && m.role.is_none()
-            {
-                m.role = Some(role.clone());
+            if let Some(m) = out.last_mut() {
+                if m.role.is_none() {
+                    m.role = Some(role.clone());
+                }
+                // The aside is part of how the brief names them.
+                m.end = w.end;
             }
             i += 1;
             continue;
@@ -2119,7 +2255,9 @@ fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
                 let p = &words[k - 1];
                 let ok = p.end + 1 == words[k].start
                     && p.raw.chars().all(|c| c.is_alphabetic() || c == '-')
-                    && p.raw.chars().next().is_some_and(char::is_lowercase)
+                    && (p.raw.chars().next().is_some_and(char::is_lowercase)
+                        // "FBI agent", "NHS nurse"
+                        || (p.raw.len() > 1 && p.raw.chars().all(|c| c.is_ascii_uppercase())))
                     && !STOP.contains(&p.lower.as_str())
                     && (p.lower == "news" || !p.lower.ends_with('s'))
                     && !p.lower.ends_with("ly")
@@ -2363,19 +2501,56 @@ struct Clause<'a> {
 }
 
 impl Clause<'_> {
-    /// Whether one of `mentions` starts inside the clause.
+    /// Whether one of `mentions` lies partly inside the clause.
     fn mentions_any<'m>(&self, mentions: impl IntoIterator<Item = &'m Mention>) -> bool {
         mentions
             .into_iter()
-            .any(|m| m.start >= self.start && m.start < self.start + self.text.len())
+            .any(|m| m.start < self.start + self.text.len() && m.end > self.start)
     }
+}
+
+/// Whether `before` (text up to a full stop) ends with an initial: "D.B" of "D.B. Cooper",
+/// "J" of "J. K. Rowling". Such a stop ends no sentence.
+fn is_initial(before: &str) -> bool {
+    let last = before.rsplit(char::is_whitespace).next().unwrap_or("");
+    let letter = last.rsplit('.').next().unwrap_or("");
+    let mut chars = letter.chars();
+    chars.next().is_some_and(|c| c.is_uppercase()) && chars.next().is_none()
+}
+
+/// The brief cut into pieces at commas, semicolons, colons and sentence ends; not at a mark
+/// between digits ("$200,000", "97.4") or after an initial ("D.B. Cooper").
+fn clause_pieces(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (n, &(i, c)) in chars.iter().enumerate() {
+        if !matches!(c, ',' | ';' | ':' | '.' | '!' | '?') {
+            continue;
+        }
+        let prev = n.checked_sub(1).map(|k| chars[k].1);
+        let next = chars.get(n + 1).map(|&(_, c)| c);
+        let in_number = matches!(c, ',' | '.')
+            && prev.is_some_and(|p| p.is_ascii_digit())
+            && next.is_some_and(|x| x.is_ascii_digit());
+        if in_number || (c == '.' && is_initial(&text[start..i])) {
+            continue;
+        }
+        let end = i + c.len_utf8();
+        out.push(&text[start..end]);
+        start = end;
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
 }
 
 /// The brief split at commas, semicolons, colons and sentence ends.
 fn clauses(text: &str) -> Vec<Clause<'_>> {
     let mut out = Vec::new();
     let mut offset = 0;
-    for piece in text.split_inclusive([',', ';', ':', '.', '!', '?']) {
+    for piece in clause_pieces(text) {
         let start = offset + (piece.len() - piece.trim_start().len());
         offset += piece.len();
         let clause = piece
@@ -2385,7 +2560,8 @@ fn clauses(text: &str) -> Vec<Clause<'_>> {
         let words = tokens(clause);
         let names_format = Genre::ALL
             .iter()
-            .any(|g| first_of(&words, g.strong_words()).is_some());
+            .any(|g| first_of(&words, g.strong_words()).is_some())
+            || misspelt_genre(&words).is_some();
         out.push(Clause {
             text: clause,
             start,
@@ -2422,6 +2598,19 @@ fn details(text: &str, subject: Option<&Subject>, mentions: &[Mention]) -> Vec<S
         ]
         .iter()
         .any(|k| lower.contains(k));
+        // "a true crime episode on the D.B. Cooper case - back in 1971 a man ...": what
+        // follows the dash is a fact, though the clause names the format.
+        if c.names_format
+            && !names_people
+            && let Some((_, after)) = [" - ", " – ", " — "]
+                .iter()
+                .find_map(|d| c.text.split_once(d))
+            && after.split_whitespace().count() >= 3
+            && !subject.is_some_and(|s| after.trim().starts_with(&s.text))
+        {
+            out.push(after.trim().to_owned());
+            continue;
+        }
         if c.names_format || names_people || only_length || is_subject || stylistic {
             continue;
         }
@@ -2448,6 +2637,36 @@ fn premise(text: &str, mentions: &[Mention]) -> Option<String> {
             c.mentions_any(mentions) && !c.names_format && !by && c.words.len() >= 4
         })
         .map(|c| c.text.to_owned())
+}
+
+/// The premise from where it starts to the end of its sentence, when that is at most 40
+/// words: the whole event as the brief tells it.
+fn premise_sentence(text: &str, mentions: &[Mention]) -> Option<String> {
+    let first = premise(text, mentions)?;
+    let at = text.find(&first)?;
+    let (s_start, sentence) = sentences(text)
+        .into_iter()
+        .find(|(s, t)| *s <= at && at < s + t.len())?;
+    let told = text[at..s_start + sentence.len()].trim();
+    (told.split_whitespace().count() <= 40).then(|| told.to_owned())
+}
+
+/// A sentence after the first of at most four words, capitalised names and a number (a
+/// year): where and when a scene is set, "Lisbon, 1944."
+fn dateline(text: &str) -> Option<String> {
+    sentences(text).into_iter().skip(1).find_map(|(_, s)| {
+        let words = tokens(s);
+        let is_dateline = !words.is_empty()
+            && words.len() <= 4
+            && words
+                .iter()
+                .any(|w| w.raw.chars().all(|c| c.is_ascii_digit()))
+            && words.iter().all(|w| {
+                w.raw.chars().all(|c| c.is_ascii_digit())
+                    || (is_name_word(w) && !NOT_PROPER.contains(&w.lower.as_str()))
+            });
+        is_dateline.then(|| s.trim().trim_end_matches(['.', '!', '?']).to_owned())
+    })
 }
 
 /// "set in an abandoned Victorian hospital", "recorded at the harbour": the place, up to
@@ -2579,61 +2798,92 @@ fn role_gender(role: &str) -> Option<Gender> {
 
 /// First names common in English-language briefs, by the gender they most often name.
 const FEMALE_NAMES: &[&str] = &[
+    "aarti",
+    "abena",
     "abigail",
     "ada",
     "adaeze",
     "adriana",
     "agnes",
+    "agnieszka",
+    "aiko",
+    "ailsa",
     "aisha",
+    "akosua",
+    "aleksandra",
+    "alessandra",
     "alice",
     "alicia",
     "alison",
+    "ama",
     "amanda",
     "amara",
     "amelia",
+    "amelie",
     "amina",
     "amy",
+    "amélie",
     "ana",
+    "ananya",
     "anastasia",
     "andrea",
     "angela",
     "anita",
+    "anja",
+    "anjali",
+    "anke",
     "anna",
     "anne",
     "annie",
     "antonia",
     "aoife",
+    "astrid",
     "ava",
     "barbara",
     "beatrice",
+    "beatriz",
     "bella",
     "beth",
     "bethany",
     "bianca",
+    "birgit",
     "brenda",
     "bridget",
+    "bronwen",
     "camila",
+    "camille",
     "carla",
     "carmen",
+    "carol",
     "caroline",
+    "carys",
     "catherine",
     "celia",
+    "celine",
     "charlotte",
+    "chiamaka",
     "chiara",
     "chloe",
+    "chloé",
     "christine",
+    "ciara",
     "claire",
     "clara",
     "claudia",
     "cleo",
+    "céline",
     "daisy",
     "dana",
     "deborah",
+    "deepika",
     "diana",
+    "divya",
     "dolores",
     "dorothy",
     "edith",
     "eileen",
+    "eilidh",
+    "ekaterina",
     "elaine",
     "eleanor",
     "elena",
@@ -2651,17 +2901,27 @@ const FEMALE_NAMES: &[&str] = &[
     "eva",
     "eve",
     "evelyn",
+    "ewa",
     "fatima",
+    "federica",
+    "ffion",
     "fiona",
+    "folake",
     "frances",
+    "francesca",
     "freya",
+    "funmi",
     "gabriela",
     "gemma",
+    "georgina",
+    "giulia",
     "gloria",
     "grace",
+    "gwen",
     "hana",
     "hannah",
     "harper",
+    "harriet",
     "hazel",
     "heather",
     "helen",
@@ -2669,8 +2929,12 @@ const FEMALE_NAMES: &[&str] = &[
     "hilda",
     "holly",
     "imani",
+    "imogen",
+    "ines",
     "ingrid",
+    "inês",
     "irene",
+    "irina",
     "isabel",
     "isabella",
     "isla",
@@ -2684,6 +2948,7 @@ const FEMALE_NAMES: &[&str] = &[
     "jenny",
     "jess",
     "jessica",
+    "jia",
     "jill",
     "joan",
     "joanna",
@@ -2692,99 +2957,152 @@ const FEMALE_NAMES: &[&str] = &[
     "judith",
     "julia",
     "julie",
+    "juliette",
     "karen",
+    "karolina",
+    "katarzyna",
     "kate",
     "katherine",
     "kathleen",
     "kavya",
     "keiko",
     "kim",
+    "kirsty",
+    "klara",
+    "lakshmi",
     "laura",
     "lauren",
     "layla",
     "leah",
+    "leila",
     "lena",
+    "leticia",
     "lily",
     "linda",
+    "ling",
     "lisa",
     "lola",
     "louise",
     "lucia",
     "lucy",
+    "lucía",
     "luna",
     "lydia",
     "mabel",
     "madeleine",
     "maeve",
+    "magdalena",
     "maggie",
+    "mairead",
+    "manon",
     "margaret",
+    "margaux",
     "maria",
     "marie",
     "marion",
+    "marta",
     "martha",
+    "martina",
     "mary",
     "maya",
+    "małgorzata",
+    "meera",
     "megan",
     "mei",
     "melissa",
+    "mercedes",
     "mia",
     "michelle",
     "mildred",
     "miriam",
     "molly",
     "monica",
+    "morag",
     "nadia",
     "nancy",
     "naomi",
+    "natalia",
     "natalie",
+    "natasha",
+    "neha",
+    "ngozi",
+    "niamh",
     "nina",
+    "nisha",
     "noor",
     "nora",
+    "océane",
+    "oksana",
     "olga",
     "olivia",
+    "paola",
     "paula",
     "pauline",
     "penelope",
+    "petra",
+    "philippa",
     "phoebe",
+    "pilar",
     "pooja",
     "priya",
     "rachel",
     "rebecca",
     "rita",
+    "roisin",
     "rosa",
+    "rosalind",
     "rose",
     "rosie",
     "ruby",
     "ruth",
+    "sabine",
     "sabrina",
     "sadie",
+    "sakura",
     "samira",
     "sandra",
+    "saoirse",
     "sara",
     "sarah",
     "shirley",
+    "shona",
+    "shreya",
     "sienna",
+    "sigrid",
+    "siobhan",
     "sofia",
     "sophia",
     "sophie",
     "stella",
+    "sunita",
     "susan",
     "suzanne",
+    "svetlana",
     "sylvia",
+    "tamsin",
     "tara",
+    "tatiana",
     "teresa",
     "tessa",
     "tina",
+    "ursula",
     "valentina",
     "vanessa",
     "vera",
     "violet",
+    "wanjiru",
     "wendy",
+    "ximena",
+    "xiu",
     "yasmin",
+    "yetunde",
     "yuki",
+    "yuna",
     "zainab",
     "zara",
     "zoe",
+    "zofia",
+    "élodie",
 ];
 const MALE_NAMES: &[&str] = &[
     "aaron",
@@ -2793,17 +3111,23 @@ const MALE_NAMES: &[&str] = &[
     "adrian",
     "ahmed",
     "alan",
+    "alasdair",
     "albert",
     "alberto",
     "alejandro",
+    "alessandro",
     "alexander",
+    "alexei",
     "alfie",
     "alfred",
     "ali",
     "amir",
+    "amit",
     "andre",
     "andrew",
+    "andrzej",
     "angus",
+    "anil",
     "anthony",
     "antonio",
     "archie",
@@ -2823,19 +3147,28 @@ const MALE_NAMES: &[&str] = &[
     "carlos",
     "charles",
     "charlie",
+    "chidi",
+    "chinedu",
+    "cian",
+    "ciaran",
+    "ciarán",
     "colin",
     "connor",
     "craig",
+    "dafydd",
     "dan",
     "daniel",
     "danny",
     "darren",
     "dave",
     "david",
+    "deepak",
     "dennis",
     "derek",
     "diego",
+    "dieter",
     "dmitri",
+    "dmitry",
     "dominic",
     "donald",
     "doug",
@@ -2847,14 +3180,25 @@ const MALE_NAMES: &[&str] = &[
     "eli",
     "elijah",
     "emeka",
+    "emrys",
+    "enrico",
+    "eoin",
     "eric",
     "ethan",
+    "etienne",
+    "euan",
     "evan",
+    "ewan",
     "felix",
     "fernando",
+    "finlay",
     "finn",
+    "florian",
     "francesco",
+    "francois",
     "frank",
+    "françois",
+    "fraser",
     "fred",
     "freddie",
     "gareth",
@@ -2862,11 +3206,17 @@ const MALE_NAMES: &[&str] = &[
     "geoff",
     "george",
     "gerald",
+    "giovanni",
+    "giuseppe",
     "graham",
     "greg",
     "gregory",
+    "hamish",
+    "hans",
+    "hao",
     "harold",
     "harry",
+    "haruto",
     "harvey",
     "hassan",
     "henry",
@@ -2877,16 +3227,23 @@ const MALE_NAMES: &[&str] = &[
     "ibrahim",
     "isaac",
     "ivan",
+    "iwan",
     "jack",
     "jacob",
+    "jacques",
     "jake",
+    "jakub",
     "jamal",
     "james",
     "jason",
+    "javier",
     "jeff",
     "jeremy",
     "jim",
     "jimmy",
+    "joao",
+    "joaquin",
+    "joaquín",
     "joe",
     "joel",
     "johan",
@@ -2897,15 +3254,22 @@ const MALE_NAMES: &[&str] = &[
     "jose",
     "joseph",
     "josh",
+    "joão",
     "juan",
     "julian",
+    "jun",
+    "jurgen",
+    "jürgen",
     "karl",
     "keith",
     "ken",
     "kenji",
     "kevin",
+    "klaus",
     "kofi",
+    "krzysztof",
     "kwame",
+    "lachlan",
     "lars",
     "lee",
     "leo",
@@ -2917,83 +3281,137 @@ const MALE_NAMES: &[&str] = &[
     "luca",
     "lucas",
     "luis",
+    "lukas",
+    "lukasz",
     "luke",
     "malcolm",
+    "manuel",
     "marco",
     "marcus",
+    "marek",
     "mario",
     "mark",
     "martin",
+    "mathieu",
     "matteo",
     "matthew",
+    "matthias",
     "max",
     "michael",
+    "michal",
+    "michał",
     "miguel",
     "mike",
+    "mikhail",
+    "ming",
     "mohammed",
     "muhammad",
     "nathan",
     "neil",
+    "niall",
     "nick",
     "nigel",
+    "nikolai",
     "noah",
+    "obinna",
+    "oisin",
+    "oisín",
     "oliver",
+    "olivier",
+    "olu",
     "omar",
     "oscar",
+    "owain",
     "owen",
     "pablo",
+    "padraig",
+    "paolo",
     "patrick",
     "paul",
+    "pawel",
+    "paweł",
     "pedro",
     "pete",
     "peter",
     "philip",
     "pierre",
+    "piotr",
+    "pádraig",
     "rafael",
+    "rahul",
     "raj",
+    "rajesh",
+    "ramesh",
     "ravi",
     "ray",
     "raymond",
     "reggie",
+    "rhys",
     "richard",
     "rob",
     "robert",
     "roger",
+    "rohan",
     "ronald",
     "rory",
     "ross",
+    "ruaridh",
     "ryan",
     "sam",
     "samuel",
+    "sanjay",
     "santiago",
     "scott",
+    "seamus",
     "sean",
     "sebastian",
+    "segun",
     "sergei",
+    "sergio",
     "simon",
     "stan",
     "stanley",
+    "stefan",
+    "stefano",
     "stephen",
     "steve",
+    "struan",
     "stuart",
+    "sunil",
+    "suresh",
+    "séan",
+    "takeshi",
     "ted",
     "terry",
     "theo",
+    "thierry",
     "thomas",
     "tim",
     "timothy",
     "tom",
+    "tomas",
+    "tomasz",
     "tommy",
     "tony",
     "trevor",
+    "tunde",
     "victor",
     "vijay",
+    "vikram",
     "vincent",
+    "vladimir",
     "walter",
     "wayne",
+    "wei",
     "william",
+    "wojciech",
+    "wolfgang",
+    "yaw",
     "yusuf",
+    "yuto",
     "zach",
+    "étienne",
+    "łukasz",
 ];
 
 /// A person's gender as the brief's words give it: a role that says it (`grandmother`), a
@@ -3039,6 +3457,33 @@ pub fn gender_of(person: &Person, modifiers: &[&str], after: &str) -> Option<Gen
             "he" | "him" | "his" | "himself" => Some(Gender::Male),
             _ => None,
         })
+}
+
+/// The gender of an object pronoun that is the first pronoun of `after` and sits in the
+/// same clause as the mention before it: "who helps him", "who finds her." Such a pronoun
+/// cannot be the person just named (they would be "himself").
+fn object_pronoun_in_clause(after: &str) -> Option<Gender> {
+    let clause = after
+        .split([',', '.', ';', ':', '!', '?'])
+        .next()
+        .unwrap_or("");
+    let words: Vec<String> = clause
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let first = words.iter().position(|w| {
+        [
+            "he", "him", "his", "himself", "she", "her", "hers", "herself",
+        ]
+        .contains(&w.as_str())
+    })?;
+    match words[first].as_str() {
+        "him" => Some(Gender::Male),
+        // "her" ends the clause: an object, not "her dog".
+        "her" if first + 1 == words.len() => Some(Gender::Female),
+        _ => None,
+    }
 }
 
 /// People (each once) and the running order from the mentions.
@@ -3101,14 +3546,35 @@ fn running_order(text: &str, mentions: &[Mention]) -> (Vec<Person>, Vec<Vec<usiz
             let short = m.short.clone().unwrap();
             let name = m.name.clone().unwrap();
             // "marine biologist Dr. Amara Okafor": the words before the name, as written.
+            // The words before the name as written, without "named" or punctuation.
             let kind = m.role.as_ref().and_then(|_| {
                 let said = text.get(m.start..m.end)?;
-                let word = said.split_whitespace().next()?;
-                (!name.starts_with(word)).then(|| {
-                    let mut k = m.modifier.clone();
-                    k.push(word.to_lowercase());
-                    k.join(" ")
-                })
+                let words: Vec<String> = said
+                    .split_whitespace()
+                    .take_while(|w| {
+                        let acronym = w.len() > 1
+                            && w.chars()
+                                .filter(|c| c.is_alphabetic())
+                                .all(|c| c.is_ascii_uppercase());
+                        acronym || !w.chars().next().is_some_and(char::is_uppercase)
+                    })
+                    .map(|w| {
+                        w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+                            .to_owned()
+                    })
+                    .filter(|w| {
+                        !w.is_empty() && !["named", "called"].contains(&w.to_lowercase().as_str())
+                    })
+                    .map(|w| {
+                        // "FBI agent" keeps its capitals; "Guest" is a plain word.
+                        if w.len() > 1 && w.chars().all(|c| c.is_ascii_uppercase()) {
+                            w
+                        } else {
+                            w.to_lowercase()
+                        }
+                    })
+                    .collect();
+                (!words.is_empty()).then(|| words.join(" "))
             });
             // A titled name speaks as "Dr. Okafor"; a plain one by the first name.
             Person {
@@ -3190,7 +3656,9 @@ fn running_order(text: &str, mentions: &[Mention]) -> (Vec<Person>, Vec<Vec<usiz
         }
     }
     // What the words say of each person's gender: their own mention first, then the first
-    // pronoun after it that comes before anyone else is named.
+    // pronoun after it that comes before anyone else is named. An object pronoun in their
+    // own clause ("an owl who helps him") is someone else: the person named before them.
+    let mut told_of_previous: Vec<(usize, Gender)> = Vec::new();
     for (idx, person) in people.iter_mut().enumerate() {
         let Some(n) = order.iter().position(|&o| o == idx) else {
             continue;
@@ -3208,7 +3676,23 @@ fn running_order(text: &str, mentions: &[Mention]) -> (Vec<Person>, Vec<Vec<usiz
             .filter(|m| m.start == start)
             .flat_map(|m| m.modifier.iter().map(String::as_str))
             .collect();
-        person.gender = gender_of(person, &modifiers, text.get(end..next).unwrap_or(""));
+        let mut after = text.get(end..next).unwrap_or("");
+        if let Some(g) = object_pronoun_in_clause(after) {
+            let previous = positions
+                .iter()
+                .zip(&order)
+                .filter(|((s, _), o)| *s < start && **o != idx)
+                .max_by_key(|((s, _), _)| *s)
+                .map(|(_, o)| *o);
+            if let Some(p) = previous {
+                told_of_previous.push((p, g));
+                after = "";
+            }
+        }
+        person.gender = gender_of(person, &modifiers, after);
+    }
+    for (p, g) in told_of_previous {
+        people[p].gender.get_or_insert(g);
     }
     // Group: two people named one after the other talk together when the words between
     // them say so ("a reporter interviews the engineer", "Maya and Tom") and no step of the
@@ -3292,10 +3776,11 @@ fn sentences(text: &str) -> Vec<(usize, &str)> {
             .unwrap_or("")
             .to_lowercase();
         if c == '.'
-            && [
+            && ([
                 "dr", "mr", "mrs", "ms", "prof", "st", "e.g", "i.e", "vs", "jr", "sr",
             ]
             .contains(&word_before.as_str())
+                || is_initial(&text[start..i]))
         {
             continue;
         }
@@ -3331,6 +3816,11 @@ const SUBJECT_CUES: &[(&str, SubjectKind)] = &[
     (" after ", SubjectKind::Clause),
 ];
 
+/// Whether `word` (lower case) names a kind of piece: `segment`, `episode`, `show`.
+pub fn is_format_noun(word: &str) -> bool {
+    FORMAT_NOUNS.contains(&word)
+}
+
 /// Format nouns after which "on", "for" and "of" start a subject.
 const FORMAT_NOUNS: &[&str] = &[
     "segment",
@@ -3365,6 +3855,7 @@ const FORMAT_NOUNS: &[&str] = &[
     "exercise",
     "promo",
     "session",
+    "ident",
 ];
 
 fn subject_and_show(
@@ -3453,7 +3944,7 @@ fn subject_and_show(
                 found = Some((
                     from,
                     Subject {
-                        text: limit_words(phrase, 18),
+                        text: limit_words(phrase, 24),
                         kind,
                         cue: cue.trim(),
                     },
@@ -3462,11 +3953,23 @@ fn subject_and_show(
             }
         }
     }
-    // "A news segment: the city opens a new bridge."
+    // "A news segment: the city opens a new bridge." A dash after a few words that name
+    // the format does the same: "evening bulletin - dockers have walked out".
+    let dash = || {
+        [" - ", " – ", " — "].iter().find_map(|sep| {
+            let i = text.find(sep)?;
+            let head = tokens(&text[..i]);
+            (head.len() <= 5
+                && Genre::ALL
+                    .iter()
+                    .any(|g| first_of(&head, g.strong_words()).is_some()))
+            .then_some((i, sep.len()))
+        })
+    };
     if found.is_none()
-        && let Some(colon) = text.find(": ")
+        && let Some((at, len)) = text.find(": ").map(|i| (i, 2)).or_else(dash)
     {
-        let from = colon + 2;
+        let from = at + len;
         let first = sentences(&text[from..])
             .first()
             .map(|(_, s)| *s)
@@ -3863,8 +4366,13 @@ pub fn requested_length(text: &str) -> Option<f64> {
             }
         };
         // "the last ten minutes of a cup final" is a stretch of the event, not the piece.
-        let of_the_event =
-            i > 0 && ["last", "first", "final", "opening", "closing"].contains(&words[i - 1]);
+        // "delays of 40 minutes" is a fact of the piece; "a podcast of 10 minutes" its length.
+        let of_the_event = i > 0
+            && (["last", "first", "final", "opening", "closing"].contains(&words[i - 1])
+                || (words[i - 1] == "of"
+                    && i > 1
+                    && !FORMAT_NOUNS.contains(&words[i - 2])
+                    && !["length", "duration", "total", "runtime"].contains(&words[i - 2])));
         if let (Some(n), Some(u)) = (num, unit_word)
             && let Some(secs) = unit(u.trim_end_matches(['.', '!', '?', ';', ':']))
             && n > 0.0
@@ -4129,5 +4637,148 @@ mod tests {
         assert_eq!(a.length_s, None);
         let teams: Vec<&str> = a.names.iter().map(|n| n.text.as_str()).collect();
         assert_eq!(teams, ["Rovers", "City"]);
+    }
+
+    #[test]
+    fn an_aside_gives_the_part_of_the_person_just_named() {
+        let a = analyse(
+            "a true crime episode told by a narrator, with a retired FBI agent, Carol \
+             Denning, coming in as a guest to give her take",
+        );
+        let who: Vec<&str> = a.people.iter().map(|p| p.character.as_str()).collect();
+        assert_eq!(who, ["Narrator", "Carol"]);
+        let carol = &a.people[1];
+        assert_eq!(carol.title, "Carol Denning");
+        assert_eq!(carol.gender, Some(Gender::Female));
+        assert_eq!(carol.kind.as_deref(), Some("retired FBI agent"));
+        assert_eq!(carol.introduced(), "retired FBI agent Carol Denning");
+    }
+
+    #[test]
+    fn the_words_before_a_name_say_what_they_do_once() {
+        let a = analyse(
+            "a debate on a tourist tax: councillor Fiona Grant for it, hotel owner Rajesh \
+             Mehta against",
+        );
+        let rajesh = a.people.iter().find(|p| p.character == "Rajesh").unwrap();
+        assert_eq!(rajesh.kind.as_deref(), Some("hotel owner"));
+        assert_eq!(rajesh.gender, Some(Gender::Male));
+        let a = analyse("a story about an old lighthouse keeper named Ewan");
+        assert_eq!(a.people[0].kind.as_deref(), Some("old lighthouse keeper"));
+        assert_eq!(a.people[0].gender, Some(Gender::Male));
+    }
+
+    #[test]
+    fn an_object_pronoun_in_a_clause_is_someone_else() {
+        let a = analyse(
+            "a story about a little hedgehog called Pip who is scared of the dark, and a \
+             friendly owl named Hoot who helps him",
+        );
+        let gender = |c: &str| a.people.iter().find(|p| p.character == c).unwrap().gender;
+        assert_eq!(gender("Pip"), Some(Gender::Male));
+        assert_eq!(gender("Hoot"), None);
+        // A possessive stays with the person named: "Maya and her dog".
+        let a = analyse("a story about a girl called Maya who loses her dog");
+        assert_eq!(a.people[0].gender, Some(Gender::Female));
+    }
+
+    #[test]
+    fn a_role_word_that_names_a_kind_of_piece_is_nobody() {
+        let a = analyse(
+            "Radio drama. Lisbon, 1944. Spy thriller: agent Klara Weiss meets her contact, \
+             Mr Oliveira, in a smoky cafe",
+        );
+        let who: Vec<&str> = a.people.iter().map(|p| p.character.as_str()).collect();
+        assert_eq!(who, ["Klara", "Mr. Oliveira"]);
+        // "Lisbon, 1944." sets the scene, and the premise is told whole.
+        assert_eq!(a.scene.first().map(String::as_str), Some("Lisbon, 1944"));
+        assert_eq!(
+            a.premise_sentence.as_deref(),
+            Some("agent Klara Weiss meets her contact, Mr Oliveira, in a smoky cafe")
+        );
+    }
+
+    #[test]
+    fn a_format_word_typed_with_a_doubled_letter_is_understood() {
+        let a = analyse("a short storry about a lighthouse keeper");
+        assert_eq!(a.genre, Genre::Story);
+        assert!(a.genre_said);
+        // "stormy" is a word of its own, not a slip for "story".
+        assert_ne!(
+            analyse("something stormy about the sea").genre,
+            Genre::Story
+        );
+    }
+
+    #[test]
+    fn a_sentence_start_is_no_name_for_the_sounds() {
+        let a = analyse("Guided meditation to help me sleep. Rain on a tent in a pine forest.");
+        assert!(a.sounds.iter().any(|s| s.key == "rain"), "{:?}", a.sounds);
+        // A name at a sentence start still is one: "Silver Storm" is a horse.
+        let a = analyse("Racing commentary. Silver Storm leads at the last fence.");
+        assert!(!a.sounds.iter().any(|s| s.key == "thunder"));
+    }
+
+    #[test]
+    fn a_dash_after_the_format_starts_the_subject() {
+        let a = analyse("evening bulletin - dockers at the port have walked out over pay");
+        assert_eq!(a.genre, Genre::News);
+        let s = a.subject.unwrap();
+        assert_eq!(s.text, "dockers at the port have walked out over pay");
+        assert_eq!(s.kind, SubjectKind::Clause);
+        assert!(a.sounds.iter().any(|s| s.key == "chant"));
+        assert_eq!(a.setting.map(|s| s.name), Some("harbour"));
+    }
+
+    #[test]
+    fn initials_and_numbers_do_not_end_a_clause() {
+        let a = analyse(
+            "a true crime episode on the D.B. Cooper case - in 1971 a man bought a ticket in \
+             Portland, got $200,000 in ransom and was never found",
+        );
+        assert_eq!(a.subject.unwrap().text, "the D.B. Cooper case");
+        assert_eq!(
+            a.details,
+            [
+                "in 1971 a man bought a ticket in Portland",
+                "got $200,000 in ransom and was never found"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_duration_of_something_else_is_no_length() {
+        assert_eq!(
+            requested_length("45 second traffic report, delays of 40 minutes"),
+            Some(45.0)
+        );
+        assert_eq!(requested_length("a podcast of 10 minutes"), Some(600.0));
+    }
+
+    #[test]
+    fn calm_words_and_idents_name_the_closest_genre() {
+        let a = analyse("something peaceful about a mountain lake at dawn");
+        assert_eq!(a.genre, Genre::Meditation);
+        assert_eq!(a.setting.map(|s| s.name), Some("lake"));
+        assert_eq!(
+            analyse("10 sec station ident for Hilltop FM on 97.4").genre,
+            Genre::Advert
+        );
+    }
+
+    #[test]
+    fn odd_briefs_read_without_panicking() {
+        for text in [
+            "D. . . , - - ;;; 1,2.3",
+            "Kelvin \u{212a}over yellow fever",
+            "A.",
+            "x - ",
+            "weather for",
+            "Cover",
+            "\u{212a}",
+        ] {
+            let _ = analyse(text);
+            let _ = clause_pieces(text);
+        }
     }
 }

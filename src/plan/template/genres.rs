@@ -52,6 +52,10 @@ pub(crate) struct Ctx {
     /// Where a line says it is: the brief's own words ("in an abandoned hospital"), else the
     /// setting's.
     pub place: String,
+    /// The premise with the rest of its sentence ([`Analysis::premise_sentence`]).
+    pub premise_sentence: Option<String>,
+    /// The requested length, seconds.
+    pub length_s: Option<f64>,
 }
 
 fn role_of(p: &Person, roles: &[&str]) -> bool {
@@ -460,6 +464,8 @@ impl Ctx {
             brief: a.lower.clone(),
             premise: a.premise.clone(),
             place: a.place.clone().unwrap_or_else(|| setting.place.to_owned()),
+            premise_sentence: a.premise_sentence.clone(),
+            length_s: a.length_s,
         };
         // "a soft female voice": the voice that leads a one-voice piece.
         if let Some(g) = a.voice_gender {
@@ -487,9 +493,13 @@ impl Ctx {
         for (k, v) in extra {
             out = out.replace(&format!("{{{k}}}"), v);
         }
+        let asks = self.subject.split(' ').next().is_some_and(|w| {
+            ["how", "why", "what", "when", "where", "whether", "who"]
+                .contains(&w.to_lowercase().as_str())
+        });
         let about = match self.kind {
-            SubjectKind::Clause => format!("how {}", self.subject),
-            SubjectKind::Noun => self.subject.clone(),
+            SubjectKind::Clause if !asks => format!("how {}", self.subject),
+            _ => self.subject.clone(),
         };
         let summary = match self.kind {
             SubjectKind::Clause => self.subject.clone(),
@@ -599,7 +609,7 @@ impl Ctx {
                 (Some("science fiction"), _) => &["Bright synthwave jingle"],
                 (Some("electronic"), _) => &["Modern electronic podcast theme"],
                 (_, Mood::Calm) => &["Calm bossa nova intro"],
-                (_, Mood::Funny) => &["Happy ukulele podcast jingle"],
+                (_, Mood::Funny) => &["Happy playful ukulele podcast jingle"],
                 (_, Mood::Warm) => &["Warm acoustic folk theme"],
                 _ => &[
                     "Upbeat lo-fi hip hop intro jingle",
@@ -612,7 +622,10 @@ impl Ctx {
                 (Some("fantasy" | "celtic"), _) => &["Mysterious celtic folk tune"],
                 (Some("science fiction"), _) => &["Slow cinematic synthwave underscore"],
                 (_, Mood::Eerie) => &["Eerie suspense underscore", "Dark ambient suspense drone"],
-                (_, Mood::Tense) => &["Tense thriller underscore", "Suspense underscore"],
+                (_, Mood::Tense) => &[
+                    "Tense thriller underscore",
+                    "Mysterious suspense underscore",
+                ],
                 (_, Mood::Dramatic) => &["Dramatic orchestral underscore"],
                 (_, Mood::Epic) => &["Epic cinematic orchestral score"],
                 (_, Mood::Sad) => &["Sad solo piano"],
@@ -701,7 +714,17 @@ fn thing_of(subject: &str, kind: SubjectKind) -> Option<String> {
     };
     let mut np = Vec::new();
     for w in &words[start..] {
-        let bare = w.trim_end_matches([',', '.', ';', ':']);
+        // "D.B." is initials, not the end of the phrase.
+        let initials = w.len() > 2
+            && w.ends_with('.')
+            && w.trim_end_matches('.')
+                .split('.')
+                .all(|p| p.chars().count() == 1 && p.chars().all(char::is_uppercase));
+        let bare = if initials {
+            w
+        } else {
+            w.trim_end_matches([',', '.', ';', ':'])
+        };
         let lw = bare.to_lowercase();
         if BREAKS.contains(&lw.as_str()) || np.len() == 5 {
             break;
@@ -1477,6 +1500,7 @@ fn podcast(ctx: &Ctx, d: &mut Draft, units: usize) {
     let n = order.len();
     let first = n.div_ceil(2);
     exchange(ctx, d, group, &order[..first], 0, true);
+    talking_points(ctx, d, group);
     d.end("sfx", "ambience");
     if n > first {
         d.clip("sfx", -28.0, "Soft whoosh transition", 1.0);
@@ -1551,6 +1575,85 @@ fn podcast(ctx: &Ctx, d: &mut Draft, units: usize) {
     d.say(&b.character, bye2);
     d.chapter_at(at, "Goodbye");
     d.clip("music", -24.0, jingle, 5.0);
+}
+
+/// Words that start an instruction to the writer, not a fact: "keep it casual", "cover
+/// yellow fever".
+const INSTRUCTIONS: &[&str] = &[
+    "keep", "make", "include", "add", "cover", "mention", "explain", "describe", "use", "just",
+    "maybe", "please", "try", "write", "give", "that", "and", "or", "etc",
+];
+
+/// The things a brief lists for a conversation to get to, as it words them: noun phrases
+/// with an article or a possessive ("the failed loaves", "the starter they named Gerald"),
+/// at most eight words, from its details and the parts of them after a dash.
+fn points(ctx: &Ctx) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for d in &ctx.details {
+        let d = d.replace(" \u{2013} ", " - ").replace(" \u{2014} ", " - ");
+        for part in d.split(" - ") {
+            let part = part.trim().trim_end_matches(['?', '!']);
+            let words: Vec<&str> = part.split_whitespace().collect();
+            let first = words.first().map(|w| w.to_lowercase()).unwrap_or_default();
+            let noun_phrase = ["the", "a", "an", "their", "our", "his", "her", "my", "your"]
+                .contains(&first.as_str());
+            // "a cooking show segment" says what the piece is, not what it talks about.
+            let names_piece = words
+                .last()
+                .is_some_and(|w| super::brief::is_format_noun(&w.to_lowercase()));
+            if noun_phrase
+                && !names_piece
+                && (2..=8).contains(&words.len())
+                && !INSTRUCTIONS.contains(&first.as_str())
+                && !part.to_lowercase().contains("sort of thing")
+                && !out.iter().any(|p| p == part)
+            {
+                out.push(part.to_owned());
+            }
+        }
+    }
+    out.truncate(3);
+    out
+}
+
+/// One exchange about each of [`points`], the speakers taking turns to bring one up.
+fn talking_points(ctx: &Ctx, d: &mut Draft, group: &[usize]) {
+    const ASK: &[&str] = &[
+        "Okay, I have to bring up {point}.",
+        "We can't not talk about {point}.",
+        "And then there's {point}.",
+    ];
+    const ANSWER: &[&str] = &[
+        "Oh, {point}. Honestly, that deserves an episode of its own.",
+        "Ha, {point}! I still think about that.",
+        "Right, {point}. That one still makes me laugh.",
+    ];
+    for (k, point) in points(ctx).iter().enumerate() {
+        let asker = &ctx.cast[group[k % group.len()]];
+        let answerer = &ctx.cast[group[(k + 1) % group.len()]];
+        let lower = lowercase_first(point);
+        d.say(
+            &asker.character,
+            &ASK[k % ASK.len()].replace("{point}", &lower),
+        );
+        d.say(
+            &answerer.character,
+            &ANSWER[k % ANSWER.len()].replace("{point}", &lower),
+        );
+    }
+}
+
+/// `The failed loaves` → `the failed loaves` (a name keeps its capital: only an article or
+/// possessive is lowered).
+fn lowercase_first(s: &str) -> String {
+    match s.split_once(' ') {
+        Some((first, rest))
+            if ["The", "A", "An", "Their", "Our", "His", "Her", "My", "Your"].contains(&first) =>
+        {
+            format!("{} {rest}", first.to_lowercase())
+        }
+        _ => s.to_owned(),
+    }
 }
 
 const STORY_TIMES: &[&str] = &[
@@ -1737,6 +1840,33 @@ fn advert(ctx: &Ctx, d: &mut Draft, units: usize) {
     let announcer = ctx.cast[ctx.segments[1][0]].character.clone();
     let product = ctx.show.clone();
     let jingle = ctx.music(&mut d.rng, "jingle");
+    // A spot of under 25 seconds (a station ident, a sting) has no time for a scene: the
+    // announcer alone.
+    let scene_fits = ctx.length_s.is_none_or(|s| s >= 25.0);
+    if scene_fits {
+        advert_scene(ctx, d, &scene, &product);
+    }
+    d.begin("music", "jingle", -30.0, jingle);
+    let desc = ctx.subject.as_str();
+    let intro = if let Some(rest) = ["that ", "which ", "who "]
+        .iter()
+        .find_map(|w| desc.strip_prefix(w))
+    {
+        format!("Introducing {product}. {product} {rest}.")
+    } else if ["on ", "at ", "in "].iter().any(|w| desc.starts_with(w)) {
+        // "Hilltop FM on 97.4": where to find it.
+        format!("This is {product}, {desc}.")
+    } else if desc != product && !desc.is_empty() && desc != "something new" {
+        format!("Introducing {product}: {desc}.")
+    } else {
+        format!("Introducing {product}.")
+    };
+    advert_body(ctx, d, units, &announcer, &product, jingle, &intro);
+}
+
+/// The advert's scene: someone with a problem, a friend who knows the answer.
+fn advert_scene(ctx: &Ctx, d: &mut Draft, scene: &[&Person], product: &str) {
+    let product = product.to_owned();
     d.begin("sfx", "ambience", -38.0, ctx.ambience());
     let problem = pick(
         ctx,
@@ -1766,29 +1896,30 @@ fn advert(ctx: &Ctx, d: &mut Draft, units: usize) {
         &ctx.fill("{product}? Tell me more.", &[("product", product.clone())]),
     );
     d.end("sfx", "ambience");
-    d.begin("music", "jingle", -30.0, jingle);
-    let desc = ctx.subject.as_str();
-    let intro = if let Some(rest) = ["that ", "which ", "who "]
-        .iter()
-        .find_map(|w| desc.strip_prefix(w))
-    {
-        format!("Introducing {product}. {product} {rest}.")
-    } else if desc != product && !desc.is_empty() && desc != "something new" {
-        format!("Introducing {product}: {desc}.")
-    } else {
-        format!("Introducing {product}.")
-    };
-    d.say(&announcer, &intro);
+}
+
+/// The announcer's part: the introduction, the brief's facts, the claims and the tag.
+fn advert_body(
+    ctx: &Ctx,
+    d: &mut Draft,
+    units: usize,
+    announcer: &str,
+    product: &str,
+    jingle: &str,
+    intro: &str,
+) {
+    let product = product.to_owned();
+    d.say(announcer, intro);
     // What the brief says of the product comes first, in its own words.
     for detail in ctx.details.iter().take(3) {
-        d.say(&announcer, detail);
+        d.say(announcer, detail);
     }
     let mut order: Vec<usize> = (0..BENEFITS.len()).collect();
     d.rng.shuffle(&mut order);
     // Each claim once.
     for u in 0..units.min(BENEFITS.len()) {
         let b = BENEFITS[order[u]];
-        d.say(&announcer, &ctx.fill(b, &[("product", product.clone())]));
+        d.say(announcer, &ctx.fill(b, &[("product", product.clone())]));
     }
     let tag = pick(
         ctx,
@@ -1799,7 +1930,7 @@ fn advert(ctx: &Ctx, d: &mut Draft, units: usize) {
             "{product}. You will love it.",
         ],
     );
-    d.say(&announcer, &ctx.fill(tag, &[("product", product.clone())]));
+    d.say(announcer, &ctx.fill(tag, &[("product", product.clone())]));
     d.end("music", "jingle");
     d.clip(
         "music",
@@ -1885,6 +2016,27 @@ fn meditation(ctx: &Ctx, d: &mut Draft, units: usize) {
     };
     d.say(&g, &ctx.fill(purpose, &[]));
     d.say(&g, &ctx.fill("Imagine you are {place}. {image}", &[]));
+    // The picture the brief paints, in its own words ("Rain on a tent in a pine forest").
+    for picture in ctx
+        .details
+        .iter()
+        .filter(|p| {
+            let first = p.split(' ').next().unwrap_or("").to_lowercase();
+            !INSTRUCTIONS.contains(&first.as_str())
+                && !p.ends_with('?')
+                && !p.contains(ctx.subject.as_str())
+        })
+        .take(2)
+    {
+        // "sound of rain on a tent": the picture is the rain.
+        let lower = picture.to_lowercase();
+        let bare = ["the sound of ", "the sounds of ", "sound of ", "sounds of "]
+            .iter()
+            .find(|lead| lower.starts_with(*lead))
+            .and_then(|lead| picture.get(lead.len()..))
+            .unwrap_or(picture);
+        d.say(&g, bare);
+    }
     // Breath, body and drift in turn, each line once; a longer session leaves longer
     // silences between them rather than saying anything twice.
     let off = d.rng.below(BODY.len());

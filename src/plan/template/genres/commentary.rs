@@ -158,6 +158,20 @@ fn passages(sport: Sport) -> &'static [&'static str] {
     }
 }
 
+/// The sound of play in each sport: bat on ball, a kick, a racket.
+fn play_sound(sport: Sport) -> Option<&'static str> {
+    match sport {
+        Sport::Cricket => Some("Cricket bat striking the ball, leather on willow"),
+        Sport::Tennis => Some("Tennis racket hitting the ball"),
+        Sport::Football => Some("Football being kicked hard"),
+        Sport::Rugby => Some("Rugby ball kicked high"),
+        Sport::Basketball => Some("Basketball bouncing on a wooden court"),
+        Sport::Motor => Some("Racing car engine roaring past"),
+        // Racing has its hooves as a sound the brief names, heard throughout.
+        Sport::Racing | Sport::Other => None,
+    }
+}
+
 /// What a co-commentator adds between passages.
 const ANALYSIS: &[&str] = &[
     "You have to say, {a} have earned this. They've been the better side all afternoon.",
@@ -275,7 +289,7 @@ pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
     d.rng.shuffle(&mut order);
     d.say(&lead, &fill(opening, &a, &b));
     // The situation as the brief gives it: "India need 12 off 6 balls against Australia".
-    for detail in ctx.details.iter().take(2) {
+    for detail in ctx.details.iter().take(3) {
         d.say(&lead, detail);
     }
     let n = units.min(middle.len());
@@ -289,6 +303,10 @@ pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
             d.say(co, &fill(ANALYSIS[analysis % ANALYSIS.len()], &a, &b));
             analysis += 1;
         }
+    }
+    // The sound of the game itself, just before the decisive moment.
+    if let Some(sound) = play_sound(s) {
+        d.clip("sfx", -20.0, sound, 1.0);
     }
     d.say(&lead, &fill(ending[0], &a, &b));
     d.clip("sfx", -18.0, "Crowd roaring and cheering", 3.0);

@@ -20,6 +20,32 @@ const BEATS: &[&str] = &[
     "What happened next surprised almost everyone.",
 ];
 
+/// A fact of the brief as the narrator says it; an instruction to cover something ("cover
+/// yellow fever") becomes what the piece looks at.
+fn as_narration(fact: &str) -> String {
+    let lower = fact.to_lowercase();
+    for verb in [
+        "cover ",
+        "include ",
+        "mention ",
+        "explain ",
+        "describe ",
+        "talk about ",
+    ] {
+        if lower.starts_with(verb)
+            && let Some(what) = fact.get(verb.len()..).filter(|w| !w.trim().is_empty())
+        {
+            return format!("Along the way, we look at {what}.");
+        }
+    }
+    // "and the Americans finishing it in 1914": a list's last item stands alone.
+    let fact = ["and ", "And "]
+        .iter()
+        .find_map(|a| fact.strip_prefix(a))
+        .unwrap_or(fact);
+    capitalise(fact)
+}
+
 pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
     let narrator = ctx.cast[0].character.clone();
     let voices: Vec<usize> = ctx.segments[1][1..].to_vec();
@@ -35,9 +61,12 @@ pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
         ],
     );
     d.say(&narrator, &ctx.fill(open, &[]));
-    for detail in ctx.details.iter().take(2) {
-        d.say(&narrator, detail);
+    // The brief's facts: the first two open the piece, the rest come between the answers.
+    let facts: Vec<String> = ctx.details.iter().map(|f| as_narration(f)).collect();
+    for fact in facts.iter().take(2) {
+        d.say(&narrator, fact);
     }
+    let later = facts.get(2..).unwrap_or(&[]);
     let intro: Vec<String> = voices.iter().map(|&i| ctx.cast[i].introduced()).collect();
     d.say(
         &narrator,
@@ -56,7 +85,9 @@ pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
     for (k, &(f, round)) in order.iter().enumerate() {
         let part = (k > 0 && k == order.len() / 2 && order.len() >= 8).then_some(d.rows.len());
         let who = &ctx.cast[voices[k % voices.len()]];
-        if let Some(&b) = beats.get(k) {
+        if let Some(fact) = later.get(k) {
+            d.say(&narrator, fact);
+        } else if let Some(&b) = beats.get(k) {
             d.say(&narrator, &ctx.fill(BEATS[b], &[]));
         }
         let facet = facet(ctx, f);

@@ -258,10 +258,14 @@ pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
     // The narrator sets the scene in the brief's words.
     if ctx.segments.len() == 2 {
         let narrator = &ctx.cast[ctx.segments[0][0]];
+        // Then what happens, as the brief tells it, unless the scene says it already.
+        let told = ctx.premise_sentence.as_deref();
         let scene: Vec<String> = ctx
             .scene
             .iter()
+            .filter(|c| !told.is_some_and(|t| t.contains(c.as_str())))
             .map(|c| crate::plan::template::tidy(c))
+            .chain(told.map(crate::plan::template::tidy))
             .collect();
         d.say(&narrator.character, &scene.join(" "));
     }

@@ -15,6 +15,7 @@ const TRAFFIC_WORDS: &[&str] = &[
     "roadworks",
     "closed",
     "closure",
+    "shut",
     "queue",
     "queues",
     "delay",
@@ -62,6 +63,8 @@ const WEATHER_WORDS: &[&str] = &[
     "degrees",
     "highs",
     "lows",
+    "high",
+    "low",
     "temperatures",
     "warm",
     "cold",
@@ -93,8 +96,14 @@ fn facts(ctx: &Ctx) -> (Vec<String>, Vec<String>) {
     for d in ctx.details.iter().chain(subject) {
         // "Edinburgh: heavy snow overnight": the facts are after the colon.
         let d = d.rsplit(": ").next().unwrap_or(d);
-        for part in d.split(" and ") {
+        for part in split_and(d) {
+            // "high of 14" reads "a high of 14".
             let part = part.trim();
+            let part = match part.split(' ').next() {
+                Some("high" | "low") if part.contains(" of ") => format!("a {part}"),
+                _ => part.to_owned(),
+            };
+            let part = part.as_str();
             if part.split_whitespace().count() < 2 || seen.iter().any(|s| s == part) {
                 continue;
             }
@@ -107,6 +116,30 @@ fn facts(ctx: &Ctx) -> (Vec<String>, Vec<String>) {
         }
     }
     (traffic, weather)
+}
+
+/// A fact split at " and ", except between numbers: "junctions 12 and 13" stays whole.
+fn split_and(fact: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for part in fact.split(" and ") {
+        let numbers_meet = out.last().is_some_and(|prev: &String| {
+            prev.split(' ')
+                .next_back()
+                .is_some_and(|w| w.parse::<f64>().is_ok())
+                && part
+                    .split(' ')
+                    .next()
+                    .is_some_and(|w| w.parse::<f64>().is_ok())
+        });
+        match out.last_mut() {
+            Some(prev) if numbers_meet => {
+                prev.push_str(" and ");
+                prev.push_str(part);
+            }
+            _ => out.push(part.to_owned()),
+        }
+    }
+    out
 }
 
 /// Lines that carry a fact: `{fact}` as the brief words it.
@@ -157,7 +190,7 @@ const ADVICE: &[(&[&str], &str)] = &[
         "Emergency services are at the scene, and there's no word yet on when it will clear.",
     ),
     (
-        &["roadworks", "closed", "closure", "diversion"],
+        &["roadworks", "closed", "closure", "diversion", "shut"],
         "Diversions are signposted, but expect the side roads to be busy too.",
     ),
     (
@@ -176,6 +209,12 @@ const GENERAL: &[&str] = &[
     "Keep us on for the latest, whatever your journey.",
     "Drive safely, and give yourself a little more time.",
     "If you can see anything on your way in that we should know about, get in touch.",
+    "If you're on the school run, leave a little earlier than usual.",
+    "Later on, the evening rush hour should be back to normal.",
+    "Remember to check on elderly neighbours if conditions turn.",
+    "Cyclists and pedestrians, take care out there.",
+    "Our travel team are keeping an eye on everything for you.",
+    "We'll bring you any changes as soon as we hear about them.",
 ];
 
 /// The place the update is for: the name after "for", "in", "across", else the first.
@@ -190,6 +229,66 @@ fn place(ctx: &Ctx) -> Option<String> {
         .find(|n| ["for", "in", "across", "around", "over"].contains(&n.before.as_str()))
         .or(places.first())
         .map(|n| n.text.clone())
+        .or_else(|| lowercase_place(&ctx.brief))
+}
+
+/// A place typed in lower case after "weather for", "forecast for" or "update for", up to
+/// the end of its clause and at most three words ("greater manchester" → "Greater
+/// Manchester"); not a time ("for tomorrow", "for the weekend").
+fn lowercase_place(brief: &str) -> Option<String> {
+    const NOT_PLACES: &[&str] = &[
+        "the",
+        "a",
+        "an",
+        "this",
+        "next",
+        "tomorrow",
+        "today",
+        "tonight",
+        "morning",
+        "evening",
+        "afternoon",
+        "weekend",
+        "week",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "drivers",
+        "commuters",
+        "listeners",
+        "everyone",
+        "my",
+        "our",
+    ];
+    let (_, rest) = [
+        "weather for ",
+        "forecast for ",
+        "update for ",
+        "travel for ",
+    ]
+    .iter()
+    .find_map(|lead| brief.split_once(lead))?;
+    let clause = rest
+        .split(['.', ',', ';', ':', '!', '?', '-'])
+        .next()?
+        .trim();
+    let words: Vec<&str> = clause.split_whitespace().collect();
+    let place_words = (1..=3).contains(&words.len())
+        && words.iter().all(|w| w.chars().all(char::is_alphabetic))
+        && !words.iter().any(|w| NOT_PLACES.contains(w))
+        && !mentions(clause, TRAFFIC_WORDS)
+        && !mentions(clause, WEATHER_WORDS);
+    place_words.then(|| {
+        words
+            .iter()
+            .map(|w| super::capitalise(w))
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
 }
 
 /// `Travel and weather for Manchester`.
