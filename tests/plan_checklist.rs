@@ -395,3 +395,59 @@ fn template_plans_against_the_checklists() {
         );
     }
 }
+
+/// What the template planner writes for sounds and music must be something onair is sure
+/// of: a description the choosers would pick a sound for only with a warning makes every
+/// planned script warn. Every distinct sound and music description of every checklist plan
+/// is put to the choosers; the ones they are unsure of are printed, and may be no more than
+/// a few (sounds the library cannot make yet, which the render then warns about).
+#[test]
+fn planned_sounds_and_music_are_ones_the_choosers_are_sure_of() {
+    use onair::generate::music::style::StyleChooser;
+    use onair::generate::sfx::{SfxOptions, SoundEffects};
+    use std::collections::BTreeSet;
+
+    let (mut sounds, mut music) = (BTreeSet::new(), BTreeSet::new());
+    for set in SETS {
+        for e in entries(set) {
+            let (brief, _) = Brief::new(&e.brief, 1).unwrap();
+            let plan = TemplatePlanner::new().plan(&brief).unwrap();
+            for r in plan.script["rows"].as_array().cloned().unwrap_or_default() {
+                let d = r["description"].as_str().unwrap_or("").to_string();
+                match r["type"].as_str() {
+                    Some("sfx") if !d.is_empty() => sounds.insert(d),
+                    Some("music") if !d.is_empty() => music.insert(d),
+                    _ => false,
+                };
+            }
+        }
+    }
+    let cache = tempfile::tempdir().unwrap();
+    let sfx = SoundEffects::new(SfxOptions::standard(Some(cache.path().to_path_buf()))).unwrap();
+    let chooser = sfx.chooser().unwrap();
+    let unsure_sounds: Vec<String> = sounds
+        .iter()
+        .filter_map(|d| {
+            let pick = chooser.choose(d).unwrap();
+            (!pick.confident).then(|| format!("{d:?} -> {}", pick.item.source()))
+        })
+        .collect();
+    let styles = StyleChooser::load(Some(&onair::ml::bert::default_dir()), None).unwrap();
+    let unsure_music: Vec<&String> = music
+        .iter()
+        .filter(|d| !styles.choose(d).unwrap().confident)
+        .collect();
+    eprintln!(
+        "planned sounds: {} distinct, {} unsure: {unsure_sounds:#?}\nplanned music: {} distinct, \
+         {} unsure: {unsure_music:#?}",
+        sounds.len(),
+        unsure_sounds.len(),
+        music.len(),
+        unsure_music.len()
+    );
+    assert!(unsure_music.is_empty(), "{unsure_music:?}");
+    assert!(
+        unsure_sounds.len() * 10 <= sounds.len(),
+        "more than one planned sound in ten is unsure: {unsure_sounds:#?}"
+    );
+}

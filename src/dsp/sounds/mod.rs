@@ -19,6 +19,7 @@ pub mod appliances;
 pub mod creatures;
 pub mod everyday;
 pub mod foley;
+pub mod games;
 pub mod household;
 pub mod interface;
 pub mod machines;

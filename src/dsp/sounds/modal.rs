@@ -1170,6 +1170,87 @@ pub fn ice_cubes(scene: &Scene) -> Stereo {
     out
 }
 
+/// A singing bowl (a meditation bell): a thick bronze bowl struck softly with a padded
+/// mallet, so only its low, slowly beating partials sound, ringing for many seconds.
+/// `count` strikes, far apart.
+pub fn singing_bowl(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let mut rng = scene.rng.fork("bowl");
+    // Bowls' partials sit near 1 : 2.7 : 5.2 : 8.4 (a shell), each a slowly beating pair.
+    let bowl = Material {
+        partials: &[
+            (1.0, 6.0, 1.0),
+            (2.71, 3.5, 0.45),
+            (5.18, 1.8, 0.2),
+            (8.4, 0.9, 0.08),
+        ],
+        split: 0.004,
+        spread: 0.005,
+        contact: (0.05, 0.004, 1200.0, 0.8),
+    };
+    let pitch = 260.0 * (0.85 + 0.3 * rng.next_f32());
+    let count = scene.params.count.unwrap_or(1).clamp(1, 10);
+    let spacing_s = 8.0;
+    let starts = scene.group_starts("strikes", 0.03, spacing_s * count as f32, (4.0, 8.0));
+    let strikes: Vec<(usize, f32)> = starts
+        .iter()
+        .flat_map(|&start| (0..count).map(move |k| (start, k)))
+        .map(|(start, k)| (start + scene.frames_for(k as f32 * spacing_s), 0.9))
+        .collect();
+    let body = Body::new(sr, &bowl, pitch, 1.0, &mut rng);
+    let mut out = Stereo::silence(scene.frames);
+    ring_body(
+        &mut out, scene, &mut rng, &body, &bowl, &strikes, 0.006, 0.0,
+    );
+    out
+}
+
+/// Sleigh bells shaken: a strap of a dozen little round bells, each a steel shell with a
+/// loose pellet inside, so every shake is a shower of tiny bright strikes, the shakes in a
+/// steady rhythm (two or three a second, faster at a gallop).
+pub fn sleigh_bells(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let mut rng = scene.rng.fork("sleigh");
+    let bells: Vec<Body> = (0..6)
+        .map(|_| {
+            Body::new(
+                sr,
+                &SMALL_STEEL_BELL,
+                3400.0 + 2200.0 * rng.next_f32(),
+                0.25,
+                &mut rng,
+            )
+        })
+        .collect();
+    let shake_s = 0.42 / scene.params.pace.clamp(0.5, 2.5);
+    let mut out = Stereo::silence(scene.frames);
+    for (b, bell) in bells.iter().enumerate() {
+        let mut strikes = Vec::new();
+        let mut t = 0.02;
+        while scene.frames_for(t) < scene.frames {
+            // Each shake: this bell's pellet rattles two or three times.
+            for _ in 0..(2 + rng.below(2)) {
+                let at = scene.frames_for(t + 0.06 * rng.next_f32());
+                strikes.push((at, (0.3 + 0.4 * rng.next_f32()) * (0.6 + 0.6 * i)));
+            }
+            t += shake_s * (0.95 + 0.1 * rng.next_f32());
+        }
+        let pan = -0.4 + 0.8 * b as f32 / 5.0;
+        ring_body(
+            &mut out,
+            scene,
+            &mut rng,
+            bell,
+            &SMALL_STEEL_BELL,
+            &strikes,
+            0.00008,
+            pan,
+        );
+    }
+    out
+}
+
 /// Ice cracking on a frozen lake: sharp cracks, and the eerie "pew" that follows as the
 /// crack's energy runs through the sheet. Ice bends like a plate, where high frequencies
 /// travel fastest, so a crack arrives as a downward chirp (pitch falling as 1/t²), often
@@ -1597,5 +1678,21 @@ mod tests {
         assert!((3..=7).contains(&clinks.len()), "{clinks:?}");
         // Glass and ice: bright, nothing below a few hundred hertz.
         assert!(band_level(&x, 30.0, 400.0) < 0.1 * band_level(&x, 1000.0, 8000.0));
+    }
+
+    #[test]
+    fn a_singing_bowl_rings_low_and_long() {
+        let x = render(singing_bowl, 8.0, SoundParams::default());
+        let f = peak_hz(span(&x, 0.5, 2.0), 150.0, 1000.0);
+        assert!((210.0..350.0).contains(&f), "{f}");
+        assert!(rms(span(&x, 5.0, 6.0)) > 0.3 * rms(span(&x, 0.5, 1.5)));
+    }
+
+    #[test]
+    fn sleigh_bells_jingle_high_in_a_steady_rhythm() {
+        let x = render(sleigh_bells, 4.0, SoundParams::default());
+        assert!(band_level(&x, 3000.0, 9000.0) > 5.0 * band_level(&x, 100.0, 1500.0));
+        let period = pulse_period(&x, 0.25, 0.8);
+        assert!((0.38..0.47).contains(&period), "{period}");
     }
 }

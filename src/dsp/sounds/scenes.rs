@@ -1,4 +1,4 @@
-//! Places built from other sounds: a forest, a station platform, an airport terminal. Each
+//! Places built from other sounds: a forest, a café, a station platform, an airport terminal. Each
 //! layer is rendered as its own sound with its own random stream, set at its own level and
 //! place across the field; what is far away is duller.
 
@@ -117,6 +117,80 @@ pub fn forest(scene: &Scene) -> Stereo {
                 level: 0.3,
                 far: true,
                 pan: 0.6,
+                intensity: None,
+            },
+        ],
+    )
+}
+
+/// An espresso machine now and then: the grinder's whirr, then the steam wand's hiss as
+/// milk is frothed (a rising, gurgling roar).
+fn coffee_machine(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let mut rng = scene.rng.fork("espresso");
+    let mut out = Stereo::silence(scene.frames);
+    let mut t = 1.0 + 2.0 * rng.next_f32();
+    while scene.frames_for(t) < scene.frames {
+        let at = scene.frames_for(t);
+        let len = scene.frames_for(2.5 + 1.5 * rng.next_f32());
+        let mut hiss = Biquad::bandpass(sr, 3500.0, 0.6);
+        let mut froth = Biquad::bandpass(sr, 700.0, 1.5);
+        let mut gurgle = Drift::new(rng.fork("gurgle"), sr, 12.0, 0.2, 1.0);
+        for k in 0..len {
+            let n = at + k;
+            if n >= scene.frames {
+                break;
+            }
+            let u = k as f32 / len as f32;
+            let env = (u / 0.05).min(1.0) * ((1.0 - u) / 0.05).min(1.0);
+            let w = rng.bipolar();
+            let x = (hiss.process(w) * (0.4 + 0.4 * u) + froth.process(w) * gurgle.next_sample())
+                * env
+                * 0.5;
+            out.left[n] += x;
+            out.right[n] += x;
+        }
+        t += 8.0 + 10.0 * rng.next_f32();
+    }
+    out
+}
+
+/// A café: people talking at the tables, cups set down on saucers, crockery clattering
+/// behind the counter, and the espresso machine's steam now and then.
+pub fn cafe(scene: &Scene) -> Stereo {
+    layered(
+        scene,
+        &[
+            Layer {
+                label: "tables",
+                render: super::ambience::crowd,
+                level: 0.55,
+                far: false,
+                pan: 0.0,
+                intensity: Some(0.45),
+            },
+            Layer {
+                label: "cups",
+                render: super::modal::cup_clink,
+                level: 0.3,
+                far: false,
+                pan: 0.3,
+                intensity: Some(0.4),
+            },
+            Layer {
+                label: "counter",
+                render: super::modal::dishes,
+                level: 0.25,
+                far: true,
+                pan: -0.5,
+                intensity: Some(0.3),
+            },
+            Layer {
+                label: "espresso",
+                render: coffee_machine,
+                level: 0.3,
+                far: true,
+                pan: -0.4,
                 intensity: None,
             },
         ],
@@ -306,9 +380,9 @@ mod tests {
     }
 
     #[test]
-    fn a_platform_and_a_terminal_fill_the_clip() {
+    fn a_platform_a_terminal_and_a_cafe_fill_the_clip() {
         let sr = 48_000.0;
-        for f in [platform, terminal] {
+        for f in [platform, terminal, cafe] {
             let out = mono(&f(&scene(12 * 48_000, SoundParams::default(), 4)));
             let env = envelope(&out, sr, 0.5);
             let loudest = env.iter().copied().fold(0.0, f32::max);

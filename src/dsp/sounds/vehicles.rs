@@ -487,6 +487,41 @@ pub fn car_crash(scene: &Scene) -> Stereo {
     out
 }
 
+/// A car's indicator: the flasher relay (or its electronic imitation) clicks on and off
+/// about one and a half times a second, a dry "tick" then a softer "tock", inside the car.
+pub fn indicator(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let mut rng = scene.rng.fork("indicator");
+    let period_s = 60.0 / (85.0 + 10.0 * rng.next_f32());
+    let mut out = Stereo::silence(scene.frames);
+    let mut t = 0.02;
+    let mut on = true;
+    while scene.frames_for(t) < scene.frames {
+        let at = scene.frames_for(t);
+        let (f, g) = if on { (2600.0, 0.8) } else { (1900.0, 0.5) };
+        let mut body = Biquad::bandpass(sr, f, 6.0);
+        let mut low = Biquad::bandpass(sr, 700.0, 3.0);
+        for k in 0..scene.frames_for(0.03) {
+            if at + k >= scene.frames {
+                break;
+            }
+            // A relay's contact: a sharp impulse with a little scrape after it.
+            let x = match k {
+                0 => 1.0,
+                2 => -0.6,
+                _ if k < 20 => 0.1 * rng.bipolar(),
+                _ => 0.0,
+            };
+            let y = (body.process(x) + 0.5 * low.process(x)) * g;
+            out.left[at + k] += y;
+            out.right[at + k] += y;
+        }
+        t += period_s / 2.0;
+        on = !on;
+    }
+    out
+}
+
 /// Adds `from` into `out` from frame `at`, scaled by `gain`.
 fn mix_at(out: &mut Stereo, at: usize, from: &Stereo, gain: f32) {
     let end = (at + from.frames()).min(out.frames());
@@ -684,5 +719,13 @@ mod tests {
         };
         let out = mono(&traffic_jam(&scene(8 * 48_000, params, 7)));
         assert!(bursts(&out, sr, 0.4) >= 3);
+    }
+
+    #[test]
+    fn an_indicator_ticks_and_tocks_about_three_times_a_second() {
+        let sr = 48_000.0;
+        let out = mono(&indicator(&scene(4 * 48_000, SoundParams::default(), 8)));
+        let clicks = onsets(&out, sr, 0.1, 0.1);
+        assert!((11..=14).contains(&clicks.len()), "{clicks:?}");
     }
 }

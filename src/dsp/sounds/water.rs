@@ -301,3 +301,67 @@ pub fn bubbles(scene: &Scene) -> Stereo {
     }
     out
 }
+
+/// Water lapping at a bank, a jetty or a boat's hull: small ripples arriving every second
+/// or so, each a soft, hollow slap (the water closing on an air pocket under the edge) and
+/// a short gurgle as it drains back, over a faint wash.
+pub fn lapping(scene: &Scene) -> Stereo {
+    let sr = scene.sample_rate_hz;
+    let i = scene.params.intensity;
+    let mut rng = scene.rng.fork("lapping");
+    let mut out = Stereo::silence(scene.frames);
+    let mut wash = PinkNoise::new(scene.rng.fork("wash"));
+    let mut wash_bp = Biquad::bandpass(sr, 600.0, 0.5);
+    let mut swell = Drift::new(scene.rng.fork("swell"), sr, 0.8, 0.3, 1.0);
+    for n in 0..scene.frames {
+        let x = wash_bp.process(wash.next_sample()) * 0.06 * swell.next_sample();
+        out.left[n] = x;
+        out.right[n] = x * 0.9;
+    }
+    let mut t = 0.1 + 0.3 * rng.next_f32();
+    while scene.frames_for(t) < scene.frames {
+        let at = scene.frames_for(t);
+        let gain = (0.4 + 0.6 * rng.next_f32()) * (0.6 + 0.6 * i);
+        let (gl, gr) = pan_gains(0.5 * rng.bipolar());
+        // The slap: a pocket of air closing, a damped low resonance with a splash on it.
+        let pocket_hz = 180.0 + 220.0 * rng.next_f32();
+        let mut pocket = Biquad::bandpass(sr, pocket_hz, 4.0);
+        let mut splash = Biquad::bandpass(sr, 1500.0 + 1500.0 * rng.next_f32(), 1.0);
+        let mut gurgle = 0.0f32;
+        let len = scene.frames_for(0.45);
+        for k in 0..len {
+            let n = at + k;
+            if n >= scene.frames {
+                break;
+            }
+            let u = k as f32 / sr;
+            let hit = (u / 0.004).min(1.0) * (-u / 0.03).exp();
+            // Draining back: a few bubbles popping in the next few tenths of a second.
+            if u > 0.06 && rng.next_f32() < 25.0 / sr {
+                gurgle = 0.5;
+            }
+            let w = rng.bipolar();
+            let x = pocket.process(w * (hit * 3.0 + gurgle)) + splash.process(w * hit) * 0.6;
+            gurgle *= 0.995;
+            out.left[n] += x * gain * gl;
+            out.right[n] += x * gain * gr;
+        }
+        t += (0.6 + 1.0 * rng.next_f32()) / (0.7 + 0.6 * i);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::SoundParams;
+    use super::super::analysis::{bursts, mono, scene};
+    use super::*;
+
+    #[test]
+    fn water_laps_in_soft_slaps_about_once_a_second() {
+        let sr = 48_000.0;
+        let out = mono(&lapping(&scene(10 * 48_000, SoundParams::default(), 1)));
+        let slaps = bursts(&out, sr, 0.3);
+        assert!((5..=16).contains(&slaps), "{slaps}");
+    }
+}
