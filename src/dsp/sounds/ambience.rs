@@ -48,7 +48,7 @@ const VOWELS: [(f32, f32); 7] = [
 /// Adds `voices` talkers: each a glottal sawtooth through two formant filters that move
 /// from vowel to vowel at syllable rate, in phrases separated by pauses. Summed and dulled,
 /// many of them become the wordless murmur of a room full of people.
-fn add_voices(scene: &Scene, out: &mut Stereo, label: &str, voices: usize, gain: f32) {
+pub(super) fn add_voices(scene: &Scene, out: &mut Stereo, label: &str, voices: usize, gain: f32) {
     const BLOCK: usize = 32;
     // Murmur is dull by nature (everything above ~3 kHz is filtered off afterwards), so the
     // voices run at a quarter of the rate or so and are interpolated up: the crowd is the

@@ -545,8 +545,8 @@ pub fn jackhammer(scene: &Scene) -> Stereo {
     out
 }
 
-/// A building site: a road drill in bursts, hammering, an electric drill now and then, a
-/// lorry reversing somewhere, and a diesel generator thudding under it all.
+/// A building site: a road drill in bursts, hammering, a lorry reversing somewhere, and a
+/// diesel generator thudding under it all.
 pub fn construction_site(scene: &Scene) -> Stereo {
     use super::scenes::{Layer, layered};
     let layer = |label, render, level, far, pan| Layer {
@@ -562,7 +562,6 @@ pub fn construction_site(scene: &Scene) -> Stereo {
         &[
             layer("road-drill", jackhammer, 0.55, false, -0.3),
             layer("hammering", super::everyday::hammer, 0.5, false, 0.4),
-            layer("drilling", drill, 0.3, true, 0.1),
             layer(
                 "reversing",
                 super::signals::reversing_beeper,

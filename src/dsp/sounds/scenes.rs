@@ -205,11 +205,9 @@ fn announcements(scene: &Scene) -> Stereo {
     let mut out = Stereo::silence(scene.frames);
     let clip_s = scene.frames as f32 / sr;
     let mut t = 0.5 + 1.5 * rng.next_f32();
-    let voice_params = SoundParams {
-        intensity: 0.0,
-        ..scene.params.clone()
-    };
-    let voice = super::ambience::crowd(&scene.variant("announcer", true, voice_params));
+    // One talker, as the crowd's voices are made: phrases of vowels without words.
+    let mut voice = Stereo::silence(scene.frames);
+    super::ambience::add_voices(scene, &mut voice, "announcer", 1, 1.0);
     let mut horn_hp = Biquad::highpass(sr, 400.0, 0.7);
     let mut horn_lp = Biquad::lowpass(sr, 3000.0, 0.7);
     while t < clip_s {
@@ -236,7 +234,7 @@ fn announcements(scene: &Scene) -> Stereo {
         for n in from..(from + len).min(scene.frames) {
             let u = (n - from) as f32 / len as f32;
             let env = (u / 0.05).min(1.0) * ((1.0 - u) / 0.05).min(1.0);
-            let x = horn_lp.process(horn_hp.process(voice.left[n])) * env * 2.0;
+            let x = horn_lp.process(horn_hp.process(voice.left[n])) * env * 12.0;
             out.left[n] += x;
             out.right[n] += x;
         }

@@ -291,6 +291,10 @@ pub fn reversing_beeper(scene: &Scene) -> Stereo {
             continue;
         }
         let g = adsr_gain(t % period_s, 0.004, 0.0, 1.0, 0.01, period_s / 2.0);
+        if g <= 0.0 {
+            // Between beeps the horn is silent: nothing to compute.
+            continue;
+        }
         let x = piezo(&mut oscs, f);
         let y = (0.7 * x + 0.6 * horn.process((2.0 * x).tanh())) * g * 0.5;
         out.left[n] = y;
