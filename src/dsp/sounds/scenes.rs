@@ -234,7 +234,7 @@ fn announcements(scene: &Scene) -> Stereo {
         for n in from..(from + len).min(scene.frames) {
             let u = (n - from) as f32 / len as f32;
             let env = (u / 0.05).min(1.0) * ((1.0 - u) / 0.05).min(1.0);
-            let x = horn_lp.process(horn_hp.process(voice.left[n])) * env * 12.0;
+            let x = horn_lp.process(horn_hp.process(voice.left[n])) * env * 8.0;
             out.left[n] += x;
             out.right[n] += x;
         }
@@ -357,7 +357,7 @@ mod tests {
         let sr = 48_000.0;
         let sc = scene(6 * 48_000, SoundParams::default(), 3);
         let out = mono(&announcements(&sc));
-        let first = onsets(&out, sr, 0.2, 0.2)[0];
+        let first = onsets(&out, sr, 0.05, 0.2)[0];
         let at = |s: f32| (s * sr) as usize;
         // Ding, then dong a major third lower.
         let ding = peak_hz(
