@@ -637,6 +637,15 @@ mod tests {
         assert!(said.contains("on the A14"), "{said}");
         assert!(said.contains("mist and drizzle over the fens"), "{said}");
         assert!(!said.contains("expect and"), "{said}");
+        let plan = plan_brief(
+            "weather for Leeds: and heavy snow is on the way by lunchtime",
+            1,
+        );
+        let said = spoken(&plan);
+        assert!(
+            said.contains("Now the weather: heavy snow is on the way by lunchtime."),
+            "{said}"
+        );
     }
 
     #[test]

@@ -370,7 +370,17 @@ pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
         d.say(&who, &line);
     }
     for (k, f) in weather.iter().enumerate() {
-        let line = WEATHER_LINES[k % WEATHER_LINES.len()];
+        // "heavy snow is on the way" says it already: no "expect" in front.
+        let clause = f.split_whitespace().any(|w| {
+            [
+                "is", "are", "will", "has", "have", "was", "were", "moves", "clears",
+            ]
+            .contains(&w)
+        });
+        let line = match WEATHER_LINES[k % WEATHER_LINES.len()] {
+            "Now the weather: expect {fact}." if clause => "Now the weather: {fact}.",
+            line => line,
+        };
         d.say(&who, &line.replace("{fact}", f));
     }
     if traffic.is_empty() && weather.is_empty() {
