@@ -625,4 +625,77 @@ mod tests {
         assert!(said.contains("the starter they named Gerald"), "{said}");
         assert!(!said.contains("sort of thing"), "{said}");
     }
+
+    #[test]
+    fn an_update_for_drivers_on_a_numbered_road_names_the_road() {
+        let plan = plan_brief(
+            "travel and weather for drivers on the A14 tonight: a lorry has broken down near \
+             junction 9, and there's mist and drizzle over the fens",
+            1,
+        );
+        let said = spoken(&plan);
+        assert!(said.contains("on the A14"), "{said}");
+        assert!(said.contains("mist and drizzle over the fens"), "{said}");
+        assert!(!said.contains("expect and"), "{said}");
+        let plan = plan_brief(
+            "weather for Leeds: and heavy snow is on the way by lunchtime",
+            1,
+        );
+        let said = spoken(&plan);
+        assert!(
+            said.contains("Now the weather: heavy snow is on the way by lunchtime."),
+            "{said}"
+        );
+    }
+
+    #[test]
+    fn a_podcast_talks_through_a_listed_clause() {
+        let plan = plan_brief(
+            "Episode 3 of Garden Natter. Hosts Priya and Tom talk greenfly, the late frost \
+             and what to do with too many tomatoes. Ten minutes.",
+            1,
+        );
+        let said = spoken(&plan);
+        assert!(said.contains("greenfly"), "{said}");
+        assert!(said.contains("the late frost"), "{said}");
+        assert!(said.contains("what to do with too many tomatoes"), "{said}");
+    }
+
+    #[test]
+    fn a_title_does_not_end_on_a_small_word() {
+        let plan = plan_brief(
+            "A debate for year nines: should our town ban fireworks from the park on bonfire \
+             night? A councillor argues for, a shopkeeper against.",
+            1,
+        );
+        let title = plan.script["title"].as_str().unwrap();
+        assert!(
+            title.starts_with("Should our town ban fireworks"),
+            "{title}"
+        );
+        let last = title.rsplit(' ').next().unwrap();
+        assert!(
+            !["from", "the", "on", "by", "their"].contains(&last),
+            "{title}"
+        );
+    }
+
+    #[test]
+    fn a_guest_described_after_their_name_is_introduced_so() {
+        let plan = plan_brief(
+            "interview with Tomasz Nowak, a ward porter at Whiston Hospital, about night work",
+            1,
+        );
+        let said = spoken(&plan);
+        assert!(
+            said.contains("Tomasz Nowak, a ward porter at Whiston Hospital"),
+            "{said}"
+        );
+        let rows = plan.script["rows"].as_array().unwrap();
+        let speakers: std::collections::BTreeSet<&str> = rows
+            .iter()
+            .filter_map(|r| r["character"].as_str())
+            .collect();
+        assert!(!speakers.contains("Porter"), "{speakers:?}");
+    }
 }

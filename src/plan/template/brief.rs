@@ -161,6 +161,13 @@ impl Genre {
                 "confronts",
                 "quarrel",
                 "detective",
+                // A scene set at a moment: "the night of the big storm".
+                "scene",
+                "the night of",
+                "the night before",
+                "the eve of",
+                "the morning of",
+                "the day of",
             ],
             Genre::Advert => &["buy", "sale", "product", "brand", "slogan", "sell"],
             Genre::Meditation => &[
@@ -794,8 +801,23 @@ const SOUNDS: &[(&[&str], NamedSound)] = &[
             "walkie-talkie",
             "crackly radio",
             "radio crackles",
+            // Someone calling over the radio: "radioing the coastguard", "a mayday".
+            "radioing",
+            "radioed",
+            "radios",
+            "radio call",
+            "mayday",
+            "vhf",
         ],
         heard_once("static", "Radio static crackling"),
+    ),
+    (
+        &["tapping", "taps on", "tapped", "tap-tap"],
+        heard_once("tap", "Faint tapping on stone"),
+    ),
+    (
+        &["crackle", "crackles", "the crackle of"],
+        heard_throughout("crackle", "Soft crackling and hissing"),
     ),
     (
         &["kettle", "cup of tea", "brew"],
@@ -1151,7 +1173,17 @@ impl Person {
                     && !["host", "co-host", "guest", "friend", "presenter", "anchor"]
                         .contains(&k.as_str()) =>
             {
-                format!("{k} {}", self.title)
+                // "a night shift nurse at Leeds General Infirmary" reads after the name.
+                if k.contains(" at ") || k.contains(" from ") || k.contains(" for ") {
+                    let article = if k.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                        "an"
+                    } else {
+                        "a"
+                    };
+                    format!("{}, {article} {k}", self.title)
+                } else {
+                    format!("{k} {}", self.title)
+                }
             }
             _ => self.the(),
         }
@@ -1236,6 +1268,25 @@ pub struct ProperName {
     pub before: String,
 }
 
+/// A mood the brief asks for in so many words ("keep it funny", "make it properly creepy",
+/// "nice and gentle"): it outranks a mood implied by what happens ("argue").
+fn asked_mood(words: &[Word]) -> Option<Mood> {
+    (2..words.len()).find_map(|k| {
+        let (a, b) = (words[k - 2].lower.as_str(), words[k - 1].lower.as_str());
+        let asks = (["keep", "make", "play"].contains(&a) && ["it", "this", "things"].contains(&b))
+            || (a == "nice" && b == "and");
+        if !asks {
+            return None;
+        }
+        words[k..words.len().min(k + 2)].iter().find_map(|w| {
+            MOODS
+                .iter()
+                .find(|(keys, _)| keys.contains(&w.lower.as_str()))
+                .map(|(_, m)| *m)
+        })
+    })
+}
+
 /// Reads a brief.
 pub fn analyse(text: &str) -> Analysis {
     let words = tokens(text);
@@ -1303,11 +1354,13 @@ pub fn analyse(text: &str) -> Analysis {
                 && first_of(&plain, SPACE_WORDS).is_some())
             .then(|| setting_named("mission control"))
         });
-    let mood = MOODS
-        .iter()
-        .filter_map(|(keys, m)| first_of(&words, keys).map(|p| (p, *m)))
-        .min_by_key(|(p, _)| *p)
-        .map(|(_, m)| m);
+    let mood = asked_mood(&words).or_else(|| {
+        MOODS
+            .iter()
+            .filter_map(|(keys, m)| first_of(&words, keys).map(|p| (p, *m)))
+            .min_by_key(|(p, _)| *p)
+            .map(|(_, m)| m)
+    });
     let flavour = [
         ("science-fiction", "science fiction"),
         ("science fiction", "science fiction"),
@@ -1741,6 +1794,10 @@ const ROLES: &[&str] = &[
     "visitor",
     "tourist",
     "agent",
+    "coastguard",
+    "lifeguard",
+    "operator",
+    "dispatcher",
 ];
 
 /// Titles that start a name: `Dr. Ada Okafor`.
@@ -2040,9 +2097,10 @@ const NOT_AGENTS: &[&str] = &[
 ];
 
 /// A word naming someone by what they do, right before their name: `sprinter` in
-/// "sprinter Marcus Bell", `beekeeper` in "beekeeper Gareth". The name must look like a
-/// person's: two capitalised words, or one known first name.
-fn agent_before_name(words: &[Word], i: usize) -> Option<String> {
+/// "sprinter Marcus Bell", `beekeeper` in "beekeeper Gareth", or before a name set off by
+/// commas: "a young printer, Arjun, argues", "two cavers, Jenna and Kofi, hear". The name
+/// must look like a person's: two capitalised words, or one known first name.
+fn agent_before_name(text: &str, words: &[Word], i: usize) -> Option<String> {
     let w = &words[i];
     // "comedians Rachel and Tom": the plural names two.
     let lower = w.lower.strip_suffix('s').filter(|s| {
@@ -2065,11 +2123,47 @@ fn agent_before_name(words: &[Word], i: usize) -> Option<String> {
     {
         j += 1;
     }
-    if !gap_is_space(words, i) && j == i + 1 {
+    if !gap_is_space(words, i) && j == i + 1 && !appositive_name(text, words, i) {
         return None;
     }
     let (_, full, short) = person_name_at(words, j)?;
     (full.contains(' ') && full != short || known_first_name(&short)).then(|| lower.to_owned())
+}
+
+/// Whether the text between a named person and a role word describes that person: a comma,
+/// an article and at most three plain words (", a night shift " before "nurse").
+fn describes_the_named(between: &str) -> bool {
+    let Some(rest) = between.trim_start().strip_prefix(',') else {
+        return false;
+    };
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    matches!(words.first(), Some(&"a" | &"an"))
+        && words.len() <= 4
+        && words[1..]
+            .iter()
+            .all(|w| w.chars().all(|c| c.is_lowercase() || c == '-'))
+}
+
+/// Whether word `i` is followed by a name set off by commas: "a printer, Arjun, argues",
+/// "cavers, Jenna and Kofi, hear" (not "in Leeds, Priya reports", where no comma closes
+/// the name).
+fn appositive_name(text: &str, words: &[Word], i: usize) -> bool {
+    let Some(next) = words.get(i + 1) else {
+        return false;
+    };
+    if text.get(words[i].end..next.start) != Some(", ") {
+        return false;
+    }
+    let Some((mut j, _)) = name_at(words, i + 1) else {
+        return false;
+    };
+    if words.get(j).is_some_and(|n| n.lower == "and")
+        && let Some((k, _)) = name_at(words, j + 1)
+    {
+        j = k;
+    }
+    text.get(words[j - 1].end..)
+        .is_some_and(|rest| rest.starts_with(','))
 }
 
 /// Verbs that say who presents or tells the piece, with the role they give:
@@ -2194,13 +2288,26 @@ fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
         let names_a_kind = words
             .get(i + 1)
             .is_some_and(|n| gap_is_space(words, i) && KINDS_OF_PIECE.contains(&n.lower.as_str()));
+        // "Grace Mensah, a night porter at ...": a word for what someone does, right after
+        // their name, is their role even when the planner does not know it.
+        let apposed_agent = w.raw.len() >= 5
+            && w.raw.chars().all(|c| c.is_ascii_lowercase())
+            && AGENT_ENDINGS.iter().any(|e| w.lower.ends_with(e))
+            && !NOT_AGENTS.contains(&w.lower.as_str())
+            && !STOP.contains(&w.lower.as_str())
+            && out.last().is_some_and(|m| {
+                m.named
+                    && m.role.is_none()
+                    && text.get(m.end..w.start).is_some_and(describes_the_named)
+            });
         let role_here = singular(bare)
             .or_else(|| {
-                agent_before_name(words, i).map(|r| {
+                agent_before_name(text, words, i).map(|r| {
                     let plural = w.lower.len() > r.len();
                     (r, plural)
                 })
             })
+            .or_else(|| apposed_agent.then(|| (w.lower.clone(), false)))
             .filter(|_| !names_a_kind);
         // "Lucy Chen (a nurse)", "Mia as a detective": the role of the person just named.
         let of_previous = out.last().is_some_and(|m| {
@@ -2235,6 +2342,39 @@ fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
                             && !b.contains(['.', ';', '!', '?'])
                     })
             });
+        // "Adaeze Okafor, a night shift nurse at ...": an appositive after a name says what
+        // the person just named does; it is not a second person.
+        let described = role_here.is_some()
+            && out.last().is_some_and(|m| {
+                m.named
+                    && m.role.is_none()
+                    && text.get(m.end..w.start).is_some_and(describes_the_named)
+            });
+        if described && let Some(m) = out.last_mut() {
+            // What they do, as the brief says it, with where they do it: "night shift
+            // nurse at Leeds General Infirmary".
+            let between = text.get(m.end..w.start).unwrap_or("");
+            let mut said: Vec<String> = between
+                .split_whitespace()
+                .filter(|w| ![",", "a", "an"].contains(w))
+                .map(str::to_owned)
+                .collect();
+            said.push(w.lower.clone());
+            let mut k = i + 1;
+            if words
+                .get(k)
+                .is_some_and(|n| ["at", "from", "for"].contains(&n.lower.as_str()))
+                && gap_is_space(words, i)
+                && let Some((end, parts)) = name_at(words, k + 1)
+            {
+                said.push(words[k].lower.clone());
+                said.extend(parts);
+                k = end;
+            }
+            m.modifier = said;
+            m.end = words[k - 1].end;
+        }
+        let of_previous = of_previous || described;
         if let Some((role, _)) = &role_here
             && of_previous
         {
@@ -2243,7 +2383,7 @@ fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
                     m.role = Some(role.clone());
                 }
                 // The aside is part of how the brief names them.
-                m.end = w.end;
+                m.end = m.end.max(w.end);
             }
             i += 1;
             continue;
@@ -2362,10 +2502,21 @@ fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
             i = j + 2;
             continue;
         }
-        // A known first name on its own: "between Maya and Leo", "with Omar".
+        // A known first name on its own: "between Maya and Leo", "with Omar", "hear from
+        // Harriet", "me (Kenji)".
+        let heard_from = i > 1
+            && words[i - 1].lower == "from"
+            && ["hear", "hears", "heard", "hearing"].contains(&words[i - 2].lower.as_str());
+        let me_named = i > 0
+            && ["me", "myself", "i"].contains(&words[i - 1].lower.as_str())
+            && text
+                .get(words[i - 1].end..w.start)
+                .is_some_and(|b| b.trim() == "(" || b.trim() == ",");
         if i > 0
-            && ["with", "and", "between", "featuring", "starring"]
+            && (["with", "and", "between", "featuring", "starring"]
                 .contains(&words[i - 1].lower.as_str())
+                || heard_from
+                || me_named)
             && is_name_word(w)
             && known_first_name(&w.raw)
             && let Some((j, full, short)) = person_name_at(words, i)
@@ -2944,6 +3095,7 @@ const FEMALE_NAMES: &[&str] = &[
     "janet",
     "jasmine",
     "jean",
+    "jenna",
     "jennifer",
     "jenny",
     "jess",
@@ -3189,6 +3341,7 @@ const MALE_NAMES: &[&str] = &[
     "euan",
     "evan",
     "ewan",
+    "farid",
     "felix",
     "fernando",
     "finlay",
@@ -3576,6 +3729,9 @@ fn running_order(text: &str, mentions: &[Mention]) -> (Vec<Person>, Vec<Vec<usiz
                     .collect();
                 (!words.is_empty()).then(|| words.join(" "))
             });
+            // "Adaeze Okafor, a night shift nurse at Leeds General Infirmary": what they do
+            // follows the name.
+            let kind = kind.or_else(|| (!m.modifier.is_empty()).then(|| m.modifier.join(" ")));
             // A titled name speaks as "Dr. Okafor"; a plain one by the first name.
             Person {
                 character: short,
@@ -3799,6 +3955,11 @@ fn sentences(text: &str) -> Vec<(usize, &str)> {
 /// Words after which a subject starts, by how sure the rule is.
 const SUBJECT_CUES: &[(&str, SubjectKind)] = &[
     (" topic: ", SubjectKind::Noun),
+    // "a bulletin leading on the wildfire near Ronda": a bulletin's first story.
+    (" leading on ", SubjectKind::Noun),
+    (" leading with ", SubjectKind::Noun),
+    (" leads on ", SubjectKind::Noun),
+    (" leads with ", SubjectKind::Noun),
     (" subject: ", SubjectKind::Noun),
     (" theme: ", SubjectKind::Noun),
     (" reports that ", SubjectKind::Clause),
@@ -3808,6 +3969,9 @@ const SUBJECT_CUES: &[(&str, SubjectKind)] = &[
     (" report that ", SubjectKind::Clause),
     (" reporting that ", SubjectKind::Clause),
     (" about ", SubjectKind::Noun),
+    // "Co-hosts Bronwen and Marcus talk slugs, the wet summer and ...".
+    (" talk ", SubjectKind::Noun),
+    (" discuss ", SubjectKind::Noun),
     (" in which ", SubjectKind::Clause),
     (" where ", SubjectKind::Clause),
     (" on ", SubjectKind::Noun),
@@ -3864,7 +4028,9 @@ fn subject_and_show(
     genre: Genre,
     mentions: &[Mention],
 ) -> (Option<Subject>, Option<String>) {
-    let mut show = quoted(text).or_else(|| called(words));
+    let mut show = quoted(text)
+        .or_else(|| called(words))
+        .or_else(|| station(words));
     let mut found: Option<(usize, Subject)> = None;
     'outer: for (cue, kind) in SUBJECT_CUES {
         for (s_start, sentence) in sentences(text) {
@@ -3932,6 +4098,27 @@ fn subject_and_show(
                 .trim();
             // "about 3 minutes" gives a length, not a subject; "twenty minutes of rain
             // sounds" gives both.
+            // "a talk show", "talk to the mayor", "talk through it": not what they talk.
+            if matches!(*cue, " talk " | " discuss ") {
+                let next = lower[at + cue.len()..].split(' ').next().unwrap_or("");
+                if [
+                    "show", "shows", "to", "with", "through", "radio", "about", "over", "it",
+                    "and", "or",
+                ]
+                .contains(&next)
+                {
+                    continue;
+                }
+            }
+            // "turns up after 3 weeks": how long, not what happened.
+            if *cue == " after " && starts_with_duration(phrase) {
+                continue;
+            }
+            // "A debate for sixth formers: should Cardiff ban cars?": "for" names who it is
+            // for; what follows the colon is the subject.
+            if *cue == " for " && phrase.contains(": ") {
+                continue;
+            }
             let only_length = requested_length(phrase).is_some() && phrase.split(' ').count() <= 3;
             let phrase = strip_length(phrase);
             if !phrase.is_empty() && !only_length {
@@ -4041,6 +4228,50 @@ fn subject_and_show(
         }
     }
     (subject, show)
+}
+
+/// Whether a phrase starts with a span of time: "3 weeks", "two long years".
+fn starts_with_duration(phrase: &str) -> bool {
+    let words: Vec<String> = phrase
+        .split_whitespace()
+        .take(3)
+        .map(|w| w.to_lowercase())
+        .collect();
+    let span = |w: &str| {
+        unit(w).is_some()
+            || [
+                "day", "days", "week", "weeks", "month", "months", "year", "years", "decade",
+                "decades", "night", "nights",
+            ]
+            .contains(&w)
+    };
+    match words.as_slice() {
+        [n, w, ..] if number(n).is_some() || n == "a" || n == "an" => {
+            span(w) || words.get(2).is_some_and(|w| span(w))
+        }
+        _ => false,
+    }
+}
+
+/// A radio station the piece is for, named by its band: "for harrogate fm" → `Harrogate
+/// FM`, "on Radio Clyde" is left to the capitalised-name rules.
+fn station(words: &[Word]) -> Option<String> {
+    let k = words.iter().position(|w| w.lower == "fm")?;
+    let from = words[..k]
+        .iter()
+        .rposition(|w| ["for", "on", "from"].contains(&w.lower.as_str()))?;
+    let name = &words[from + 1..k];
+    if name.is_empty()
+        || name.len() > 2
+        || name
+            .iter()
+            .any(|w| STOP.contains(&w.lower.as_str()) || !w.raw.chars().all(char::is_alphabetic))
+    {
+        return None;
+    }
+    let mut parts: Vec<String> = name.iter().map(|w| capitalise(&w.lower)).collect();
+    parts.push(words[k].lower.to_uppercase());
+    Some(parts.join(" "))
 }
 
 /// A subject without the length in front of it: "twenty minutes of rain sounds" → "rain
@@ -4780,5 +5011,75 @@ mod tests {
             let _ = analyse(text);
             let _ = clause_pieces(text);
         }
+    }
+
+    #[test]
+    fn a_name_set_off_by_commas_after_a_role_is_that_person() {
+        let a = analyse("drama: a young baker, Tariq, quarrels with his mother about the shop");
+        assert_eq!(a.people[0].character, "Tariq");
+        assert_eq!(a.people[0].role.as_deref(), Some("baker"));
+        let a = analyse("a ghost story: two divers, Nadia and Kofi, hear bells under the sea");
+        let who: Vec<&str> = a.people.iter().map(|p| p.character.as_str()).collect();
+        assert_eq!(who, ["Nadia", "Kofi"]);
+    }
+
+    #[test]
+    fn an_appositive_after_a_name_says_what_they_do() {
+        let a = analyse(
+            "interview with Grace Mensah, a night porter at Leeds Station, about lost property",
+        );
+        assert_eq!(a.people.len(), 1, "{:?}", a.people);
+        let p = &a.people[0];
+        assert_eq!(p.role.as_deref(), Some("porter"));
+        assert_eq!(p.kind.as_deref(), Some("night porter at Leeds Station"));
+        assert_eq!(
+            p.introduced(),
+            "Grace Mensah, a night porter at Leeds Station"
+        );
+    }
+
+    #[test]
+    fn people_named_in_brackets_after_me_or_heard_from() {
+        let a = analyse("podcast where me (Kenji) and my mate Dev argue about football");
+        assert_eq!(a.people[0].character, "Kenji");
+        let a = analyse("a documentary about oyster farming; hear from Harriet about the beds");
+        assert!(a.people.iter().any(|p| p.character == "Harriet"));
+    }
+
+    #[test]
+    fn a_mood_asked_for_outranks_one_implied() {
+        let a = analyse("podcast where two mates argue about cheese, keep it funny");
+        assert_eq!(a.mood, Some(Mood::Funny));
+        let a = analyse("two sisters argue about the will");
+        assert_eq!(a.mood, Some(Mood::Dramatic));
+    }
+
+    #[test]
+    fn subjects_from_how_briefs_word_them() {
+        // A bulletin's lead story.
+        let a = analyse("a bulletin leading on the floods in Hull, where homes are empty");
+        assert_eq!(a.subject.unwrap().text, "the floods in Hull");
+        // Who it is for is not the subject; the question after the colon is.
+        let a = analyse("A debate for year nines: should phones be banned at school?");
+        assert_eq!(a.subject.unwrap().text, "should phones be banned at school");
+        // A span of time is not what happened; a station is the show.
+        let a = analyse("news for bay fm - the pier reopens after 2 years");
+        assert_eq!(a.show.as_deref(), Some("Bay FM"));
+        assert_ne!(a.subject.map(|s| s.text).as_deref(), Some("2 years"));
+        // "talk X": what they talk about.
+        let a = analyse("Hosts Sam and Ali talk beetles, the dry spring and more.");
+        assert_eq!(a.subject.unwrap().text, "beetles");
+    }
+
+    #[test]
+    fn a_scene_at_a_moment_is_a_drama_with_its_radio() {
+        let a = analyse(
+            "a ferry captain, the night of the gale, radioing the coastguard as the engine fails",
+        );
+        assert_eq!(a.genre, Genre::Drama);
+        assert!(a.people.iter().any(|p| p.character == "Coastguard"));
+        assert!(a.sounds.iter().any(|s| s.key == "static"));
+        let a = analyse("story: a miner hears tapping in the dark");
+        assert!(a.sounds.iter().any(|s| s.key == "tap"));
     }
 }

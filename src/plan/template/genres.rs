@@ -679,6 +679,8 @@ fn short(s: &str, n: usize) -> String {
     while let Some((head, last)) = out.rsplit_once(' ') {
         if [
             "a", "an", "the", "of", "to", "in", "on", "for", "and", "with", "at", "who", "that",
+            "from", "by", "about", "during", "into", "is", "are", "or", "their", "his", "her",
+            "its", "our", "my", "your",
         ]
         .contains(&last.to_lowercase().as_str())
         {
@@ -1591,12 +1593,37 @@ fn points(ctx: &Ctx) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for d in &ctx.details {
         let d = d.replace(" \u{2013} ", " - ").replace(" \u{2014} ", " - ");
+        // A long part may list several things: "the wet summer and what to do with a glut
+        // of courgettes"; "... talk slugs" ends on the first of a list.
+        let mut parts: Vec<String> = Vec::new();
         for part in d.split(" - ") {
-            let part = part.trim().trim_end_matches(['?', '!']);
+            let part = part.trim().trim_end_matches(['?', '!', '.']);
+            if part.split_whitespace().count() > 8 && part.contains(" and ") {
+                parts.extend(part.split(" and ").map(str::to_owned));
+            } else {
+                parts.push(part.to_owned());
+            }
+        }
+        for part in &parts {
+            let part = part.trim();
+            let talked = TALK_VERBS.iter().find_map(|v| {
+                let (_, rest) = part.split_once(v)?;
+                let n = rest.split_whitespace().count();
+                ((1..=4).contains(&n) && rest.chars().all(|c| c.is_alphanumeric() || c == ' '))
+                    .then_some(rest)
+            });
+            let part = talked.unwrap_or(part);
             let words: Vec<&str> = part.split_whitespace().collect();
             let first = words.first().map(|w| w.to_lowercase()).unwrap_or_default();
-            let noun_phrase = ["the", "a", "an", "their", "our", "his", "her", "my", "your"]
-                .contains(&first.as_str());
+            // "what to do with a glut of courgettes", "how to keep bees" are things to
+            // talk about too.
+            let question = words
+                .get(1)
+                .is_some_and(|w| ["what", "how"].contains(&first.as_str()) && *w == "to");
+            let noun_phrase = talked.is_some()
+                || question
+                || ["the", "a", "an", "their", "our", "his", "her", "my", "your"]
+                    .contains(&first.as_str());
             // "a cooking show segment" says what the piece is, not what it talks about.
             let names_piece = words
                 .last()
@@ -1615,6 +1642,9 @@ fn points(ctx: &Ctx) -> Vec<String> {
     out.truncate(3);
     out
 }
+
+/// Verbs after which a clause names what a conversation gets to: "... talk slugs".
+const TALK_VERBS: &[&str] = &[" talk ", " discuss ", " chat "];
 
 /// One exchange about each of [`points`], the speakers taking turns to bring one up.
 fn talking_points(ctx: &Ctx, d: &mut Draft, group: &[usize]) {

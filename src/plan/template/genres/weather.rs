@@ -72,6 +72,9 @@ const WEATHER_WORDS: &[&str] = &[
     "dry",
     "wet",
     "humid",
+    "sleet",
+    "misty",
+    "foggy",
 ];
 
 fn mentions(clause: &str, words: &[&str]) -> bool {
@@ -96,6 +99,13 @@ fn facts(ctx: &Ctx) -> (Vec<String>, Vec<String>) {
     for d in ctx.details.iter().chain(subject) {
         // "Edinburgh: heavy snow overnight": the facts are after the colon.
         let d = d.rsplit(": ").next().unwrap_or(d);
+        // "and there's fog and sleet over the moor": the fog and sleet are the fact.
+        let mut d = d.trim();
+        for lead in ["and ", "but ", "there's ", "there is ", "there will be "] {
+            if d.len() > lead.len() && d[..lead.len()].eq_ignore_ascii_case(lead) {
+                d = &d[lead.len()..];
+            }
+        }
         for part in split_and(d) {
             // "high of 14" reads "a high of 14".
             let part = part.trim();
@@ -131,8 +141,12 @@ fn split_and(fact: &str) -> Vec<String> {
                     .next()
                     .is_some_and(|w| w.parse::<f64>().is_ok())
         });
+        // "fog and sleet over the moor": one word alone is part of the next fact.
+        let alone = out
+            .last()
+            .is_some_and(|prev: &String| prev.split_whitespace().count() == 1);
         match out.last_mut() {
-            Some(prev) if numbers_meet => {
+            Some(prev) if numbers_meet || alone => {
                 prev.push_str(" and ");
                 prev.push_str(part);
             }
@@ -292,6 +306,23 @@ fn lowercase_place(brief: &str) -> Option<String> {
 }
 
 /// `Travel and weather for Manchester`.
+/// A road the brief names by its number ("on the M62", "the A1"): a letter or two and
+/// digits.
+fn road(ctx: &Ctx) -> Option<String> {
+    ctx.names
+        .iter()
+        .map(|n| n.text.as_str())
+        .find(|t| {
+            let letters = t.chars().take_while(char::is_ascii_uppercase).count();
+            let rest = &t[letters..];
+            (1..=2).contains(&letters)
+                && !rest.is_empty()
+                && rest.len() <= 4
+                && rest.chars().all(|c| c.is_ascii_digit())
+        })
+        .map(str::to_owned)
+}
+
 pub(super) fn title(ctx: &Ctx) -> Option<String> {
     let what = if ctx.brief.contains("traffic") || ctx.brief.contains("travel") {
         "Travel and weather"
@@ -329,12 +360,27 @@ pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
     d.say(&who, &hello);
     d.end("music", "theme");
     let (traffic, weather) = facts(ctx);
+    let road = road(ctx).filter(|r| !traffic.iter().any(|f| f.contains(r.as_str())));
     for (k, f) in traffic.iter().enumerate() {
-        let line = TRAFFIC_LINES[k % TRAFFIC_LINES.len()];
-        d.say(&who, &line.replace("{fact}", f));
+        let line = match &road {
+            // "for drivers on the M62": the road leads the travel news.
+            Some(r) if k == 0 => format!("Travel news first, on the {r}: {f}."),
+            _ => TRAFFIC_LINES[k % TRAFFIC_LINES.len()].replace("{fact}", f),
+        };
+        d.say(&who, &line);
     }
     for (k, f) in weather.iter().enumerate() {
-        let line = WEATHER_LINES[k % WEATHER_LINES.len()];
+        // "heavy snow is on the way" says it already: no "expect" in front.
+        let clause = f.split_whitespace().any(|w| {
+            [
+                "is", "are", "will", "has", "have", "was", "were", "moves", "clears",
+            ]
+            .contains(&w)
+        });
+        let line = match WEATHER_LINES[k % WEATHER_LINES.len()] {
+            "Now the weather: expect {fact}." if clause => "Now the weather: {fact}.",
+            line => line,
+        };
         d.say(&who, &line.replace("{fact}", f));
     }
     if traffic.is_empty() && weather.is_empty() {
