@@ -299,7 +299,8 @@ impl Generator for SoundEffects {
     fn version(&self) -> u32 {
         // 3: packaged recordings, clips record how sure the choice was (`Clip::choice`).
         // 4: 22 everyday recipes (crossing beep … robot arm) take descriptions older ones had.
-        4
+        // 5: 22 voice recipes (dog bark … elephant, laugh … booing) and a size from the words.
+        5
     }
 
     fn cache_salt(&self, _request: &Request<'_>) -> Result<String> {
