@@ -195,15 +195,19 @@ impl Glottis {
     }
 }
 
-/// Glottal flow over one period (phase 0..1): a raised-cosine opening over 60 % of the open
-/// phase, a quarter-cosine closing, then shut.
+/// Glottal flow over one period (phase 0..1): Rosenberg's shape in polynomials (cheap
+/// enough for a crowd of voices), a smooth opening over 60 % of the open phase, a quicker
+/// parabolic closing that ends on a corner (the closure that carries the harmonics), then
+/// shut.
 fn rosenberg(phase: f32, open: f32) -> f32 {
     let open = open.clamp(0.2, 1.0);
     let rise = 0.6 * open;
     if phase < rise {
-        0.5 - 0.5 * (PI * phase / rise).cos()
+        let u = phase / rise;
+        u * u * (3.0 - 2.0 * u)
     } else if phase < open {
-        (0.5 * PI * (phase - rise) / (open - rise)).cos()
+        let v = (phase - rise) / (open - rise);
+        1.0 - v * v
     } else {
         0.0
     }
@@ -753,15 +757,18 @@ pub fn hiccup(scene: &Scene) -> Stereo {
     out
 }
 
+/// One voice in a booing crowd: glottis, base f0, level drift, pan gains, and whether a
+/// woman's (her "oo" has a shorter tract).
+type Booer = (Glottis, f32, Drift, (f32, f32), bool);
+
 /// A crowd booing: dozens of low "oooh"s, men and women, each voice swelling and fading
 /// on its own breath and pitch, the whole crowd building in the first second.
 pub fn booing(scene: &Scene) -> Stereo {
     let sr = scene.sample_rate_hz;
     let i = scene.params.intensity;
     let rng = scene.rng.fork("boo");
-    let voices = 16 + (16.0 * i) as usize;
-    // (glottis, base f0, level drift, pan, woman?)
-    let mut crowd: Vec<(Glottis, f32, Drift, f32, bool)> = (0..voices)
+    let voices = 9 + (7.0 * i) as usize;
+    let mut crowd: Vec<Booer> = (0..voices)
         .map(|v| {
             let mut r = rng.fork(&format!("booer-{v}"));
             let woman = r.chance(0.3);
@@ -770,12 +777,14 @@ pub fn booing(scene: &Scene) -> Stereo {
             } else {
                 95.0 + 55.0 * r.next_f32()
             };
-            let level = Drift::new(r.fork("level"), sr, 0.7, -0.6, 1.0);
-            let pan = r.bipolar() * 0.8;
+            // Read once a block of the control rate below.
+            let level = Drift::new(r.fork("level"), sr / BLOCK as f32, 0.7, -0.6, 1.0);
+            let gains = pan_gains(r.bipolar() * 0.8);
             let glottis = Glottis::new(r.fork("glottis"), sr, 0.02, 0.1, 0.1);
-            (glottis, f0, level, pan, woman)
+            (glottis, f0, level, gains, woman)
         })
         .collect();
+    let mut levels = vec![0.0f32; voices];
     let mut tracts: Vec<[Tract; 2]> = (0..2)
         .map(|_| {
             let mut men = Tract::default();
@@ -800,15 +809,18 @@ pub fn booing(scene: &Scene) -> Stereo {
             1.0
         };
         let drift = wander.next_sample();
+        if n % BLOCK == 0 {
+            for (l, voice) in levels.iter_mut().zip(&mut crowd) {
+                *l = voice.2.next_sample().max(0.0);
+            }
+        }
         // Per side, per sex: summed sources through one shared "oo" tract each.
         let mut src = [[0.0f32; 2]; 2];
-        for (g, f0, level, pan, woman) in &mut crowd {
-            let l = level.next_sample().max(0.0);
+        for ((g, f0, _, (gl, gr), woman), l) in crowd.iter_mut().zip(&levels) {
             let (x, _) = g.next(*f0 * drift, 0.65);
-            let (gl, gr) = pan_gains(*pan);
             let s = usize::from(*woman);
-            src[0][s] += x * l * gl;
-            src[1][s] += x * l * gr;
+            src[0][s] += x * l * *gl;
+            src[1][s] += x * l * *gr;
         }
         for (ch, side) in [&mut out.left, &mut out.right].into_iter().zip(0..2) {
             let air = breath[side].next_sample() * 0.4;
