@@ -15,6 +15,7 @@ use super::rng::Rng;
 pub mod ambience;
 #[cfg(test)]
 mod analysis;
+pub mod animals;
 pub mod appliances;
 pub mod creatures;
 pub mod everyday;
@@ -29,6 +30,7 @@ pub mod nature;
 pub mod scenes;
 pub mod signals;
 pub mod vehicles;
+pub mod vocal;
 pub mod water;
 
 /// How far away the sound is.
@@ -73,6 +75,9 @@ pub struct SoundParams {
     pub count: Option<u32>,
     /// Speed of repeated actions (steps, typing): 1 normal, about 1.8 running, 0.7 slow.
     pub pace: f32,
+    /// Body size of a voice (0 a small child or a small dog .. 1 a big man or a big dog):
+    /// voices scale their pitch and formants with it. Default 0.5.
+    pub size: f32,
 }
 
 impl Default for SoundParams {
@@ -83,6 +88,7 @@ impl Default for SoundParams {
             space: None,
             count: None,
             pace: 1.0,
+            size: 0.5,
         }
     }
 }

@@ -299,8 +299,8 @@ impl Generator for SoundEffects {
     fn version(&self) -> u32 {
         // 3: packaged recordings, clips record how sure the choice was (`Clip::choice`).
         // 4: 22 everyday recipes (crossing beep … robot arm) take descriptions older ones had.
-        // 5: recipes for vehicles, signals, kitchen, tools, fireworks and a fanfare (car pass
-        //    … fanfare) and for animal and human sounds.
+        // 5: recipes for vehicles, signals, kitchen, tools, places, ball games (car pass …
+        //    lapping), 22 voices (dog bark … elephant, laugh … booing), a size from the words.
         5
     }
 

@@ -155,6 +155,63 @@ const SLOW: &[&str] = &[
     "tiptoe",
 ];
 
+/// Who or what is making a voiced sound, for its size (see [`SoundParams::size`]): a
+/// child or a small animal, a woman, a big animal, a man.
+const SMALL_BODY: &[&str] = &[
+    "small",
+    "little",
+    "tiny",
+    "puppy",
+    "pup",
+    "kitten",
+    "lamb",
+    "child",
+    "children",
+    "kid",
+    "kids",
+    "toddler",
+    "baby",
+    "girl",
+    "boy",
+    "chihuahua",
+    "terrier",
+    "yappy",
+];
+const WOMAN: &[&str] = &[
+    "woman",
+    "women",
+    "lady",
+    "ladies",
+    "mother",
+    "mum",
+    "mom",
+    "grandmother",
+    "female",
+];
+const BIG_BODY: &[&str] = &[
+    "big",
+    "large",
+    "huge",
+    "giant",
+    "massive",
+    "guard dog",
+    "mastiff",
+    "rottweiler",
+    "alsatian",
+    "german shepherd",
+    "hound",
+];
+const MAN: &[&str] = &[
+    "man",
+    "men",
+    "guy",
+    "father",
+    "dad",
+    "grandfather",
+    "gentleman",
+    "male",
+];
+
 /// Words that say how a sound is heard (how loud, how far, how fast, how many, when) but
 /// not what it is: the chooser does not expect a sound's own text to contain them.
 const MANNER: &[&str] = &[
@@ -256,12 +313,43 @@ pub fn parse_params(description: &str) -> SoundParams {
         None
     };
     p.count = parse_count(&w);
+    p.size = parse_size(&w);
     if any_of(&w, FAST) {
         p.pace = 1.8;
     } else if any_of(&w, SLOW) {
         p.pace = 0.7;
     }
     p
+}
+
+/// Body size from the words (0.5 when none says): "a small dog" or "children" small, "a
+/// woman" smaller than "a man", "a big dog" big. A size word that describes the room ("a
+/// small room", "a large hall") does not count.
+fn parse_size(words: &[String]) -> f32 {
+    let rooms: Vec<&str> = [SMALL, MEDIUM, LARGE]
+        .concat()
+        .into_iter()
+        .chain(["space", "place"])
+        .collect();
+    let body = |keys: &[&str]| {
+        words.iter().enumerate().any(|(i, w)| {
+            let next_is_room = words
+                .get(i + 1)
+                .is_some_and(|n| rooms.iter().any(|r| inflects(n, r)));
+            !next_is_room && keys.iter().any(|k| !k.contains(' ') && inflects(w, k))
+        }) || keys.iter().any(|k| k.contains(' ') && mentions(words, k))
+    };
+    if body(SMALL_BODY) {
+        0.12
+    } else if body(WOMAN) {
+        0.35
+    } else if body(BIG_BODY) {
+        0.9
+    } else if body(MAN) {
+        0.7
+    } else {
+        0.5
+    }
 }
 
 /// How many times, from "twice", "three knocks", "3 beeps", "a couple of". A number followed
@@ -294,4 +382,24 @@ fn parse_count(words: &[String]) -> Option<u32> {
         return Some(n.min(20));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn size_comes_from_who_makes_the_sound_not_the_room() {
+        let size = |d: &str| parse_params(d).size;
+        assert_eq!(size("a dog barks twice at the mailman"), 0.5);
+        assert_eq!(size("small yappy dog barking excitedly"), 0.12);
+        assert_eq!(size("children giggling"), 0.12);
+        assert_eq!(size("a woman laughs"), 0.35);
+        assert_eq!(size("a guard dog growls menacingly"), 0.9);
+        assert_eq!(size("a big dog barks"), 0.9);
+        assert_eq!(size("a man laughs heartily"), 0.7);
+        // The room's size is not the dog's.
+        assert_eq!(size("a dog barks in a small room"), 0.5);
+        assert_eq!(size("a man coughs in a large hall"), 0.7);
+    }
 }
