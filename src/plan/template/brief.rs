@@ -2179,6 +2179,24 @@ const BY_VERBS: &[(&str, &str)] = &[
     ("voiced", "narrator"),
 ];
 
+/// Animals the role list knows, and the verbs for the sounds they make.
+const ANIMAL_SOUNDS: &[(&str, &[&str])] = &[
+    (
+        "dog",
+        &["bark", "howl", "growl", "whine", "whimper", "yap", "yelp"],
+    ),
+    ("puppy", &["bark", "yap", "yelp", "whimper", "whine"]),
+    ("cat", &["meow", "miaow", "purr", "hiss", "yowl"]),
+    ("kitten", &["meow", "miaow", "mew", "purr"]),
+    ("duck", &["quack"]),
+    ("frog", &["croak", "ribbit"]),
+    ("lion", &["roar", "growl"]),
+    ("tiger", &["roar", "growl"]),
+    ("bear", &["roar", "growl"]),
+    ("elephant", &["trumpet"]),
+    ("mouse", &["squeak"]),
+];
+
 fn singular(w: &str) -> Option<(String, bool)> {
     if ROLES.contains(&w) {
         return Some((w.to_owned(), false));
@@ -2300,7 +2318,20 @@ fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
                     && m.role.is_none()
                     && text.get(m.end..w.start).is_some_and(describes_the_named)
             });
+        // "the farmer's dog barks", "an owl hoots": an animal making its own sound is a
+        // sound in the piece, not a speaker (the sound table plans it).
+        let makes_its_sound = ANIMAL_SOUNDS.iter().any(|(animal, verbs)| {
+            singular(bare).is_some_and(|(r, _)| r == *animal)
+                && words.get(i + 1).is_some_and(|n| {
+                    verbs.iter().any(|v| {
+                        n.lower
+                            .strip_prefix(v)
+                            .is_some_and(|e| ["", "s", "es", "ed", "ing"].contains(&e))
+                    })
+                })
+        });
         let role_here = singular(bare)
+            .filter(|_| !makes_its_sound)
             .or_else(|| {
                 agent_before_name(text, words, i).map(|r| {
                     let plural = w.lower.len() > r.len();
@@ -4836,6 +4867,26 @@ mod tests {
         ] {
             assert_eq!(analyse(brief).genre, genre, "{brief}");
         }
+    }
+
+    #[test]
+    fn an_animal_making_its_sound_is_a_sound_not_a_speaker() {
+        let a = analyse(
+            "a radio drama: a vet, Sam, is called to a farm at night and the farmer's dog barks",
+        );
+        assert!(
+            a.people.iter().all(|p| p.character != "Dog"),
+            "{:?}",
+            names(&a)
+        );
+        assert!(a.people.iter().any(|p| p.character == "Sam"));
+        // A talking animal in a story is still a character.
+        let a = analyse("a bedtime story about a dog who wants to fly");
+        assert!(
+            a.people.iter().any(|p| p.character == "Dog"),
+            "{:?}",
+            names(&a)
+        );
     }
 
     #[test]
