@@ -159,3 +159,47 @@ pub fn bursts(x: &[f32], sr: f32, frac: f32) -> usize {
     }
     count
 }
+
+/// Helpers shared by the voice recipes' tests (animals and people).
+pub mod voice_tests {
+    use super::envelope;
+    use crate::dsp::sounds::SoundParams;
+
+    pub const SR: f32 = 48_000.0;
+
+    pub fn span(x: &[f32], from_s: f32, to_s: f32) -> &[f32] {
+        &x[((from_s * SR) as usize).min(x.len())..((to_s * SR) as usize).min(x.len())]
+    }
+
+    pub fn with(count: Option<u32>, size: f32) -> SoundParams {
+        SoundParams {
+            count,
+            size,
+            ..SoundParams::default()
+        }
+    }
+
+    /// Start and end (s) of the loud stretches: 10 ms level above `frac` of the loudest.
+    pub fn stretches(x: &[f32], frac: f32) -> Vec<(f32, f32)> {
+        let env = envelope(x, SR, 0.01);
+        let top = env.iter().copied().fold(0.0, f32::max);
+        let mut out = Vec::new();
+        let mut open: Option<usize> = None;
+        for (k, &e) in env.iter().enumerate() {
+            match (open, e > frac * top) {
+                (None, true) => open = Some(k),
+                (Some(s), false) => {
+                    out.push((s as f32 * 0.01, k as f32 * 0.01));
+                    open = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = open {
+            out.push((s as f32 * 0.01, env.len() as f32 * 0.01));
+        }
+        // A blip of a window or two is the edge of an attack, not a sound.
+        out.retain(|(a, b)| b - a > 0.025);
+        out
+    }
+}

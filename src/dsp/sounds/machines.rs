@@ -125,6 +125,36 @@ pub fn fridge(scene: &Scene) -> Stereo {
     out
 }
 
+/// A power tool's trigger over its bursts `(start_s, length_s)`: how long since the current
+/// burst began, its length, and the motor's speed (0..1), spinning up with time constant
+/// `up_s` while the trigger is held and down with `down_s` after. Times must rise.
+struct Trigger<'a> {
+    bursts: &'a [(f32, f32)],
+    current: usize,
+}
+
+impl<'a> Trigger<'a> {
+    fn new(bursts: &'a [(f32, f32)]) -> Self {
+        Trigger { bursts, current: 0 }
+    }
+
+    fn at(&mut self, t: f32, up_s: f32, down_s: f32) -> (f32, f32, f32) {
+        while self.current + 1 < self.bursts.len() && t >= self.bursts[self.current + 1].0 {
+            self.current += 1;
+        }
+        let (start, len) = self.bursts[self.current];
+        let since = t - start;
+        let speed = if since < 0.0 {
+            0.0
+        } else if since < len {
+            1.0 - (-since / up_s).exp()
+        } else {
+            (1.0 - (-len / up_s).exp()) * (-(since - len) / down_s).exp()
+        };
+        (since, len, speed)
+    }
+}
+
 /// An electric drill: the motor whirs up to speed in a fraction of a second (a buzzy
 /// harmonic whine near 300 Hz with its gears' whine above), bites into the work (the pitch
 /// sags and a grinding noise joins), and spins down when the trigger is let go. Bursts of a
@@ -166,23 +196,10 @@ pub fn drill(scene: &Scene) -> Stereo {
     let mut bite = Drift::new(scene.rng.fork("bite"), sr, 1.5, 0.0, 1.0);
     let mut lp = OnePoleLowpass::new(sr, 7000.0);
     let mut out = Stereo::silence(scene.frames);
-    let mut b = 0;
+    let mut trigger = Trigger::new(&bursts);
     for n in 0..scene.frames {
-        let t = n as f32 / sr;
-        while b + 1 < bursts.len() && t >= bursts[b + 1].0 {
-            b += 1;
-        }
-        let (start, len) = bursts[b];
-        let since = t - start;
         // Spin-up with a time constant of 0.1 s; after the trigger, spin-down of 0.35 s.
-        let speed = if since < 0.0 {
-            0.0
-        } else if since < len {
-            1.0 - (-since / 0.1).exp()
-        } else {
-            let up = 1.0 - (-len / 0.1).exp();
-            up * (-(since - len) / 0.35).exp()
-        };
+        let (since, len, speed) = trigger.at(n as f32 / sr, 0.1, 0.35);
         if speed < 1e-3 {
             out.left[n] = 0.0;
             out.right[n] = 0.0;
@@ -401,22 +418,10 @@ pub fn angle_grinder(scene: &Scene) -> Stereo {
     let mut lp = OnePoleLowpass::new(sr, 12_000.0);
     let mut crackle = 0.0f32;
     let mut out = Stereo::silence(scene.frames);
-    let mut b = 0;
+    let mut trigger = Trigger::new(&bursts);
     for n in 0..scene.frames {
-        let t = n as f32 / sr;
-        while b + 1 < bursts.len() && t >= bursts[b + 1].0 {
-            b += 1;
-        }
-        let (start, len) = bursts[b];
-        let since = t - start;
         // Spins up in a quarter of a second; the heavy disc takes a second to stop.
-        let speed = if since < 0.0 {
-            0.0
-        } else if since < len {
-            1.0 - (-since / 0.25).exp()
-        } else {
-            (1.0 - (-len / 0.25).exp()) * (-(since - len) / 0.8).exp()
-        };
+        let (since, len, speed) = trigger.at(n as f32 / sr, 0.25, 0.8);
         if speed < 1e-3 {
             continue;
         }
