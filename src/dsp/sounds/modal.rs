@@ -335,6 +335,28 @@ fn contact_for(scene: &Scene, soft_s: f32, hard_s: f32) -> f32 {
     soft_s * (hard_s / soft_s).powf(i)
 }
 
+/// `count` strikes `spacing_s` apart from `first_s`, each of a slightly different force (0.85
+/// to 1): once, or as a background again and again with pauses of `pause_s` after the group
+/// and its `ring_s` of ringing. `timing` is `(first_s, spacing_s, ring_s)`.
+fn evenly_struck(
+    scene: &Scene,
+    rng: &mut Rng,
+    label: &str,
+    (first_s, spacing_s, ring_s): (f32, f32, f32),
+    count: u32,
+    pause_s: (f32, f32),
+) -> Vec<(usize, f32)> {
+    let group_s = spacing_s * count as f32 + ring_s;
+    let mut strikes = Vec::new();
+    for start in scene.group_starts(label, first_s, group_s, pause_s) {
+        for k in 0..count {
+            let at = start + scene.frames_for(k as f32 * spacing_s);
+            strikes.push((at, 0.85 + 0.15 * rng.next_f32()));
+        }
+    }
+    strikes
+}
+
 /// Church bells rung in a tower: six bells tuned to the top of a major scale, rung "full
 /// circle" one after another about five times a second. They start in rounds (highest to
 /// lowest) and then ring plain hunt, the simplest change-ringing method: on alternate
@@ -406,16 +428,14 @@ pub fn bell_toll(scene: &Scene) -> Stereo {
     let mut rng = scene.rng.fork("toll");
     let pitch = 160.0 * (0.9 + 0.2 * rng.next_f32());
     let count = scene.params.count.unwrap_or(3).clamp(1, 20);
-    let spacing_s = 4.0;
-    let group_s = spacing_s * count as f32;
-    let starts = scene.group_starts("tolls", 0.03, group_s, (3.0, 6.0));
-    let mut strikes = Vec::new();
-    for start in starts {
-        for k in 0..count {
-            let at = start + scene.frames_for(k as f32 * spacing_s);
-            strikes.push((at, 0.85 + 0.15 * rng.next_f32()));
-        }
-    }
+    let strikes = evenly_struck(
+        scene,
+        &mut rng,
+        "tolls",
+        (0.03, 4.0, 0.0),
+        count,
+        (3.0, 6.0),
+    );
     let body = Body::new(sr, &BELL_BRONZE, pitch, 1.8, &mut rng);
     let contact_s = contact_for(scene, 0.0015, 0.0004);
     let mut out = Stereo::silence(scene.frames);
@@ -1067,16 +1087,14 @@ pub fn tram_bell(scene: &Scene) -> Stereo {
     let mut rng = scene.rng.fork("tram");
     let pitch = 1050.0 * (0.9 + 0.2 * rng.next_f32());
     let count = scene.params.count.unwrap_or(2).clamp(1, 20);
-    let spacing_s = 0.22;
-    let group_s = spacing_s * count as f32 + 0.8;
-    let starts = scene.group_starts("dings", 0.02, group_s, (2.0, 6.0));
-    let mut strikes = Vec::new();
-    for start in starts {
-        for k in 0..count {
-            let at = start + scene.frames_for(k as f32 * spacing_s);
-            strikes.push((at, 0.85 + 0.15 * rng.next_f32()));
-        }
-    }
+    let strikes = evenly_struck(
+        scene,
+        &mut rng,
+        "dings",
+        (0.02, 0.22, 0.8),
+        count,
+        (2.0, 6.0),
+    );
     let gong = Body::new(sr, &SMALL_STEEL_BELL, pitch, 1.6, &mut rng);
     let contact_s = contact_for(scene, 0.0004, 0.00012);
     let mut out = Stereo::silence(scene.frames);
