@@ -1208,13 +1208,14 @@ pub fn singing_bowl(scene: &Scene) -> Stereo {
     };
     let pitch = 260.0 * (0.85 + 0.3 * rng.next_f32());
     let count = scene.params.count.unwrap_or(1).clamp(1, 10);
-    let spacing_s = 8.0;
-    let starts = scene.group_starts("strikes", 0.03, spacing_s * count as f32, (4.0, 8.0));
-    let strikes: Vec<(usize, f32)> = starts
-        .iter()
-        .flat_map(|&start| (0..count).map(move |k| (start, k)))
-        .map(|(start, k)| (start + scene.frames_for(k as f32 * spacing_s), 0.9))
-        .collect();
+    let strikes = evenly_struck(
+        scene,
+        &mut rng,
+        "strikes",
+        (0.03, 8.0, 0.0),
+        count,
+        (4.0, 8.0),
+    );
     let body = Body::new(sr, &bowl, pitch, 1.0, &mut rng);
     let mut out = Stereo::silence(scene.frames);
     ring_body(
