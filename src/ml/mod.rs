@@ -3,9 +3,11 @@
 
 pub mod bert;
 pub mod hibari;
+pub mod int8;
 pub mod llm;
 pub mod onnx;
 pub mod oov;
+pub(crate) mod vector;
 pub mod vits;
 pub mod voice;
 

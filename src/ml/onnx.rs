@@ -22,6 +22,7 @@ use std::path::Path;
 
 use candle_core::{DType, Device, Tensor};
 
+use super::int8::QuantizedMatrix;
 use crate::{Error, Result};
 
 /// The engine name used in this module's errors.
@@ -110,6 +111,9 @@ pub struct ConvAttrs {
 pub struct OnnxWeights {
     tensors: HashMap<String, Tensor>,
     convs: HashMap<String, ConvAttrs>,
+    /// The `MatMulInteger` weights as stored, under the same names as their dequantized
+    /// copies in `tensors`.
+    quantized: HashMap<String, QuantizedMatrix>,
 }
 
 impl OnnxWeights {
@@ -193,10 +197,16 @@ impl OnnxWeights {
                 }
             }
         }
-        for (name, weight) in quantized_weights(&graph, &tensors).map_err(fail)? {
-            tensors.entry(name).or_insert(weight);
+        let mut quantized = HashMap::new();
+        for (name, weight, stored) in quantized_weights(&graph, &tensors).map_err(fail)? {
+            tensors.entry(name.clone()).or_insert(weight);
+            quantized.entry(name).or_insert(stored);
         }
-        Ok(OnnxWeights { tensors, convs })
+        Ok(OnnxWeights {
+            tensors,
+            convs,
+            quantized,
+        })
     }
 
     /// The tensor called `name`, or an error that names it.
@@ -211,6 +221,12 @@ impl OnnxWeights {
         self.convs.get(module)
     }
 
+    /// The integers behind the dequantized weight `name` (`m.head.weight`), for layers that
+    /// compute in 8 bits as the model was exported to.
+    pub fn quantized(&self, name: &str) -> Option<&QuantizedMatrix> {
+        self.quantized.get(name)
+    }
+
     /// All tensors, under their own names and their module-path aliases.
     pub fn tensors(&self) -> &HashMap<String, Tensor> {
         &self.tensors
@@ -222,12 +238,13 @@ impl OnnxWeights {
 }
 
 /// The int8 matrices of the graph's `MatMulInteger` nodes, dequantized and named after the
-/// bias their product receives (see the module docs). A matrix used by several nodes (a layer
-/// applied more than once) is returned once per node, under the same name.
+/// bias their product receives (see the module docs), each with its stored integers. A matrix
+/// used by several nodes (a layer applied more than once) is returned once per node, under the
+/// same name.
 fn quantized_weights(
     graph: &GraphProto,
     tensors: &HashMap<String, Tensor>,
-) -> Result<Vec<(String, Tensor)>, String> {
+) -> Result<Vec<(String, Tensor, QuantizedMatrix)>, String> {
     let mut consumers: HashMap<&str, Vec<&NodeProto>> = HashMap::new();
     let mut producer: HashMap<&str, &NodeProto> = HashMap::new();
     for node in &graph.node {
@@ -288,7 +305,22 @@ fn quantized_weights(
             .and_then(|d| d * f64::from(scale))
             .and_then(|d| d.t()?.contiguous()))
         .map_err(|e| format!("{b}: {e}"))?;
-        out.push((name, weight));
+        let (k, n) = q.dims2().map_err(|e| format!("{b}: {e}"))?;
+        let values = q
+            .flatten_all()
+            .and_then(|v| v.to_vec1::<f32>())
+            .map_err(|e| format!("{b}: {e}"))?
+            .into_iter()
+            .map(|v| v as i32)
+            .collect();
+        let stored = QuantizedMatrix {
+            values,
+            k,
+            n,
+            scale,
+            zero_point: zero_point as i32,
+        };
+        out.push((name, weight, stored));
     }
     Ok(out)
 }

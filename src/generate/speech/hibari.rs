@@ -276,8 +276,10 @@ impl Generator for Hibari {
         ENGINE
     }
 
+    /// 2: integer matrix products and vectorized vocoder arithmetic (the noise's samples
+    /// changed).
     fn version(&self) -> u32 {
-        1
+        2
     }
 
     /// The model file's checksum and the lexicons': either changes the sound.

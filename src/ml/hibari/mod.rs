@@ -18,8 +18,8 @@
 //!
 //! The export quantizes every linear layer's weights to int8 and, at run time, each layer's
 //! input to uint8 with a scale and zero point of its own (onnxruntime's
-//! `DynamicQuantizeLinear`). The inputs are rounded the same way here ([`fake_quantize`]):
-//! without it durations round differently and whole frames come and go.
+//! `DynamicQuantizeLinear`). The layers compute the same way here, in integers
+//! ([`super::int8`]): with f32 inputs durations round differently and whole frames come and go.
 
 pub mod vocoder;
 
@@ -28,7 +28,9 @@ use std::path::Path;
 
 use candle_core::Tensor;
 
+use super::int8::QuantizedLinear;
 use super::onnx::OnnxWeights;
+use super::vector::{self, multiversion};
 use super::vits::conv::{Conv, Signal};
 use crate::{Error, Result};
 pub use vocoder::{Frames, SAMPLE_RATE_HZ, Vocoder};
@@ -378,53 +380,18 @@ fn vec1(w: &OnnxWeights, name: &str) -> candle_core::Result<Vec<f32>> {
     get(w, name)?.flatten_all()?.to_vec1()
 }
 
-/// Rounds `x` to 8 bits the way onnxruntime's `DynamicQuantizeLinear` does before each int8
-/// matrix product (one scale for the whole tensor, a range that includes 0, ties to even),
-/// and maps it back to f32: the product with the dequantized weights is then the one the
-/// reference computes in integers.
-pub fn fake_quantize(x: &mut [f32]) {
-    let (lo, hi) = x
-        .iter()
-        .fold((0.0f32, 0.0f32), |(lo, hi), &v| (lo.min(v), hi.max(v)));
-    let scale = (hi - lo) / 255.0;
-    if scale == 0.0 || !scale.is_finite() {
-        return;
-    }
-    let zero = (-lo / scale).round_ties_even().clamp(0.0, 255.0);
-    for v in x.iter_mut() {
-        let q = ((*v / scale).round_ties_even() + zero).clamp(0.0, 255.0);
-        *v = (q - zero) * scale;
+multiversion! {
+    /// GELU, exact (erf) form, as the export computes it.
+    fn gelu(x: &mut [f32]) {
+        for v in x.iter_mut() {
+            *v = 0.5 * *v * (1.0 + vector::erf(*v * std::f32::consts::FRAC_1_SQRT_2));
+        }
     }
 }
 
-/// GELU, exact (erf) form, as the export computes it.
-fn gelu(x: &mut [f32]) {
-    for v in x.iter_mut() {
-        *v = 0.5 * *v * (1.0 + erf(*v * std::f32::consts::FRAC_1_SQRT_2));
-    }
-}
-
-/// erf with a maximum error of about 1.2e-7 (Numerical Recipes' `erfcc`, Chebyshev fit).
-fn erf(x: f32) -> f32 {
-    let z = f64::from(x).abs();
-    let t = 1.0 / (1.0 + 0.5 * z);
-    let poly = -z * z - 1.265_512_23
-        + t * (1.000_023_68
-            + t * (0.374_091_96
-                + t * (0.096_784_18
-                    + t * (-0.186_288_06
-                        + t * (0.278_868_07
-                            + t * (-1.135_203_98
-                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
-    let r = 1.0 - t * poly.exp();
-    (if x >= 0.0 { r } else { -r }) as f32
-}
-
-/// A linear layer on time-major rows, its input quantized as the export does.
+/// A linear layer on time-major rows, in 8-bit integers as the export computes it.
 struct Linear {
-    /// `[c_in][c_out]`, row-major.
-    w: Vec<f32>,
-    bias: Vec<f32>,
+    layer: QuantizedLinear,
     c_in: usize,
     c_out: usize,
 }
@@ -438,48 +405,23 @@ impl Linear {
         } else {
             (format!("{prefix}_weight"), format!("{prefix}_bias"))
         };
-        let weight = get(w, &wn)?;
-        let (c_out, c_in) = weight.dims2()?;
-        let bias = vec1(w, &bn)?;
-        if bias.len() != c_out {
-            candle_core::bail!("{bn}: {} values for {c_out} outputs", bias.len());
-        }
+        let stored = w
+            .quantized(&wn)
+            .ok_or_else(|| candle_core::Error::Msg(format!("{wn} is not an int8 weight")))?;
+        let layer = QuantizedLinear::new(stored, &vec1(w, &bn)?)
+            .map_err(|e| candle_core::Error::Msg(format!("{wn}: {e}")))?;
         Ok(Linear {
-            w: weight.t()?.contiguous()?.flatten_all()?.to_vec1()?,
-            bias,
-            c_in,
-            c_out,
+            c_in: layer.inputs(),
+            c_out: layer.outputs(),
+            layer,
         })
     }
 
-    /// `fake_quantize(x) · W + b`.
+    /// `quantize(x) · W + b`.
     fn forward(&self, x: &Signal) -> Signal {
         assert_eq!(x.channels, self.c_in, "linear input width");
-        let mut q = x.data.clone();
-        fake_quantize(&mut q);
-        let rows = x.len();
-        let mut data: Vec<f32> = Vec::with_capacity(rows * self.c_out);
-        for _ in 0..rows {
-            data.extend_from_slice(&self.bias);
-        }
-        // Threads pay off only on long utterances; short ones stay on the caller's thread.
-        let parallelism = if rows * self.c_out * self.c_in >= 1 << 22 {
-            gemm::Parallelism::Rayon(0)
-        } else {
-            gemm::Parallelism::None
-        };
-        crate::ml::gemm_acc(
-            rows,
-            self.c_out,
-            self.c_in,
-            &mut data,
-            self.c_out,
-            &q,
-            &self.w,
-            parallelism,
-        );
         Signal {
-            data,
+            data: self.layer.forward(&x.data),
             channels: self.c_out,
         }
     }
@@ -501,12 +443,28 @@ impl Norm {
 
     fn forward(&self, x: &mut Signal) {
         assert_eq!(x.channels, self.weight.len(), "norm width");
-        let n = x.channels as f32;
-        for row in x.data.chunks_exact_mut(x.channels) {
-            let mean = row.iter().sum::<f32>() / n;
-            let var = row.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / n;
+        layer_norm(&mut x.data, &self.weight, &self.bias);
+    }
+}
+
+multiversion! {
+    /// Normalises each row of `weight.len()` values to zero mean and unit variance, then
+    /// scales and shifts it.
+    fn layer_norm(data: &mut [f32], weight: &[f32], bias: &[f32]) {
+        let n = weight.len() as f32;
+        for row in data.chunks_exact_mut(weight.len()) {
+            let mean = vector::sum(row) / n;
+            let mut centred = [0.0f32; 16];
+            let mut chunks = row.chunks_exact(16);
+            for chunk in &mut chunks {
+                for (a, v) in centred.iter_mut().zip(chunk) {
+                    *a += (v - mean) * (v - mean);
+                }
+            }
+            let rest: f32 = chunks.remainder().iter().map(|v| (v - mean) * (v - mean)).sum();
+            let var = (vector::sum(&centred) + rest) / n;
             let inv = 1.0 / (var + LN_EPS).sqrt();
-            for ((v, g), b) in row.iter_mut().zip(&self.weight).zip(&self.bias) {
+            for ((v, g), b) in row.iter_mut().zip(weight).zip(bias) {
                 *v = (*v - mean) * inv * g + b;
             }
         }
@@ -518,7 +476,6 @@ struct ConvNext {
     /// `[tap][channel]`.
     taps: Vec<f32>,
     dw_bias: Vec<f32>,
-    kernel: usize,
     dilation: usize,
     norm: Norm,
     pw1: Linear,
@@ -533,7 +490,6 @@ impl ConvNext {
         let block = ConvNext {
             taps: dw.squeeze(1)?.t()?.contiguous()?.flatten_all()?.to_vec1()?,
             dw_bias: vec1(w, &format!("{prefix}.dw.bias"))?,
-            kernel,
             dilation,
             norm: Norm::new(w, &format!("{prefix}.norm"))?,
             pw1: Linear::new(w, &format!("{prefix}.pw1"))?,
@@ -559,33 +515,55 @@ impl ConvNext {
 
     fn forward(&self, x: &mut Signal) {
         let c = x.channels;
-        let len = x.len();
-        let half = (self.kernel / 2 * self.dilation) as isize;
+        assert_eq!(c, self.width(), "ConvNeXt input width");
         let mut y = Signal {
-            data: Vec::with_capacity(x.data.len()),
+            data: vec![0.0; x.data.len()],
             channels: c,
         };
-        for t in 0..len {
-            let start = y.data.len();
-            y.data.extend_from_slice(&self.dw_bias);
-            let out = &mut y.data[start..];
-            for (k, tap) in self.taps.chunks_exact(c).enumerate() {
-                let src = t as isize + (k * self.dilation) as isize - half;
-                if src < 0 || src >= len as isize {
-                    continue;
-                }
-                let row = &x.data[src as usize * c..(src as usize + 1) * c];
-                for ((o, w), v) in out.iter_mut().zip(tap).zip(row) {
-                    *o += w * v;
-                }
-            }
-        }
+        depthwise(
+            &x.data,
+            &self.taps,
+            &self.dw_bias,
+            self.dilation,
+            &mut y.data,
+        );
         self.norm.forward(&mut y);
         let mut h = self.pw1.forward(&y);
         gelu(&mut h.data);
         let h = self.pw2.forward(&h);
-        for (row_x, row_h) in x.data.chunks_exact_mut(c).zip(h.data.chunks_exact(c)) {
-            for ((v, d), g) in row_x.iter_mut().zip(row_h).zip(&self.gamma) {
+        add_scaled(&mut x.data, &h.data, &self.gamma);
+    }
+}
+
+multiversion! {
+    /// A depthwise convolution over rows of `bias.len()` channels, `taps` laid out
+    /// `[tap][channel]`, centred, zero beyond both ends; `out` as long as `x`.
+    fn depthwise(x: &[f32], taps: &[f32], bias: &[f32], dilation: usize, out: &mut [f32]) {
+        let c = bias.len();
+        let len = x.len() / c;
+        let kernel = taps.len() / c;
+        let half = (kernel / 2 * dilation) as isize;
+        for (t, o) in out.chunks_exact_mut(c).enumerate() {
+            o.copy_from_slice(bias);
+            for (k, tap) in taps.chunks_exact(c).enumerate() {
+                let src = t as isize + (k * dilation) as isize - half;
+                if src < 0 || src >= len as isize {
+                    continue;
+                }
+                let row = &x[src as usize * c..(src as usize + 1) * c];
+                for ((o, w), v) in o.iter_mut().zip(tap).zip(row) {
+                    *o += w * v;
+                }
+            }
+        }
+    }
+}
+
+multiversion! {
+    /// `x += gamma ⊙ h`, row by row (`gamma` one value per channel).
+    fn add_scaled(x: &mut [f32], h: &[f32], gamma: &[f32]) {
+        for (row_x, row_h) in x.chunks_exact_mut(gamma.len()).zip(h.chunks_exact(gamma.len())) {
+            for ((v, d), g) in row_x.iter_mut().zip(row_h).zip(gamma) {
                 *v += g * d;
             }
         }
@@ -616,37 +594,11 @@ impl Attention {
 
     fn forward(&self, x: &mut Signal) {
         let (c, len) = (x.channels, x.len());
-        let head = c / HEADS;
         let mut h = x.clone();
         self.norm1.forward(&mut h);
         let qkv = self.in_proj.forward(&h);
-        let scale = 1.0 / (head as f32).sqrt();
         let mut mixed = vec![0.0f32; len * c];
-        let mut scores = vec![0.0f32; len];
-        for hd in 0..HEADS {
-            let q_at = |t: usize| &qkv.data[t * 3 * c + hd * head..][..head];
-            let k_at = |t: usize| &qkv.data[t * 3 * c + c + hd * head..][..head];
-            let v_at = |t: usize| &qkv.data[t * 3 * c + 2 * c + hd * head..][..head];
-            for t in 0..len {
-                let q = q_at(t);
-                let mut max = f32::NEG_INFINITY;
-                for (s, score) in scores.iter_mut().enumerate() {
-                    *score = q.iter().zip(k_at(s)).map(|(a, b)| a * b).sum::<f32>() * scale;
-                    max = max.max(*score);
-                }
-                let mut total = 0.0;
-                for score in scores.iter_mut() {
-                    *score = (*score - max).exp();
-                    total += *score;
-                }
-                let out = &mut mixed[t * c + hd * head..][..head];
-                for (s, &p) in scores.iter().enumerate() {
-                    for (o, v) in out.iter_mut().zip(v_at(s)) {
-                        *o += p / total * v;
-                    }
-                }
-            }
-        }
+        attend(&qkv.data, c, HEADS, &mut mixed);
         let mixed = Signal {
             data: mixed,
             channels: c,
@@ -659,6 +611,47 @@ impl Attention {
         gelu(&mut h.data);
         let h = self.linear2.forward(&h);
         x.data.iter_mut().zip(&h.data).for_each(|(v, d)| *v += d);
+    }
+}
+
+multiversion! {
+    /// Scaled dot-product self-attention over rows of `[q | k | v]` (`3 × c` values each),
+    /// `heads` heads of `c / heads` channels, written into rows of `c` in `mixed`.
+    fn attend(qkv: &[f32], c: usize, heads: usize, mixed: &mut [f32]) {
+        let len = qkv.len() / (3 * c);
+        let head = c / heads;
+        let scale = 1.0 / (head as f32).sqrt();
+        let mut scores = vec![0.0f32; len];
+        // One head's keys, channel-major, so that a query meets every key at once.
+        let mut keys = vec![0.0f32; head * len];
+        for hd in 0..heads {
+            let at = |t: usize, part: usize| &qkv[t * 3 * c + part * c + hd * head..][..head];
+            for t in 0..len {
+                for (d, &k) in at(t, 1).iter().enumerate() {
+                    keys[d * len + t] = k;
+                }
+            }
+            for t in 0..len {
+                scores.fill(0.0);
+                for (&q, key) in at(t, 0).iter().zip(keys.chunks_exact(len)) {
+                    for (score, &k) in scores.iter_mut().zip(key) {
+                        *score += q * k;
+                    }
+                }
+                let max = scores.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v)) * scale;
+                for score in scores.iter_mut() {
+                    *score = vector::exp(*score * scale - max);
+                }
+                let total = vector::sum(&scores);
+                let out = &mut mixed[t * c + hd * head..][..head];
+                for (s, &p) in scores.iter().enumerate() {
+                    let weight = p / total;
+                    for (o, v) in out.iter_mut().zip(at(s, 2)) {
+                        *o += weight * v;
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -20,6 +20,7 @@ use realfft::num_complex::Complex32;
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 
 use crate::dsp::rng::Rng;
+use crate::ml::vector::{self, multiversion};
 
 pub const SAMPLE_RATE_HZ: u32 = 24_000;
 pub const N_FFT: usize = 1200;
@@ -99,15 +100,16 @@ impl Vocoder {
             return Vec::new();
         }
         let mut spec = self.pulse_spectrum(&pulses(&frames.f0_hz), n_frames);
+        // The noise's uniform draws come first, in order; the arithmetic then runs vectorized.
         let mut rng = Rng::new(seed).fork("hibari noise");
-        for (i, s) in spec.iter_mut().enumerate() {
-            let rotation = std::f32::consts::PI * frames.theta[i].tanh();
-            let harmonic = Complex32::from_polar(clipped_exp(frames.lh[i]), rotation);
-            let (zr, zi) = gaussian_pair(&mut rng);
-            let noise = Complex32::new(zr, zi) * clipped_exp(frames.ln[i]);
-            let free = Complex32::from_polar(clipped_exp(frames.lr[i]), frames.phi[i]);
-            *s = *s * harmonic + noise + free;
-        }
+        let uniforms: Vec<f32> = (0..2 * spec.len())
+            .map(|i| {
+                let u = rng.next_f64();
+                // The first of each pair lies in (0, 1]: it goes through a logarithm.
+                (if i % 2 == 0 { 1.0 - u } else { u }) as f32
+            })
+            .collect();
+        shape(&mut spec, frames, &uniforms);
         self.overlap_add(&mut spec, n_frames)
     }
 
@@ -176,17 +178,34 @@ impl Vocoder {
     }
 }
 
-fn clipped_exp(x: f32) -> f32 {
-    x.min(LOG_MAGNITUDE_MAX).exp()
+multiversion! {
+    /// Every bin's `S = exp(lh)·e^{iπ·tanh(θ)}·S  +  exp(ln)·Z  +  exp(lr)·e^{iφ}`, with the
+    /// complex Gaussian `Z` from a pair of uniforms by Box–Muller.
+    fn shape(spec: &mut [Complex32], frames: &Frames, uniforms: &[f32]) {
+        let parts = frames
+            .lh
+            .iter()
+            .zip(&frames.theta)
+            .zip(&frames.ln)
+            .zip(&frames.lr)
+            .zip(&frames.phi)
+            .zip(uniforms.chunks_exact(2));
+        for (s, (((((&lh, &theta), &ln), &lr), &phi), u)) in spec.iter_mut().zip(parts) {
+            let (hs, hc) = vector::sin_cos(std::f32::consts::PI * vector::tanh(theta));
+            let harmonic = Complex32::new(hc, hs) * clipped_exp(lh);
+            let radius = (-2.0 * vector::ln(u[0])).sqrt();
+            let (zs, zc) = vector::sin_cos(std::f32::consts::TAU * u[1]);
+            let noise = Complex32::new(zc, zs) * (radius * clipped_exp(ln));
+            let (fs, fc) = vector::sin_cos(phi);
+            let free = Complex32::new(fc, fs) * clipped_exp(lr);
+            *s = *s * harmonic + noise + free;
+        }
+    }
 }
 
-/// Two independent standard-normal values (Box–Muller).
-fn gaussian_pair(rng: &mut Rng) -> (f32, f32) {
-    let u1 = 1.0 - rng.next_f64(); // (0, 1]: keeps ln finite
-    let u2 = rng.next_f64();
-    let r = (-2.0 * u1.ln()).sqrt();
-    let a = std::f64::consts::TAU * u2;
-    ((r * a.cos()) as f32, (r * a.sin()) as f32)
+#[inline(always)]
+fn clipped_exp(x: f32) -> f32 {
+    vector::exp(x.min(LOG_MAGNITUDE_MAX))
 }
 
 /// A band-limited pulse train following `f0_hz` (one value per frame), `HOP` samples per
@@ -194,7 +213,10 @@ fn gaussian_pair(rng: &mut Rng) -> (f32, f32) {
 /// `Σ_{h=1..H} cos(h·t) = sin((H + ½)·t) / (2·sin(t/2)) − ½`. Zero where unvoiced.
 pub fn pulses(f0_hz: &[f32]) -> Vec<f32> {
     let n_frames = f0_hz.len();
-    let mut out = Vec::with_capacity(n_frames * HOP);
+    // The phase (a running sum) and the number of harmonics per sample, then the closed form
+    // over all samples at once.
+    let mut t = Vec::with_capacity(n_frames * HOP);
+    let mut harmonics = Vec::with_capacity(n_frames * HOP);
     let at = |i: isize| f0_hz[i.clamp(0, n_frames as isize - 1) as usize];
     let mut phase = 0.0f64; // cycles
     for f in 0..n_frames {
@@ -211,23 +233,33 @@ pub fn pulses(f0_hz: &[f32]) -> Vec<f32> {
             let hz = hz.max(VOICED_MIN_HZ);
             phase += f64::from(hz) / f64::from(SAMPLE_RATE_HZ);
             phase = phase.fract();
-            if !voiced {
-                out.push(0.0);
-                continue;
-            }
-            let t = (phase * std::f64::consts::TAU) as f32;
-            let harmonics = (HARMONICS_MAX_HZ / hz).floor() + 0.5;
-            let s = 2.0 * (0.5 * t).sin();
-            // At t → 0 the ratio tends to H + ½.
-            let sum = if s.abs() <= 2e-3 {
-                harmonics
+            t.push((phase * std::f64::consts::TAU) as f32);
+            // Zero harmonics: silence where unvoiced.
+            harmonics.push(if voiced {
+                (HARMONICS_MAX_HZ / hz).floor() + 0.5
             } else {
-                (harmonics * t).sin() / s
-            };
-            out.push(sum - 0.5);
+                0.0
+            });
         }
     }
-    out
+    pulse_sums(&mut t, &harmonics);
+    t
+}
+
+multiversion! {
+    /// `t[i] ← Σ_{h=1..H} cos(h·t)` with `H + ½ = harmonics[i]`; 0 where `harmonics[i]` is 0.
+    fn pulse_sums(t: &mut [f32], harmonics: &[f32]) {
+        for (t, &h) in t.iter_mut().zip(harmonics) {
+            let s = 2.0 * vector::sin_cos(0.5 * *t).0;
+            // At t → 0 the ratio tends to H + ½.
+            let sum = if s.abs() <= 2e-3 {
+                h
+            } else {
+                vector::sin_cos(h * *t).0 / s
+            };
+            *t = if h == 0.0 { 0.0 } else { sum - 0.5 };
+        }
+    }
 }
 
 #[cfg(test)]
