@@ -161,6 +161,13 @@ impl Genre {
                 "confronts",
                 "quarrel",
                 "detective",
+                // Someone speaking to a group, in the moment: "the coach's half-time team
+                // talk" (before the podcast's "talk").
+                "team talk",
+                "pep talk",
+                "dressing room",
+                "changing room",
+                "locker room",
                 // A scene set at a moment: "the night of the big storm".
                 "scene",
                 "the night of",
@@ -300,6 +307,44 @@ const SETTINGS: &[(&[&str], Setting)] = &[
         },
     ),
     (
+        &[
+            "restaurant",
+            "restaurants",
+            "diner",
+            "bistro",
+            "brasserie",
+            "canteen",
+            "busy kitchen",
+        ],
+        Setting {
+            name: "restaurant",
+            place: "in the restaurant",
+            ambience: "Chatter of a busy restaurant",
+            image: "Pans clatter in the kitchen, and orders are called over the noise.",
+        },
+    ),
+    (
+        &[
+            "evacuation centre",
+            "evacuation center",
+            "shelter",
+            "relief centre",
+            "relief center",
+            "community centre",
+            "community center",
+            "village hall",
+            "town hall",
+            "sports hall",
+            "church hall",
+        ],
+        Setting {
+            name: "hall",
+            place: "among the crowd",
+            ambience: "Murmur of a crowd in a large hall",
+            image: "Voices murmur all around, and people wait in small groups.",
+        },
+    ),
+    (
         &["office", "newsroom", "workplace", "headquarters"],
         Setting {
             name: "office",
@@ -434,7 +479,25 @@ const SOUNDS: &[(&[&str], NamedSound)] = &[
     ),
     (
         &[
-            "rain", "raining", "rainy", "downpour", "drizzle", "flood", "floods", "flooding",
+            "rain",
+            "raining",
+            "rainy",
+            "downpour",
+            "drizzle",
+            "flood",
+            "floods",
+            "flooding",
+            // "it's absolutely pouring", "tipping it down"
+            "it's pouring",
+            "absolutely pouring",
+            "pouring down",
+            "pouring rain",
+            "pouring with rain",
+            "bucketing",
+            "tipping down",
+            "tipping it down",
+            "lashing down",
+            "chucking it down",
         ],
         heard_throughout("rain", "Steady rain falling"),
     ),
@@ -523,6 +586,12 @@ const SOUNDS: &[(&[&str], NamedSound)] = &[
             "flames",
             "crackling fire",
             "crackling",
+            "wildfire",
+            "wildfires",
+            "bushfire",
+            "bushfires",
+            "forest fire",
+            "blaze",
         ],
         heard_throughout("fire", "Crackling fire"),
     ),
@@ -567,7 +636,16 @@ const SOUNDS: &[(&[&str], NamedSound)] = &[
         heard_throughout("hum", "Low machine hum"),
     ),
     (
-        &["sizzling", "sizzle", "frying", "pan"],
+        &[
+            "sizzling",
+            "sizzle",
+            "frying",
+            "pan",
+            "pans",
+            "saucepan",
+            "saucepans",
+            "wok",
+        ],
         heard_throughout("sizzl", "Sizzling frying pan"),
     ),
     (
@@ -648,7 +726,17 @@ const SOUNDS: &[(&[&str], NamedSound)] = &[
         heard_once("creak", "Door creaking open"),
     ),
     (
-        &["applause", "applauding", "clapping"],
+        &[
+            "applause",
+            "applauding",
+            "clapping",
+            "ovation",
+            "talent show",
+            "talent contest",
+            "talent competition",
+            "recital",
+            "curtain call",
+        ],
         heard_once("applause", "Audience applause"),
     ),
     (
@@ -682,6 +770,10 @@ const SOUNDS: &[(&[&str], NamedSound)] = &[
     (
         &["sheep", "lamb", "lambs", "flock"],
         heard_throughout("sheep", "Sheep bleating"),
+    ),
+    (
+        &["goat", "goats", "billy goat", "nanny goat"],
+        heard_once("goat", "Goat bleating"),
     ),
     (
         &["rooster", "cockerel", "chickens", "hens"],
@@ -1013,7 +1105,20 @@ pub enum Mood {
 const MOODS: &[(&[&str], Mood)] = &[
     (
         &[
-            "dramatic", "serious", "urgent", "breaking", "debate", "argue", "argues", "versus",
+            "dramatic",
+            "serious",
+            "urgent",
+            "breaking",
+            "debate",
+            "argue",
+            "argues",
+            "versus",
+            // Words to lift a team: "the coach's pep talk".
+            "pep talk",
+            "team talk",
+            "rousing",
+            "stirring",
+            "motivational",
         ],
         Mood::Dramatic,
     ),
@@ -1767,6 +1872,7 @@ const ROLES: &[&str] = &[
     "pirate",
     "monster",
     "councillor",
+    "boss",
     "senator",
     "minister",
     "sergeant",
@@ -2464,7 +2570,12 @@ fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
             {
                 j += 1;
             }
-            if let Some((end, full, short)) = person_name_at(words, j) {
+            // A name only in the same sentence: not "With a narrator. About 4 mins."
+            let same_sentence = words
+                .get(j)
+                .and_then(|n| text.get(w.end..n.start))
+                .is_some_and(|gap| !gap.contains(['.', '!', '?', ';']));
+            if same_sentence && let Some((end, full, short)) = person_name_at(words, j) {
                 // "her friend Max the mouse": what they are follows the name.
                 let end = if words.get(end).is_some_and(|n| n.lower == "the")
                     && gap_is_space(words, end - 1)
@@ -2809,16 +2920,31 @@ fn details(text: &str, subject: Option<&Subject>, mentions: &[Mention]) -> Vec<S
 /// The first clause that tells what happens to someone the brief names, with at least
 /// four words and no format word: a story's premise.
 fn premise(text: &str, mentions: &[Mention]) -> Option<String> {
-    clauses(text)
-        .into_iter()
-        .find(|c| {
-            let by = c
-                .words
-                .first()
-                .is_some_and(|w| BY_VERBS.iter().any(|(v, _)| *v == w.lower));
-            c.mentions_any(mentions) && !c.names_format && !by && c.words.len() >= 4
-        })
-        .map(|c| c.text.to_owned())
+    let clauses = clauses(text);
+    clauses.iter().enumerate().find_map(|(k, c)| {
+        let by = c
+            .words
+            .first()
+            .is_some_and(|w| BY_VERBS.iter().any(|(v, _)| *v == w.lower));
+        if !c.mentions_any(mentions) || c.names_format || by {
+            return None;
+        }
+        if c.words.len() >= 4 {
+            return Some(c.text.to_owned());
+        }
+        // "the keeper, Morwenna, hears a knock": a name set off by commas, then what the
+        // person does in the same sentence.
+        let verb = clauses[k + 1..]
+            .iter()
+            .take(2)
+            .take_while(|n| text[c.start..n.start].trim_end().ends_with(','))
+            .find(|n| {
+                n.words.len() >= 3
+                    && !n.mentions_any(mentions)
+                    && n.text.chars().next().is_some_and(char::is_lowercase)
+            })?;
+        Some(text[c.start..verb.start + verb.text.len()].to_owned())
+    })
 }
 
 /// The premise from where it starts to the end of its sentence, when that is at most 40
@@ -2990,6 +3116,7 @@ const FEMALE_NAMES: &[&str] = &[
     "agnieszka",
     "aiko",
     "ailsa",
+    "ainhoa",
     "aisha",
     "akosua",
     "aleksandra",
@@ -3003,8 +3130,8 @@ const FEMALE_NAMES: &[&str] = &[
     "amelia",
     "amelie",
     "amina",
+    "amna",
     "amy",
-    "amélie",
     "ana",
     "ananya",
     "anastasia",
@@ -3019,8 +3146,10 @@ const FEMALE_NAMES: &[&str] = &[
     "annie",
     "antonia",
     "aoife",
+    "aroha",
     "astrid",
     "ava",
+    "ayesha",
     "barbara",
     "beatrice",
     "beatriz",
@@ -3031,6 +3160,7 @@ const FEMALE_NAMES: &[&str] = &[
     "birgit",
     "brenda",
     "bridget",
+    "brigitte",
     "bronwen",
     "camila",
     "camille",
@@ -3046,19 +3176,20 @@ const FEMALE_NAMES: &[&str] = &[
     "chiamaka",
     "chiara",
     "chloe",
-    "chloé",
     "christine",
     "ciara",
     "claire",
     "clara",
     "claudia",
     "cleo",
-    "céline",
     "daisy",
     "dana",
     "deborah",
     "deepika",
+    "demelza",
+    "despina",
     "diana",
+    "dimitra",
     "divya",
     "dolores",
     "dorothy",
@@ -3069,11 +3200,14 @@ const FEMALE_NAMES: &[&str] = &[
     "elaine",
     "eleanor",
     "elena",
+    "eleni",
+    "elif",
     "eliza",
     "elizabeth",
     "ella",
     "ellen",
     "ellie",
+    "elodie",
     "eloise",
     "elsa",
     "emily",
@@ -3084,6 +3218,7 @@ const FEMALE_NAMES: &[&str] = &[
     "eve",
     "evelyn",
     "ewa",
+    "farah",
     "fatima",
     "federica",
     "ffion",
@@ -3093,33 +3228,39 @@ const FEMALE_NAMES: &[&str] = &[
     "francesca",
     "freya",
     "funmi",
+    "funmilayo",
     "gabriela",
     "gemma",
     "georgina",
+    "giorgia",
     "giulia",
     "gloria",
     "grace",
+    "guadalupe",
     "gwen",
     "hana",
     "hannah",
     "harper",
     "harriet",
+    "haruka",
     "hazel",
     "heather",
     "helen",
     "helena",
     "hilda",
+    "hina",
     "holly",
     "imani",
     "imogen",
     "ines",
     "ingrid",
-    "inês",
     "irene",
     "irina",
     "isabel",
     "isabella",
     "isla",
+    "itzel",
+    "itziar",
     "ivy",
     "jacqueline",
     "jane",
@@ -3145,13 +3286,17 @@ const FEMALE_NAMES: &[&str] = &[
     "karolina",
     "katarzyna",
     "kate",
+    "katerina",
     "katherine",
     "kathleen",
     "kavya",
     "keiko",
+    "kerensa",
     "kim",
+    "kiri",
     "kirsty",
     "klara",
+    "laia",
     "lakshmi",
     "laura",
     "lauren",
@@ -3168,18 +3313,20 @@ const FEMALE_NAMES: &[&str] = &[
     "louise",
     "lucia",
     "lucy",
-    "lucía",
     "luna",
+    "lupe",
     "lydia",
     "mabel",
     "madeleine",
     "maeve",
     "magdalena",
     "maggie",
+    "mahnoor",
     "mairead",
     "manon",
     "margaret",
     "margaux",
+    "marguerite",
     "maria",
     "marie",
     "marion",
@@ -3188,7 +3335,6 @@ const FEMALE_NAMES: &[&str] = &[
     "martina",
     "mary",
     "maya",
-    "małgorzata",
     "meera",
     "megan",
     "mei",
@@ -3197,10 +3343,13 @@ const FEMALE_NAMES: &[&str] = &[
     "mia",
     "michelle",
     "mildred",
+    "mireia",
     "miriam",
     "molly",
     "monica",
+    "montserrat",
     "morag",
+    "morwenna",
     "nadia",
     "nancy",
     "naomi",
@@ -3208,13 +3357,14 @@ const FEMALE_NAMES: &[&str] = &[
     "natalie",
     "natasha",
     "neha",
+    "ngaio",
     "ngozi",
     "niamh",
     "nina",
     "nisha",
     "noor",
     "nora",
-    "océane",
+    "nuria",
     "oksana",
     "olga",
     "olivia",
@@ -3243,6 +3393,7 @@ const FEMALE_NAMES: &[&str] = &[
     "sadie",
     "sakura",
     "samira",
+    "sana",
     "sandra",
     "saoirse",
     "sara",
@@ -3262,6 +3413,7 @@ const FEMALE_NAMES: &[&str] = &[
     "suzanne",
     "svetlana",
     "sylvia",
+    "sylvie",
     "tamsin",
     "tara",
     "tatiana",
@@ -3270,6 +3422,7 @@ const FEMALE_NAMES: &[&str] = &[
     "tina",
     "ursula",
     "valentina",
+    "valeria",
     "vanessa",
     "vera",
     "violet",
@@ -3283,8 +3436,17 @@ const FEMALE_NAMES: &[&str] = &[
     "yuna",
     "zainab",
     "zara",
+    "zeynep",
     "zoe",
     "zofia",
+    "amélie",
+    "chloé",
+    "céline",
+    "inês",
+    "lucía",
+    "małgorzata",
+    "núria",
+    "océane",
     "élodie",
 ];
 const MALE_NAMES: &[&str] = &[
@@ -3306,7 +3468,9 @@ const MALE_NAMES: &[&str] = &[
     "ali",
     "amir",
     "amit",
+    "anders",
     "andre",
+    "andreas",
     "andrew",
     "andrzej",
     "angus",
@@ -3316,12 +3480,15 @@ const MALE_NAMES: &[&str] = &[
     "archie",
     "arjun",
     "arthur",
+    "asif",
     "barry",
     "ben",
     "benjamin",
     "bernard",
+    "bilal",
     "bill",
     "billy",
+    "bjorn",
     "bob",
     "brian",
     "bruce",
@@ -3334,9 +3501,9 @@ const MALE_NAMES: &[&str] = &[
     "chinedu",
     "cian",
     "ciaran",
-    "ciarán",
     "colin",
     "connor",
+    "cormac",
     "craig",
     "dafydd",
     "dan",
@@ -3350,6 +3517,7 @@ const MALE_NAMES: &[&str] = &[
     "derek",
     "diego",
     "dieter",
+    "dimitris",
     "dmitri",
     "dmitry",
     "dominic",
@@ -3372,6 +3540,7 @@ const MALE_NAMES: &[&str] = &[
     "euan",
     "evan",
     "ewan",
+    "faisal",
     "farid",
     "felix",
     "fernando",
@@ -3381,7 +3550,6 @@ const MALE_NAMES: &[&str] = &[
     "francesco",
     "francois",
     "frank",
-    "françois",
     "fraser",
     "fred",
     "freddie",
@@ -3390,12 +3558,15 @@ const MALE_NAMES: &[&str] = &[
     "geoff",
     "george",
     "gerald",
+    "giorgos",
     "giovanni",
     "giuseppe",
     "graham",
     "greg",
     "gregory",
+    "guillaume",
     "hamish",
+    "hamza",
     "hans",
     "hao",
     "harold",
@@ -3403,18 +3574,22 @@ const MALE_NAMES: &[&str] = &[
     "haruto",
     "harvey",
     "hassan",
+    "hemi",
     "henry",
     "hiroshi",
     "hugh",
     "hugo",
     "ian",
     "ibrahim",
+    "imran",
+    "inaki",
     "isaac",
     "ivan",
     "iwan",
     "jack",
     "jacob",
     "jacques",
+    "jago",
     "jake",
     "jakub",
     "jamal",
@@ -3427,23 +3602,22 @@ const MALE_NAMES: &[&str] = &[
     "jimmy",
     "joao",
     "joaquin",
-    "joaquín",
     "joe",
     "joel",
     "johan",
     "john",
     "jonas",
     "jonathan",
+    "jordi",
     "jorge",
     "jose",
     "joseph",
     "josh",
-    "joão",
     "juan",
     "julian",
     "jun",
     "jurgen",
-    "jürgen",
+    "kamran",
     "karl",
     "keith",
     "ken",
@@ -3451,7 +3625,9 @@ const MALE_NAMES: &[&str] = &[
     "kevin",
     "klaus",
     "kofi",
+    "kostas",
     "krzysztof",
+    "kwabena",
     "kwame",
     "lachlan",
     "lars",
@@ -3476,6 +3652,7 @@ const MALE_NAMES: &[&str] = &[
     "mario",
     "mark",
     "martin",
+    "mateo",
     "mathieu",
     "matteo",
     "matthew",
@@ -3483,7 +3660,6 @@ const MALE_NAMES: &[&str] = &[
     "max",
     "michael",
     "michal",
-    "michał",
     "miguel",
     "mike",
     "mikhail",
@@ -3495,15 +3671,18 @@ const MALE_NAMES: &[&str] = &[
     "niall",
     "nick",
     "nigel",
+    "nikau",
     "nikolai",
+    "nikos",
+    "nils",
     "noah",
     "obinna",
     "oisin",
-    "oisín",
     "oliver",
     "olivier",
     "olu",
     "omar",
+    "oriol",
     "oscar",
     "owain",
     "owen",
@@ -3513,20 +3692,20 @@ const MALE_NAMES: &[&str] = &[
     "patrick",
     "paul",
     "pawel",
-    "paweł",
     "pedro",
     "pete",
     "peter",
     "philip",
     "pierre",
     "piotr",
-    "pádraig",
+    "piran",
     "rafael",
     "rahul",
     "raj",
     "rajesh",
     "ramesh",
     "ravi",
+    "rawiri",
     "ray",
     "raymond",
     "reggie",
@@ -3552,9 +3731,11 @@ const MALE_NAMES: &[&str] = &[
     "segun",
     "sergei",
     "sergio",
+    "shahid",
     "simon",
     "stan",
     "stanley",
+    "stavros",
     "stefan",
     "stefano",
     "stephen",
@@ -3563,8 +3744,10 @@ const MALE_NAMES: &[&str] = &[
     "stuart",
     "sunil",
     "suresh",
-    "séan",
+    "sven",
     "takeshi",
+    "tane",
+    "tariq",
     "ted",
     "terry",
     "theo",
@@ -3578,7 +3761,9 @@ const MALE_NAMES: &[&str] = &[
     "tommy",
     "tony",
     "trevor",
+    "tristan",
     "tunde",
+    "usman",
     "victor",
     "vijay",
     "vikram",
@@ -3588,12 +3773,28 @@ const MALE_NAMES: &[&str] = &[
     "wayne",
     "wei",
     "william",
+    "wiremu",
     "wojciech",
     "wolfgang",
+    "xavier",
+    "yannis",
     "yaw",
     "yusuf",
     "yuto",
     "zach",
+    "zubair",
+    "björn",
+    "ciarán",
+    "françois",
+    "iñaki",
+    "joaquín",
+    "joão",
+    "jürgen",
+    "michał",
+    "oisín",
+    "paweł",
+    "pádraig",
+    "séan",
     "étienne",
     "łukasz",
 ];
@@ -5132,5 +5333,83 @@ mod tests {
         assert!(a.sounds.iter().any(|s| s.key == "static"));
         let a = analyse("story: a miner hears tapping in the dark");
         assert!(a.sounds.iter().any(|s| s.key == "tap"));
+    }
+
+    #[test]
+    fn first_names_from_many_places_give_a_gender() {
+        let a = analyse("a chat show with Giorgos and Ayesha swapping recipes");
+        let g: Vec<_> = a
+            .people
+            .iter()
+            .map(|p| (p.character.as_str(), p.gender))
+            .collect();
+        assert_eq!(
+            g,
+            [
+                ("Giorgos", Some(Gender::Male)),
+                ("Ayesha", Some(Gender::Female))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_boss_named_before_their_name_speaks() {
+        let a = analyse(
+            "debate on a four-day week between union rep Sam Cole and factory boss Priya Shah",
+        );
+        assert!(
+            a.people.iter().any(|p| p.character.starts_with("Priya")),
+            "{:?}",
+            a.people
+        );
+    }
+
+    #[test]
+    fn a_role_does_not_take_the_next_sentence_first_word_as_its_name() {
+        let a = analyse("A spooky tale for teenagers. Add a narrator. Roughly 3 minutes.");
+        assert!(
+            a.people
+                .iter()
+                .all(|p| p.character != "Roughly" && p.character != "Add"),
+            "{:?}",
+            a.people
+        );
+        assert!(a.people.iter().any(|p| p.character == "Narrator"));
+    }
+
+    #[test]
+    fn everyday_words_for_sounds_become_sounds() {
+        let keys = |t: &str| analyse(t).sounds.iter().map(|s| s.key).collect::<Vec<_>>();
+        assert!(
+            keys("short drama: two kids stuck at a bus stop and it's pouring down")
+                .contains(&"rain")
+        );
+        assert!(keys("news: a blaze in the hills above the town").contains(&"fire"));
+        assert!(keys("story about a goat that escapes from the farm").contains(&"goat"));
+        assert!(keys("drama at the school talent contest").contains(&"applause"));
+        assert!(keys("comedy sketch: a cook drops all the saucepans").contains(&"sizzl"));
+    }
+
+    #[test]
+    fn a_restaurant_or_a_shelter_sets_the_scene() {
+        let a = analyse("a drama set in a tiny bistro on the night a famous critic comes");
+        assert_eq!(a.setting.map(|s| s.name), Some("restaurant"));
+        let a = analyse("news report from a village hall where flood victims are sleeping");
+        assert_eq!(a.setting.map(|s| s.name), Some("hall"));
+    }
+
+    #[test]
+    fn a_talk_to_a_team_is_a_scene() {
+        let a = analyse("the captain's pep talk to her rowing crew before the final");
+        assert_eq!(a.genre, Genre::Drama);
+    }
+
+    #[test]
+    fn a_name_set_off_by_commas_keeps_what_they_do() {
+        let a = analyse(
+            "a mystery story. the caretaker, Bernard, finds a locked room nobody has opened",
+        );
+        let p = a.premise.unwrap();
+        assert!(p.contains("Bernard") && p.contains("locked room"), "{p}");
     }
 }

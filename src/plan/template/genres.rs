@@ -618,6 +618,8 @@ impl Ctx {
                 ],
             },
             (Genre::Story | Genre::Drama, _) => match (self.flavour, self.mood) {
+                // "a funny story for kids": playful, not a lullaby.
+                (Some("children's"), Mood::Funny | Mood::Upbeat) => &["Playful children's tune"],
                 (Some("children's"), _) => &["Gentle children's lullaby"],
                 (Some("fantasy" | "celtic"), _) => &["Mysterious celtic folk tune"],
                 (Some("science fiction"), _) => &["Slow cinematic synthwave underscore"],
