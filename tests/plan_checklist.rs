@@ -21,6 +21,8 @@ struct Entry {
     people: Vec<Person>,
     #[serde(default)]
     sounds: Vec<String>,
+    /// Absent when the brief asks nothing of the music (no check).
+    #[serde(default)]
     music: Music,
     #[serde(default)]
     subject: Vec<String>,
@@ -35,7 +37,7 @@ struct Person {
     gender: Option<String>,
 }
 
-#[derive(serde::Deserialize)]
+#[derive(Default, serde::Deserialize)]
 struct Music {
     mood: String,
     not: String,
@@ -353,13 +355,14 @@ fn report(set: &str, tally: &Tally) -> f64 {
 
 /// The sets: `tune` to build on; the held-out sets only to check (README.md says which
 /// have been studied since).
-const SETS: [&str; 6] = [
+const SETS: [&str; 7] = [
     "tune",
     "held-out",
     "held-out-2",
     "held-out-3",
     "held-out-4",
     "held-out-5",
+    "held-out-6",
 ];
 
 #[test]
