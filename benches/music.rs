@@ -58,14 +58,15 @@ fn real_time_factor(composer: &Composer, text: &str, seconds: f64, runs: usize) 
 }
 
 fn main() {
-    let font = match soundfont_path() {
+    let settings = onair::Settings::from_env();
+    let font = match soundfont_path(settings.soundfont.as_deref()) {
         Ok(p) => p,
         Err(e) => {
             println!("music        skipped: {e}");
             return;
         }
     };
-    let composer = Composer::new();
+    let composer = Composer::installed(&settings);
     let t = Instant::now();
     composer
         .generate(&request("jazz", 1.0))

@@ -48,7 +48,7 @@ fn main() {
         started.elapsed().as_secs_f64() * 1000.0 / total as f64
     );
 
-    let mut local = match LocalPlanner::new(None, &onair::assets::models_dir()) {
+    let mut local = match LocalPlanner::new(None, &onair::Settings::from_env().models_dir) {
         Ok(p) => p,
         Err(e) => {
             println!("plan       local     skipped: {e}");

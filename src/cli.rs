@@ -7,18 +7,18 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::audio::mp3::mp3_sample_rate_hz;
+use crate::Settings;
 use crate::audio::sink::{AudioSink, FileFormat, FileSink};
-use crate::audio::wav::{BitDepth, write_wav};
+use crate::audio::wav::BitDepth;
 use crate::generate::Registry;
 use crate::generate::cache::Cache;
-use crate::generate::sfx::{SfxOptions, SoundEffects};
 use crate::generate::speech::Speech;
-use crate::mix::Bus;
-use crate::output::{Report, Subtitles, subtitles};
+use crate::plan::brief_file::Kept;
 use crate::plan::{Brief, Engine};
 use crate::preflight::{Output, Preflight, Warning, Wording, check_outputs};
-use crate::render::{Progress, Renderer, read_script};
+use crate::render::{
+    Job, Names, Outputs, Part, Progress, Renderer, Selection, Sounds, load_checked, read_script,
+};
 use crate::script::{Action, Duration, Script, ValidationErrors};
 use crate::timeline::Clock;
 
@@ -181,46 +181,37 @@ pub struct CacheArgs {
 }
 
 impl CacheArgs {
-    fn open(&self) -> anyhow::Result<Cache> {
+    fn open(&self, settings: &Settings) -> anyhow::Result<Cache> {
         if self.no_cache {
             return Ok(Cache::disabled());
         }
-        let dir = self.cache_dir.clone().unwrap_or_else(Cache::default_dir);
         // The error names the folder.
-        Cache::open(&dir).context("cannot use the cache folder")
+        Cache::open(self.dir(settings)).context("cannot use the cache folder")
     }
 
-    /// Where derived data (the sound-library index) is kept; none with --no-cache.
-    fn index_dir(&self) -> Option<PathBuf> {
-        (!self.no_cache).then(|| self.cache_dir.clone().unwrap_or_else(Cache::default_dir))
+    /// The cache folder: --cache-dir, else the settings'.
+    fn dir(&self, settings: &Settings) -> PathBuf {
+        self.cache_dir
+            .clone()
+            .unwrap_or_else(|| settings.cache_dir.clone())
+    }
+
+    /// The cache folder, which also keeps derived data (the sound-library index); none
+    /// with --no-cache.
+    fn index_dir(&self, settings: &Settings) -> Option<PathBuf> {
+        (!self.no_cache).then(|| self.dir(settings))
     }
 }
 
-/// The sound-effect engine for a command: the script's `library:` folders (relative to the
-/// script), then --library folders, then the system library.
-fn sound_effects(
-    script: Option<(&Script, &Path)>,
-    library: &LibraryArgs,
-    cache: &CacheArgs,
-    quiet: bool,
-) -> anyhow::Result<SoundEffects> {
-    let mut options = SfxOptions::standard(cache.index_dir());
-    options.system_library = !library.no_system_library;
-    options.no_attribution = library.licence == LicenceChoice::Cc0;
-    if let Some((script, path)) = script {
-        // The folders exist: the preflight checked them.
-        let base = path.parent().unwrap_or(Path::new(""));
-        options
-            .libraries
-            .extend(script.libraries.iter().map(|lib| base.join(&lib.path)));
+impl LibraryArgs {
+    /// Where sound effects may come from.
+    fn sounds(&self) -> Sounds {
+        Sounds {
+            libraries: self.libraries.clone(),
+            system_library: !self.no_system_library,
+            no_attribution: self.licence == LicenceChoice::Cc0,
+        }
     }
-    options.libraries.extend(library.libraries.iter().cloned());
-    let effects = SoundEffects::new(options)?;
-    Ok(if quiet {
-        effects
-    } else {
-        effects.with_notice(Box::new(|message: &str| eprintln!("{message}")))
-    })
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -423,12 +414,13 @@ fn parse_clock(s: &str) -> Result<f64, String> {
 /// Runs a command. Errors that are the user's input carry [`crate::Error::Invalid`], which
 /// `main` maps to exit code 2.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let settings = &Settings::from_env();
     match args.command {
-        Command::Plan(a) => plan_command(&a),
-        Command::Render(a) => render(&a),
-        Command::Validate { scripts } => validate(&scripts),
+        Command::Plan(a) => plan_command(settings, &a),
+        Command::Render(a) => render(settings, &a),
+        Command::Validate { scripts } => validate(settings, &scripts),
         Command::Table { script } => {
-            let script = load(&script)?;
+            let script = crate::render::load_script(&script)?;
             print!("{}", table(&script));
             Ok(ExitCode::SUCCESS)
         }
@@ -436,11 +428,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             script,
             library,
             cache,
-        } => timeline(&script, &library, &cache),
-        Command::Sfx { command } => sfx(&command),
-        Command::Say(a) => say(&a),
+        } => timeline(settings, &script, &library, &cache),
+        Command::Sfx { command } => sfx(settings, &command),
+        Command::Say(a) => say(settings, &a),
         Command::Voices => {
-            print!("{}", voices(&Registry::default()));
+            print!("{}", voices(&Speech::installed(settings)));
             Ok(ExitCode::SUCCESS)
         }
         Command::Set {
@@ -469,7 +461,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         Command::Cache {
             command: CacheCommand::Verify { remove, cache_dir },
-        } => cache_verify(&cache_dir.unwrap_or_else(Cache::default_dir), remove),
+        } => cache_verify(
+            &cache_dir.unwrap_or_else(|| settings.cache_dir.clone()),
+            remove,
+        ),
         Command::Schema { output } => {
             let schema = crate::script::schema::json_schema();
             if output == Path::new("-") {
@@ -483,53 +478,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn load(path: &Path) -> anyhow::Result<Script> {
-    Ok(load_checked(path, false)?.0)
-}
-
-/// Reads and parses a script, and with `preflight` checks it against the installed voices and
-/// its folders ([`crate::preflight`]): the script and its warnings. An invalid script's
-/// error is headed by its path (a missing file's already names it).
-fn load_checked(path: &Path, preflight: bool) -> anyhow::Result<(Script, Vec<Warning>)> {
-    let in_file = |e: crate::Error| match e {
-        e @ crate::Error::Invalid(_) => anyhow::Error::new(e).context(path.display().to_string()),
-        e => anyhow::Error::new(e),
-    };
-    let text = read_script(path).map_err(in_file)?;
-    let script = crate::render::parse_script_at(path, &text).map_err(in_file)?;
-    if !preflight {
-        return Ok((script, Vec::new()));
-    }
-    let speech = Speech::default();
-    let check = Preflight {
-        speech: &speech,
-        text: Some(&text),
-        base_dir: path.parent().unwrap_or(Path::new("")),
-        wording: Wording::Script,
-    };
-    let warnings = check.check(&script).map_err(in_file)?;
-    Ok((script, warnings))
-}
-
 fn print_warnings(warnings: &[Warning]) {
     for w in warnings {
         eprintln!("warning: {w}");
     }
 }
 
-fn validate(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+fn validate(settings: &Settings, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let mut invalid = 0;
     for path in paths {
-        match load_checked(path, true) {
-            Ok((s, warnings)) => {
+        match load_checked(path, &Speech::installed(settings)) {
+            Ok((s, warnings, _)) => {
                 print_warnings(&warnings);
                 println!("{}: ok ({} rows)", path.display(), s.rows.len());
             }
-            Err(e) if is_invalid_input(&e) => {
+            Err(e) if e.is_invalid_input() => {
                 invalid += 1;
-                eprintln!("{e:#}");
+                eprintln!("{e}");
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         }
     }
     Ok(if invalid == 0 {
@@ -537,13 +504,6 @@ fn validate(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(2)
     })
-}
-
-/// Whether an error is the user's input (exit code 2), as `main` decides it.
-fn is_invalid_input(e: &anyhow::Error) -> bool {
-    e.chain()
-        .filter_map(|e| e.downcast_ref::<crate::Error>())
-        .any(crate::Error::is_invalid_input)
 }
 
 /// `onair cache verify`: what is damaged or left over in the cache, optionally removed.
@@ -650,8 +610,7 @@ pub fn table(script: &Script) -> String {
 }
 
 /// The installed voices, as `onair voices` prints them.
-fn voices(registry: &Registry) -> String {
-    let speech = registry.speech();
+fn voices(speech: &Speech) -> String {
     let voices = speech.neural_voices();
     let mut out = format!(
         "Neural voices (Piper voices in {}, hibari voices in {}):\n",
@@ -707,11 +666,22 @@ fn voices(registry: &Registry) -> String {
     out
 }
 
-fn timeline(path: &Path, library: &LibraryArgs, cache: &CacheArgs) -> anyhow::Result<ExitCode> {
-    let (script, warnings) = load_checked(path, true)?;
+fn timeline(
+    settings: &Settings,
+    path: &Path,
+    library: &LibraryArgs,
+    cache: &CacheArgs,
+) -> anyhow::Result<ExitCode> {
+    let (script, warnings, _) = load_checked(path, &Speech::installed(settings))?;
     print_warnings(&warnings);
-    let registry = Registry::new(sound_effects(Some((&script, path)), library, cache, true)?);
-    let cache = cache.open()?;
+    let effects = library.sounds().effects(
+        settings,
+        Some((&script, path)),
+        cache.index_dir(settings),
+        None,
+    )?;
+    let registry = Registry::new(settings, effects);
+    let cache = cache.open(settings)?;
     let quiet = |_: Progress<'_>| {};
     let renderer = Renderer {
         registry: &registry,
@@ -746,101 +716,130 @@ fn timeline(path: &Path, library: &LibraryArgs, cache: &CacheArgs) -> anyhow::Re
     Ok(ExitCode::SUCCESS)
 }
 
-fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
-    // Every output is checked before the work (and before planning, which takes a while
-    // too), so a bad path fails at once rather than after minutes of rendering.
-    let output = a.output.clone().unwrap_or_else(|| {
-        let stem = match &a.script {
-            Some(path) => path.file_stem().unwrap_or_default(),
-            None => std::ffi::OsStr::new("brief"),
-        };
-        Path::new("out").join(stem).with_extension("wav")
-    });
-    let bits = match a.bits {
-        Bits::Sixteen => BitDepth::Int16,
-        Bits::TwentyFour => BitDepth::Int24,
-    };
-    // An existing folder has no format to speak of: say what it is.
-    if output.is_dir() {
-        check_outputs(&[Output::File("-o", &output)])?;
-    }
-    // Known from the name alone, so a file onair cannot write is refused before any work.
-    let format = FileFormat::for_path(&output, bits, a.bitrate)?;
-    if let (Some(from), Some(to)) = (a.from, a.to)
-        && to <= from
-    {
-        return Err(anyhow::Error::new(crate::Error::BadInput(format!(
-            "--from {} --to {}: the window must end after it starts",
-            Clock(from),
-            Clock(to)
-        ))));
-    }
-    let script_path = match (&a.script, &a.brief) {
-        (Some(path), _) => {
-            // A missing script is reported before any output folder is made.
-            read_script(path)?;
-            check_render_outputs(a, &output)?;
-            path.clone()
+/// The flags' names, for messages about what to change.
+const FLAG_NAMES: Names = Names {
+    master: "-o",
+    report: "--report",
+    credits: "--credits",
+    srt: "--srt",
+    vtt: "--vtt",
+    labels: "--labels",
+    stems: "--stems",
+    row_stems: "--stems-rows",
+    midi: "--midi",
+    rows: "--only",
+    from: "--from",
+    to: "--to",
+};
+
+impl RenderArgs {
+    /// The render job the flags ask for, of the script at `script`.
+    fn job(&self, settings: &Settings, script: PathBuf) -> Job {
+        Job {
+            script,
+            part: Part {
+                rows: self.only.as_ref().map(|r| r.0.clone()),
+                from_s: self.from,
+                to_s: self.to,
+            },
+            outputs: Outputs {
+                master: self.output.clone().unwrap_or_else(|| {
+                    let stem = match &self.script {
+                        Some(path) => path.file_stem().unwrap_or_default(),
+                        None => std::ffi::OsStr::new("brief"),
+                    };
+                    Path::new("out").join(stem).with_extension("wav")
+                }),
+                bits: match self.bits {
+                    Bits::Sixteen => BitDepth::Int16,
+                    Bits::TwentyFour => BitDepth::Int24,
+                },
+                bitrate_kbps: self.bitrate,
+                report: self.report.clone(),
+                credits: self.credits.clone(),
+                srt: self.srt.clone(),
+                vtt: self.vtt.clone(),
+                labels: self.labels.clone(),
+                stems: self.stems.clone(),
+                row_stems: self.stems_rows.clone(),
+                midi: self.midi.clone(),
+            },
+            sounds: self.library.sounds(),
+            cache_dir: self.cache.index_dir(settings),
+            names: FLAG_NAMES,
         }
-        (None, Some(brief)) => {
-            check_render_outputs(a, &output)?;
-            let path = output.with_extension("yaml");
-            let text = plan_text(brief, &a.planner, a.quiet)?;
-            match std::fs::read_to_string(&path) {
-                Ok(existing) if existing == text => {}
-                Ok(_) => {
-                    return Err(anyhow::Error::new(crate::Error::BadInput(format!(
-                        "{} exists and differs from the new plan (it may hold your edits); \
-                         render it with `onair render {} -o {}`, or move it away to plan again",
-                        path.display(),
-                        path.display(),
-                        output.display()
-                    ))));
-                }
-                Err(_) => {
-                    create_parent(&path)?;
-                    write_text(&path, &text)?;
-                    eprintln!("wrote {} (edit it and render again)", path.display());
-                }
+    }
+}
+
+fn render(settings: &Settings, a: &RenderArgs) -> anyhow::Result<ExitCode> {
+    let mut job = a.job(settings, a.script.clone().unwrap_or_default());
+    if let Some(brief) = &a.brief {
+        // The outputs are checked before planning, which takes a while too.
+        job.check_outputs()?;
+        job.script = job.outputs.master.with_extension("yaml");
+        let text = plan_text(settings, brief, &a.planner, a.quiet)?;
+        let path = &job.script;
+        match crate::plan::brief_file::keep(path, &text)? {
+            Kept::Same => {}
+            Kept::Written => eprintln!("wrote {} (edit it and render again)", path.display()),
+            Kept::Differs => {
+                return Err(anyhow::Error::new(crate::Error::BadInput(format!(
+                    "{} exists and differs from the new plan (it may hold your edits); \
+                     render it with `onair render {} -o {}`, or move it away to plan again",
+                    path.display(),
+                    path.display(),
+                    job.outputs.master.display()
+                ))));
             }
-            path
         }
-        (None, None) => unreachable!("clap requires a script or --brief"),
-    };
-    let (whole, warnings) = load_checked(&script_path, true)?;
-    let (script, whole) = match &a.only {
-        Some(RowList(rows)) => (crate::render::only_rows(&whole, rows)?, Some(whole)),
-        None => (whole, None),
-    };
-    // With --only, the warnings of the rows rendered.
-    print_warnings(
-        &warnings
-            .into_iter()
-            .filter(|w| w.row.is_none_or(|r| script.row(r).is_some()))
-            .collect::<Vec<_>>(),
-    );
-    let window_s = match (a.from, a.to) {
-        (None, None) => None,
-        (from, to) => Some((from.unwrap_or(0.0), to.unwrap_or(f64::INFINITY))),
-    };
-    if let FileFormat::Mp3(_) = format {
-        mp3_sample_rate_hz(script.sample_rate_hz).context(script_path.display().to_string())?;
     }
-    let registry = Registry::new(sound_effects(
-        Some((&script, &script_path)),
-        &a.library,
-        &a.cache,
-        a.quiet,
-    )?);
-    let cache = a.cache.open()?;
-    let quiet = a.quiet;
-    let long_rows = std::sync::Mutex::new(LongRows::default());
-    let progress = move |p: Progress<'_>| {
-        let mut long_rows = long_rows.lock().expect("progress lock");
+    let printer = Printer {
+        quiet: a.quiet,
+        long_rows: std::sync::Mutex::new(LongRows::default()),
+    };
+    let summary = job.run(settings, std::sync::Arc::new(move |p| printer.print(p)))?;
+    if !a.quiet
+        && let Some(dir) = &job.outputs.midi
+    {
+        eprintln!(
+            "wrote {} MIDI file(s) to {}",
+            summary.midi_files,
+            dir.display()
+        );
+    }
+    let report = &summary.report;
+    eprintln!(
+        "rendered {}: {:.1} s, {:.1} LUFS, {:.1} dBTP, {} rows ({} generated, {} cached) in {:.1} s",
+        job.outputs.master.display(),
+        report.duration_s,
+        report.loudness_lufs,
+        report.true_peak_dbtp,
+        summary.rows,
+        summary.rows - summary.cached,
+        summary.cached,
+        summary.render_ms as f64 / 1000.0
+    );
+    if let Some(gain) = &summary.master_gain {
+        eprintln!("played at the whole script's level: {gain}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints a render's progress on standard error.
+struct Printer {
+    /// Only warnings.
+    quiet: bool,
+    long_rows: std::sync::Mutex<LongRows>,
+}
+
+impl Printer {
+    fn print(&self, p: Progress<'_>) {
+        let mut long_rows = self.long_rows.lock().expect("progress lock");
         let mut err = std::io::stderr().lock();
         if !matches!(p, Progress::Within { .. }) {
             long_rows.clear_line(&mut err);
         }
+        let quiet = self.quiet;
         match p {
             Progress::Row {
                 done,
@@ -879,157 +878,19 @@ fn render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
                     let _ = writeln!(err, "mixing and mastering…");
                 }
             }
-        }
-    };
-    let renderer = Renderer {
-        registry: &registry,
-        cache: &cache,
-        progress: &progress,
-    };
-    let options = crate::render::RenderOptions {
-        row_stems: a.stems_rows.is_some(),
-        window_s,
-        whole,
-        // The same script file under another name (a link, `./`) is the same script.
-        script_key: Some(
-            std::fs::canonicalize(&script_path)
-                .unwrap_or_else(|_| script_path.clone())
-                .display()
-                .to_string(),
-        ),
-        scratch_dir: output
-            .parent()
-            .map(Path::to_path_buf)
-            .filter(|p| !p.as_os_str().is_empty()),
-    };
-    // The audio streams into its files as it is mastered; they appear (renamed into place)
-    // only once all is done, and an error or a kill leaves none behind.
-    let rate = script.sample_rate_hz;
-    let mut master = FileSink::create(&output, format, rate, 2)?;
-    let mut stems = match &a.stems {
-        Some(dir) => Some(
-            Bus::ALL
-                .iter()
-                .map(|bus| {
-                    let path = dir.join(format!("{}.wav", bus.name()));
-                    FileSink::create(&path, FileFormat::Wav(bits), rate, 2).map(|s| (path, s))
-                })
-                .collect::<crate::Result<Vec<_>>>()?,
-        ),
-        None => None,
-    };
-    let stem_sinks = stems.as_mut().map(|s| {
-        let mut it = s.iter_mut().map(|(_, sink)| sink as &mut dyn AudioSink);
-        [
-            it.next().expect("three buses"),
-            it.next().expect("three buses"),
-            it.next().expect("three buses"),
-        ]
-    });
-    let rendered = renderer.render_to(
-        &script,
-        &options,
-        crate::render::Sinks {
-            master: &mut master,
-            stems: stem_sinks,
-        },
-    )?;
-    for w in &rendered.timeline.warnings {
-        eprintln!("warning: {w}");
-    }
-    master.finish()?;
-    for (_, sink) in stems.into_iter().flatten() {
-        sink.finish()?;
-    }
-    if let Some(dir) = &a.stems_rows {
-        let frames = rendered.mix.frames;
-        for stem in &rendered.mix.row_stems {
-            let row = script
-                .row(stem.row_index)
-                .expect("stems are of rows in the script");
-            let name = crate::output::row_stem_file_name(row);
-            write_wav(&dir.join(name), &stem.full_length(frames), bits)?;
+            Progress::Warning(w) => {
+                let _ = writeln!(err, "warning: {w}");
+            }
+            Progress::Notice(n) => {
+                if !quiet {
+                    let _ = writeln!(err, "{n}");
+                }
+            }
         }
     }
-    if let Some(path) = &a.labels {
-        write_text(path, &crate::output::labels(&script, &rendered))?;
-    }
-    if let Some(dir) = &a.midi {
-        let files = renderer.midi(&script, &rendered.timeline)?;
-        for (index, bytes) in &files {
-            let row = script
-                .row(*index)
-                .expect("MIDI files are of rows in the script");
-            write_bytes(&dir.join(midi_file_name(*index, row.id.as_deref())), bytes)?;
-        }
-        if !a.quiet {
-            eprintln!("wrote {} MIDI file(s) to {}", files.len(), dir.display());
-        }
-    }
-    let report = Report::new(&script, &rendered);
-    if let Some(path) = &a.report {
-        write_text(path, &report.to_json())?;
-    }
-    if let Some(path) = &a.credits {
-        let list = crate::output::credits(rendered.rows.values());
-        let text = if list.is_empty() {
-            "No recorded sounds: everything in this mix was made by onair.\n".to_string()
-        } else {
-            format!("Sound effects used in {}:\n\n{list}", output.display())
-        };
-        write_text(path, &text)?;
-    }
-    if let Some(path) = &a.srt {
-        write_text(path, &subtitles(&script, &rendered, Subtitles::Srt))?;
-    }
-    if let Some(path) = &a.vtt {
-        write_text(path, &subtitles(&script, &rendered, Subtitles::Vtt))?;
-    }
-    let cached = rendered.rows.values().filter(|r| r.cached).count();
-    eprintln!(
-        "rendered {}: {:.1} s, {:.1} LUFS, {:.1} dBTP, {} rows ({} generated, {cached} cached) in {:.1} s",
-        output.display(),
-        report.duration_s,
-        report.loudness_lufs,
-        report.true_peak_dbtp,
-        rendered.rows.len(),
-        rendered.rows.len() - cached,
-        rendered.render_ms as f64 / 1000.0
-    );
-    if let Some(gain) = &rendered.master_gain {
-        eprintln!("played at the whole script's level: {gain}");
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
-/// Checks that every file and folder `render` writes can be written ([`check_outputs`]).
-fn check_render_outputs(a: &RenderArgs, output: &Path) -> anyhow::Result<()> {
-    let files = [
-        ("-o", Some(output)),
-        ("--report", a.report.as_deref()),
-        ("--credits", a.credits.as_deref()),
-        ("--srt", a.srt.as_deref()),
-        ("--vtt", a.vtt.as_deref()),
-        ("--labels", a.labels.as_deref()),
-    ];
-    let folders = [
-        ("--stems", a.stems.as_deref()),
-        ("--stems-rows", a.stems_rows.as_deref()),
-        ("--midi", a.midi.as_deref()),
-    ];
-    let outputs: Vec<Output<'_>> = files
-        .iter()
-        .filter_map(|(flag, p)| p.map(|p| Output::File(flag, p)))
-        .chain(
-            folders
-                .iter()
-                .filter_map(|(flag, p)| p.map(|p| Output::Folder(flag, p))),
-        )
-        .collect();
-    Ok(check_outputs(&outputs)?)
-}
-
-fn plan_command(a: &PlanArgs) -> anyhow::Result<ExitCode> {
+fn plan_command(settings: &Settings, a: &PlanArgs) -> anyhow::Result<ExitCode> {
     let to_stdout = a.output == Path::new("-");
     if !to_stdout && !a.force && a.output.exists() {
         return Err(anyhow::Error::new(crate::Error::BadInput(format!(
@@ -1038,7 +899,7 @@ fn plan_command(a: &PlanArgs) -> anyhow::Result<ExitCode> {
             a.output.display()
         ))));
     }
-    let text = plan_text(&a.brief, &a.planner, false)?;
+    let text = plan_text(settings, &a.brief, &a.planner, false)?;
     if to_stdout {
         print!("{text}");
     } else {
@@ -1055,9 +916,14 @@ fn plan_command(a: &PlanArgs) -> anyhow::Result<ExitCode> {
 
 /// Plans a brief with the engine the flags, environment or config file choose, and returns
 /// the script's YAML text (already validated). Warnings go to standard error.
-fn plan_text(brief: &str, args: &PlannerArgs, quiet: bool) -> anyhow::Result<String> {
+fn plan_text(
+    settings: &Settings,
+    brief: &str,
+    args: &PlannerArgs,
+    quiet: bool,
+) -> anyhow::Result<String> {
     let (brief, mut warnings) = Brief::new(brief, args.seed)?;
-    let config_path = crate::plan::config::config_path();
+    let config_path = &settings.config_file;
     let file = match &config_path {
         Some(path) => crate::plan::config::read(path)?,
         None => Default::default(),
@@ -1067,20 +933,20 @@ fn plan_text(brief: &str, args: &PlannerArgs, quiet: bool) -> anyhow::Result<Str
         model: args.model.clone(),
         url: args.url.clone(),
     };
-    let settings = crate::plan::config::resolve(
+    let plan_settings = crate::plan::config::resolve(
         &flags,
-        &|k| std::env::var(k).ok(),
+        &|k| settings.planner_var(k),
         &file,
         config_path.as_deref().unwrap_or(Path::new("config.toml")),
     )?;
     if !quiet {
         eprintln!(
             "planning with the {} planner (from {})…",
-            settings.engine, settings.engine_from
+            plan_settings.engine, plan_settings.engine_from
         );
     }
-    let mut planner = crate::plan::planner(&settings, &crate::assets::models_dir())?;
-    let installed: Vec<String> = Speech::default()
+    let mut planner = crate::plan::planner(&plan_settings, &settings.models_dir)?;
+    let installed: Vec<String> = Speech::installed(settings)
         .neural_voices()
         .into_iter()
         .map(|v| v.language)
@@ -1112,7 +978,7 @@ fn plan_text(brief: &str, args: &PlannerArgs, quiet: bool) -> anyhow::Result<Str
     Ok(crate::plan::to_yaml(&plan, &brief))
 }
 
-fn sfx(command: &SfxCommand) -> anyhow::Result<ExitCode> {
+fn sfx(settings: &Settings, command: &SfxCommand) -> anyhow::Result<ExitCode> {
     match command {
         SfxCommand::Search {
             description,
@@ -1120,7 +986,13 @@ fn sfx(command: &SfxCommand) -> anyhow::Result<ExitCode> {
             library,
             cache,
         } => {
-            let effects = sound_effects(None, library, cache, false)?;
+            let notice = Box::new(|message: &str| eprintln!("{message}"));
+            let effects = library.sounds().effects(
+                settings,
+                None,
+                cache.index_dir(settings),
+                Some(notice),
+            )?;
             let chooser = effects.chooser()?;
             // Unreadable files, packages not installed, a missing model.
             for w in effects.load_warnings()? {
@@ -1184,7 +1056,7 @@ fn search_table(ranked: &[crate::generate::sfx::chooser::Ranked<'_>], count: usi
 
 /// `onair say`: a one-row script through the whole pipeline. Its messages speak of the
 /// text and the flags, never of the script the user does not see.
-fn say(a: &SayArgs) -> anyhow::Result<ExitCode> {
+fn say(settings: &Settings, a: &SayArgs) -> anyhow::Result<ExitCode> {
     // The format is known from the name, as for `render`, before anything is spoken.
     if a.output.is_dir() {
         check_outputs(&[Output::File("-o", &a.output)])?;
@@ -1208,7 +1080,10 @@ fn say(a: &SayArgs) -> anyhow::Result<ExitCode> {
         voice.join(", ")
     );
     let script = crate::script::parse_script(&yaml).map_err(|e| as_flags(&e))?;
-    let registry = Registry::default();
+    // As before: the sound-library index in the cache folder even with --no-cache.
+    let effects =
+        Sounds::default().effects(settings, None, Some(settings.cache_dir.clone()), None)?;
+    let registry = Registry::new(settings, effects);
     let check = Preflight {
         speech: registry.speech(),
         text: None,
@@ -1221,7 +1096,7 @@ fn say(a: &SayArgs) -> anyhow::Result<ExitCode> {
     })?;
     check_outputs(&[Output::File("-o", &a.output)])?;
     print_warnings(&warnings);
-    let cache = a.cache.open()?;
+    let cache = a.cache.open(settings)?;
     let quiet = |_: Progress<'_>| {};
     let renderer = Renderer {
         registry: &registry,
@@ -1234,7 +1109,7 @@ fn say(a: &SayArgs) -> anyhow::Result<ExitCode> {
         master: &mut out,
         stems: None,
     };
-    let rendered = renderer.render_to(&script, &options, sinks)?;
+    let rendered = renderer.render_to(&Selection::whole(script), &options, sinks)?;
     out.finish()?;
     let row = rendered.rows.values().next().expect("one row");
     for w in &row.warnings {
@@ -1272,15 +1147,6 @@ fn as_flags(errors: &ValidationErrors) -> crate::Error {
         })
         .collect();
     crate::Error::BadInput(lines.join("\n"))
-}
-
-/// `row-03.mid`, or `row-03-theme.mid` for a row with the id `theme` (characters other than
-/// letters, digits, `-` and `_` become `_`).
-fn midi_file_name(index: usize, id: Option<&str>) -> String {
-    match id {
-        Some(id) => format!("row-{index:02}-{}.mid", crate::output::file_safe(id)),
-        None => format!("row-{index:02}.mid"),
-    }
 }
 
 fn create_parent(path: &Path) -> anyhow::Result<()> {

@@ -55,6 +55,14 @@ pub enum Error {
     #[error("{0}")]
     BadInput(String),
 
+    /// The clip cache's folder cannot be made or used. Choose another (or none).
+    #[error("cannot use the cache folder: {0}")]
+    CacheFolder(Box<Error>),
+
+    /// An error in a file, headed by its path (an invalid script's problems).
+    #[error("{}: {error}", .path.display())]
+    InFile { path: PathBuf, error: Box<Error> },
+
     /// Audio data could not be read or written (WAV encoding, resampling, metering).
     #[error("audio: {0}")]
     Audio(String),
@@ -65,7 +73,7 @@ impl Error {
     pub fn is_invalid_input(&self) -> bool {
         match self {
             Error::Invalid(_) | Error::Unsupported { .. } | Error::BadInput(_) => true,
-            Error::Row { error, .. } => error.is_invalid_input(),
+            Error::Row { error, .. } | Error::InFile { error, .. } => error.is_invalid_input(),
             _ => false,
         }
     }
@@ -75,6 +83,14 @@ impl Error {
         Error::Io {
             path: path.into(),
             error,
+        }
+    }
+
+    /// An [`Error::InFile`]: `error`, in the file at `path`.
+    pub fn in_file(path: impl Into<PathBuf>, error: Error) -> Self {
+        Error::InFile {
+            path: path.into(),
+            error: Box::new(error),
         }
     }
 

@@ -5,7 +5,6 @@
 //! [`script`] (parse + validate) → [`timeline`] (placements) → [`generate`] (clips, cached)
 //! → [`mix`] (loudness, fades, ducking, master) → files ([`audio`], [`render`]).
 
-pub mod assets;
 pub mod audio;
 pub mod cli;
 pub mod dsp;
@@ -21,7 +20,9 @@ pub mod plan;
 pub mod preflight;
 pub mod render;
 pub mod script;
+pub mod settings;
 pub mod text;
 pub mod timeline;
 
 pub use error::{Error, Result};
+pub use settings::Settings;

@@ -2,9 +2,11 @@
 //! round; outputs are checked before the work; messages say each thing once; `say` speaks
 //! of its flags. The real binary, in temporary folders.
 
+#[path = "support/onair.rs"]
+mod onair_bin;
 use std::fs;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// A temporary folder where `onair` runs, with its clip cache in `cache/`.
 struct Dir {
@@ -29,7 +31,7 @@ impl Dir {
     }
 
     fn onair(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_onair"))
+        onair_bin::command()
             .args(args)
             .current_dir(self.tmp.path())
             .env("ONAIR_CACHE", self.path("cache"))

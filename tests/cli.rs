@@ -1,5 +1,7 @@
 //! Integration tests: the real `onair` binary, run in temporary folders.
 
+#[path = "support/onair.rs"]
+mod onair_bin;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -33,7 +35,7 @@ impl Dir {
     }
 
     fn onair(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_onair"))
+        onair_bin::command()
             .args(args)
             .current_dir(self.tmp.path())
             .env("ONAIR_CACHE", self.path("cache"))

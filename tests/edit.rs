@@ -2,16 +2,18 @@
 //! every other line of the file as it was, and an edit that would break the script leaves the
 //! file untouched.
 
+#[path = "support/onair.rs"]
+mod onair_bin;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn onair(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_onair"))
+    onair_bin::command()
         .args(args)
         .current_dir(dir)
         .env("ONAIR_CACHE", dir.join("cache"))

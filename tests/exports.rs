@@ -3,6 +3,8 @@
 //! stems. MP3, FLAC and Opus files are checked with ffmpeg and ffprobe, which scripts/setup
 //! installs: a decoder that is not onair's own.
 
+#[path = "support/onair.rs"]
+mod onair_bin;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -33,7 +35,7 @@ impl Dir {
     }
 
     fn onair(&self, args: &[&str]) -> std::process::Output {
-        Command::new(env!("CARGO_BIN_EXE_onair"))
+        onair_bin::command()
             .args(args)
             .current_dir(self.0.path())
             .env("ONAIR_CACHE", self.path("cache"))

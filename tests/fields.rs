@@ -1,9 +1,11 @@
 //! Row fields through the real binary: `duck` depths under speech, `file:` rows, `gap:`
 //! pacing.
 
+#[path = "support/onair.rs"]
+mod onair_bin;
 use std::fs;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use onair::audio::AudioBuffer;
 use onair::audio::wav::{BitDepth, read_wav, write_wav};
@@ -30,7 +32,7 @@ impl Dir {
     }
 
     fn onair(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_onair"))
+        onair_bin::command()
             .args(args)
             .current_dir(self.tmp.path())
             .env("ONAIR_CACHE", self.path("cache"))

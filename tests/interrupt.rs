@@ -6,6 +6,8 @@
 //! was never interrupted. `onair cache verify` names every damaged entry, and a render
 //! replaces it. Two renders of one script into one cache both succeed with the same bytes.
 
+#[path = "support/onair.rs"]
+mod onair_bin;
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -68,7 +70,7 @@ impl Dir {
     }
 
     fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_onair"));
+        let mut c = onair_bin::command();
         c.args(args)
             .current_dir(self.tmp.path())
             // Nothing of the user's own cache is used, even by a command that is not given

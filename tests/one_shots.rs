@@ -1,8 +1,9 @@
 //! Foreground sound effects as the script asks for them: a counted effect keeps every hit,
 //! the first one included.
 
+#[path = "support/onair.rs"]
+mod onair_bin;
 use std::path::Path;
-use std::process::Command;
 
 use onair::audio::wav::read_wav;
 
@@ -17,7 +18,7 @@ fn render_effect(dir: &Path, description: &str, duration_s: f64, library: bool) 
     if !library {
         args.push("--no-system-library");
     }
-    let o = Command::new(env!("CARGO_BIN_EXE_onair"))
+    let o = onair_bin::command()
         .args(&args)
         .current_dir(dir)
         .env("ONAIR_CACHE", dir.join("cache"))

@@ -1,8 +1,10 @@
 //! Partial renders for quick listening: `--only` rows with the backgrounds they sit in,
 //! `--from`/`--to` windows of the timeline; and their input errors.
 
+#[path = "support/onair.rs"]
+mod onair_bin;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use onair::audio::wav::read_wav;
 
@@ -32,7 +34,7 @@ impl Dir {
     }
 
     fn onair(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_onair"))
+        onair_bin::command()
             .args([&["render", "s.yaml", "--no-system-library", "-q"], args].concat())
             .current_dir(self.0.path())
             .env("ONAIR_CACHE", self.path("cache"))

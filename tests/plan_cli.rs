@@ -2,6 +2,8 @@
 //! output and validates, work is never overwritten, and bad input gets a clear message and
 //! exit code 2 (or 1 for a server that cannot be reached).
 
+#[path = "support/onair.rs"]
+mod onair_bin;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -32,7 +34,7 @@ impl Dir {
     }
 
     fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_onair"));
+        let mut c = onair_bin::command();
         c.args(args)
             .current_dir(self.tmp.path())
             .env("ONAIR_CACHE", self.path("cache"))

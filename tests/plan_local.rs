@@ -7,7 +7,7 @@ use onair::plan::{Brief, Planner, check, to_yaml};
 use onair::script::parse_script;
 
 fn planner() -> LocalPlanner {
-    LocalPlanner::new(None, &onair::assets::models_dir())
+    LocalPlanner::new(None, &onair::Settings::default().models_dir)
         .unwrap_or_else(|e| panic!("{e} (run scripts/setup)"))
 }
 

@@ -2,9 +2,10 @@
 //! round-trips through YAML, is deterministic, keeps the brief's running order and subject,
 //! and lands near a requested length when rendered by the real binary.
 
+#[path = "support/onair.rs"]
+mod onair_bin;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use onair::plan::template::{Genre, TemplatePlanner, analyse};
 use onair::plan::{Brief, Plan, Planner, check, to_yaml};
@@ -239,7 +240,7 @@ fn rendered_length(dir: &Path, name: &str, plan: &Plan, brief: &Brief) -> f64 {
     let script = dir.join(format!("{name}.yaml"));
     fs::write(&script, to_yaml(plan, brief)).unwrap();
     let report = dir.join(format!("{name}.json"));
-    let out = Command::new(env!("CARGO_BIN_EXE_onair"))
+    let out = onair_bin::command()
         .args(["render", script.to_str().unwrap(), "-o"])
         .arg(dir.join(format!("{name}.wav")))
         .arg("--report")

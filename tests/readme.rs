@@ -3,9 +3,11 @@
 //! order in a fresh folder and make the files they name, and every flag of the command list
 //! is one the program takes.
 
+#[path = "support/onair.rs"]
+mod onair_bin;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -95,7 +97,7 @@ fn words(line: &str) -> Vec<String> {
 }
 
 fn onair(dir: &Path, args: &[String]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_onair"))
+    onair_bin::command()
         .args(args)
         .current_dir(dir)
         .env("ONAIR_CACHE", dir.join("cache"))

@@ -1,8 +1,10 @@
 //! Speech through the real binary: Piper voices, their fallbacks and their errors.
 
+#[path = "support/onair.rs"]
+mod onair_bin;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -14,7 +16,7 @@ fn voice_onnx() -> PathBuf {
 
 /// Runs `onair` in `dir` with its own cache and models folder.
 fn onair(dir: &Path, models: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_onair"))
+    onair_bin::command()
         .args(args)
         .current_dir(dir)
         .env("ONAIR_CACHE", dir.join("cache"))

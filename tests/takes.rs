@@ -1,6 +1,7 @@
 //! Takes: `take: N` re-rolls one row's sound; earlier takes stay in the clip cache.
 
-use std::process::Command;
+#[path = "support/onair.rs"]
+mod onair_bin;
 
 use onair::audio::AudioBuffer;
 use onair::generate::Registry;
@@ -24,6 +25,7 @@ rows:
 
 fn registry() -> Registry {
     Registry::new(
+        &onair::Settings::default(),
         SoundEffects::new(SfxOptions {
             libraries: Vec::new(),
             system_library: false,
@@ -97,7 +99,7 @@ fn switching_back_to_take_1_is_reported_as_cached() {
     };
     let render = |take: &str| -> serde_json::Value {
         std::fs::write(dir.path().join("s.yaml"), yaml(take)).unwrap();
-        let o = Command::new(env!("CARGO_BIN_EXE_onair"))
+        let o = onair_bin::command()
             .args(["render", "s.yaml", "-o", "s.wav", "--report", "s.json"])
             .args(["--no-system-library"])
             .current_dir(dir.path())

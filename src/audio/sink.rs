@@ -40,6 +40,12 @@ pub trait AudioSink {
     }
 
     fn write(&mut self, channels: &[&[f32]]) -> Result<()>;
+
+    /// Called once after the last block: a file is completed and appears at its path.
+    /// Default: nothing to do.
+    fn finish(&mut self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// Collects the blocks into a buffer.
@@ -245,20 +251,6 @@ impl FileSink {
         }
         Ok(self.inner.as_mut().expect("made above"))
     }
-
-    /// Completes the file and renames it into place.
-    pub fn finish(mut self) -> Result<()> {
-        self.inner()?;
-        let path = self.path;
-        let tmp = match self.inner.expect("made above") {
-            Inner::Wav(w) => w.finish(&path)?,
-            Inner::Flac(f) => f.finish(&path)?,
-            // They rename their own files into place.
-            Inner::Mp3(m) => return m.finish(),
-            Inner::Opus(o) => return o.finish(),
-        };
-        crate::fsutil::persist(tmp, &path).map_err(|e| Error::io(&path, e))
-    }
 }
 
 impl AudioSink for FileSink {
@@ -282,6 +274,20 @@ impl AudioSink for FileSink {
             }
             Inner::Opus(o) => o.write(channels),
         }
+    }
+
+    /// Completes the file and renames it into place.
+    fn finish(&mut self) -> Result<()> {
+        self.inner()?;
+        let path = self.path.clone();
+        let tmp = match self.inner.take().expect("made above") {
+            Inner::Wav(w) => w.finish(&path)?,
+            Inner::Flac(f) => f.finish(&path)?,
+            // They rename their own files into place.
+            Inner::Mp3(m) => return m.finish(),
+            Inner::Opus(o) => return o.finish(),
+        };
+        crate::fsutil::persist(tmp, &path).map_err(|e| Error::io(&path, e))
     }
 }
 

@@ -151,16 +151,9 @@ impl Cache {
         self.dir.is_some()
     }
 
-    /// The default place: `$ONAIR_CACHE`, else `$XDG_CACHE_HOME/onair`, else `~/.cache/onair`.
-    pub fn default_dir() -> PathBuf {
-        if let Some(d) = std::env::var_os("ONAIR_CACHE") {
-            return d.into();
-        }
-        let base = std::env::var_os("XDG_CACHE_HOME")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache")))
-            .unwrap_or_else(std::env::temp_dir);
-        base.join("onair")
+    /// Its folder; `None` when disabled.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
     }
 
     fn path(&self, key: &CacheKey) -> Option<PathBuf> {

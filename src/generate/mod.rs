@@ -130,23 +130,13 @@ pub struct Registry {
     file: file::FilePlayer,
 }
 
-impl Default for Registry {
-    /// The default engines: Piper voices (espeak-ng where none fits), the composer, sound
-    /// effects from recipes and the system sample library, indexed in the default cache.
-    fn default() -> Self {
-        let options = sfx::SfxOptions::standard(Some(cache::Cache::default_dir()));
-        let effects = sfx::SoundEffects::new(options).expect("no user folders to check");
-        Registry::new(effects)
-    }
-}
-
 impl Registry {
-    /// The default speech and music engines, with these sound effects.
-    pub fn new(sfx: sfx::SoundEffects) -> Self {
+    /// The speech and music engines installed as `settings` say, with these sound effects.
+    pub fn new(settings: &crate::Settings, sfx: sfx::SoundEffects) -> Self {
         Registry {
-            speech: speech::Speech::default(),
+            speech: speech::Speech::installed(settings),
             music: Box::new(
-                music::Composer::new()
+                music::Composer::installed(settings)
                     .with_store_dir(sfx.index_dir().map(std::path::Path::to_path_buf)),
             ),
             sfx,

@@ -40,9 +40,10 @@ impl std::fmt::Debug for MiniLm {
     }
 }
 
-/// The default model folder, `models/minilm`.
+/// The model folder of [`crate::Settings::default`]: `models/minilm` in the current folder
+/// (tests and tools; a render is told [`crate::Settings::minilm_dir`]).
 pub fn default_dir() -> PathBuf {
-    crate::assets::models_dir().join("minilm")
+    crate::Settings::default().minilm_dir()
 }
 
 /// The model in `dir`, loaded once per process while anyone holds it: the sound-effect

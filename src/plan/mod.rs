@@ -7,6 +7,7 @@
 //! - `local`: a GGUF chat model run by candle, decoding constrained to the script grammar;
 //! - `http`: an OpenAI-compatible `/v1/chat/completions` endpoint, with a repair loop.
 
+pub mod brief_file;
 pub mod config;
 pub mod grammar;
 pub mod http;

@@ -12,7 +12,6 @@ pub mod midi;
 pub mod render;
 pub mod style;
 
-use std::ffi::OsString;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
@@ -25,10 +24,8 @@ use crate::{Error, Result};
 use style::StyleChooser;
 
 const ENGINE: &str = "music/composer";
-/// Environment variable naming a SoundFont to use instead of the installed ones.
-pub const SOUNDFONT_ENV: &str = "ONAIR_SOUNDFONT";
 /// Installed by `scripts/setup`, best first.
-const SOUNDFONT_PATHS: [&str; 2] = [
+pub const SOUNDFONT_PATHS: [&str; 2] = [
     "/usr/share/sounds/sf2/FluidR3_GM.sf2",
     "/usr/share/sounds/sf2/TimGM6mb.sf2",
 ];
@@ -45,6 +42,8 @@ pub struct Composer {
     model_dir: Option<PathBuf>,
     /// Where the presets' embeddings are kept between runs; `None`: recomputed each run.
     store_dir: Option<PathBuf>,
+    /// The SoundFont named in the settings; `None`: the first installed one.
+    soundfont: Option<PathBuf>,
 }
 
 impl Default for Composer {
@@ -54,6 +53,7 @@ impl Default for Composer {
             styles: OnceLock::new(),
             model_dir: Some(crate::ml::bert::default_dir()),
             store_dir: None,
+            soundfont: None,
         }
     }
 }
@@ -61,6 +61,15 @@ impl Default for Composer {
 impl Composer {
     pub fn new() -> Self {
         Composer::default()
+    }
+
+    /// With the settings' MiniLM model and SoundFont.
+    pub fn installed(settings: &crate::Settings) -> Self {
+        Composer {
+            model_dir: Some(settings.minilm_dir()),
+            soundfont: settings.soundfont.clone(),
+            ..Composer::default()
+        }
     }
 
     /// Keeps the style presets' embeddings in `dir` (the cache folder), so that later runs
@@ -85,25 +94,24 @@ impl Composer {
         if let Some(font) = self.font.get() {
             return Ok(Arc::clone(font));
         }
-        let path = soundfont_path()?;
+        let path = soundfont_path(self.soundfont.as_deref())?;
         let font = load_soundfont(&path)?;
         // Two threads may load at once; both fonts are equal and the first one set is kept.
         Ok(Arc::clone(self.font.get_or_init(|| font)))
     }
 }
 
-/// `$ONAIR_SOUNDFONT` if set, else the first installed GM SoundFont.
-pub fn soundfont_path() -> Result<PathBuf> {
-    find_soundfont(std::env::var_os(SOUNDFONT_ENV), &SOUNDFONT_PATHS)
+/// `named` if given ([`crate::Settings::soundfont`]), else the first installed GM SoundFont.
+pub fn soundfont_path(named: Option<&Path>) -> Result<PathBuf> {
+    find_soundfont(named, &SOUNDFONT_PATHS)
 }
 
-fn find_soundfont(from_env: Option<OsString>, installed: &[&str]) -> Result<PathBuf> {
-    if let Some(p) = from_env.filter(|p| !p.is_empty()) {
-        let path = PathBuf::from(p);
+fn find_soundfont(named: Option<&Path>, installed: &[&str]) -> Result<PathBuf> {
+    if let Some(path) = named {
         if path.is_file() {
-            return Ok(path);
+            return Ok(path.to_path_buf());
         }
-        return Err(missing(&path));
+        return Err(missing(path));
     }
     installed
         .iter()
@@ -203,7 +211,7 @@ impl Generator for Composer {
     /// `ONAIR_SOUNDFONT` elsewhere renders the music again; and the MiniLM model, which the
     /// style a description gets depends on.
     fn cache_salt(&self, _request: &Request<'_>) -> Result<String> {
-        let path = soundfont_path()?;
+        let path = soundfont_path(self.soundfont.as_deref())?;
         let stamp = crate::fsutil::stamp(&path).map_err(|e| Error::io(&path, e))?;
         let model = self
             .model_dir

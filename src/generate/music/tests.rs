@@ -21,7 +21,7 @@ fn request(text: &str, duration_s: Option<f64>, seed: u64) -> Request<'_> {
 
 /// The composer, or `None` (with a note) when no SoundFont is installed here.
 fn composer() -> Option<Composer> {
-    match soundfont_path() {
+    match soundfont_path(None) {
         Ok(_) => Some(Composer::new()),
         Err(e) => {
             eprintln!("skipping: {e}");
@@ -235,7 +235,7 @@ fn overrides_show_in_the_source() {
 fn cache_salt_names_the_soundfont_and_the_style_model() {
     let Some(composer) = composer() else { return };
     let salt = composer.cache_salt(&request("jazz", None, 1)).unwrap();
-    let font = soundfont_path().unwrap();
+    let font = soundfont_path(None).unwrap();
     let stamp = crate::fsutil::stamp(&font).unwrap();
     assert!(
         salt.starts_with(&format!("font={}:{stamp} ", font.display())),
@@ -262,7 +262,7 @@ fn style_embeddings_are_kept_in_the_store_dir() {
 fn missing_soundfont_is_a_missing_asset() {
     let err = find_soundfont(None, &["/nonexistent/a.sf2"]).unwrap_err();
     assert!(matches!(err, Error::MissingAsset { ref hint, .. } if hint.contains("scripts/setup")));
-    let err = find_soundfont(Some("/nonexistent/b.sf2".into()), &[]).unwrap_err();
+    let err = find_soundfont(Some(Path::new("/nonexistent/b.sf2")), &[]).unwrap_err();
     assert!(matches!(err, Error::MissingAsset { .. }));
 }
 

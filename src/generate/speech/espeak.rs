@@ -188,16 +188,21 @@ pub fn espeak_language(voice: &str) -> String {
 }
 
 impl Default for Espeak {
+    /// `espeak-ng`, found on the `PATH`.
     fn default() -> Self {
-        Espeak {
-            program: std::env::var_os("ONAIR_ESPEAK")
-                .map_or_else(|| PathBuf::from("espeak-ng"), PathBuf::from),
-            voices: OnceLock::new(),
-        }
+        Espeak::new("espeak-ng")
     }
 }
 
 impl Espeak {
+    /// The espeak-ng program at `program` (a name is looked for on the `PATH`).
+    pub fn new(program: impl Into<PathBuf>) -> Espeak {
+        Espeak {
+            program: program.into(),
+            voices: OnceLock::new(),
+        }
+    }
+
     fn missing(&self) -> Error {
         Error::MissingAsset {
             what: "espeak-ng".into(),

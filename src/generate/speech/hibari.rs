@@ -68,9 +68,9 @@ pub struct Hibari {
 }
 
 impl Default for Hibari {
-    /// Voices in `models/hibari` (see [`crate::assets::models_dir`]).
+    /// Voices in `models/hibari` in the current folder ([`crate::Settings::default`]).
     fn default() -> Self {
-        Hibari::new(crate::assets::models_dir().join("hibari"))
+        Hibari::new(crate::Settings::default().hibari_dir())
     }
 }
 

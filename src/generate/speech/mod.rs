@@ -283,13 +283,23 @@ pub struct Speech {
 }
 
 impl Default for Speech {
-    /// The voices in `models/` and the installed espeak-ng.
+    /// The voices in `models/` in the current folder and espeak-ng on the `PATH`
+    /// ([`crate::Settings::default`]).
     fn default() -> Self {
-        Speech::new(Piper::default(), Hibari::default(), Espeak::default())
+        Speech::installed(&crate::Settings::default())
     }
 }
 
 impl Speech {
+    /// The voices in the settings' models folder and their espeak-ng.
+    pub fn installed(settings: &crate::Settings) -> Speech {
+        Speech::new(
+            Piper::new(settings.voices_dir()),
+            Hibari::new(settings.hibari_dir()),
+            Espeak::new(&settings.espeak),
+        )
+    }
+
     pub fn new(piper: Piper, hibari: Hibari, espeak: Espeak) -> Speech {
         Speech {
             piper,

@@ -117,9 +117,9 @@ pub struct Piper {
 }
 
 impl Default for Piper {
-    /// Voices in `models/voices` (see [`crate::assets::models_dir`]).
+    /// Voices in `models/voices` in the current folder ([`crate::Settings::default`]).
     fn default() -> Self {
-        Piper::new(crate::assets::models_dir().join("voices"))
+        Piper::new(crate::Settings::default().voices_dir())
     }
 }
 

@@ -759,7 +759,7 @@ mod tests {
     fn g2p() -> Option<&'static G2p> {
         static G2P: OnceLock<Option<G2p>> = OnceLock::new();
         G2P.get_or_init(|| {
-            let dir = crate::assets::models_dir().join("hibari");
+            let dir = crate::Settings::default().hibari_dir();
             if !dir.join("lexicon_us_gold.json.gz").exists() {
                 eprintln!("skipped: {} is absent (run scripts/setup)", dir.display());
                 return None;

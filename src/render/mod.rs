@@ -10,14 +10,20 @@ use std::time::Instant;
 
 use crate::audio::loudness::clip_lufs;
 use crate::audio::resample::resample;
-use crate::audio::sink::{AudioSink, Track};
+use crate::audio::sink::Track;
 use crate::generate::cache::{Cache, CacheKey, Entry, StoredGain};
-use crate::generate::speech::{self, character_voices};
+use crate::generate::speech::{self, Speech, character_voices};
 use crate::generate::{LOOP_CROSSFADE_S, Registry, Request, Sentence};
+pub use crate::mix::Sinks;
 use crate::mix::{self, Bus, MixItem, MixReport, MixSettings, Source};
+use crate::preflight::{Preflight, Warning, Wording};
 use crate::script::{Action, Row, RowType, Script, ValidationError, ValidationErrors, Voice};
 use crate::timeline::{self, Placement, Timeline};
 use crate::{Error, Result};
+
+pub mod job;
+
+pub use job::{Job, Names, Outputs, Part, Sounds, Summary};
 
 /// The master's true-peak ceiling, dBTP.
 pub const TRUE_PEAK_CEILING_DBTP: f64 = -1.0;
@@ -59,6 +65,11 @@ pub enum Progress<'a> {
     },
     /// The mix has started.
     Mixing,
+    /// Something the user should know that does not stop the render (a script's warning, a
+    /// timeline's), said once ([`job::Job::run`] sends these; a [`Renderer`] does not).
+    Warning(&'a str),
+    /// Slow one-time work is under way (indexing a sound library).
+    Notice(&'a str),
 }
 
 /// A finished render. The audio went to the [`Sinks`] it was given.
@@ -101,17 +112,14 @@ fn window_placements(timeline: &Timeline, (from, to): (f64, f64)) -> Vec<Placeme
 }
 
 /// What a render produces besides the mix and the bus stems, and what part of the script.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct RenderOptions {
     /// Each row's own part of the mix ([`crate::mix::MixReport::row_stems`]).
     pub row_stems: bool,
     /// Mix only this stretch of the timeline, seconds, at the whole script's master gain.
     pub window_s: Option<(f64, f64)>,
-    /// The whole script, when the one rendered is a selection of its rows ([`only_rows`]):
-    /// its characters' voices are used, so a character sounds the same in both, and its
-    /// master gain, so the rows play at their level in the whole. Default: none (the script
-    /// rendered is the whole).
-    pub whole: Option<Script>,
+    /// What messages about the window call its start and end. Default: `from`, `to`.
+    pub window_names: (&'static str, &'static str),
     /// Names the script across edits (the CLI gives its path). With a cache, a full render
     /// stores its master gain under this name and partial renders play at it; without
     /// one, partial renders estimate the whole script's gain. Default: none.
@@ -119,6 +127,65 @@ pub struct RenderOptions {
     /// Where the mix keeps its scratch file (next to the output is best: same disk, and not
     /// a memory-backed /tmp). Default: the system's temporary folder.
     pub scratch_dir: Option<PathBuf>,
+}
+
+/// The rows a render plays: a whole script, or some of its rows with the backgrounds they
+/// sit in. A selection keeps the whole script beside it and is rendered with the whole's
+/// characters' voices (casting looks at every character, so a character would otherwise
+/// sound different in a selection) and at the whole's master gain, so the rows sound as
+/// they do in the whole; the two cannot be parted.
+#[derive(Clone, Debug)]
+pub struct Selection {
+    /// The rows rendered.
+    script: Script,
+    /// The whole script, when `script` is some of its rows.
+    whole: Option<Script>,
+}
+
+impl Selection {
+    /// All of `script`.
+    pub fn whole(script: Script) -> Selection {
+        Selection {
+            script,
+            whole: None,
+        }
+    }
+
+    /// The rows `wanted` of `script` (1-based), with the backgrounds they sit in
+    /// ([`only_rows`]). `name` is what messages call the selection (the CLI: `--only`).
+    pub fn rows(script: Script, wanted: &[usize], name: &str) -> Result<Selection> {
+        Ok(Selection {
+            script: only_rows(&script, wanted, name)?,
+            whole: Some(script),
+        })
+    }
+
+    /// The rows rendered, as a script (a selection's rows keep their indices).
+    pub fn script(&self) -> &Script {
+        &self.script
+    }
+
+    /// The whole script the rows are from.
+    pub fn whole_script(&self) -> &Script {
+        self.whole.as_ref().unwrap_or(&self.script)
+    }
+
+    /// Whether some rows are left out.
+    pub fn is_partial(&self) -> bool {
+        self.whole.is_some()
+    }
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            row_stems: false,
+            window_s: None,
+            window_names: ("from", "to"),
+            script_key: None,
+            scratch_dir: None,
+        }
+    }
 }
 
 /// Renders every row of the script and mixes them.
@@ -174,28 +241,28 @@ pub type Clips = BTreeMap<usize, Generated>;
 
 /// What one row asks its engine for.
 #[derive(Clone, Copy, Debug)]
-struct Job<'s> {
+struct RowJob<'s> {
     row: &'s Row,
     duration_s: Option<f64>,
     loop_period_s: Option<f64>,
 }
 
-impl<'s> Job<'s> {
+impl<'s> RowJob<'s> {
     /// A placed row's job: a foreground row's own `duration` (`None`: its natural length,
     /// which placed it); a background row's whole span, or for a long bed one loop.
-    fn placed(row: &'s Row, placement: &Placement) -> Job<'s> {
+    fn placed(row: &'s Row, placement: &Placement) -> RowJob<'s> {
         if row.is_foreground() {
-            return Job::foreground(row);
+            return RowJob::foreground(row);
         }
         let span_s = placement.length_s();
         if span_s > LOOP_OVER_S {
-            Job {
+            RowJob {
                 row,
                 duration_s: Some(LOOP_PERIOD_S + LOOP_CROSSFADE_S),
                 loop_period_s: Some(LOOP_PERIOD_S),
             }
         } else {
-            Job {
+            RowJob {
                 row,
                 duration_s: Some(span_s),
                 loop_period_s: None,
@@ -204,20 +271,13 @@ impl<'s> Job<'s> {
     }
 
     /// The timeline is not known yet: a foreground row's length is its own.
-    fn foreground(row: &'s Row) -> Job<'s> {
-        Job {
+    fn foreground(row: &'s Row) -> RowJob<'s> {
+        RowJob {
             row,
             duration_s: row.duration.seconds(),
             loop_period_s: None,
         }
     }
-}
-
-/// Where the audio of a render goes.
-pub struct Sinks<'a> {
-    pub master: &'a mut dyn AudioSink,
-    /// One per bus, in [`Bus::ALL`] order.
-    pub stems: Option<[&'a mut dyn AudioSink; 3]>,
 }
 
 impl Renderer<'_> {
@@ -249,11 +309,11 @@ impl Renderer<'_> {
             .iter()
             .filter(|r| r.action != Some(crate::script::Action::End))
             .count();
-        let jobs: Vec<Job<'_>> = script
+        let jobs: Vec<RowJob<'_>> = script
             .rows
             .iter()
             .filter(|r| r.is_foreground())
-            .map(Job::foreground)
+            .map(RowJob::foreground)
             .collect();
         let clips = self.generate_all(script, voices, notes, cache, &jobs, 0, total)?;
         let timeline = timeline::build(script, |row| clips[&row.index].duration_s);
@@ -271,7 +331,7 @@ impl Renderer<'_> {
             }
             let in_row = |e| in_row(row, e);
             let (generator, _) = self.registry.generator_for(row, None).map_err(in_row)?;
-            let request = request(script, &Job::placed(row, p), None);
+            let request = request(script, &RowJob::placed(row, p), None);
             if let Some(bytes) = generator.midi(&request).map_err(in_row)? {
                 files.push((row.index, bytes));
             }
@@ -279,38 +339,39 @@ impl Renderer<'_> {
         Ok(files)
     }
 
-    /// Renders the script into `sinks`, with what `options` asks for besides the mix.
+    /// Renders the selected rows into `sinks`, with what `options` asks for besides the mix.
     pub fn render_to(
         &self,
-        script: &Script,
+        selection: &Selection,
         options: &RenderOptions,
         sinks: Sinks<'_>,
     ) -> Result<Rendered> {
         let started = Instant::now();
         let cache = self.working_cache()?;
-        let whole = options.whole.as_ref().unwrap_or(script);
+        let script = selection.script();
+        let whole = selection.whole_script();
         let voices = character_voices(whole);
         let notes = self.voice_notes(script, &voices);
         let (timeline, mut clips) = self.foreground(script, &voices, &notes, &cache)?;
         let window_s = match options.window_s {
-            Some((from, to)) => check_window(from, to, timeline.duration_s)?,
+            Some((from, to)) => check_window(from, to, timeline.duration_s, options.window_names)?,
             None => (0.0, timeline.duration_s),
         };
         let total = timeline.placements.len();
         // Backgrounds outside the window are not needed.
-        let jobs: Vec<Job<'_>> = timeline
+        let jobs: Vec<RowJob<'_>> = timeline
             .placements
             .iter()
             .map(|p| (script.row(p.row).expect("placed rows are in the script"), p))
             .filter(|(row, p)| !row.is_foreground() && overlaps(p, window_s))
-            .map(|(row, p)| Job::placed(row, p))
+            .map(|(row, p)| RowJob::placed(row, p))
             .collect();
         let done = clips.len();
         clips.extend(self.generate_all(script, &voices, &notes, &cache, &jobs, done, total)?);
 
         // A part of the script plays at the whole script's gain, so its rows sound at
         // their level in the episode rather than each part being brought to the target.
-        let partial = options.whole.is_some() || options.window_s.is_some();
+        let partial = selection.is_partial() || options.window_s.is_some();
         let master_gain = partial.then(|| {
             self.whole_master_gain(whole, options.script_key.as_deref(), |row| {
                 clips
@@ -374,19 +435,12 @@ impl Renderer<'_> {
             ),
             credits: crate::output::credits(rows.values()).trim_end().to_string(),
         };
+        let mut sinks = sinks;
         sinks.master.begin(&track)?;
-        let mut stems = sinks.stems;
-        for stem in stems.iter_mut().flatten() {
+        for stem in sinks.stems.iter_mut().flatten() {
             stem.begin(&track)?;
         }
-        let mix = mix::mix_into(
-            items,
-            &settings,
-            mix::Sinks {
-                master: sinks.master,
-                stems,
-            },
-        )?;
+        let mix = mix::mix_into(items, &settings, sinks)?;
         if !partial
             && mix.loudness_lufs.is_finite()
             && let Some(key) = &options.script_key
@@ -465,7 +519,7 @@ impl Renderer<'_> {
         voices: &BTreeMap<String, Voice>,
         notes: &BTreeMap<usize, String>,
         cache: &Cache,
-        jobs: &[Job<'_>],
+        jobs: &[RowJob<'_>],
         done_before: usize,
         total: usize,
     ) -> Result<Clips> {
@@ -491,7 +545,7 @@ impl Renderer<'_> {
         script: &Script,
         voices: &BTreeMap<String, Voice>,
         cache: &Cache,
-        job: &Job<'_>,
+        job: &RowJob<'_>,
     ) -> Result<Generated> {
         let row = job.row;
         let started = Instant::now();
@@ -589,20 +643,26 @@ fn overlaps(p: &Placement, (from, to): (f64, f64)) -> bool {
 }
 
 /// A window within a timeline of `duration_s`: it must start before the end and end after
-/// it starts; an end past the timeline's end is taken to the end.
-fn check_window(from: f64, to: f64, duration_s: f64) -> Result<(f64, f64)> {
+/// it starts; an end past the timeline's end is taken to the end. `names` are what messages
+/// call its start and end.
+fn check_window(
+    from: f64,
+    to: f64,
+    duration_s: f64,
+    (from_name, to_name): (&str, &str),
+) -> Result<(f64, f64)> {
     let fmt = crate::output::clock;
     // `to` may be infinite: to the end.
     if !from.is_finite() || to.is_nan() || from < 0.0 || to <= from {
         return Err(Error::BadInput(format!(
-            "--from {} --to {}: the window must end after it starts",
+            "{from_name} {} {to_name} {}: the window must end after it starts",
             fmt(from),
             fmt(to)
         )));
     }
     if from >= duration_s {
         return Err(Error::BadInput(format!(
-            "--from {}: the timeline is only {} long; start the window before its end",
+            "{from_name} {}: the timeline is only {} long; start the window before its end",
             fmt(from),
             fmt(duration_s)
         )));
@@ -613,13 +673,13 @@ fn check_window(from: f64, to: f64, duration_s: f64) -> Result<(f64, f64)> {
 /// The rows `wanted` (1-based indices) of `script`, with the backgrounds they sit in: each
 /// `begin` whose span holds a wanted foreground row (with its `end`), and each one-shot
 /// background that starts with one. Rows keep their indices, so messages, labels and stems
-/// name them as in the whole script. Render it with the whole script's voices
-/// ([`RenderOptions::voices`]).
-pub fn only_rows(script: &Script, wanted: &[usize]) -> Result<Script> {
+/// name them as in the whole script. Only a [`Selection`] holds one, so that it is rendered
+/// with the whole script's voices. `name` is what messages call the selection.
+fn only_rows(script: &Script, wanted: &[usize], name: &str) -> Result<Script> {
     let count = script.rows.len();
     if let Some(&bad) = wanted.iter().find(|&&i| i == 0 || i > count) {
         return Err(Error::BadInput(format!(
-            "--only: there is no row {bad} (the script has rows 1 to {count})"
+            "{name}: there is no row {bad} (the script has rows 1 to {count})"
         )));
     }
     let wanted_fg = |i: usize| {
@@ -627,11 +687,10 @@ pub fn only_rows(script: &Script, wanted: &[usize]) -> Result<Script> {
         row.is_foreground() && wanted.contains(&row.index)
     };
     if !(0..count).any(wanted_fg) {
-        return Err(Error::BadInput(
-            "--only selects no foreground row (speech, or music and sfx with layout: \
+        return Err(Error::BadInput(format!(
+            "{name} selects no foreground row (speech, or music and sfx with layout: \
              foreground); backgrounds play only under those, so add one"
-                .into(),
-        ));
+        )));
     }
     let mut keep = vec![false; count];
     for (i, row) in script.rows.iter().enumerate() {
@@ -661,7 +720,7 @@ pub fn only_rows(script: &Script, wanted: &[usize]) -> Result<Script> {
     }
     if let Some(&unused) = wanted.iter().find(|&&i| !keep[i - 1]) {
         return Err(Error::BadInput(format!(
-            "--only: row {unused} is a background that plays under none of the selected \
+            "{name}: row {unused} is a background that plays under none of the selected \
              rows; select a foreground row it plays under too"
         )));
     }
@@ -686,7 +745,7 @@ fn in_row(row: &Row, error: Error) -> Error {
 }
 
 /// What a row's job asks its engine for.
-fn request<'s>(script: &'s Script, job: &Job<'s>, voice: Option<&'s Voice>) -> Request<'s> {
+fn request<'s>(script: &'s Script, job: &RowJob<'s>, voice: Option<&'s Voice>) -> Request<'s> {
     let row = job.row;
     Request {
         row_index: row.index,
@@ -846,9 +905,39 @@ fn estimated_loudness_lufs(script: &Script, timeline: &Timeline) -> f64 {
     gated_mean(ungated - 10.0)
 }
 
-/// Reads and validates a script file ([`parse_script_at`]).
+/// Reads and validates a script file ([`parse_script_at`]). An invalid script's error is
+/// headed by its path (a missing file's already names it).
 pub fn load_script(path: &Path) -> Result<Script> {
-    parse_script_at(path, &read_script(path)?)
+    Ok(load_text(path)?.0)
+}
+
+/// Reads and validates a script file, and checks it against the installed voices and its
+/// folders ([`crate::preflight`]): the script, its warnings, and its text. An invalid
+/// script's error is headed by its path.
+pub fn load_checked(path: &Path, speech: &Speech) -> Result<(Script, Vec<Warning>, String)> {
+    let (script, text) = load_text(path)?;
+    let check = Preflight {
+        speech,
+        text: Some(&text),
+        base_dir: path.parent().unwrap_or(Path::new("")),
+        wording: Wording::Script,
+    };
+    let warnings = check.check(&script).map_err(|e| in_file(path, e))?;
+    Ok((script, warnings, text))
+}
+
+fn load_text(path: &Path) -> Result<(Script, String)> {
+    let text = read_script(path)?;
+    let script = parse_script_at(path, &text).map_err(|e| in_file(path, e))?;
+    Ok((script, text))
+}
+
+/// An invalid script's error, headed by its path.
+fn in_file(path: &Path, error: Error) -> Error {
+    match error {
+        Error::Invalid(_) => Error::in_file(path, error),
+        e => e,
+    }
 }
 
 /// Validates the text of the script file at `path`, and finds the files its rows play
