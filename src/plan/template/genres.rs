@@ -790,6 +790,49 @@ fn pick<'a>(ctx: &Ctx, rng: &mut Rng, options: &[&'a str]) -> &'a str {
     ok[rng.below(ok.len())]
 }
 
+/// Lines made of parts, one from each list, for pieces longer than the written lines last.
+/// Each list is shuffled by the seed; the `k`-th line takes part `k mod len` of each list,
+/// so a part comes back only after the rest of its list, and (the lists' lengths being
+/// pairwise coprime) no two lines are the same until every combination has been used.
+pub(super) struct Mix {
+    parts: Vec<Vec<&'static str>>,
+    k: usize,
+}
+
+impl Mix {
+    pub fn new(rng: &mut Rng, parts: &[&[&'static str]]) -> Mix {
+        let parts = parts
+            .iter()
+            .map(|p| {
+                let mut p = p.to_vec();
+                rng.shuffle(&mut p);
+                p
+            })
+            .collect();
+        Mix { parts, k: 0 }
+    }
+
+    /// The next combination's parts.
+    pub fn next_parts(&mut self) -> Vec<&'static str> {
+        let k = self.k;
+        self.k += 1;
+        self.parts.iter().map(|p| p[k % p.len()]).collect()
+    }
+
+    /// The next line, its parts joined by spaces and made by `make`, that `d` has not said.
+    pub fn line(&mut self, d: &Draft, make: impl Fn(&str) -> String) -> String {
+        let combos: usize = self.parts.iter().map(Vec::len).product();
+        let mut line = String::new();
+        for _ in 0..combos.max(1) {
+            line = make(&self.next_parts().join(" "));
+            if !d.said(&line) {
+                break;
+            }
+        }
+        line
+    }
+}
+
 /// One question-and-answer topic of a conversation.
 struct Facet {
     questions: &'static [&'static str],
@@ -1764,6 +1807,114 @@ const STORY_LINES: &[(&str, &str)] = &[
     ),
 ];
 
+/// For a long story, once the written beats are told: when (11) and what happens (13),
+/// `{a}` the character it happens to.
+const LATER: &[&str] = &[
+    "A little later,",
+    "Before long,",
+    "Just then,",
+    "Without any warning,",
+    "After a while,",
+    "In the grey light,",
+    "Some time afterwards,",
+    "All of a sudden,",
+    "Slowly, very slowly,",
+    "Not long after that,",
+    "For a moment,",
+];
+const HAPPENINGS: &[&str] = &[
+    "{a} noticed a narrow path that had not been there before.",
+    "the air grew still, as if the whole world was waiting.",
+    "{a} found a set of footprints, small and fresh.",
+    "a light flickered on, far off, and then went out again.",
+    "{a} remembered something an old friend had once said.",
+    "the ground began to slope downwards, towards the water.",
+    "{a} heard a voice, faint and very far away.",
+    "a bird called out, sharp and sudden, and was answered.",
+    "{a} stopped to catch a breath, and looked back the way they had come.",
+    "the shadows seemed to shift and settle again.",
+    "{a} spotted something glinting in the grass.",
+    "the path split in two, and neither way looked safe.",
+    "{a} felt certain, suddenly, that they were getting close.",
+];
+/// A long story's talk, once the written pairs are said: a remark (13) and a reply that
+/// fits any of them (15).
+const REMARKS: &[&str] = &[
+    "We should rest here for a minute.",
+    "I keep thinking about what we saw back there.",
+    "Something about this place feels familiar.",
+    "I think we're being watched.",
+    "If we keep going, there's no turning back.",
+    "I wish we'd told someone where we were going.",
+    "It's colder here. Much colder.",
+    "There's something written here. Look.",
+    "I think this is what we came to find.",
+    "I can't tell which way we came in.",
+    "Everything looks different in this light.",
+    "Do you still have the map?",
+    "I've got a strange feeling about this.",
+];
+/// How a remark (9) starts and a reply (11) ends, so that no line of talk is said twice.
+pub(super) const LEAD_INS: &[&str] = &[
+    "Wait.",
+    "Listen.",
+    "Hey.",
+    "Look,",
+    "Honestly,",
+    "Hold on.",
+    "Here's the thing.",
+    "Okay.",
+    "Right.",
+];
+pub(super) const TAILS: &[&str] = &[
+    "",
+    "Come on.",
+    "Please.",
+    "I mean it.",
+    "Trust me.",
+    "Honestly.",
+    "Believe me.",
+    "Okay?",
+    "Listen to me.",
+    "Think about it.",
+    "Really.",
+];
+const REPLIES: &[&str] = &[
+    "I was thinking the same thing.",
+    "Then we'd better be quick about it.",
+    "Keep your voice down.",
+    "Maybe. Let's keep moving anyway.",
+    "I know. I feel it too.",
+    "Whatever happens, I'm with you.",
+    "One thing at a time.",
+    "Try not to think about it.",
+    "We've come this far, haven't we?",
+    "Then let's be careful.",
+    "Quiet. Listen first.",
+    "You might be right.",
+    "Not now. Later, when we're safe.",
+    "Stay close, and don't let go.",
+    "I'd rather not find out.",
+];
+
+/// `Look, It's cold` → `Look, it's cold`: a part after a comma goes on the sentence.
+pub(super) fn lowercase_after_comma(line: &str) -> String {
+    match line.split_once(", ") {
+        Some((head, rest)) if !head.contains(' ') || head.ends_with(',') => {
+            let mut c = rest.chars();
+            let first = c.next().map(|f| {
+                if rest.starts_with("I ") || rest.starts_with("I'") {
+                    f.to_string()
+                } else {
+                    f.to_lowercase().to_string()
+                }
+            });
+            format!("{head}, {}{}", first.unwrap_or_default(), c.as_str())
+        }
+        _ => line.to_owned(),
+    }
+}
+
 fn story(ctx: &Ctx, d: &mut Draft, units: usize) {
     let narrator = ctx.cast[0].character.clone();
     let chars: Vec<&Person> = ctx.segments[1].iter().map(|&i| &ctx.cast[i]).collect();
@@ -1793,9 +1944,38 @@ fn story(ctx: &Ctx, d: &mut Draft, units: usize) {
     let mut beats: Vec<usize> = (0..BEATS.len()).collect();
     d.rng.shuffle(&mut beats);
     let name = |p: &Person| capitalise(&p.the());
-    // Each beat and each exchange once: a longer story would repeat itself.
-    let units = units.max(1).min(BEATS.len()).min(STORY_LINES.len());
-    for u in 0..units {
+    // Each beat and each exchange once; a longer story goes on with beats and talk made
+    // of parts, and a musical break between its chapters.
+    let written = BEATS.len().min(STORY_LINES.len());
+    let total = units.max(1);
+    let units = total.min(written);
+    let mut later = Mix::new(&mut d.rng, &[LATER, HAPPENINGS]);
+    let mut remarks = Mix::new(&mut d.rng, &[LEAD_INS, REMARKS]);
+    let mut replies = Mix::new(&mut d.rng, &[REPLIES, TAILS]);
+    for u in 0..total {
+        if u >= written {
+            let a = chars[u % chars.len().max(1)];
+            let b = chars.get((u + 1) % chars.len().max(1)).copied();
+            let a_name = a.the();
+            let beat = later.line(d, |l| ctx.fill(l, &[("a", a_name.clone())]));
+            d.say(&narrator, &beat);
+            // Every other part is told, not talked, so the talk does not wear thin.
+            if let Some(b) = b.filter(|b| b.character != a.character && u % 2 == 0) {
+                let remark = remarks.line(d, lowercase_after_comma);
+                d.say(&a.character, &remark);
+                let reply = replies.line(d, str::to_owned);
+                d.say(&b.character, &reply);
+            } else {
+                let more = later.line(d, |l| ctx.fill(l, &[("a", a_name.clone())]));
+                d.say(&narrator, &more);
+            }
+            if (u - written) % 14 == 13 {
+                d.end("sfx", "ambience");
+                d.clip("music", -28.0, music, 4.0);
+                d.begin("sfx", "ambience", -36.0, ctx.ambience());
+            }
+            continue;
+        }
         let a = chars.get(u % chars.len().max(1)).copied();
         let b = chars.get((u + 1) % chars.len().max(1)).copied();
         let beat = if u == 0 {

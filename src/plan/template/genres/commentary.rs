@@ -2,7 +2,7 @@
 //! the brief names, a co-commentator's view between passages when there are two voices,
 //! the crowd under all of it.
 
-use super::{Ctx, pick};
+use super::{Ctx, Mix, pick};
 use crate::plan::template::Draft;
 
 /// The sports whose words the commentary knows.
@@ -184,6 +184,66 @@ const ANALYSIS: &[&str] = &[
     "The fans here will remember this for the rest of their lives.",
 ];
 
+/// Play for a long commentary, once the sport's own passages are told: what happens (17),
+/// in words that fit any sport and either side, and how it lands (13).
+const PLAY: &[&str] = &[
+    "Patient build-up from {a}, looking for a way through.",
+    "Pressure from {b} now, and the crowd can sense it.",
+    "A lovely piece of skill from {a}.",
+    "Good, solid defending from {b}, just when it was needed.",
+    "Another spell of pressure from {a}.",
+    "A short pause while the officials take a closer look.",
+    "Half a chance for {b}, but it comes to nothing.",
+    "An anxious moment for {a}.",
+    "Great determination from {b}, who simply will not give up.",
+    "Nothing to separate them at the moment.",
+    "A touch of luck for {a} there.",
+    "Quick thinking from {b}, and the danger is gone.",
+    "A big shout from the crowd, but the officials wave it away.",
+    "A chance for {a}! Oh, so close!",
+    "A change of pace from {b}, trying something different.",
+    "Some tired legs out there now.",
+    "A moment of hesitation from {a}, and it is gone.",
+];
+const LANDS: &[&str] = &[
+    "The crowd are on their feet.",
+    "You can feel the tension all around {here}.",
+    "That's the kind of moment that can change everything.",
+    "The noise is building again.",
+    "Neither side is giving an inch.",
+    "And the clock keeps ticking.",
+    "What a contest this is.",
+    "Everybody here knows how much is at stake.",
+    "There'll be plenty of talk about that afterwards.",
+    "The supporters in the far corner are making themselves heard.",
+    "Nobody wants to blink first.",
+    "A moment to catch the breath.",
+    "It's thrilling stuff.",
+];
+/// What a co-commentator adds once the written views are said: a start (7) and a view (11).
+const VIEW_STARTS: &[&str] = &[
+    "I tell you what,",
+    "For me,",
+    "Honestly,",
+    "You know,",
+    "Look,",
+    "If you ask me,",
+    "Make no mistake,",
+];
+const VIEWS: &[&str] = &[
+    "that's what years of practice look like.",
+    "the next few minutes will decide this.",
+    "the pressure is getting to everyone out there.",
+    "there's not much left in the legs now.",
+    "it's all about who wants it more.",
+    "you can't fault the effort from {b}.",
+    "{a} will feel this could be their day.",
+    "that's the sort of thing coaches lie awake about.",
+    "the quality on show today has been remarkable.",
+    "I wouldn't want to be making the decisions right now.",
+    "this crowd has been worth the ticket on its own.",
+];
+
 /// The ground, from the brief's names: the one after "at", "from" or "in".
 fn venue(ctx: &Ctx) -> Option<String> {
     ctx.names
@@ -294,14 +354,32 @@ pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
     }
     let n = units.min(middle.len());
     let mut analysis = d.rng.below(ANALYSIS.len());
-    for (k, &m) in order[..n].iter().enumerate() {
-        d.say(&lead, &fill(middle[m], &a, &b));
+    let here = venue(ctx).unwrap_or_else(|| "the ground".to_owned());
+    let mut play = Mix::new(&mut d.rng, &[PLAY, LANDS]);
+    let mut views = Mix::new(&mut d.rng, &[VIEW_STARTS, VIEWS]);
+    let mut said_views = 0;
+    for k in 0..units.max(n) {
+        if k < n {
+            d.say(&lead, &fill(middle[order[k]], &a, &b));
+        } else {
+            let line = play.line(d, |l| fill(&l.replace("{here}", &here), &a, &b));
+            d.say(&lead, &line);
+            // A long commentary breathes: the crowd swells between spells of play.
+            if (k - n) % 12 == 11 {
+                d.clip("sfx", -22.0, "Crowd cheering and applauding", 3.0);
+            }
+        }
         if let Some(co) = &co
             && k % 2 == 1
-            && k / 2 < ANALYSIS.len()
         {
-            d.say(co, &fill(ANALYSIS[analysis % ANALYSIS.len()], &a, &b));
-            analysis += 1;
+            if said_views < ANALYSIS.len() {
+                d.say(co, &fill(ANALYSIS[analysis % ANALYSIS.len()], &a, &b));
+                analysis += 1;
+            } else {
+                let view = views.line(d, |l| fill(l, &a, &b));
+                d.say(co, &view);
+            }
+            said_views += 1;
         }
     }
     // The sound of the game itself, just before the decisive moment.

@@ -1,7 +1,7 @@
 //! A debate: the moderator puts the motion, the first side argues for it and the second
 //! against, round by round, then closing statements.
 
-use super::{Ctx, pick};
+use super::{Ctx, Mix, pick};
 use crate::plan::template::Draft;
 use crate::plan::template::brief::Person;
 
@@ -67,6 +67,127 @@ const REBUTTALS: &[&str] = &[
     "That is a fair point, but it does not change the basic problem.",
     "We can agree on the goal. It is the route we disagree about.",
     "Nobody is saying that. That is not the argument.",
+];
+
+/// A long debate's further rounds: the moderator turns to one side (`{name}`) with one of
+/// these (13).
+const MORE_QUESTIONS: &[&str] = &[
+    "{name}, what would you say to someone who is still undecided?",
+    "{name}, what is the weakest part of your own case?",
+    "{name}, who would notice the difference first?",
+    "{name}, how would you explain your position to a ten-year-old?",
+    "{name}, what have you heard tonight that surprised you?",
+    "{name}, if you lose this argument, what happens next?",
+    "{name}, where exactly does the money come from?",
+    "{name}, what do the people most affected actually want?",
+    "{name}, is there a compromise to be had here?",
+    "{name}, what is the one fact you want listeners to remember?",
+    "{name}, how sure are you, honestly?",
+    "{name}, what would it take for you to change sides?",
+    "{name}, what is missing from this conversation?",
+];
+/// How the moderator comes to a further round (5).
+const MORE_LEADS: &[&str] = &[
+    "Let me push you on that.",
+    "Let's move on.",
+    "A different angle now.",
+    "I want to bring in something else.",
+    "Let's stay with that for a moment.",
+];
+/// Questions from the audience, and who asks them (7 and 11).
+const ASKERS: &[&str] = &[
+    "from a retired teacher in the front row:",
+    "from a nurse at the back:",
+    "from a student who has been waiting patiently:",
+    "from a shop owner on the aisle:",
+    "from a parent of three:",
+    "from a young man by the door:",
+    "from a grandmother near the front:",
+];
+const AUDIENCE: &[&str] = &[
+    "Why should anyone trust the promises being made tonight?",
+    "What does this mean for families on a tight budget?",
+    "Has anyone actually asked young people what they think?",
+    "What happens to the people who get it wrong?",
+    "Who will be checking that it works?",
+    "Why has this taken so long to come up?",
+    "What would you do differently if you started again?",
+    "Is this the most important question we face, or a distraction?",
+    "Who benefits most, if we are honest?",
+    "How will we know, in five years, who was right?",
+    "What can ordinary people do about it tomorrow?",
+];
+/// A side's answer in a further round: a start (7), a claim (11) and what backs it (13).
+const OPENINGS: &[&str] = &[
+    "Look,",
+    "Honestly,",
+    "Let me be clear:",
+    "It's simple, really.",
+    "I'll answer that directly.",
+    "That's a fair question.",
+    "Here's what I'd say.",
+];
+const FOR_CLAIMS: &[&str] = &[
+    "the benefits are real, and they arrive sooner than people think.",
+    "doing nothing is a choice too, and it is the most expensive one.",
+    "the people who gain most are the ones with the least today.",
+    "every serious study points the same way.",
+    "the worries are understandable, but they can all be answered.",
+    "we have tried the alternative for years, and it has failed.",
+    "change is hard, but it is not as hard as standing still.",
+    "the details can be fixed along the way, and they will be.",
+    "most people, once they try it, never want to go back.",
+    "this is about fairness, first and last.",
+    "the cost is small next to what we gain.",
+];
+const AGAINST_CLAIMS: &[&str] = &[
+    "good ideas can still be done badly, and this one would be.",
+    "the people paying for this are not the people deciding it.",
+    "nobody has shown me the evidence that it will work here.",
+    "there are cheaper, simpler ways to get most of the benefit.",
+    "the promises are big and the plan is thin.",
+    "it will be harder to undo than anyone admits.",
+    "we should fix what we already have before building something new.",
+    "the people most affected have barely been asked.",
+    "the risks have been played down from the very start.",
+    "caution is not the same as standing still.",
+    "what sounds simple in a studio is anything but in real life.",
+];
+const BACKING: &[&str] = &[
+    "I've seen it for myself, more than once.",
+    "The figures bear that out.",
+    "Ask anyone who works on the front line.",
+    "That is what the people I meet tell me.",
+    "History is full of examples.",
+    "I'd say that to anyone's face.",
+    "And I don't say that lightly.",
+    "We owe it to the next generation to be honest.",
+    "That isn't ideology. It's common sense.",
+    "Nobody in this room really disputes that.",
+    "I've changed my mind on plenty of things, but not on this.",
+    "It's there in black and white.",
+    "Listeners can judge that for themselves.",
+];
+/// The other side's short reply in a further round: a start (5) and a point (11).
+const REPLY_STARTS: &[&str] = &[
+    "With respect,",
+    "Come on,",
+    "I'm sorry, but",
+    "Hang on,",
+    "Let's be honest,",
+];
+const REPLY_POINTS: &[&str] = &[
+    "that's a slogan, not an answer.",
+    "that is not what the evidence says.",
+    "you're ignoring the people who would pay for it.",
+    "we have heard that before, and it didn't happen.",
+    "that sounds fine until you look at the detail.",
+    "nobody at this table said that.",
+    "that is exactly the problem.",
+    "the facts have moved on since then.",
+    "I think listeners can see through that.",
+    "that's not the question you were asked.",
+    "you know it's more complicated than that.",
 ];
 
 fn name(p: &Person) -> String {
@@ -166,6 +287,50 @@ pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
             );
         }
     }
+    // A long debate goes on with further rounds, and then the audience's questions.
+    let more = units.saturating_sub(rounds);
+    let mut questions = Mix::new(&mut d.rng, &[MORE_LEADS, MORE_QUESTIONS]);
+    let mut audience = Mix::new(&mut d.rng, &[ASKERS, AUDIENCE]);
+    let mut fors = Mix::new(&mut d.rng, &[OPENINGS, FOR_CLAIMS, BACKING]);
+    let mut againsts = Mix::new(&mut d.rng, &[OPENINGS, AGAINST_CLAIMS, BACKING]);
+    let mut replies = Mix::new(&mut d.rng, &[REPLY_STARTS, REPLY_POINTS]);
+    let audience_from = more / 2 + more % 2;
+    for r in 0..more {
+        let pro_first = r % 2 == 0;
+        let (first, second) = if pro_first { (pro, con) } else { (con, pro) };
+        if r >= audience_from && more >= 4 {
+            if r == audience_from {
+                d.end("sfx", "ambience");
+                d.clip("music", -30.0, &format!("{theme}, short bridge"), 3.0);
+                d.begin("sfx", "ambience", -40.0, ctx.ambience());
+                let at = d.rows.len() - 1;
+                d.say(
+                    &chair.character,
+                    "Now, our audience have been waiting patiently, so let's take their questions.",
+                );
+                d.chapter_at(at, "Questions from the audience");
+            }
+            let q = audience.line(d, |l| format!("A question {l}"));
+            let q = format!("{q} {}?", name(first));
+            d.say(&chair.character, &q);
+        } else {
+            let q = questions.line(d, |l| {
+                let (lead, ask) = l.split_at(l.find('{').unwrap_or(0));
+                format!(
+                    "{lead}{}",
+                    capitalise_first(&ask.replace("{name}", &name(first)))
+                )
+            });
+            d.say(&chair.character, &q);
+        }
+        let answers = if pro_first { &mut fors } else { &mut againsts };
+        let answer = answers.line(d, sentence_case);
+        d.say(&first.character, &answer);
+        if r % 3 != 2 {
+            let reply = replies.line(d, str::to_owned);
+            d.say(&second.character, &reply);
+        }
+    }
     d.end("sfx", "ambience");
     let at = d.rows.len();
     d.say(
@@ -192,4 +357,30 @@ pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
         ),
     );
     d.clip("music", -26.0, &format!("{theme}, short ending sting"), 3.0);
+}
+
+fn capitalise_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// `Look, the benefits ...`, `It's simple, really. The benefits ...`: a claim after a full
+/// stop or a colon's start takes a capital.
+fn sentence_case(line: &str) -> String {
+    let mut out = String::new();
+    let mut cap = false;
+    for w in line.split(' ') {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if cap {
+            out.push_str(&capitalise_first(w));
+        } else {
+            out.push_str(w);
+        }
+        cap = w.ends_with(['.', '?', '!']);
+    }
+    out
 }

@@ -1,7 +1,7 @@
 //! A documentary: a narrator tells it, and the people who know the subject answer the
 //! questions the narration raises. True crime is a documentary with darker music.
 
-use super::{Ctx, capitalise, facet, facet_order, pick};
+use super::{Ctx, Mix, capitalise, facet, facet_order, pick};
 use crate::plan::template::Draft;
 
 /// Narration between the answers, each used once.
@@ -18,6 +18,66 @@ const BEATS: &[&str] = &[
     "And then, quite suddenly, everything changed.",
     "The details matter here, and they are worth hearing first hand.",
     "What happened next surprised almost everyone.",
+];
+
+/// A long documentary, once its questions are asked, comes back to the subject from other
+/// sides: the narrator opens one (11) and asks of it (7), someone who knows answers, their
+/// start (7) and their view (13).
+const SIDES: &[&str] = &[
+    "Consider the people who lived alongside {thing}.",
+    "Then there is the question of money.",
+    "The weather played its part, too.",
+    "The newspapers of the time told their own version.",
+    "Away from the headlines, ordinary life went on.",
+    "Families, too, were caught up in it.",
+    "There were warnings, early on.",
+    "Some of the most important evidence came from unlikely places.",
+    "The decisions were made in rooms few people ever saw.",
+    "For those who were young at the time, the memories are vivid.",
+    "Much was written about {thing} afterwards.",
+];
+const ASKS: &[&str] = &[
+    "What do we really know?",
+    "How much of it mattered?",
+    "What did it feel like at the time?",
+    "Who was listening?",
+    "And what difference did it make?",
+    "It is worth pausing on.",
+    "The answers are not simple.",
+];
+const VIEW_STARTS: &[&str] = &[
+    "I think",
+    "Honestly,",
+    "From what we know,",
+    "When you look closely,",
+    "In my experience,",
+    "It's fair to say",
+    "What strikes me is that",
+];
+const VIEWS: &[&str] = &[
+    "the records only tell half of it.",
+    "people at the time understood more than we give them credit for.",
+    "the small details are where the real story is.",
+    "it mattered far more than anyone expected.",
+    "we are still learning what it meant.",
+    "the people involved had very little choice.",
+    "luck and stubbornness played equal parts.",
+    "the memories of those who were there are remarkably consistent.",
+    "it changed the way people saw themselves.",
+    "the official account leaves out the hardest parts.",
+    "nobody could have predicted how it ended.",
+    "you can still see the traces today, if you know where to look.",
+    "it's a more human story than it first appears.",
+];
+/// The chapters of a long documentary's further parts.
+const PARTS: &[&str] = &[
+    "Another view",
+    "The people",
+    "Looking back",
+    "What it left behind",
+    "Still asking",
+    "The long shadow",
+    "Last thoughts",
 ];
 
 /// A fact of the brief as the narrator says it; an instruction to cover something ("cover
@@ -102,6 +162,24 @@ pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
             &who.character,
             &ctx.fill(facet.answers[ai], &[("as", String::new())]),
         );
+    }
+    // Further parts, each a chapter with a musical break before it.
+    let mut sides = Mix::new(&mut d.rng, &[SIDES, ASKS]);
+    let mut views = Mix::new(&mut d.rng, &[VIEW_STARTS, VIEWS]);
+    let extra = units.saturating_sub(order.len());
+    for k in 0..extra {
+        if k % 8 == 0 {
+            d.end("music", "bed");
+            d.clip("music", -28.0, theme, 4.0);
+            let at = d.rows.len();
+            d.begin("music", "bed", -36.0, bed);
+            d.chapter_at(at, PARTS[(k / 8) % PARTS.len()]);
+        }
+        let who = &ctx.cast[voices[(order.len() + k) % voices.len()]];
+        let side = sides.line(d, |l| ctx.fill(l, &[]));
+        d.say(&narrator, &side);
+        let view = views.line(d, |l| ctx.fill(l, &[]));
+        d.say(&who.character, &view);
     }
     d.end("music", "bed");
     let at = d.rows.len();

@@ -2,7 +2,7 @@
 //! emergency or a tense wait, chosen from the brief's words, with the sounds the brief
 //! names placed between the lines.
 
-use super::Ctx;
+use super::{Ctx, LEAD_INS, Mix, TAILS, lowercase_after_comma};
 use crate::plan::template::Draft;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -161,6 +161,141 @@ fn lines(s: Situation) -> &'static [(&'static str, &'static str)] {
     }
 }
 
+/// A long scene's further exchanges, once the written pairs are played: what the first
+/// says (13) and what the second answers (13), any answer fitting any remark.
+fn more(s: Situation) -> (&'static [&'static str], &'static [&'static str]) {
+    match s {
+        Situation::Argument => (
+            &[
+                "You never listen to me. Not properly.",
+                "This isn't just about {topic}, is it?",
+                "I keep going over it in my head.",
+                "We used to be able to talk about anything.",
+                "You made that decision without me.",
+                "I'm tired of being the one who says sorry.",
+                "What would our friends say if they could hear us?",
+                "I need you to be honest with me.",
+                "You think this is easy for me?",
+                "I can't do this on my own any more.",
+                "Every time I bring up {topic}, you change the subject.",
+                "I'm not the enemy here.",
+                "Maybe we both got this wrong.",
+            ],
+            &[
+                "That's not fair, and you know it.",
+                "I did listen. I just didn't agree.",
+                "Don't turn this around on me.",
+                "Maybe. But you're not making it easy.",
+                "I didn't say that.",
+                "Then tell me what you want me to do.",
+                "I'm trying. I really am.",
+                "You don't know what it's been like.",
+                "Can we just stop shouting?",
+                "I know. I'm sorry.",
+                "That's not what happened.",
+                "Fine. Let's have it out, then.",
+                "Why does it always come back to this?",
+            ],
+        ),
+        Situation::Interrogation => (
+            &[
+                "Let's go over it one more time.",
+                "Your story has changed since this morning.",
+                "Who else knew about {topic}?",
+                "We found your fingerprints on the door handle.",
+                "Someone saw you leaving in a hurry.",
+                "Help me understand the timing here.",
+                "You were seen talking to someone outside.",
+                "Why did you delete the messages?",
+                "Your friend has already given us a statement.",
+                "Walk me through the rest of the evening.",
+                "You're not doing yourself any favours.",
+                "What time did you get home, exactly?",
+                "Think very carefully before you answer.",
+            ],
+            &[
+                "I've told you everything I know.",
+                "I don't remember. It was dark.",
+                "That's not how it happened.",
+                "Am I under arrest?",
+                "I was nowhere near the place.",
+                "You've got the wrong person.",
+                "Ask anyone. They'll tell you.",
+                "I want to speak to my lawyer.",
+                "I panicked, all right?",
+                "Why would I lie about that?",
+                "I don't have to answer that.",
+                "You're twisting my words.",
+                "I was only trying to help.",
+            ],
+        ),
+        Situation::Emergency => (
+            &[
+                "Pressure's dropping again!",
+                "We've lost the backup as well!",
+                "Can you hear that? It's getting worse.",
+                "Check the readings. All of them.",
+                "There's smoke coming from the panel!",
+                "I can't get a signal out.",
+                "Hold it steady. Steady!",
+                "How much longer can it take this?",
+                "Everything's shaking!",
+                "We need a plan, and we need it now.",
+                "The manual override is jammed.",
+                "Get ready to move on my signal.",
+                "It's {what} again. I'm sure of it.",
+            ],
+            &[
+                "I'm on it!",
+                "Working on it. Give me ten seconds.",
+                "Not good. Not good at all.",
+                "Stay calm. We've trained for this.",
+                "Doing it now!",
+                "I can't hold it much longer!",
+                "Understood!",
+                "Try it again. Harder!",
+                "One more try. That's all we've got.",
+                "We're not giving up now.",
+                "I see it! I see it!",
+                "Hang on. Just hang on.",
+                "Okay. Okay. Thinking.",
+            ],
+        ),
+        Situation::Tension => (
+            &[
+                "The lights are flickering again.",
+                "I'm sure that door was closed before.",
+                "Something just moved in the corner.",
+                "Can you smell that?",
+                "The footsteps have stopped.",
+                "We're not alone in here.",
+                "There's a shadow under the door.",
+                "It's getting colder.",
+                "I heard my name. Someone said my name.",
+                "Maybe we should leave. Right now.",
+                "The phone's dead.",
+                "That wasn't the wind.",
+                "Don't look back. Just keep walking.",
+            ],
+            &[
+                "It's nothing. It has to be nothing.",
+                "I saw it too.",
+                "Keep your voice down.",
+                "Don't move.",
+                "I don't like this.",
+                "Stay where I can see you.",
+                "We should have stayed at home.",
+                "Shh. Listen.",
+                "You're imagining things.",
+                "Then where's it coming from?",
+                "Let's get out of here.",
+                "Not yet. Wait.",
+                "I'm right here. I'm not going anywhere.",
+            ],
+        ),
+    }
+}
+
 /// The line that opens the scene, before the first pair: one of these, by the seed.
 fn openers(s: Situation) -> &'static [&'static str] {
     match s {
@@ -285,6 +420,29 @@ pub(super) fn write(ctx: &Ctx, d: &mut Draft, units: usize) {
         {
             d.say(&ctx.cast[c].character, INTERJECTIONS[interjection]);
             interjection += 1;
+        }
+    }
+    // A longer scene goes on with exchanges made of parts, a musical beat between its
+    // movements.
+    let (remarks, replies) = more(s);
+    let mut remarks = Mix::new(&mut d.rng, &[LEAD_INS, remarks, &["", "Say something."]]);
+    let mut replies = Mix::new(&mut d.rng, &[replies, TAILS]);
+    for k in 0..units.saturating_sub(body.len()) {
+        if k > 0 && k % 10 == 0 {
+            d.end("sfx", "ambience");
+            d.clip("music", -30.0, music, 4.0);
+            d.begin("sfx", "ambience", -36.0, ctx.ambience());
+        }
+        let remark = remarks.line(d, |l| lowercase_after_comma(&ctx.fill(l, &slots)));
+        d.say(&a.character, &remark);
+        let reply = replies.line(d, |l| ctx.fill(l, &slots));
+        d.say(&b.character, &reply);
+        if let Some(&c) = people.get(2)
+            && k % 6 == 5
+        {
+            // Anyone else in the room has their say too.
+            let remark = remarks.line(d, |l| lowercase_after_comma(&ctx.fill(l, &slots)));
+            d.say(&ctx.cast[c].character, &remark);
         }
     }
     d.say(&a.character, &ctx.fill(last.0, &slots));
