@@ -82,7 +82,9 @@ def main():
         row = {
             "clip": os.path.basename(path), "audio_s": round(audio_s, 2),
             "said": said, "onair": ours, "faster_whisper": theirs,
-            "same": words(ours) == words(theirs),
+            # Silence is judged on its own: onair must hear nothing (faster-whisper, with
+            # no VAD, may imagine a word there; that is reported, not counted against onair).
+            "same": words(ours) == words(theirs) if said else ours == "",
             "onair_rtf": round(audio_s / ours_s, 2),
             "faster_whisper_rtf": round(audio_s / theirs_s, 2),
         }
@@ -90,7 +92,7 @@ def main():
         mark = "same" if row["same"] else "DIFF"
         print(f"{row['clip']:12} {audio_s:6.1f} s  onair {row['onair_rtf']:6.1f}x  "
               f"faster-whisper {row['faster_whisper_rtf']:6.1f}x  {mark}", flush=True)
-        if not row["same"]:
+        if not row["same"] or words(ours) != words(theirs):
             print(f"    onair:          {ours}\n    faster-whisper: {theirs}", flush=True)
     same = sum(r["same"] for r in rows)
     total_audio = sum(r["audio_s"] for r in rows)
