@@ -106,6 +106,8 @@ pub enum Command {
         #[command(subcommand)]
         command: CacheCommand,
     },
+    /// Transcribe an audio file with Whisper base and print what it says.
+    Check { file: PathBuf },
     /// Write the script format's JSON Schema.
     Schema {
         /// Where to write it; `-` for standard output.
@@ -465,6 +467,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             &cache_dir.unwrap_or_else(|| settings.cache_dir.clone()),
             remove,
         ),
+        Command::Check { file } => {
+            let heard = crate::listen::transcribe_file(&file, &settings.models_dir)?;
+            println!("{}", heard.transcript.text);
+            eprintln!("{}", heard.summary());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Schema { output } => {
             let schema = crate::script::schema::json_schema();
             if output == Path::new("-") {

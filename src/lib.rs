@@ -12,6 +12,7 @@ pub mod edit;
 pub mod error;
 pub mod fsutil;
 pub mod generate;
+pub mod listen;
 pub mod mix;
 pub mod ml;
 pub mod output;

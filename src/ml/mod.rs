@@ -10,6 +10,7 @@ pub mod oov;
 pub(crate) mod vector;
 pub mod vits;
 pub mod voice;
+pub mod whisper;
 
 /// `dst (rows × n) += a (rows × k) · b (k × n)`, row-major; `a` and `b` contiguous, `dst`'s
 /// rows `dst_rs` apart. The one matrix product the hand-written networks (VITS, hibari) use.
