@@ -3,10 +3,13 @@
 //! Piper voice.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use onair::audio::AudioBuffer;
 use onair::audio::wav::{BitDepth, write_wav};
+
+#[path = "support/onair.rs"]
+mod onair_bin;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -31,7 +34,7 @@ fn installed() -> bool {
 }
 
 fn onair(dir: &Path, models: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_onair"))
+    onair_bin::command()
         .args(args)
         .current_dir(dir)
         .env("ONAIR_CACHE", dir.join("cache"))
