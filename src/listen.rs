@@ -60,6 +60,19 @@ pub fn to_whisper_input(buf: &AudioBuffer) -> Result<Vec<f32>> {
 /// (`models/whisper-base`). A missing model is [`crate::Error::MissingAsset`] naming
 /// `scripts/setup`; silence and non-speech give an empty transcript.
 pub fn transcribe_file(path: &Path, models: &Path) -> Result<Heard> {
+    // The file first: a mistyped name is the user's to fix, before any model matters.
+    if !path.exists() {
+        return Err(crate::Error::BadInput(format!(
+            "{}: no such file; name an audio file (WAV, FLAC, MP3, Ogg)",
+            path.display()
+        )));
+    }
+    if path.is_dir() {
+        return Err(crate::Error::BadInput(format!(
+            "{}: that is a folder; name an audio file (WAV, FLAC, MP3, Ogg)",
+            path.display()
+        )));
+    }
     let started = Instant::now();
     let mut model = Whisper::load(&whisper::default_dir(models))?;
     let load_s = started.elapsed().as_secs_f64();

@@ -134,3 +134,20 @@ fn a_missing_model_names_scripts_setup() {
         "{err}"
     );
 }
+
+#[test]
+fn a_mistyped_file_is_named_before_any_model_is_looked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("no-models");
+    std::fs::create_dir(&empty).unwrap();
+    let o = onair(dir.path(), &empty, &["check", "intervew.wav"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("intervew.wav: no such file") && !err.contains("scripts/setup"),
+        "{err}"
+    );
+    let o = onair(dir.path(), &empty, &["check", "."]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("that is a folder"));
+}
