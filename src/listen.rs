@@ -73,17 +73,26 @@ pub fn transcribe_file(path: &Path, models: &Path) -> Result<Heard> {
             path.display()
         )));
     }
+    // A file that is not audio (or is empty, or damaged) is the user's to fix: invalid input,
+    // found before the model is loaded.
+    let started = Instant::now();
+    let audio = decode_file(path).map_err(|e| match e {
+        crate::Error::Audio(why) => {
+            crate::Error::BadInput(format!("{why}; name an audio file (WAV, FLAC, MP3, Ogg)"))
+        }
+        other => other,
+    })?;
+    let decode_s = started.elapsed().as_secs_f64();
     let started = Instant::now();
     let mut model = Whisper::load(&whisper::default_dir(models))?;
     let load_s = started.elapsed().as_secs_f64();
     let started = Instant::now();
-    let audio = decode_file(path)?;
     let samples = to_whisper_input(&audio)?;
     let transcript = model.transcribe(&samples)?;
     Ok(Heard {
         transcript,
         audio_s: audio.duration_s(),
         load_s,
-        transcribe_s: started.elapsed().as_secs_f64(),
+        transcribe_s: decode_s + started.elapsed().as_secs_f64(),
     })
 }

@@ -151,3 +151,19 @@ fn a_mistyped_file_is_named_before_any_model_is_looked_for() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("that is a folder"));
 }
+
+#[test]
+fn a_file_that_is_not_audio_is_invalid_input() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.wav"), "shopping list: eggs, milk").unwrap();
+    // Found before any model is looked for.
+    let empty = dir.path().join("no-models");
+    std::fs::create_dir(&empty).unwrap();
+    let o = onair(dir.path(), &empty, &["check", "notes.wav"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("notes.wav") && err.contains("name an audio file"),
+        "{err}"
+    );
+}
