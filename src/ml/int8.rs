@@ -211,6 +211,22 @@ multiversion! {
     }
 }
 
+multiversion! {
+    /// `acc[c] = Σ_i a[i] · w[i][c]` over one packed panel (`[k4 / 4][NR][4]`), in exact
+    /// integers: the portable kernel's inner loop, vectorized where the CPU allows.
+    fn panel_sums(a: &[u8], panel: &[i8], acc: &mut [i32; NR]) {
+        for (a4, b) in a.chunks_exact(4).zip(panel.chunks_exact(NR * 4)) {
+            for (s, w) in acc.iter_mut().zip(b.chunks_exact(4)) {
+                *s += w
+                    .iter()
+                    .zip(a4)
+                    .map(|(&w, &a)| i32::from(w) * i32::from(a))
+                    .sum::<i32>();
+            }
+        }
+    }
+}
+
 /// One product's operands, shared by the kernels.
 struct Job<'a> {
     layer: &'a QuantizedLinear,
@@ -232,23 +248,12 @@ impl Job<'_> {
     /// Rows `first..` into `out` (whole rows of `n`), any CPU.
     fn run_portable(&self, first: usize, out: &mut [f32]) {
         let l = self.layer;
-        let groups = l.k4 / 4;
         for (r, out_row) in out.chunks_exact_mut(l.n).enumerate() {
             let row = first + r;
             let a = &self.a[row * l.k4..(row + 1) * l.k4];
             for (p, panel) in l.packed.chunks_exact(l.k4 * NR).enumerate() {
                 let mut acc = [0i32; NR];
-                for g in 0..groups {
-                    let b = &panel[g * NR * 4..(g + 1) * NR * 4];
-                    let a4 = &a[g * 4..g * 4 + 4];
-                    for (s, w) in acc.iter_mut().zip(b.chunks_exact(4)) {
-                        *s += w
-                            .iter()
-                            .zip(a4)
-                            .map(|(&w, &a)| i32::from(w) * i32::from(a))
-                            .sum::<i32>();
-                    }
-                }
+                panel_sums(a, panel, &mut acc);
                 let cols = (l.n - p * NR).min(NR);
                 for (c, &s) in acc[..cols].iter().enumerate() {
                     out_row[p * NR + c] = self.finish(s, row, p * NR + c);
