@@ -34,13 +34,7 @@ fn installed() -> bool {
 }
 
 fn onair(dir: &Path, models: &Path, args: &[&str]) -> Output {
-    onair_bin::command()
-        .args(args)
-        .current_dir(dir)
-        .env("ONAIR_CACHE", dir.join("cache"))
-        .env("ONAIR_MODELS", models)
-        .output()
-        .unwrap()
+    onair_bin::run_with_models(dir, models, args)
 }
 
 fn text(bytes: &[u8]) -> String {

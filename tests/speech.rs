@@ -14,15 +14,8 @@ fn voice_onnx() -> PathBuf {
     repo().join("models/voices/en_US-joe-medium.onnx")
 }
 
-/// Runs `onair` in `dir` with its own cache and models folder.
 fn onair(dir: &Path, models: &Path, args: &[&str]) -> Output {
-    onair_bin::command()
-        .args(args)
-        .current_dir(dir)
-        .env("ONAIR_CACHE", dir.join("cache"))
-        .env("ONAIR_MODELS", models)
-        .output()
-        .unwrap()
+    onair_bin::run_with_models(dir, models, args)
 }
 
 fn stderr(o: &Output) -> String {

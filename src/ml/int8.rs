@@ -125,33 +125,7 @@ impl QuantizedLinear {
             }
             return out;
         };
-        // Σ (a − za)(w − zw) = Σ a·w − za·Σ_i w − zw·Σ_i a + k·za·zw, the first term from the
-        // kernel, the second and fourth per column, the third per row.
-        let za = input.zero_point;
-        let zw = self.zero_point;
-        let k = self.k as i32;
-        let col_terms: Vec<i32> = self
-            .col_sums
-            .iter()
-            .map(|&c| k * za * zw - za * c)
-            .collect();
-        let row_terms: Vec<i32> = if zw == 0 {
-            vec![0; rows]
-        } else {
-            input
-                .values
-                .chunks_exact(self.k4)
-                .map(|r| -zw * r.iter().map(|&v| i32::from(v)).sum::<i32>())
-                .collect()
-        };
-        let scale = input.scale * self.scale;
-        let job = Job {
-            layer: self,
-            a: &input.values,
-            col_terms: &col_terms,
-            row_terms: &row_terms,
-            scale,
-        };
+        let job = Job::new(self, &input);
         #[cfg(target_arch = "x86_64")]
         if vnni_available() {
             for (c, chunk) in out.chunks_mut(ROW_CHUNK * self.n).enumerate() {
@@ -232,13 +206,43 @@ struct Job<'a> {
     layer: &'a QuantizedLinear,
     /// `u8` rows, `k4` apart.
     a: &'a [u8],
-    col_terms: &'a [i32],
-    row_terms: &'a [i32],
+    /// Per output column and per input row: the zero points' share of each sum.
+    col_terms: Vec<i32>,
+    row_terms: Vec<i32>,
     /// Input scale × weight scale.
     scale: f32,
 }
 
-impl Job<'_> {
+impl<'a> Job<'a> {
+    /// Σ (a − za)(w − zw) = Σ a·w − za·Σ_i w − zw·Σ_i a + k·za·zw: the first term from the
+    /// kernel, the second and fourth per column, the third per row.
+    fn new(layer: &'a QuantizedLinear, input: &'a QuantizedInput) -> Self {
+        let (za, zw, k) = (input.zero_point, layer.zero_point, layer.k as i32);
+        let col_terms = layer
+            .col_sums
+            .iter()
+            .map(|&c| k * za * zw - za * c)
+            .collect();
+        let row_terms = input
+            .values
+            .chunks_exact(layer.k4)
+            .map(|r| {
+                if zw == 0 {
+                    0
+                } else {
+                    -zw * r.iter().map(|&v| i32::from(v)).sum::<i32>()
+                }
+            })
+            .collect();
+        Job {
+            layer,
+            a: &input.values,
+            col_terms,
+            row_terms,
+            scale: input.scale * layer.scale,
+        }
+    }
+
     /// `y = (sum + col_term + row_term) as f32 × scale + bias`, as the reference casts, then
     /// multiplies, then adds.
     fn finish(&self, sum: i32, row: usize, col: usize) -> f32 {
@@ -417,23 +421,7 @@ mod tests {
         }
         // Both kernels give the same bits.
         let input = quantize(&x, k, layer.k4).unwrap();
-        let col_terms: Vec<i32> = layer
-            .col_sums
-            .iter()
-            .map(|&c| k as i32 * input.zero_point * layer.zero_point - input.zero_point * c)
-            .collect();
-        let row_terms: Vec<i32> = input
-            .values
-            .chunks_exact(layer.k4)
-            .map(|r| -layer.zero_point * r.iter().map(|&v| i32::from(v)).sum::<i32>())
-            .collect();
-        let job = Job {
-            layer: &layer,
-            a: &input.values,
-            col_terms: &col_terms,
-            row_terms: &row_terms,
-            scale: input.scale * layer.scale,
-        };
+        let job = Job::new(&layer, &input);
         let mut portable = vec![0.0; rows * n];
         job.run_portable(0, &mut portable);
         assert_eq!(portable, got, "k{k} n{n}: kernels differ");

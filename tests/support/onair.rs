@@ -14,3 +14,19 @@ pub fn command() -> Command {
     }
     c
 }
+
+/// Runs the binary in `dir` with a cache of its own there and the models in `models`.
+#[allow(dead_code)] // not every test binary that includes this module uses it
+pub fn run_with_models(
+    dir: &std::path::Path,
+    models: &std::path::Path,
+    args: &[&str],
+) -> std::process::Output {
+    command()
+        .args(args)
+        .current_dir(dir)
+        .env("ONAIR_CACHE", dir.join("cache"))
+        .env("ONAIR_MODELS", models)
+        .output()
+        .unwrap()
+}

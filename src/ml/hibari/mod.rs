@@ -206,8 +206,8 @@ impl Hibari {
                 .decoder
                 .iter()
                 .all(|b| b.width() == self.decoder_in.c_out())
-            && self.head.c_in == self.decoder_in.c_out()
-            && self.head.c_out == 5 * vocoder::BINS;
+            && self.head.layer.inputs() == self.decoder_in.c_out()
+            && self.head.layer.outputs() == 5 * vocoder::BINS;
         if ok {
             Ok(())
         } else {
@@ -392,8 +392,6 @@ multiversion! {
 /// A linear layer on time-major rows, in 8-bit integers as the export computes it.
 struct Linear {
     layer: QuantizedLinear,
-    c_in: usize,
-    c_out: usize,
 }
 
 impl Linear {
@@ -410,19 +408,15 @@ impl Linear {
             .ok_or_else(|| candle_core::Error::Msg(format!("{wn} is not an int8 weight")))?;
         let layer = QuantizedLinear::new(stored, &vec1(w, &bn)?)
             .map_err(|e| candle_core::Error::Msg(format!("{wn}: {e}")))?;
-        Ok(Linear {
-            c_in: layer.inputs(),
-            c_out: layer.outputs(),
-            layer,
-        })
+        Ok(Linear { layer })
     }
 
     /// `quantize(x) · W + b`.
     fn forward(&self, x: &Signal) -> Signal {
-        assert_eq!(x.channels, self.c_in, "linear input width");
+        assert_eq!(x.channels, self.layer.inputs(), "linear input width");
         Signal {
             data: self.layer.forward(&x.data),
-            channels: self.c_out,
+            channels: self.layer.outputs(),
         }
     }
 }
@@ -498,9 +492,9 @@ impl ConvNext {
         };
         let ok = block.dw_bias.len() == channels
             && block.norm.weight.len() == channels
-            && block.pw1.c_in == channels
-            && block.pw2.c_in == block.pw1.c_out
-            && block.pw2.c_out == channels
+            && block.pw1.layer.inputs() == channels
+            && block.pw2.layer.inputs() == block.pw1.layer.outputs()
+            && block.pw2.layer.outputs() == channels
             && block.gamma.len() == channels
             && kernel % 2 == 1;
         if !ok {
@@ -684,7 +678,7 @@ impl TextEncoder {
             .collect::<candle_core::Result<Vec<_>>>()?;
         let attention = Attention::new(w, &format!("{prefix}.attn"))?;
         if convs.iter().any(|b| b.width() != width)
-            || attention.in_proj.c_out != 3 * width
+            || attention.in_proj.layer.outputs() != 3 * width
             || width % HEADS != 0
         {
             candle_core::bail!("{prefix}: inconsistent text encoder shapes");
